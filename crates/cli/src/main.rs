@@ -1,0 +1,50 @@
+//! `banthuek`: a thin shell over the library crates. Each area keeps its subcommands in its own
+//! module with a clap `Command` enum flattened into the top level here.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod context;
+
+pub use context::Context;
+
+#[derive(Parser)]
+#[command(name = "banthuek", version, about = "Thai arrest records by dictation / บันทึกการจับกุมด้วยเสียง")]
+struct Cli {
+    /// Data directory (default: the platform data dir).
+    #[arg(long, global = true, env = "BANTHUEK_HOME")]
+    home: Option<PathBuf>,
+    /// The acting user.
+    #[arg(long, global = true, env = "BANTHUEK_USER")]
+    user: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BANTHUEK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let ctx = Context::new(cli.home, cli.user);
+    match run(&ctx, cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(_ctx: &Context, command: Command) -> Result<ExitCode> {
+    match command {}
+}
