@@ -7,6 +7,7 @@
 //! right after the last character that belongs to the value, never on trailing spaces.
 //! Input is expected in NFC.
 
+pub mod dates;
 pub mod digits;
 pub mod numbers;
 
