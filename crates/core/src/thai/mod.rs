@@ -10,6 +10,7 @@
 pub mod dates;
 pub mod digits;
 pub mod numbers;
+pub mod times;
 
 mod text;
 
