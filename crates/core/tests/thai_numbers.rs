@@ -145,6 +145,7 @@ fn scan_number_stops_at_the_end_of_the_number() {
         ("ร้อยเวร", None),
         ("พันธุ์", None),
         ("สีแดง", None),
+        ("แสนดี", None),
         (" 35", None),
         ("นาย", None),
     ];

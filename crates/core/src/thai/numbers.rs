@@ -74,6 +74,7 @@ const NOT_NUMBERS: &[&str] = &[
     "ศูนย์วิทยุ",
     "ล้านนา",
     "แสนสาหัส",
+    "แสนดี",
 ];
 
 /// What may follow สิบ/ร้อย/พัน in a rank or a word, so that the place word is not a number:

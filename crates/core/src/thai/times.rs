@@ -20,6 +20,20 @@ fn number_at(s: &str, pos: usize) -> Option<(u32, usize)> {
     Some((u32::try_from(n).ok()?, pos + len))
 }
 
+/// An hour of the colloquial count after "ตี" or "บ่าย" (1..=5), read as one digit so that the
+/// minutes after it are not taken into the hour: "ตีสี่สิบห้านาที" is 04:15, not "ตี 45".
+fn small_hour(s: &str, pos: usize) -> Option<(u32, usize)> {
+    const WORDS: [&str; 5] = ["หนึ่ง", "สอง", "สาม", "สี่", "ห้า"];
+    if let Some((n, 1, end)) = scan_literal(s, pos) {
+        return (1..=5).contains(&n).then_some((n as u32, end));
+    }
+    WORDS
+        .iter()
+        .zip(1..)
+        .find(|(w, _)| s[pos..].starts_with(**w))
+        .map(|(w, n)| (n, pos + w.len()))
+}
+
 /// What may follow an hour: "ครึ่ง" (half past), "N นาที", or "ตรง" (sharp). Minutes and end.
 fn minutes_after(s: &str, pos: usize) -> (u32, usize) {
     let p = skip_spaces(s, pos);
@@ -103,11 +117,12 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
         return Some((12, m, end));
     }
     if let Some(p) = match_word(s, pos, &["ตี"]) {
-        let (h, end) = number_at(s, skip_spaces(s, p))?;
+        let (h, end) = small_hour(s, skip_spaces(s, p))?;
         // "ตีสองครั้ง", "ตีสามที": struck twice or three times, not a time.
         let after = &s[skip_spaces(s, end)..];
-        if !(1..=5).contains(&h) || after.starts_with("ครั้ง") || after.starts_with("ที")
-        {
+        let strokes =
+            after.starts_with("ครั้ง") || (after.starts_with("ที") && !after.starts_with("ที่"));
+        if strokes {
             return None;
         }
         let (m, end) = minutes_after(s, end);
@@ -116,18 +131,16 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
     if let Some(p) = match_word(s, pos, &["บ่าย"]) {
         // "บ่ายโมง" is 13:00; "บ่ายสอง(โมง)" 14:00.
         let q = skip_spaces(s, p);
-        let (n, after_number) = match number_at(s, q) {
+        let (n, after_number) = match small_hour(s, q) {
             Some((n, e)) => (n, e),
             None => (1, p),
         };
         let end = match match_word(s, skip_spaces(s, after_number), &["โมง"]) {
-            Some(e) => e,
+            // "บ่ายสี่โมงเย็น": the evening word may follow.
+            Some(e) => match_word(s, skip_spaces(s, e), &["เย็น"]).unwrap_or(e),
             None if after_number > p => after_number,
             None => return None,
         };
-        if !(1..=5).contains(&n) {
-            return None;
-        }
         let (m, end) = minutes_after(s, end);
         return Some((12 + n, m, end));
     }
