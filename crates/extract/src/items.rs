@@ -1,0 +1,232 @@
+//! Seized items (ของกลาง): "ยาบ้า จำนวน 200 เม็ด โทรศัพท์มือถือ จำนวน 1 เครื่อง เงินสด 3,200 บาท".
+//! A number followed by a classifier (ลักษณนาม) closes an item; the words before it describe it.
+
+use crate::lexicon::lexicons;
+use crate::provenance::{Tracker, LIKELY, SURE};
+use crate::sections::is_thai_mark;
+use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim};
+use banthuek_core::record::{Quantity, SeizedItem};
+use banthuek_core::thai::numbers;
+use std::ops::Range;
+
+const DESC_PREFIXES: &[&str] = &[
+    "และ", "กับ", "พร้อมด้วย", "พร้อม", "ได้แก่", "ประกอบด้วย", "คือ", "ของกลาง", "จำนวน", "อีก",
+];
+const DESC_SUFFIXES: &[&str] = &[
+    "จำนวน", "ประมาณ", "รวมทั้งสิ้น", "รวม", "ทั้งหมด", "น้ำหนักรวม", "น้ำหนัก", "หนัก", "เป็นเงิน", "อีก",
+];
+const FOUND_AT_LEADS: &[&str] = &[
+    "ซึ่งตรวจพบ", "ซึ่งพบ", "ตรวจพบที่", "ตรวจพบใน", "พบที่", "พบ", "ที่พบ", "ซุกซ่อนอยู่", "ซุกซ่อนไว้",
+    "ซุกซ่อน", "ซ่อนอยู่", "ซ่อนไว้", "บรรจุอยู่", "วางอยู่", "อยู่",
+];
+/// Trailing words that are not another item.
+const NOT_ITEM_LEADS: &[&str] = &["ผู้ต้องหา", "ผู้ถูกจับ", "ซึ่ง", "โดย", "ที่", "จึง", "ไว้", "เป็น", "อยู่", "เพื่อ"];
+
+struct Qty {
+    num_start: usize,
+    unit_start: usize,
+    end: usize,
+    value: f64,
+    unit: String,
+}
+
+/// Appends the seized items said in `text[r]`.
+pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut Tracker) {
+    let r = strip_prefixes(text, r, &["ได้แก่", "ประกอบด้วย", "คือ", "ดังนี้"]);
+    let qtys = quantities(text, r.clone());
+    let mut prev_end = r.start;
+    let mut last_item: Option<usize> = None;
+    for (k, q) in qtys.iter().enumerate() {
+        let desc = describe(text, prev_end..q.num_start);
+        prev_end = q.end;
+        if desc.is_empty() && last_item.is_some() {
+            // "… 3 ถุง น้ำหนักรวม 15 กรัม": a measure of the item before, not a new item.
+            continue;
+        }
+        let i = out.len();
+        let mut item = SeizedItem {
+            quantity: Some(Quantity(q.value)),
+            unit: Some(q.unit.clone()),
+            ..Default::default()
+        };
+        if !desc.is_empty() {
+            item.description = Some(clean(&text[desc.clone()]));
+            track.fill(format!("/seized_items/{i}/description"), desc, SURE);
+        }
+        track.fill(format!("/seized_items/{i}/quantity"), q.num_start..q.unit_start, SURE);
+        track.fill(format!("/seized_items/{i}/unit"), q.unit_start..q.end, SURE);
+        // Where it was found, when said right after the quantity and closed by a joiner or the end.
+        let next_start = qtys.get(k + 1).map(|n| n.num_start).unwrap_or(r.end);
+        let after = trim(text, q.end..next_start);
+        if let Some(lead) = FOUND_AT_LEADS.iter().find(|l| text[after.clone()].starts_with(**l)) {
+            let span = after.start + lead.len()..after.end;
+            let close = text[span.clone()]
+                .find(" และ")
+                .or_else(|| text[span.clone()].find(','))
+                .map(|p| span.start + p);
+            let stop = match (close, k + 1 == qtys.len()) {
+                (Some(c), _) => Some(c),
+                (None, true) => Some(span.end),
+                (None, false) => None,
+            };
+            if let Some(stop) = stop {
+                let place = strip_prefixes(text, span.start..stop, &["ที่", "ไว้", "อยู่"]);
+                if !place.is_empty() {
+                    item.found_at = Some(clean(&text[place.clone()]));
+                    track.fill(format!("/seized_items/{i}/found_at"), place, LIKELY);
+                    prev_end = stop;
+                }
+            }
+        }
+        out.push(item);
+        last_item = Some(i);
+    }
+    // Items said without a quantity: "… และเครื่องชั่งดิจิทัล", or "ของกลาง ยาบ้า".
+    let tail = trim(text, prev_end.min(r.end)..r.end);
+    if tail.is_empty() || NOT_ITEM_LEADS.iter().any(|w| text[tail.clone()].starts_with(w)) {
+        return;
+    }
+    let mut start = tail.start;
+    let mut pieces = Vec::new();
+    for (p, _) in text[tail.clone()].match_indices(" และ") {
+        pieces.push(start..tail.start + p);
+        start = tail.start + p;
+    }
+    pieces.push(start..tail.end);
+    for piece in pieces {
+        let d = describe(text, piece);
+        if d.is_empty() || tokens(text, d.clone()).len() > 6 {
+            continue;
+        }
+        let i = out.len();
+        track.fill(format!("/seized_items/{i}/description"), d.clone(), LIKELY);
+        out.push(SeizedItem {
+            description: Some(clean(&text[d])),
+            ..Default::default()
+        });
+    }
+}
+
+fn describe(text: &str, r: Range<usize>) -> Range<usize> {
+    let r = trim(text, r);
+    let s = &text[r.clone()];
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let r = if (1..=2).contains(&digits) && s[digits..].starts_with('.') {
+        r.start + digits + 1..r.end
+    } else {
+        r
+    };
+    let r = strip_prefixes(text, r, DESC_PREFIXES);
+    strip_suffixes(text, r, DESC_SUFFIXES)
+}
+
+/// Every "number + classifier" in `text[r]`, in order.
+fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
+    let lex = lexicons();
+    let mut out = Vec::new();
+    let mut p = r.start;
+    while p < r.end {
+        let rest = &text[p..r.end];
+        let unit = lex
+            .classifiers
+            .iter()
+            .filter(|u| rest.starts_with(u.as_str()))
+            .max_by_key(|u| u.len());
+        if let Some(u) = unit {
+            let end = p + u.len();
+            let next = text[end..r.end].chars().next();
+            let boundary = match next {
+                None => true,
+                Some(c) if c == ' ' || c.is_ascii_punctuation() => true,
+                Some(c) => u.chars().count() >= 3 && !is_thai_mark(c),
+            };
+            if boundary {
+                if let Some((value, num_start)) = number_before(text, r.start, p) {
+                    out.push(Qty {
+                        num_start,
+                        unit_start: p,
+                        end,
+                        value,
+                        unit: u.clone(),
+                    });
+                    p = end;
+                    continue;
+                }
+            }
+        }
+        p += rest.chars().next().map(char::len_utf8).unwrap_or(1);
+    }
+    out
+}
+
+/// The number that ends right before `p` (digits "3,200" / "0.5" or Thai words), and its start.
+fn number_before(text: &str, floor: usize, p: usize) -> Option<(f64, usize)> {
+    let head = &text[floor..p];
+    let trimmed = head.trim_end();
+    let end = floor + trimmed.len();
+    let last = trimmed.chars().next_back()?;
+    let start;
+    let value;
+    if last.is_ascii_digit() {
+        let run = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .last()
+            .map(|(i, _)| i)?;
+        let raw = trimmed[run..].trim_start_matches([',', '.']);
+        start = end - raw.len();
+        value = raw.replace(',', "").parse::<f64>().ok()?;
+    } else {
+        // Longest run of number words: try starts from far to near.
+        let lo = end.saturating_sub(90).max(floor);
+        let found = (lo..end)
+            .filter(|&s| text.is_char_boundary(s))
+            .find_map(|s| numbers::parse_number(&text[s..end]).map(|n| (n, s)))?;
+        value = found.0 as f64;
+        start = found.1;
+    }
+    // "ฉบับละ 100 บาท" is a price, not a quantity.
+    if text[floor..start].trim_end().ends_with("ละ") {
+        return None;
+    }
+    Some((value, start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(s: &str) -> Vec<SeizedItem> {
+        let mut out = Vec::new();
+        parse(s, 0..s.len(), &mut out, &mut Tracker::default());
+        out
+    }
+
+    #[test]
+    fn quantities_digits_words_money() {
+        let v = items("ยาบ้า จำนวน 200 เม็ด โทรศัพท์มือถือ จำนวน 1 เครื่อง เงินสด 3,200 บาท");
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0].description.as_deref(), Some("ยาบ้า"));
+        assert_eq!(v[0].quantity, Some(Quantity(200.0)));
+        assert_eq!(v[0].unit.as_deref(), Some("เม็ด"));
+        assert_eq!(v[2].quantity, Some(Quantity(3200.0)));
+        assert_eq!(v[2].unit.as_deref(), Some("บาท"));
+        let w = items("ยาบ้าสองร้อยเม็ด");
+        assert_eq!(w[0].description.as_deref(), Some("ยาบ้า"));
+        assert_eq!(w[0].quantity, Some(Quantity(200.0)));
+    }
+
+    #[test]
+    fn weight_of_previous_item_is_not_an_item() {
+        let v = items("ยาไอซ์ 3 ถุง น้ำหนักรวม 15.5 กรัม");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].unit.as_deref(), Some("ถุง"));
+    }
+
+    #[test]
+    fn found_at_after_last_item() {
+        let v = items("ยาบ้า 20 เม็ด ซุกซ่อนอยู่ในกระเป๋ากางเกง");
+        assert_eq!(v[0].found_at.as_deref(), Some("ในกระเป๋ากางเกง"));
+    }
+}
