@@ -1,0 +1,54 @@
+//! What the renderer tells the signer: where each signature block is. It travels inside the PDF
+//! as the embedded file `layout.json`, so `sign IN.pdf` needs nothing but the PDF.
+
+use crate::thai::Digits;
+use serde::{Deserialize, Serialize};
+
+pub const RECORD_FILE: &str = "record.json";
+pub const LAYOUT_FILE: &str = "layout.json";
+pub const LAYOUT_FORMAT: &str = "banthuek.layout/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockRole {
+    /// Signs on paper.
+    Arrestee,
+    Officer,
+    /// The officer who wrote the record signs here first.
+    Recorder,
+    /// Countersigns; the record is final only then.
+    Supervisor,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignatureBlock {
+    /// "recorder", "supervisor", "officer-N", "arrestee-N".
+    pub id: String,
+    pub role: BlockRole,
+    /// The role word printed after the line, e.g. ผู้บันทึก.
+    pub label: String,
+    /// The name printed under the line, when the record knows it.
+    pub signer_name: Option<String>,
+    /// Zero-based page index.
+    pub page: usize,
+    /// PDF user space, origin bottom left: [x0, y0, x1, y1].
+    pub rect: [f32; 4],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layout {
+    pub format: String,
+    pub record_id: Option<String>,
+    pub version: u32,
+    /// SHA-256 (hex) of the embedded record JSON, as printed in every page's footer.
+    pub record_sha256: String,
+    pub digits: Digits,
+    pub pages: usize,
+    pub blocks: Vec<SignatureBlock>,
+}
+
+impl Layout {
+    pub fn block(&self, id: &str) -> Option<&SignatureBlock> {
+        self.blocks.iter().find(|b| b.id == id)
+    }
+}

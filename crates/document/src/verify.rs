@@ -1,0 +1,414 @@
+//! Verification of a signed record. Beyond checking each CMS signature, it holds the document to
+//! the rule pdfsig does not: after the first signature, only signature revisions may follow, and
+//! each may add nothing but its signature field, widget and appearance.
+
+use crate::error::Result;
+use crate::pdf::{self, byte_range, dict_get, parse_pdf_date, resolve, text_of};
+use crate::pki;
+use crate::sign::ID_AA_SIGNING_CERTIFICATE_V2;
+use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerIdentifier};
+use der::Encode;
+use lopdf::{Document, Object, ObjectId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use x509_cert::Certificate;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    /// The signature block signed ("recorder", "supervisor", …).
+    pub field: String,
+    /// The certificate's common name.
+    pub signer: Option<String>,
+    /// The claimed signing time (/M), RFC 3339.
+    pub signing_time: Option<String>,
+    /// Which revision (1-based) the signature closes.
+    pub revision: Option<usize>,
+    /// The byte range covers the whole document up to the end of that revision.
+    pub covers_revision: bool,
+    /// The byte range covers the whole file.
+    pub covers_whole_file: bool,
+    /// The covered bytes hash to the signed message digest.
+    pub digest_ok: bool,
+    /// The CMS signature verifies with the signer's certificate.
+    pub signature_ok: bool,
+    /// The certificate was valid at signing time and allows signing.
+    pub certificate_ok: bool,
+    /// Issued by a trusted CA; `None` when no trust anchor was given.
+    pub trusted: Option<bool>,
+    pub valid: bool,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub record_id: Option<String>,
+    pub version: Option<u32>,
+    pub revisions: usize,
+    pub signatures: Vec<SignatureReport>,
+    /// Nothing but signature revisions follow the first signature.
+    pub only_signatures_appended: bool,
+    /// The embedded record JSON hashes to the value printed in the footer.
+    pub record_matches_footer: bool,
+    /// Recorder and supervisor have both signed, validly.
+    pub is_final: bool,
+    /// Every signature valid, nothing else appended, the record matches its footer.
+    pub valid: bool,
+    pub problems: Vec<String>,
+}
+
+/// Verifies every signature of `bytes`, trusting certificates issued by any of `trust` (when
+/// empty, chains are not checked and `trusted` is `None`).
+pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<VerifyReport> {
+    let doc = pdf::load(bytes)?;
+    let ends = pdf::revision_ends(bytes);
+    let mut problems = Vec::new();
+    let (record_id, version, record_matches_footer) = match pdf::embedded_in(&doc) {
+        Ok(e) => {
+            let ok = e.hash_matches();
+            if !ok {
+                problems.push(
+                    "embedded record does not match the footer hash / ข้อมูลบันทึกไม่ตรงกับค่าแฮชท้ายหน้า"
+                        .to_owned(),
+                );
+            }
+            (e.record.record_id.clone(), Some(e.layout.version), ok)
+        }
+        Err(e) => {
+            problems.push(e.to_string());
+            (None, None, false)
+        }
+    };
+    if ends.last() != Some(&bytes.len()) {
+        problems.push("data follows the last %%EOF / มีข้อมูลต่อท้ายไฟล์".to_owned());
+    }
+
+    let mut signatures = Vec::new();
+    for field in pdf::signature_fields(&doc) {
+        signatures.push(check_signature(bytes, &ends, &field, trust));
+    }
+    if signatures.is_empty() {
+        problems.push("the document is not signed / เอกสารยังไม่ได้ลงนาม".to_owned());
+    }
+
+    // After the first signature, every revision must be closed by a signature and change nothing
+    // but what a signature adds.
+    let signed_ends: BTreeSet<usize> = signatures
+        .iter()
+        .filter_map(|s| s.revision.map(|r| ends[r - 1]))
+        .collect();
+    let mut only_signatures_appended = true;
+    if let Some(&first) = signed_ends.iter().next() {
+        let mut prev = first;
+        for (i, &end) in ends.iter().enumerate().filter(|(_, &e)| e > first) {
+            if !signed_ends.contains(&end) {
+                only_signatures_appended = false;
+                problems.push(format!(
+                    "revision {} (bytes {prev}..{end}) was added after signing and is not a signature / มีการแก้ไขเอกสารหลังลงนาม",
+                    i + 1
+                ));
+            } else {
+                for p in signature_revision_problems(&bytes[..prev], &bytes[..end]) {
+                    only_signatures_appended = false;
+                    problems.push(format!("revision {}: {p}", i + 1));
+                }
+            }
+            prev = end;
+        }
+    }
+
+    let is_valid = |name: &str| signatures.iter().any(|s| s.field == name && s.valid);
+    let is_final = is_valid("recorder") && is_valid("supervisor");
+    let valid = !signatures.is_empty()
+        && signatures.iter().all(|s| s.valid)
+        && only_signatures_appended
+        && record_matches_footer
+        && problems.is_empty();
+    Ok(VerifyReport {
+        record_id,
+        version,
+        revisions: ends.len(),
+        signatures,
+        only_signatures_appended,
+        record_matches_footer,
+        is_final,
+        valid,
+        problems,
+    })
+}
+
+fn check_signature(
+    bytes: &[u8],
+    ends: &[usize],
+    field: &pdf::SigField,
+    trust: &[Certificate],
+) -> SignatureReport {
+    let mut r = SignatureReport {
+        field: field.name.clone(),
+        signer: None,
+        signing_time: None,
+        revision: None,
+        covers_revision: false,
+        covers_whole_file: false,
+        digest_ok: false,
+        signature_ok: false,
+        certificate_ok: false,
+        trusted: None,
+        valid: false,
+        problems: Vec::new(),
+    };
+    let signing_time = field
+        .sig
+        .get(b"M")
+        .ok()
+        .and_then(text_of)
+        .and_then(|m| parse_pdf_date(&m));
+    r.signing_time = signing_time.map(|t| t.to_rfc3339());
+
+    let Some([a, b, c, d]) = byte_range(&field.sig) else {
+        r.problems.push("no valid /ByteRange".to_owned());
+        return r;
+    };
+    let end = c.saturating_add(d);
+    if a != 0 || b >= c || end > bytes.len() || bytes[b] != b'<' || bytes[c - 1] != b'>' {
+        r.problems
+            .push("/ByteRange does not frame the /Contents hole".to_owned());
+        return r;
+    }
+    r.revision = ends.iter().position(|&e| e == end).map(|i| i + 1);
+    r.covers_revision = r.revision.is_some();
+    r.covers_whole_file = end == bytes.len();
+    if !r.covers_revision {
+        r.problems
+            .push("signature does not end at the end of a revision".to_owned());
+    }
+    let Ok(der_bytes) = hex::decode(&bytes[b + 1..c - 1]) else {
+        r.problems.push("/Contents is not hex".to_owned());
+        return r;
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(&bytes[..b]);
+    hasher.update(&bytes[c..end]);
+    let digest = hasher.finalize();
+
+    match check_cms(&der_bytes, &digest) {
+        Err(p) => r.problems.push(p),
+        Ok(checked) => {
+            r.digest_ok = checked.digest_ok;
+            r.signature_ok = checked.signature_ok;
+            r.signer = pki::common_name(&checked.leaf);
+            if !r.digest_ok {
+                r.problems.push(
+                    "document changed after signing (digest mismatch) / เอกสารถูกแก้ไขหลังลงนาม"
+                        .to_owned(),
+                );
+            }
+            if !r.signature_ok {
+                r.problems.push("signature value does not verify".to_owned());
+            }
+            if !checked.signing_cert_attr_ok {
+                r.problems
+                    .push("signing-certificate-v2 attribute missing or wrong".to_owned());
+            }
+            let at = signing_time
+                .map(std::time::SystemTime::from)
+                .unwrap_or_else(std::time::SystemTime::now);
+            let in_time = pki::valid_at(&checked.leaf, at);
+            let may_sign = pki::may_sign_documents(&checked.leaf);
+            if !in_time {
+                r.problems
+                    .push("certificate not valid at signing time / ใบรับรองหมดอายุ".to_owned());
+            }
+            if !may_sign {
+                r.problems
+                    .push("certificate may not sign documents".to_owned());
+            }
+            r.certificate_ok = in_time && may_sign && checked.signing_cert_attr_ok;
+            if !trust.is_empty() {
+                let trusted = trust
+                    .iter()
+                    .any(|ca| *ca == checked.leaf || pki::issued_by(&checked.leaf, ca));
+                if !trusted {
+                    r.problems.push(
+                        "certificate not issued by a trusted CA / ใบรับรองไม่ได้ออกโดยหน่วยงานที่เชื่อถือ"
+                            .to_owned(),
+                    );
+                }
+                r.trusted = Some(trusted);
+            }
+        }
+    }
+    r.valid = r.covers_revision
+        && r.digest_ok
+        && r.signature_ok
+        && r.certificate_ok
+        && r.trusted != Some(false);
+    r
+}
+
+struct CmsCheck {
+    leaf: Certificate,
+    digest_ok: bool,
+    signature_ok: bool,
+    signing_cert_attr_ok: bool,
+}
+
+fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, String> {
+    use signature::Verifier;
+    // The reserved space is zero-padded: read exactly one DER value and ignore the rest.
+    let mut reader = der::SliceReader::new(der_bytes).map_err(|e| format!("CMS: {e}"))?;
+    let ci = <ContentInfo as der::Decode>::decode(&mut reader).map_err(|e| format!("CMS: {e}"))?;
+    let sd: SignedData = ci
+        .content
+        .decode_as()
+        .map_err(|e| format!("CMS SignedData: {e}"))?;
+    let si = sd
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or("CMS has no signer")?;
+    let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
+        return Err("CMS signer identified by key id, not supported".to_owned());
+    };
+    let leaf = sd
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .find_map(|c| match c {
+            cms::cert::CertificateChoices::Certificate(cert)
+                if cert.tbs_certificate.issuer == isn.issuer
+                    && cert.tbs_certificate.serial_number == isn.serial_number =>
+            {
+                Some(cert.clone())
+            }
+            _ => None,
+        })
+        .ok_or("signer's certificate is not in the signature")?;
+    if si.digest_alg.oid != const_oid::db::rfc5912::ID_SHA_256 {
+        return Err("digest algorithm is not SHA-256".to_owned());
+    }
+    let attrs = si.signed_attrs.as_ref().ok_or("no signed attributes")?;
+    let attr_value = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
+    let digest_ok = attr_value(const_oid::db::rfc5911::ID_MESSAGE_DIGEST)
+        .and_then(|v| v.decode_as::<der::asn1::OctetString>().ok())
+        .map(|os| os.as_bytes() == digest)
+        .unwrap_or(false);
+    let leaf_hash = Sha256::digest(leaf.to_der().map_err(|e| e.to_string())?);
+    let signing_cert_attr_ok = attr_value(ID_AA_SIGNING_CERTIFICATE_V2)
+        .and_then(|v| v.to_der().ok())
+        .map(|d| d.windows(32).any(|w| w == leaf_hash.as_slice()))
+        .unwrap_or(false);
+    let signed_attrs_der = attrs.to_der().map_err(|e| e.to_string())?;
+    let signature_ok = si.signature_algorithm.oid == const_oid::db::rfc5912::ECDSA_WITH_SHA_256
+        && pki::cert_verifying_key(&leaf)
+            .ok()
+            .zip(p256::ecdsa::DerSignature::from_bytes(si.signature.as_bytes()).ok())
+            .map(|(vk, sig)| vk.verify(&signed_attrs_der, &sig).is_ok())
+            .unwrap_or(false);
+    Ok(CmsCheck {
+        leaf,
+        digest_ok,
+        signature_ok,
+        signing_cert_attr_ok,
+    })
+}
+
+/// What a signature revision (`new` over `old`) changed beyond a signature field: a difference
+/// in any page, the page tree, the catalog (other than /AcroForm), or an annotation that is not a
+/// signature widget.
+fn signature_revision_problems(old: &[u8], new: &[u8]) -> Vec<String> {
+    let (Ok(old), Ok(new)) = (pdf::load(old), pdf::load(new)) else {
+        return vec!["revision cannot be read".to_owned()];
+    };
+    let mut problems = Vec::new();
+    let old_pages = old.get_pages();
+    if old_pages != new.get_pages() {
+        problems.push("pages were added, removed or reordered".to_owned());
+        return problems;
+    }
+    let root = |d: &Document| d.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    let Some(root_id) = root(&new) else {
+        return vec!["no catalog".to_owned()];
+    };
+    if root(&old) != Some(root_id) {
+        problems.push("the catalog was replaced".to_owned());
+    }
+    // Indirect containers a signature legitimately rewrites.
+    let mut containers: BTreeSet<ObjectId> = BTreeSet::new();
+    if let Ok(catalog) = new.get_dictionary(root_id) {
+        if let Ok(Object::Reference(id)) = catalog.get(b"AcroForm") {
+            containers.insert(*id);
+        }
+        if let Some(Object::Dictionary(acro)) = dict_get(&new, catalog, b"AcroForm") {
+            if let Ok(Object::Reference(id)) = acro.get(b"Fields") {
+                containers.insert(*id);
+            }
+        }
+    }
+    let page_ids: BTreeSet<ObjectId> = old_pages.values().copied().collect();
+    for &page in &page_ids {
+        if let Ok(Object::Reference(id)) = new.get_dictionary(page).and_then(|d| d.get(b"Annots")) {
+            containers.insert(*id);
+        }
+    }
+    for (id, obj) in &new.objects {
+        let Some(before) = old.objects.get(id) else {
+            continue;
+        };
+        if before == obj || containers.contains(id) {
+            continue;
+        }
+        let without = |o: &Object, key: &[u8]| match o {
+            Object::Dictionary(d) => {
+                let mut d = d.clone();
+                d.remove(key);
+                Some(d)
+            }
+            _ => None,
+        };
+        let same = if *id == root_id {
+            without(before, b"AcroForm") == without(obj, b"AcroForm")
+        } else if page_ids.contains(id) {
+            without(before, b"Annots") == without(obj, b"Annots")
+        } else {
+            false
+        };
+        if !same {
+            problems.push(format!("object {} {} was changed", id.0, id.1));
+        }
+    }
+    // Every annotation the revision added must be a signature widget.
+    for &page in &page_ids {
+        let annots = |d: &Document| -> Vec<Object> {
+            d.get_dictionary(page)
+                .ok()
+                .and_then(|p| dict_get(d, p, b"Annots"))
+                .and_then(|a| a.as_array().ok().cloned())
+                .unwrap_or_default()
+        };
+        let before = annots(&old);
+        for a in annots(&new) {
+            if before.contains(&a) {
+                continue;
+            }
+            let is_sig_widget = match resolve(&new, &a) {
+                Some(Object::Dictionary(d)) => {
+                    d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Widget".as_slice())
+                        && d.get(b"FT").and_then(Object::as_name).ok() == Some(b"Sig".as_slice())
+                }
+                _ => false,
+            };
+            if !is_sig_widget {
+                problems.push("an annotation other than a signature was added".to_owned());
+            }
+        }
+    }
+    problems
+}
