@@ -108,8 +108,15 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
         track.fill(format!("/arrestees/{i}/title"), r.start..r.start + used, SURE);
         rest = trim(text, r.start + used..r.end);
     }
-    let rest = strip_suffixes(text, rest, TRAILING_FILLERS);
-    let toks = tokens(text, rest);
+    // Whole filler words only: a surname may end in และ (สาและ).
+    let mut toks = tokens(text, rest);
+    while toks
+        .last()
+        .map(|t| TRAILING_FILLERS.contains(&&text[t.clone()]))
+        .unwrap_or(false)
+    {
+        toks.pop();
+    }
     let Some(first) = toks.first() else { return };
     a.first_name = Some(text[first.clone()].to_owned());
     if toks.len() < 2 {

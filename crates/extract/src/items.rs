@@ -4,7 +4,7 @@
 use crate::lexicon::lexicons;
 use crate::provenance::{Tracker, LIKELY, SURE};
 use crate::sections::is_thai_mark;
-use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim};
+use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim, TRAILING_FILLERS};
 use banthuek_core::record::{Quantity, SeizedItem};
 use banthuek_core::thai::numbers;
 use std::ops::Range;
@@ -39,8 +39,15 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
     for (k, q) in qtys.iter().enumerate() {
         let desc = describe(text, prev_end..q.num_start);
         prev_end = q.end;
+        let next_start = qtys.get(k + 1).map(|n| n.num_start).unwrap_or(r.end);
+        let is_last = k + 1 == qtys.len();
         if desc.is_empty() && last_item.is_some() {
             // "… 3 ถุง น้ำหนักรวม 15 กรัม": a measure of the item before, not a new item.
+            if let Some(j) = last_item {
+                if let Some(stop) = found_at(text, q.end..next_start, is_last, &mut out[j], j, track) {
+                    prev_end = stop;
+                }
+            }
             continue;
         }
         let i = out.len();
@@ -55,28 +62,8 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
         }
         track.fill(format!("/seized_items/{i}/quantity"), q.num_start..q.unit_start, SURE);
         track.fill(format!("/seized_items/{i}/unit"), q.unit_start..q.end, SURE);
-        // Where it was found, when said right after the quantity and closed by a joiner or the end.
-        let next_start = qtys.get(k + 1).map(|n| n.num_start).unwrap_or(r.end);
-        let after = trim(text, q.end..next_start);
-        if let Some(lead) = FOUND_AT_LEADS.iter().find(|l| text[after.clone()].starts_with(**l)) {
-            let span = after.start + lead.len()..after.end;
-            let close = text[span.clone()]
-                .find(" และ")
-                .or_else(|| text[span.clone()].find(','))
-                .map(|p| span.start + p);
-            let stop = match (close, k + 1 == qtys.len()) {
-                (Some(c), _) => Some(c),
-                (None, true) => Some(span.end),
-                (None, false) => None,
-            };
-            if let Some(stop) = stop {
-                let place = strip_prefixes(text, span.start..stop, &["ที่", "ไว้", "อยู่"]);
-                if !place.is_empty() {
-                    item.found_at = Some(clean(&text[place.clone()]));
-                    track.fill(format!("/seized_items/{i}/found_at"), place, LIKELY);
-                    prev_end = stop;
-                }
-            }
+        if let Some(stop) = found_at(text, q.end..next_start, is_last, &mut item, i, track) {
+            prev_end = stop;
         }
         out.push(item);
         last_item = Some(i);
@@ -105,6 +92,38 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
             ..Default::default()
         });
     }
+}
+
+/// Where the item was found, when said right after its quantity and closed by a joiner or the end
+/// of the list; returns where the phrase stops.
+fn found_at(
+    text: &str,
+    r: Range<usize>,
+    is_last: bool,
+    item: &mut SeizedItem,
+    i: usize,
+    track: &mut Tracker,
+) -> Option<usize> {
+    let after = trim(text, r);
+    let lead = FOUND_AT_LEADS.iter().find(|l| text[after.clone()].starts_with(**l))?;
+    let span = after.start + lead.len()..after.end;
+    let close = text[span.clone()]
+        .find(" และ")
+        .or_else(|| text[span.clone()].find(','))
+        .map(|p| span.start + p);
+    let stop = match close {
+        Some(c) => c,
+        None if is_last => span.end,
+        None => return None,
+    };
+    let place = strip_prefixes(text, span.start..stop, &["ที่", "ไว้", "อยู่"]);
+    let place = strip_suffixes(text, place, TRAILING_FILLERS);
+    if place.is_empty() || item.found_at.is_some() {
+        return None;
+    }
+    item.found_at = Some(clean(&text[place.clone()]));
+    track.fill(format!("/seized_items/{i}/found_at"), place, LIKELY);
+    Some(stop)
 }
 
 fn describe(text: &str, r: Range<usize>) -> Range<usize> {

@@ -281,8 +281,14 @@ fn fill_time_at(
 
 fn fill_arrest_place(text: &str, r: Range<usize>, arrest: &mut Arrest, track: &mut Tracker) {
     let r = strip_prefixes(text, r, &["โดย", "จับกุมได้", "จับกุม", "ได้", "ที่", "ณ"]);
-    let r = strip_suffixes(text, r, TRAILING_FILLERS);
-    let r = strip_suffixes(text, r, &["ซึ่งหน้า", "อันเป็นความผิด", "ขณะ"]);
+    // The place ends where a clause about the arrest begins.
+    let cut = [" ซึ่งเป็นความผิด", " อันเป็นความผิด", " ซึ่งหน้า", " ขณะที่", " ขณะ", " ซึ่งเป็น"]
+        .iter()
+        .filter_map(|w| text[r.clone()].find(w))
+        .min()
+        .map(|p| r.start + p)
+        .unwrap_or(r.end);
+    let r = strip_suffixes(text, r.start..cut, TRAILING_FILLERS);
     if text[r.clone()].chars().count() < 3 {
         return;
     }

@@ -32,7 +32,9 @@ pub fn strip_suffixes(text: &str, r: Range<usize>, words: &[&str]) -> Range<usiz
     let mut r = trim(text, r);
     loop {
         let s = &text[r.clone()];
-        match words.iter().find(|w| s.ends_with(**w) && s.len() >= w.len()) {
+        // "บ้านพักของผู้ต้องหา": after ของ the word is part of the value.
+        let owned = |w: &str| s[..s.len() - w.len()].trim_end().ends_with("ของ");
+        match words.iter().find(|w| s.ends_with(**w) && !owned(w)) {
             Some(w) => r = trim(text, r.start..r.end - w.len()),
             None => return r,
         }
@@ -60,6 +62,7 @@ pub const TRAILING_FILLERS: &[&str] = &[
     "พร้อม",
     "ได้",
     "จึง",
+    "ขอ",
 ];
 
 /// Collapses runs of spaces (the normalised text has none, but joined pieces may).
