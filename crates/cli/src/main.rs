@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod context;
+mod speech;
 
 pub use context::Context;
 
@@ -24,7 +25,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    #[command(flatten)]
+    Speech(speech::Command),
+}
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(_ctx: &Context, command: Command) -> Result<ExitCode> {
-    match command {}
+fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Speech(cmd) => speech::run(ctx, cmd),
+    }
 }

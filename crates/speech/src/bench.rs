@@ -1,0 +1,241 @@
+//! `banthuek bench speech`: real-time factor on a minute of composed Thai speech, live-mode
+//! latency from end of utterance to final text, the worker's peak memory, and the worker's
+//! overhead against calling whisper directly on the same audio.
+
+use crate::audio::RATE;
+use crate::capture::{Cut, Segmenter};
+use crate::clock::{self, ClockVoice};
+use crate::engine::{DecodeOptions, Engine};
+use crate::error::Result;
+use crate::live::{self, LiveEvent};
+use crate::supervisor::{Supervisor, WorkerCommand};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+pub struct BenchConfig {
+    pub model: PathBuf,
+    pub vad_model: Option<PathBuf>,
+    pub worker: WorkerCommand,
+    /// Where the clock voice package is (or will be) downloaded.
+    pub cache: PathBuf,
+    pub threads: i32,
+    /// Repetitions of the real-time-factor runs; medians are reported.
+    pub runs: usize,
+    /// Number of live utterances for the latency figures.
+    pub utterances: usize,
+}
+
+#[derive(Debug)]
+pub struct BenchReport {
+    pub audio_s: f64,
+    pub rtf_direct: f64,
+    pub rtf_worker: f64,
+    pub overhead_pct: f64,
+    pub latency_p50_ms: u64,
+    pub latency_p95_ms: u64,
+    pub utterances: usize,
+    pub peak_rss_mb: f64,
+    pub mean_cer_live: f64,
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn percentile(v: &mut [u64], p: f64) -> u64 {
+    v.sort_unstable();
+    if v.is_empty() {
+        return 0;
+    }
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i.min(v.len() - 1)]
+}
+
+pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
+    let times = clock::test_times();
+    // A minute of speech: spoken times one after another.
+    let mut minute = Vec::new();
+    let mut i = 0;
+    while minute.len() < 60 * RATE as usize {
+        let (h, m) = times[i % times.len()];
+        minute.extend(voice.time(h, m)?.0);
+        i += 1;
+    }
+    let audio_s = minute.len() as f64 / RATE as f64;
+    let dir = std::env::temp_dir().join(format!("banthuek-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::SpeechError::io(&dir, e))?;
+    let wav = dir.join("minute.wav");
+    crate::audio::write_wav(&wav, &minute)?;
+    let opts = DecodeOptions {
+        threads: cfg.threads,
+        ..DecodeOptions::default()
+    };
+
+    // Whisper called directly, in this process.
+    let mut direct = Vec::new();
+    {
+        let mut engine = Engine::load(&cfg.model, cfg.vad_model.as_deref())?;
+        let never = AtomicBool::new(false);
+        for r in 0..cfg.runs {
+            let t = Instant::now();
+            engine.transcribe_file(&wav, &opts, &never, &mut |_| {})?;
+            direct.push(t.elapsed().as_secs_f64());
+            log(&format!("direct run {}: {:.1} s", r + 1, direct[r]));
+        }
+    }
+    // The same through the worker process.
+    let mut sup = Supervisor::start(cfg.worker.clone(), &cfg.model, cfg.vad_model.as_deref())?;
+    let mut worker = Vec::new();
+    let mut peak_kb = 0;
+    for r in 0..cfg.runs {
+        let t = Instant::now();
+        let out = sup.transcribe(&wav, &opts, &mut |_| {})?;
+        worker.push(t.elapsed().as_secs_f64());
+        peak_kb = peak_kb.max(out.peak_rss_kb.unwrap_or(0));
+        log(&format!("worker run {}: {:.1} s", r + 1, worker[r]));
+    }
+    let d = median(&mut direct);
+    let w = median(&mut worker);
+
+    // Live mode: utterances of 3–8 s (one or two spoken times) arrive in real time through the
+    // same segmenter as the microphone; latency runs from the cut at the end of speech to the
+    // final text.
+    let (tx, events, handle) = live::spawn_transcriber(sup, dir.join("live"), opts.clone())?;
+    let mut references = Vec::new();
+    let mut stream = Vec::new();
+    for k in 0..cfg.utterances {
+        let (h, m) = times[k % times.len()];
+        let (mut a, mut text) = voice.time(h, m)?;
+        if k % 2 == 1 {
+            let (h2, m2) = times[(k + 3) % times.len()];
+            let (b, t2) = voice.time(h2, m2)?;
+            a.extend(b);
+            text = format!("{text} {t2}");
+        }
+        references.push(text);
+        stream.extend(a);
+        stream.extend(clock::silence(1500));
+    }
+    let feeder = std::thread::spawn(move || {
+        let mut seg = Segmenter::default();
+        let mut cuts = Vec::new();
+        let chunk = RATE as usize / 50;
+        let start = Instant::now();
+        for (n, piece) in stream.chunks(chunk).enumerate() {
+            // Real-time pace, as a microphone delivers it.
+            let due = start + Duration::from_millis(20 * n as u64);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            seg.push(piece, &mut cuts);
+            for c in cuts.drain(..) {
+                if let Cut::Finished(u) = c {
+                    if tx.send(u).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        seg.flush(&mut cuts);
+        for c in cuts.drain(..) {
+            if let Cut::Finished(u) = c {
+                let _ = tx.send(u);
+            }
+        }
+    });
+    let mut latencies = Vec::new();
+    let mut cer_sum = 0.0;
+    for ev in events {
+        match ev {
+            LiveEvent::Final {
+                index,
+                transcript,
+                latency,
+                ..
+            } => {
+                let reference = references.get(index - 1).cloned().unwrap_or_default();
+                cer_sum += crate::score::cer(&reference, &transcript.text);
+                latencies.push(latency.as_millis() as u64);
+                log(&format!(
+                    "utterance {index}: {} ms: {}",
+                    latency.as_millis(),
+                    transcript.text
+                ));
+            }
+            LiveEvent::Failed { index, error } => {
+                log(&format!("utterance {index} failed: {error}"))
+            }
+            _ => {}
+        }
+    }
+    let _ = feeder.join();
+    let _ = handle.join();
+    let _ = std::fs::remove_dir_all(&dir);
+    let n = latencies.len();
+    Ok(BenchReport {
+        audio_s,
+        rtf_direct: d / audio_s,
+        rtf_worker: w / audio_s,
+        overhead_pct: (w - d) / d * 100.0,
+        latency_p50_ms: percentile(&mut latencies.clone(), 0.5),
+        latency_p95_ms: percentile(&mut latencies, 0.95),
+        utterances: n,
+        peak_rss_mb: peak_kb as f64 / 1024.0,
+        mean_cer_live: cer_sum / n.max(1) as f64,
+    })
+}
+
+impl std::fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{:<44} {:>12} {:>10}",
+            "speech benchmark", "measured", "target"
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>12.3} {:>10}",
+            format!("real-time factor, {:.0} s Thai, worker", self.audio_s),
+            self.rtf_worker,
+            "<= 0.15"
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>12.3} {:>10}",
+            "real-time factor, whisper called directly", self.rtf_direct, ""
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>11.1}% {:>10}",
+            "worker overhead vs direct", self.overhead_pct, "<= 5 %"
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>9} ms {:>10}",
+            format!(
+                "end of utterance -> final text, p50 (n={})",
+                self.utterances
+            ),
+            self.latency_p50_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>9} ms {:>10}",
+            "end of utterance -> final text, p95", self.latency_p95_ms, "<= 1500 ms"
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>9.0} MB {:>10}",
+            "worker peak RSS", self.peak_rss_mb, "<= 500 MB"
+        )?;
+        write!(
+            f,
+            "{:<44} {:>12.3} {:>10}",
+            "live utterances, mean CER", self.mean_cer_live, ""
+        )
+    }
+}

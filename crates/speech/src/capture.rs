@@ -1,0 +1,503 @@
+//! Live capture. A dedicated audio thread owns the cpal stream (streams cannot leave the thread
+//! that made them); samples leave the real-time callback through a lock-free ring buffer, so the
+//! callback never blocks or allocates. The audio thread mixes to mono, resamples to 16 kHz,
+//! writes the evidence file as audio arrives, measures the level, and cuts utterances at pauses.
+
+use crate::audio::{Resampler, RATE};
+use crate::error::{Result, SpeechError};
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use ringbuf::traits::{Consumer, Producer, Split};
+use ringbuf::HeapRb;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// A finished utterance: 16 kHz mono audio and where it lies in the recording.
+#[derive(Clone, Debug)]
+pub struct Utterance {
+    pub index: usize,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub samples: Vec<f32>,
+    /// When the pause that ended it was detected (for latency measurements).
+    pub cut_at: Instant,
+}
+
+#[derive(Debug)]
+pub enum CaptureEvent {
+    /// Input level of the last ~100 ms, RMS in dBFS.
+    Level(f32),
+    /// Speech has started (an utterance is open).
+    SpeechStarted {
+        start_ms: u64,
+    },
+    Utterance(Utterance),
+    /// The device failed or disappeared. Audio captured so far is kept in the evidence file.
+    DeviceError(String),
+    /// Capture ended; the evidence file is complete.
+    Stopped {
+        evidence: PathBuf,
+        duration_ms: u64,
+    },
+}
+
+/// Names of the input devices of the default host.
+pub fn input_devices() -> Result<Vec<String>> {
+    let host = cpal::default_host();
+    let devices = host
+        .input_devices()
+        .map_err(|e| SpeechError::Device(e.to_string()))?;
+    Ok(devices.filter_map(|d| d.name().ok()).collect())
+}
+
+/// Cuts utterances at pauses with an energy detector that follows the room's noise floor.
+/// (The engine's Silero VAD later drops whatever non-speech slips through.)
+pub struct Segmenter {
+    frame: Vec<f32>,
+    floor: f32,
+    in_speech: bool,
+    silent_ms: u64,
+    speech_ms: u64,
+    current: Vec<f32>,
+    /// The last few hundred ms before speech starts, so onsets are not clipped.
+    preroll: std::collections::VecDeque<f32>,
+    start_sample: u64,
+    position: u64,
+    index: usize,
+}
+
+const FRAME: usize = RATE as usize * 30 / 1000;
+const PREROLL: usize = RATE as usize * 300 / 1000;
+/// A pause this long ends an utterance.
+const END_SILENCE_MS: u64 = 500;
+/// Utterances shorter than this are noise (a cough, a click).
+const MIN_SPEECH_MS: u64 = 200;
+/// Longer utterances are cut so each fits the decoder's 30 s window.
+const MAX_UTTERANCE_MS: u64 = 25_000;
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Segmenter {
+            frame: Vec::with_capacity(FRAME),
+            floor: 1e-3,
+            in_speech: false,
+            silent_ms: 0,
+            speech_ms: 0,
+            current: Vec::new(),
+            preroll: std::collections::VecDeque::with_capacity(PREROLL),
+            start_sample: 0,
+            position: 0,
+            index: 0,
+        }
+    }
+}
+
+/// What the segmenter noticed in a piece of audio.
+pub enum Cut {
+    Started(u64),
+    Finished(Utterance),
+}
+
+impl Segmenter {
+    pub fn push(&mut self, samples: &[f32], out: &mut Vec<Cut>) {
+        for &s in samples {
+            self.frame.push(s);
+            if self.frame.len() == FRAME {
+                let frame = std::mem::take(&mut self.frame);
+                self.frame_done(&frame, out);
+                self.frame = frame;
+                self.frame.clear();
+            }
+        }
+    }
+
+    fn frame_done(&mut self, frame: &[f32], out: &mut Vec<Cut>) {
+        let rms = (frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32).sqrt();
+        // The floor falls quickly and rises slowly, so speech does not raise it.
+        self.floor = if rms < self.floor {
+            rms.max(1e-5)
+        } else {
+            self.floor * 1.002
+        };
+        let loud = rms > (self.floor * 4.0).max(0.01);
+        let ms = (FRAME as u64 * 1000) / RATE as u64;
+        let frame_start = self.position;
+        self.position += frame.len() as u64;
+        if !self.in_speech {
+            if loud {
+                self.in_speech = true;
+                self.silent_ms = 0;
+                self.speech_ms = ms;
+                self.start_sample = frame_start - self.preroll.len() as u64;
+                self.current.extend(self.preroll.drain(..));
+                self.current.extend_from_slice(frame);
+                out.push(Cut::Started(self.start_sample * 1000 / RATE as u64));
+            } else {
+                for &s in frame {
+                    if self.preroll.len() == PREROLL {
+                        self.preroll.pop_front();
+                    }
+                    self.preroll.push_back(s);
+                }
+            }
+            return;
+        }
+        self.current.extend_from_slice(frame);
+        if loud {
+            self.silent_ms = 0;
+            self.speech_ms += ms;
+        } else {
+            self.silent_ms += ms;
+        }
+        let length_ms = self.current.len() as u64 * 1000 / RATE as u64;
+        if self.silent_ms >= END_SILENCE_MS || length_ms >= MAX_UTTERANCE_MS {
+            self.close(out);
+        }
+    }
+
+    fn close(&mut self, out: &mut Vec<Cut>) {
+        self.in_speech = false;
+        let samples = std::mem::take(&mut self.current);
+        if self.speech_ms >= MIN_SPEECH_MS {
+            self.index += 1;
+            out.push(Cut::Finished(Utterance {
+                index: self.index,
+                start_ms: self.start_sample * 1000 / RATE as u64,
+                end_ms: (self.start_sample + samples.len() as u64) * 1000 / RATE as u64,
+                samples,
+                cut_at: Instant::now(),
+            }));
+        }
+        self.speech_ms = 0;
+        self.silent_ms = 0;
+    }
+
+    /// Ends an open utterance (capture stopped or the device went away): nothing is dropped.
+    pub fn flush(&mut self, out: &mut Vec<Cut>) {
+        if self.in_speech {
+            self.close(out);
+        }
+    }
+}
+
+/// The evidence recording: a 16 kHz mono 16-bit WAV whose header is fixed up on every flush
+/// (once a second), so a crash loses at most the last second.
+pub struct EvidenceWriter {
+    writer: Option<hound::WavWriter<std::io::BufWriter<std::fs::File>>>,
+    path: PathBuf,
+    since_flush: usize,
+    samples: u64,
+}
+
+impl EvidenceWriter {
+    pub fn create(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| SpeechError::io(dir, e))?;
+        }
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: RATE,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let writer = hound::WavWriter::create(path, spec)
+            .map_err(|e| SpeechError::io(path, std::io::Error::other(e.to_string())))?;
+        Ok(EvidenceWriter {
+            writer: Some(writer),
+            path: path.into(),
+            since_flush: 0,
+            samples: 0,
+        })
+    }
+
+    pub fn write(&mut self, samples: &[f32]) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e: hound::Error| SpeechError::io(&path, std::io::Error::other(e.to_string()));
+        let Some(w) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        for s in samples {
+            w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
+                .map_err(err)?;
+        }
+        self.samples += samples.len() as u64;
+        self.since_flush += samples.len();
+        if self.since_flush >= RATE as usize {
+            w.flush().map_err(err)?;
+            self.since_flush = 0;
+        }
+        Ok(())
+    }
+
+    pub fn duration_ms(&self) -> u64 {
+        self.samples * 1000 / RATE as u64
+    }
+
+    pub fn finish(&mut self) -> Result<()> {
+        if let Some(w) = self.writer.take() {
+            w.finalize()
+                .map_err(|e| SpeechError::io(&self.path, std::io::Error::other(e.to_string())))?;
+        }
+        Ok(())
+    }
+}
+
+/// A running capture. Dropping it (or `stop`) ends the stream and completes the evidence file.
+pub struct Capture {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    pub events: mpsc::Receiver<CaptureEvent>,
+}
+
+impl Capture {
+    /// Starts capturing from the named input device (or the default one) into `evidence`.
+    pub fn start(device: Option<&str>, evidence: &Path) -> Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, events) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
+        let device = device.map(str::to_string);
+        let evidence = evidence.to_path_buf();
+        let s = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("audio-capture".into())
+            .spawn(move || audio_thread(device, evidence, s, tx, ready_tx))
+            .map_err(|e| SpeechError::Device(e.to_string()))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Capture {
+                stop,
+                thread: Some(thread),
+                events,
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => Err(SpeechError::Device("the audio thread ended".into())),
+        }
+    }
+
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn open_stream(
+    device: Option<&str>,
+    producer: ringbuf::HeapProd<f32>,
+    failed: Arc<AtomicBool>,
+    failure: mpsc::Sender<String>,
+) -> Result<(cpal::Stream, u32, usize)> {
+    let host = cpal::default_host();
+    let dev = match device {
+        Some(name) => host
+            .input_devices()
+            .map_err(|e| SpeechError::Device(e.to_string()))?
+            .find(|d| d.name().is_ok_and(|n| n == name))
+            .ok_or_else(|| {
+                SpeechError::Device(format!("no input device named {name} / ไม่พบอุปกรณ์รับเสียงชื่อนี้"))
+            })?,
+        None => host
+            .default_input_device()
+            .ok_or_else(|| SpeechError::Device("no input device / ไม่พบไมโครโฟน".into()))?,
+    };
+    let config = dev
+        .default_input_config()
+        .map_err(|e| SpeechError::Device(e.to_string()))?;
+    let rate = config.sample_rate().0;
+    let channels = config.channels() as usize;
+    let on_error = move |e: cpal::StreamError| {
+        failed.store(true, Ordering::SeqCst);
+        let _ = failure.send(e.to_string());
+    };
+    let stream_config: cpal::StreamConfig = config.clone().into();
+    let stream = match config.sample_format() {
+        cpal::SampleFormat::F32 => build::<f32>(&dev, &stream_config, producer, on_error),
+        cpal::SampleFormat::I16 => build::<i16>(&dev, &stream_config, producer, on_error),
+        cpal::SampleFormat::I32 => build::<i32>(&dev, &stream_config, producer, on_error),
+        cpal::SampleFormat::U16 => build::<u16>(&dev, &stream_config, producer, on_error),
+        other => {
+            return Err(SpeechError::Device(format!(
+                "unsupported sample format {other:?}"
+            )))
+        }
+    }?;
+    stream
+        .play()
+        .map_err(|e| SpeechError::Device(e.to_string()))?;
+    Ok((stream, rate, channels))
+}
+
+fn build<T>(
+    dev: &cpal::Device,
+    config: &cpal::StreamConfig,
+    mut producer: ringbuf::HeapProd<f32>,
+    on_error: impl FnMut(cpal::StreamError) + Send + 'static,
+) -> Result<cpal::Stream>
+where
+    T: cpal::SizedSample,
+    f32: cpal::FromSample<T>,
+{
+    dev.build_input_stream(
+        config,
+        move |data: &[T], _| {
+            // Real-time: no locks, no allocation. If the audio thread falls behind by more than
+            // the ring's few seconds, the newest samples are dropped (and counted as a gap).
+            for &s in data {
+                let _ = producer.try_push(<f32 as cpal::FromSample<T>>::from_sample_(s));
+            }
+        },
+        on_error,
+        None,
+    )
+    .map_err(|e| SpeechError::Device(e.to_string()))
+}
+
+fn audio_thread(
+    device: Option<String>,
+    evidence_path: PathBuf,
+    stop: Arc<AtomicBool>,
+    tx: mpsc::Sender<CaptureEvent>,
+    ready: mpsc::Sender<Result<()>>,
+) {
+    let mut evidence = match EvidenceWriter::create(&evidence_path) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    // Four seconds of 48 kHz stereo: room for the thread to be late without losing audio.
+    let (producer, mut consumer) = HeapRb::<f32>::new(48_000 * 2 * 4).split();
+    let failed = Arc::new(AtomicBool::new(false));
+    let (fail_tx, fail_rx) = mpsc::channel();
+    let (stream, rate, channels) =
+        match open_stream(device.as_deref(), producer, failed.clone(), fail_tx) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+    let mut resampler = match Resampler::new(rate) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    let mut segmenter = Segmenter::default();
+    let mut raw = vec![0f32; 8192];
+    let mut mono = Vec::new();
+    let mut out = Vec::new();
+    let mut cuts = Vec::new();
+    let mut level_acc = (0f32, 0usize);
+    let mut leftover: Vec<f32> = Vec::new();
+    let mut drain = |consumer: &mut ringbuf::HeapCons<f32>,
+                     resampler: &mut Resampler,
+                     segmenter: &mut Segmenter,
+                     evidence: &mut EvidenceWriter,
+                     final_pass: bool| {
+        loop {
+            let n = consumer.pop_slice(&mut raw);
+            if n == 0 {
+                break;
+            }
+            leftover.extend_from_slice(&raw[..n]);
+            let whole = leftover.len() / channels * channels;
+            mono.clear();
+            for f in leftover[..whole].chunks_exact(channels) {
+                mono.push(f.iter().sum::<f32>() / channels as f32);
+            }
+            leftover.drain(..whole);
+            out.clear();
+            if let Err(e) = resampler.push(&mono, &mut out) {
+                let _ = tx.send(CaptureEvent::DeviceError(e.to_string()));
+            }
+            process(&out, segmenter, evidence, &mut cuts, &mut level_acc, &tx);
+        }
+        if final_pass {
+            out.clear();
+            let _ = resampler.finish(&mut out);
+            process(&out, segmenter, evidence, &mut cuts, &mut level_acc, &tx);
+            segmenter.flush(&mut cuts);
+            emit(&mut cuts, &tx);
+        }
+    };
+    while !stop.load(Ordering::SeqCst) && !failed.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(20));
+        drain(
+            &mut consumer,
+            &mut resampler,
+            &mut segmenter,
+            &mut evidence,
+            false,
+        );
+    }
+    drop(stream);
+    if let Ok(msg) = fail_rx.try_recv() {
+        let _ = tx.send(CaptureEvent::DeviceError(format!(
+            "{msg} / อุปกรณ์รับเสียงหยุดทำงาน เสียงที่บันทึกไว้แล้วยังอยู่ครบ"
+        )));
+    }
+    drain(
+        &mut consumer,
+        &mut resampler,
+        &mut segmenter,
+        &mut evidence,
+        true,
+    );
+    if let Err(e) = evidence.finish() {
+        let _ = tx.send(CaptureEvent::DeviceError(e.to_string()));
+    }
+    let _ = tx.send(CaptureEvent::Stopped {
+        evidence: evidence_path,
+        duration_ms: evidence.duration_ms(),
+    });
+}
+
+fn process(
+    samples: &[f32],
+    segmenter: &mut Segmenter,
+    evidence: &mut EvidenceWriter,
+    cuts: &mut Vec<Cut>,
+    level: &mut (f32, usize),
+    tx: &mpsc::Sender<CaptureEvent>,
+) {
+    if samples.is_empty() {
+        return;
+    }
+    if let Err(e) = evidence.write(samples) {
+        let _ = tx.send(CaptureEvent::DeviceError(e.to_string()));
+    }
+    for s in samples {
+        level.0 += s * s;
+        level.1 += 1;
+        if level.1 == RATE as usize / 10 {
+            let rms = (level.0 / level.1 as f32).sqrt();
+            let _ = tx.send(CaptureEvent::Level(20.0 * rms.max(1e-6).log10()));
+            *level = (0.0, 0);
+        }
+    }
+    segmenter.push(samples, cuts);
+    emit(cuts, tx);
+}
+
+fn emit(cuts: &mut Vec<Cut>, tx: &mpsc::Sender<CaptureEvent>) {
+    for c in cuts.drain(..) {
+        let _ = tx.send(match c {
+            Cut::Started(start_ms) => CaptureEvent::SpeechStarted { start_ms },
+            Cut::Finished(u) => CaptureEvent::Utterance(u),
+        });
+    }
+}

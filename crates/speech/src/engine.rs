@@ -1,0 +1,446 @@
+//! The whisper engine: loads a model, decodes Thai audio with settings that proved stable
+//! (beam 5, no temperature fallback), and guards the output against the known failure modes —
+//! text hallucinated from silence and repetition loops. Runs inside the worker process.
+
+use crate::audio::{AudioFile, RATE};
+use crate::error::{Result, SpeechError};
+use crate::models;
+use serde::{Deserialize, Serialize};
+use std::ffi::c_void;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+    WhisperVadContext, WhisperVadContextParams, WhisperVadParams,
+};
+
+/// One token of a segment: text (whole characters) and the model's probability for it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Token {
+    pub text: String,
+    pub p: f32,
+}
+
+/// A stretch of transcribed speech, times relative to the start of the audio.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Segment {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub text: String,
+    pub tokens: Vec<Token>,
+}
+
+/// The transcript of one file or utterance: the `--json` contract of `banthuek transcribe`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Transcript {
+    pub text: String,
+    pub language: String,
+    pub duration_ms: u64,
+    pub segments: Vec<Segment>,
+}
+
+/// Decoding settings. The defaults are the ones measured best for Thai on the base model.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecodeOptions {
+    pub language: String,
+    pub beam_size: i32,
+    pub threads: i32,
+    /// Whisper's retry at higher temperatures; off by default: on bad audio it cost 2–5× real time.
+    pub temperature_fallback: bool,
+    /// Station vocabulary given to the decoder as context.
+    pub initial_prompt: Option<String>,
+    /// A segment whose no-speech probability is above this and whose tokens are unsure is dropped.
+    pub no_speech_threshold: f32,
+    /// Run voice activity detection (when a VAD model is loaded) and skip silent windows.
+    pub vad: bool,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            language: "th".into(),
+            beam_size: 5,
+            threads: 2,
+            temperature_fallback: false,
+            initial_prompt: None,
+            no_speech_threshold: 0.6,
+            vad: true,
+        }
+    }
+}
+
+/// What the engine reports while it works.
+pub enum EngineEvent<'a> {
+    Progress(u8),
+    Segment(&'a Segment),
+}
+
+/// Longest window given to whisper at once (its context is 30 s).
+const MAX_WINDOW: usize = 28 * RATE as usize;
+/// Windows are cut at the quietest moment after this much audio.
+const MIN_WINDOW: usize = 18 * RATE as usize;
+/// Padding kept around the speech that the VAD found.
+const VAD_PAD: usize = RATE as usize / 4;
+
+pub struct Engine {
+    // `state` borrows nothing from `ctx` in whisper-rs (it holds an Arc), but keep ctx alive.
+    _ctx: WhisperContext,
+    state: WhisperState,
+    vad: Option<WhisperVadContext>,
+}
+
+extern "C" fn abort_requested(user_data: *mut c_void) -> bool {
+    // SAFETY: user_data is the address of the AtomicBool passed to `decode`, which outlives the
+    // whisper call that invokes this callback.
+    unsafe { (*(user_data as *const AtomicBool)).load(Ordering::Relaxed) }
+}
+
+impl Engine {
+    /// Loads a whisper model (after checking processor, header and that it knows Thai) and,
+    /// optionally, the Silero VAD model.
+    pub fn load(model: &Path, vad_model: Option<&Path>) -> Result<Self> {
+        models::check_whisper_for_thai(model)?;
+        let path = model.to_str().ok_or_else(|| SpeechError::BadModel {
+            path: model.into(),
+            reason: "path is not valid UTF-8".into(),
+        })?;
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| SpeechError::BadModel {
+                path: model.into(),
+                reason: format!("the engine could not load it ({e}); the file may be damaged"),
+            })?;
+        if !ctx.is_multilingual() {
+            return Err(SpeechError::EnglishOnlyModel {
+                name: model.display().to_string(),
+            });
+        }
+        let state = ctx
+            .create_state()
+            .map_err(|e| SpeechError::Engine(format!("cannot create decoder state: {e}")))?;
+        let vad = match vad_model {
+            Some(v) => {
+                let h = models::read_header(v)?;
+                if h.kind != models::ModelKind::Vad {
+                    return Err(SpeechError::BadModel {
+                        path: v.into(),
+                        reason: "not a voice-activity model".into(),
+                    });
+                }
+                let vp = v.to_str().filter(|s| !s.contains('\0')).ok_or_else(|| {
+                    SpeechError::BadModel {
+                        path: v.into(),
+                        reason: "path is not valid UTF-8".into(),
+                    }
+                })?;
+                let mut params = WhisperVadContextParams::new();
+                params.set_n_threads(1);
+                Some(
+                    WhisperVadContext::new(vp, params).map_err(|e| SpeechError::BadModel {
+                        path: v.into(),
+                        reason: e.to_string(),
+                    })?,
+                )
+            }
+            None => None,
+        };
+        Ok(Engine {
+            _ctx: ctx,
+            state,
+            vad,
+        })
+    }
+
+    /// Transcribes a file of any supported kind, window by window, with bounded memory.
+    pub fn transcribe_file(
+        &mut self,
+        path: &Path,
+        opts: &DecodeOptions,
+        cancel: &AtomicBool,
+        on_event: &mut dyn FnMut(EngineEvent),
+    ) -> Result<Transcript> {
+        let mut file = AudioFile::open(path)?;
+        let total_ms = file.total_ms();
+        let mut buf: Vec<f32> = Vec::with_capacity(MAX_WINDOW + RATE as usize * 2);
+        let mut offset = 0usize; // samples before buf[0]
+        let mut segments = Vec::new();
+        let mut more = true;
+        let mut any_audio = false;
+        while more || !buf.is_empty() {
+            while more && buf.len() < MAX_WINDOW {
+                more = file.read_into(&mut buf)?;
+            }
+            any_audio |= !buf.is_empty();
+            if buf.is_empty() {
+                break;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(SpeechError::Cancelled);
+            }
+            let cut = if buf.len() <= MAX_WINDOW && !more {
+                buf.len()
+            } else {
+                quietest_cut(&buf)
+            };
+            let found = self.transcribe_window(&buf[..cut], offset, opts, cancel)?;
+            for s in found {
+                on_event(EngineEvent::Segment(&s));
+                segments.push(s);
+            }
+            offset += cut;
+            buf.drain(..cut);
+            if let Some(total) = total_ms.filter(|t| *t > 0) {
+                let done = (offset as u64 * 1000 / RATE as u64).min(total);
+                on_event(EngineEvent::Progress((done * 100 / total) as u8));
+            }
+        }
+        if !any_audio {
+            return Err(SpeechError::NoAudio { path: path.into() });
+        }
+        drop_repeated_segments(&mut segments);
+        Ok(Transcript {
+            text: join_text(&segments),
+            language: opts.language.clone(),
+            duration_ms: offset as u64 * 1000 / RATE as u64,
+            segments,
+        })
+    }
+
+    /// Transcribes one window (≤ 28 s) of 16 kHz mono audio that starts `offset` samples into the
+    /// recording.
+    pub fn transcribe_window(
+        &mut self,
+        samples: &[f32],
+        offset: usize,
+        opts: &DecodeOptions,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<Segment>> {
+        let (start, end) = match (&mut self.vad, opts.vad) {
+            (Some(vad), true) => match speech_span(vad, samples)? {
+                Some(span) => span,
+                None => return Ok(Vec::new()),
+            },
+            _ => (0, samples.len()),
+        };
+        let audio = &samples[start..end];
+        let strategy = if opts.beam_size > 1 {
+            SamplingStrategy::BeamSearch {
+                beam_size: opts.beam_size,
+                patience: -1.0,
+            }
+        } else {
+            SamplingStrategy::Greedy { best_of: 1 }
+        };
+        let mut p = FullParams::new(strategy);
+        p.set_language(Some(&opts.language));
+        p.set_n_threads(opts.threads.max(1));
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_special(false);
+        p.set_print_timestamps(false);
+        p.set_no_context(true);
+        p.set_suppress_nst(true);
+        if !opts.temperature_fallback {
+            p.set_temperature_inc(0.0);
+        }
+        if let Some(prompt) = opts.initial_prompt.as_deref().filter(|s| !s.is_empty()) {
+            p.set_initial_prompt(prompt);
+        }
+        // The "safe" abort callback of whisper-rs 0.16 calls the closure with the wrong type;
+        // the raw callback reads our flag directly.
+        // SAFETY: `cancel` outlives `full`, the only call that uses the callback.
+        unsafe {
+            p.set_abort_callback(Some(abort_requested));
+            p.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
+        }
+        let res = self.state.full(p, audio);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(SpeechError::Cancelled);
+        }
+        res.map_err(|e| SpeechError::Engine(e.to_string()))?;
+        let base_ms = (offset + start) as u64 * 1000 / RATE as u64;
+        let mut out = Vec::new();
+        for seg in self.state.as_iter() {
+            let mut tokens = Vec::new();
+            let mut pending: Vec<u8> = Vec::new();
+            let mut pending_p = 1.0f32;
+            let mut logp_sum = 0.0f32;
+            let mut n = 0;
+            for i in 0..seg.n_tokens() {
+                let Some(tok) = seg.get_token(i) else {
+                    continue;
+                };
+                let data = tok.token_data();
+                // Special tokens (timestamps, language, end of text) are not text.
+                if data.id >= self._ctx.token_eot() {
+                    continue;
+                }
+                let Ok(bytes) = tok.to_bytes() else { continue };
+                logp_sum += data.p.max(1e-6).ln();
+                n += 1;
+                // Thai characters are 3 bytes and a token may end mid-character: join tokens
+                // until the bytes are whole characters, keeping the least sure probability.
+                pending.extend_from_slice(bytes);
+                pending_p = pending_p.min(data.p);
+                if let Ok(text) = std::str::from_utf8(&pending) {
+                    if !text.is_empty() {
+                        tokens.push(Token {
+                            text: text.to_string(),
+                            p: pending_p,
+                        });
+                    }
+                    pending.clear();
+                    pending_p = 1.0;
+                }
+            }
+            collapse_repetition(&mut tokens);
+            let text: String = tokens
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<String>()
+                .trim()
+                .to_string();
+            let mean_logp = if n > 0 {
+                logp_sum / n as f32
+            } else {
+                f32::NEG_INFINITY
+            };
+            // Whisper's own silence rule: likely no speech and an unsure decode.
+            if text.is_empty()
+                || (seg.no_speech_probability() > opts.no_speech_threshold && mean_logp < -1.0)
+            {
+                continue;
+            }
+            out.push(Segment {
+                start_ms: base_ms + seg.start_timestamp().max(0) as u64 * 10,
+                end_ms: base_ms + seg.end_timestamp().max(0) as u64 * 10,
+                text,
+                tokens,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The span of `samples` that holds speech according to the VAD, padded; `None` for silence.
+fn speech_span(vad: &mut WhisperVadContext, samples: &[f32]) -> Result<Option<(usize, usize)>> {
+    let segs = vad
+        .segments_from_samples(WhisperVadParams::default(), samples)
+        .map_err(|e| SpeechError::Engine(format!("voice activity detection failed: {e}")))?;
+    let mut span: Option<(usize, usize)> = None;
+    for s in segs {
+        // VAD timestamps are in centiseconds.
+        let a = (s.start.max(0.0) as usize) * (RATE as usize / 100);
+        let b = (s.end.max(0.0) as usize) * (RATE as usize / 100);
+        span = Some(match span {
+            None => (a, b),
+            Some((x, y)) => (x.min(a), y.max(b)),
+        });
+    }
+    Ok(span.map(|(a, b)| (a.saturating_sub(VAD_PAD), (b + VAD_PAD).min(samples.len()))))
+}
+
+/// Where to end a window: the quietest 100 ms between MIN_WINDOW and MAX_WINDOW, so a word is
+/// rarely cut in two.
+fn quietest_cut(buf: &[f32]) -> usize {
+    let frame = RATE as usize / 10;
+    let end = buf.len().min(MAX_WINDOW);
+    let mut best = (f32::MAX, end);
+    let mut at = MIN_WINDOW.min(end.saturating_sub(frame));
+    while at + frame <= end {
+        let energy: f32 = buf[at..at + frame].iter().map(|s| s * s).sum();
+        if energy < best.0 {
+            best = (energy, at + frame / 2);
+        }
+        at += frame / 2;
+    }
+    best.1.max(1)
+}
+
+/// Cuts a repetition loop: when a run of 1–12 tokens repeats more than 3 times in a row, keep
+/// the first occurrence and drop the rest of the segment (the decoder is lost from there on).
+pub fn collapse_repetition(tokens: &mut Vec<Token>) {
+    const MAX_REPEATS: usize = 3;
+    for start in 0..tokens.len() {
+        for n in 1..=12 {
+            let mut reps = 1;
+            while start + (reps + 1) * n <= tokens.len()
+                && (0..n).all(|k| tokens[start + k].text == tokens[start + reps * n + k].text)
+            {
+                reps += 1;
+            }
+            // Single characters legitimately repeat a little ("ๆ", digits): demand more of them.
+            let limit = if n == 1 { MAX_REPEATS + 2 } else { MAX_REPEATS };
+            if reps > limit {
+                tokens.truncate(start + n);
+                return;
+            }
+        }
+    }
+}
+
+/// Drops a segment that repeats the previous one word for word (a classic hallucination).
+fn drop_repeated_segments(segments: &mut Vec<Segment>) {
+    segments
+        .dedup_by(|later, earlier| later.text == earlier.text && later.text.chars().count() > 3);
+}
+
+fn join_text(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Peak resident memory of this process in kB (Linux `VmHWM`), where available.
+pub fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(words: &[&str]) -> Vec<Token> {
+        words
+            .iter()
+            .map(|w| Token {
+                text: w.to_string(),
+                p: 0.9,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repetition_loop_is_cut_to_one_copy() {
+        let mut t = toks(&[
+            "สิบ",
+            "สี่",
+            "นา",
+            "ฬิกา",
+            "นา",
+            "ฬิกา",
+            "นา",
+            "ฬิกา",
+            "นา",
+            "ฬิกา",
+            "นา",
+            "ฬิกา",
+        ]);
+        collapse_repetition(&mut t);
+        let text: String = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(text, "สิบสี่นาฬิกา");
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        let mut t = toks(&["สิบ", "สี่", "นา", "ฬิกา", "สาม", "สิบ", "นา", "ที"]);
+        collapse_repetition(&mut t);
+        assert_eq!(t.len(), 8);
+    }
+}
