@@ -55,7 +55,8 @@ fn expand_abbreviations(s: &str) -> String {
             for (ab, full) in ABBREVIATIONS {
                 if s[i..].starts_with(ab) {
                     let next = s[i + ab.len()..].trim_start().chars().next();
-                    if next.map(|c| c.is_alphanumeric()).unwrap_or(false) {
+                    // Single-letter abbreviations only before a name or number; กทม. anywhere.
+                    if ab.chars().count() > 2 || next.map(|c| c.is_alphanumeric()).unwrap_or(false) {
                         out.push_str(full);
                         i += ab.len();
                         done = true;

@@ -81,7 +81,7 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
     }
     pieces.push(start..tail.end);
     for piece in pieces {
-        let d = describe(text, piece);
+        let d = strip_suffixes(text, describe(text, piece), TRAILING_FILLERS);
         if d.is_empty() || tokens(text, d.clone()).len() > 6 {
             continue;
         }
@@ -173,9 +173,43 @@ fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
                 }
             }
         }
+        if let Some(q) = unlisted_unit(text, r.clone(), p) {
+            p = q.end;
+            out.push(q);
+            continue;
+        }
         p += rest.chars().next().map(char::len_utf8).unwrap_or(1);
     }
     out
+}
+
+/// "12 ท่อน": digits, then one short Thai word that is not in the classifier list, then a space
+/// or the end. Classifiers are short words; colours and models ("สีแดง", "รุ่น") are not units.
+fn unlisted_unit(text: &str, r: Range<usize>, p: usize) -> Option<Qty> {
+    let rest = &text[p..r.end];
+    let prev = text[..p].chars().next_back();
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) || !matches!(prev, None | Some(' ')) {
+        return None;
+    }
+    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
+    let after = rest[digits..].strip_prefix(' ')?;
+    let word_len = after.find(' ').unwrap_or(after.len());
+    let word = &after[..word_len];
+    let n = word.chars().count();
+    let thai = word.chars().all(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
+    let listed = lexicons().classifiers.iter().any(|u| u == word);
+    if listed || !(2..=4).contains(&n) || !thai || ["สี", "รุ่น", "ปี", "คน", "นาที", "ทะเบียน"].iter().any(|w| word.starts_with(w)) {
+        return None;
+    }
+    let value = rest[..digits].replace(',', "").parse::<f64>().ok()?;
+    let unit_start = p + digits + 1;
+    Some(Qty {
+        num_start: p,
+        unit_start,
+        end: unit_start + word_len,
+        value,
+        unit: word.to_owned(),
+    })
 }
 
 /// The number that ends right before `p` (digits "3,200" / "0.5" or Thai words), and its start.
