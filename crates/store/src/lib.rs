@@ -25,6 +25,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod records;
 mod session;
+pub mod settings;
 
 pub use accounts::UserInfo;
 pub use audit::{AuditEntry, BadEntry, ChainReport};

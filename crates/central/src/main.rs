@@ -1,0 +1,192 @@
+//! `banthuek-central serve --listen 127.0.0.1:PORT --data DIR`, plus the administrator's
+//! `enrol-code`, `fingerprint` and `stats`.
+
+use anyhow::{bail, Context as _, Result};
+use banthuek_central::identity::{Identity, DATABASE_FILE};
+use banthuek_central::server::{self, Chaos, Config};
+use banthuek_central::storage::{CentralStore, SqliteStore};
+use clap::{Parser, Subcommand};
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Fault injection is refused unless this is set, so a production start line cannot enable it.
+const CHAOS_ENV: &str = "BANTHUEK_CENTRAL_TEST_FAULTS";
+
+#[derive(Parser)]
+#[command(
+    name = "banthuek-central",
+    version,
+    about = "Reference central receiver for Banthuek stations / ระบบกลางรับบันทึกการจับกุม"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API over HTTPS.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        #[arg(long)]
+        data: PathBuf,
+        /// Extra names for a newly created TLS certificate.
+        #[arg(long)]
+        hostname: Vec<String>,
+        #[arg(long, default_value_t = 900)]
+        session_ttl_secs: u64,
+        #[arg(long, default_value_t = 64)]
+        max_upload_mb: usize,
+        /// Test tooling (needs BANTHUEK_CENTRAL_TEST_FAULTS=1): answer 5xx to this share of requests.
+        #[arg(long, default_value_t = 0.0, hide = true)]
+        chaos_5xx: f64,
+        /// Test tooling: delay this share of answers by --chaos-delay-ms.
+        #[arg(long, default_value_t = 0.0, hide = true)]
+        chaos_delay: f64,
+        #[arg(long, default_value_t = 2000, hide = true)]
+        chaos_delay_ms: u64,
+        /// Test tooling: drop this share of connections mid-body.
+        #[arg(long, default_value_t = 0.0, hide = true)]
+        chaos_drop: f64,
+        /// Test tooling: injected failures are 503 with this Retry-After.
+        #[arg(long, hide = true)]
+        chaos_retry_after: Option<u64>,
+    },
+    /// Create a one-time enrolment code for a station laptop.
+    EnrolCode {
+        #[arg(long)]
+        data: PathBuf,
+        /// How long the code may be used.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: i64,
+        /// Lifetime of the credential the device receives.
+        #[arg(long, default_value_t = 365 * 24 * 3600)]
+        credential_ttl_secs: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the TLS certificate's SHA-256, for the administrator to give stations.
+    Fingerprint {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Counts of devices and accepted records.
+    Stats {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BANTHUEK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse().command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn open_store(data: &std::path::Path) -> Result<SqliteStore> {
+    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    SqliteStore::open(&data.join(DATABASE_FILE)).context("opening the central database")
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Serve {
+            listen,
+            data,
+            hostname,
+            session_ttl_secs,
+            max_upload_mb,
+            chaos_5xx,
+            chaos_delay,
+            chaos_delay_ms,
+            chaos_drop,
+            chaos_retry_after,
+        } => {
+            let chaos = Chaos {
+                fail_5xx: chaos_5xx,
+                delay: chaos_delay,
+                delay_by: Duration::from_millis(chaos_delay_ms),
+                drop: chaos_drop,
+                retry_after_secs: chaos_retry_after,
+            };
+            let faults = chaos_5xx > 0.0 || chaos_delay > 0.0 || chaos_drop > 0.0;
+            if faults && std::env::var(CHAOS_ENV).as_deref() != Ok("1") {
+                bail!("--chaos-* options are test tooling; set {CHAOS_ENV}=1 to use them");
+            }
+            let store: Arc<dyn CentralStore> = Arc::new(open_store(&data)?);
+            let identity = Identity::load_or_create(&data, &hostname)?;
+            let config = Config {
+                session_ttl: Duration::from_secs(session_ttl_secs),
+                max_upload_bytes: max_upload_mb * 1024 * 1024,
+                chaos,
+                ..Config::default()
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("listening on {listen}"))?;
+                let addr = listener.local_addr()?;
+                // Tests and operators read these two lines.
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "listening on https://{addr}")?;
+                writeln!(out, "certificate sha256 {}", identity.fingerprint)?;
+                out.flush()?;
+                drop(out);
+                server::serve(listener, store, identity, config).await
+            })
+        }
+        Command::EnrolCode {
+            data,
+            valid_hours,
+            credential_ttl_secs,
+            json,
+        } => {
+            let store = open_store(&data)?;
+            let identity = Identity::load_or_create(&data, &[])?;
+            let (code, hash) = server::new_enrolment_code();
+            let expires_at = chrono::Utc::now() + chrono::Duration::hours(valid_hours);
+            store.add_enrolment_code(&hash, expires_at, credential_ttl_secs)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"code": code, "expires_at": expires_at, "fingerprint": identity.fingerprint})
+                );
+            } else {
+                println!("enrolment code / รหัสลงทะเบียน: {code}");
+                println!("valid until / ใช้ได้ถึง: {expires_at}");
+                println!(
+                    "certificate sha256 / ลายนิ้วมือใบรับรอง: {}",
+                    identity.fingerprint
+                );
+            }
+            Ok(())
+        }
+        Command::Fingerprint { data } => {
+            println!("{}", Identity::load_or_create(&data, &[])?.fingerprint);
+            Ok(())
+        }
+        Command::Stats { data } => {
+            println!("{}", serde_json::to_string(&open_store(&data)?.stats()?)?);
+            Ok(())
+        }
+    }
+}

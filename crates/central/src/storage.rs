@@ -1,0 +1,420 @@
+//! Where the receiver keeps devices, enrolment codes and accepted records.
+//!
+//! [`CentralStore`] is what the server needs; [`SqliteStore`] is the default. A PostgreSQL backend
+//! implements the same trait: `insert_record` must be an insert-if-absent on the idempotency key
+//! (`INSERT … ON CONFLICT DO NOTHING` then a read) so that two racing uploads of one key yield one
+//! row and the same receipt, and `redeem_enrolment_code` must consume a code in one transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Mutex;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0} / ฐานข้อมูล: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database lock poisoned / ฐานข้อมูลถูกล็อกค้าง")]
+    Poisoned,
+}
+
+/// An enrolled laptop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub device_id: String,
+    pub name: String,
+    /// The station CA whose certificates sign this device's records.
+    pub station_ca_pem: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub credential_expires_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// A record version that passed every check, with the receipt that acknowledges it.
+#[derive(Debug)]
+pub struct NewRecord<'a> {
+    pub idempotency_key: &'a str,
+    pub record_id: &'a str,
+    pub version: u32,
+    pub device_id: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub record_json: &'a str,
+    pub pdf: &'a [u8],
+    pub audio: Option<(&'a str, &'a [u8])>,
+    pub record_sha256: &'a str,
+    pub pdf_sha256: &'a str,
+    /// The signed receipt as JSON text, returned verbatim for every replay.
+    pub receipt_json: &'a str,
+}
+
+/// What is already stored under an idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Existing {
+    pub device_id: String,
+    pub record_sha256: String,
+    pub pdf_sha256: String,
+    pub receipt_json: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Insert {
+    Inserted,
+    /// Another request stored this key first.
+    Existing(Existing),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Stats {
+    pub devices: u64,
+    pub records: u64,
+    pub last_received_at: Option<DateTime<Utc>>,
+}
+
+pub trait CentralStore: Send + Sync {
+    fn add_enrolment_code(
+        &self,
+        code_hash: &str,
+        expires_at: DateTime<Utc>,
+        credential_ttl_secs: i64,
+    ) -> Result<(), StorageError>;
+    /// Consumes an unused, unexpired code and records the device, atomically. Returns the
+    /// credential lifetime the code grants, or `None` when the code cannot be used.
+    fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+        device: &Device,
+    ) -> Result<Option<i64>, StorageError>;
+    fn set_credential_expiry(
+        &self,
+        device_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    fn device(&self, device_id: &str) -> Result<Option<Device>, StorageError>;
+    fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError>;
+    fn insert_record(&self, record: &NewRecord<'_>) -> Result<Insert, StorageError>;
+    fn stats(&self) -> Result<Stats, StorageError>;
+}
+
+/// SQLite in WAL mode with full fsync: a receipt is a promise that the record is on disk.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    code_hash TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    credential_ttl_secs INTEGER NOT NULL,
+    used_at TEXT,
+    device_id TEXT
+);
+CREATE TABLE IF NOT EXISTS devices (
+    device_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    station_ca_pem TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    credential_expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS records (
+    idempotency_key TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(device_id),
+    received_at TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    pdf BLOB NOT NULL,
+    audio_mime TEXT,
+    audio BLOB,
+    record_sha256 TEXT NOT NULL,
+    pdf_sha256 TEXT NOT NULL,
+    receipt TEXT NOT NULL,
+    UNIQUE (record_id, version)
+);
+";
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<SqliteStore, StorageError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StorageError> {
+        self.conn.lock().map_err(|_| StorageError::Poisoned)
+    }
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn parse_ts(text: String) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn existing_in(conn: &Connection, key: &str) -> Result<Option<Existing>, StorageError> {
+    Ok(conn
+        .query_row(
+            "SELECT device_id, record_sha256, pdf_sha256, receipt FROM records
+             WHERE idempotency_key = ?1",
+            [key],
+            |row| {
+                Ok(Existing {
+                    device_id: row.get(0)?,
+                    record_sha256: row.get(1)?,
+                    pdf_sha256: row.get(2)?,
+                    receipt_json: row.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+impl CentralStore for SqliteStore {
+    fn add_enrolment_code(
+        &self,
+        code_hash: &str,
+        expires_at: DateTime<Utc>,
+        credential_ttl_secs: i64,
+    ) -> Result<(), StorageError> {
+        self.conn()?.execute(
+            "INSERT INTO enrolment_codes (code_hash, created_at, expires_at, credential_ttl_secs)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                code_hash,
+                ts(Utc::now()),
+                ts(expires_at),
+                credential_ttl_secs
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+        device: &Device,
+    ) -> Result<Option<i64>, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let ttl: Option<i64> = tx
+            .query_row(
+                "SELECT credential_ttl_secs FROM enrolment_codes
+                 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![code_hash, ts(now)],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(ttl) = ttl else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE enrolment_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1",
+            params![code_hash, ts(now), device.device_id],
+        )?;
+        tx.execute(
+            "INSERT INTO devices (device_id, name, station_ca_pem, enrolled_at,
+                                  credential_expires_at, revoked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                device.device_id,
+                device.name,
+                device.station_ca_pem,
+                ts(device.enrolled_at),
+                ts(device.credential_expires_at),
+                device.revoked
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Some(ttl))
+    }
+
+    fn set_credential_expiry(
+        &self,
+        device_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.conn()?.execute(
+            "UPDATE devices SET credential_expires_at = ?2 WHERE device_id = ?1",
+            params![device_id, ts(expires_at)],
+        )?;
+        Ok(())
+    }
+
+    fn device(&self, device_id: &str) -> Result<Option<Device>, StorageError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT device_id, name, station_ca_pem, enrolled_at, credential_expires_at,
+                        revoked
+                 FROM devices WHERE device_id = ?1",
+                [device_id],
+                |row| {
+                    Ok(Device {
+                        device_id: row.get(0)?,
+                        name: row.get(1)?,
+                        station_ca_pem: row.get(2)?,
+                        enrolled_at: parse_ts(row.get(3)?),
+                        credential_expires_at: parse_ts(row.get(4)?),
+                        revoked: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError> {
+        existing_in(&*self.conn()?, idempotency_key)
+    }
+
+    fn insert_record(&self, r: &NewRecord<'_>) -> Result<Insert, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let inserted = tx.execute(
+            "INSERT INTO records (idempotency_key, record_id, version, device_id, received_at,
+                                  record_json, pdf, audio_mime, audio, record_sha256, pdf_sha256,
+                                  receipt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT DO NOTHING",
+            params![
+                r.idempotency_key,
+                r.record_id,
+                r.version,
+                r.device_id,
+                ts(r.received_at),
+                r.record_json,
+                r.pdf,
+                r.audio.map(|a| a.0),
+                r.audio.map(|a| a.1),
+                r.record_sha256,
+                r.pdf_sha256,
+                r.receipt_json
+            ],
+        )?;
+        let outcome = if inserted == 1 {
+            Insert::Inserted
+        } else {
+            match existing_in(&tx, r.idempotency_key)? {
+                Some(existing) => Insert::Existing(existing),
+                // The key is free but (record_id, version) is taken: only possible when a key
+                // was built differently; the caller checks keys, so report it as a conflict.
+                None => Insert::Existing(Existing {
+                    device_id: String::new(),
+                    record_sha256: String::new(),
+                    pdf_sha256: String::new(),
+                    receipt_json: String::new(),
+                }),
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn stats(&self) -> Result<Stats, StorageError> {
+        let conn = self.conn()?;
+        let devices: i64 = conn.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?;
+        let (records, last): (i64, Option<String>) =
+            conn.query_row("SELECT count(*), max(received_at) FROM records", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(Stats {
+            devices: devices as u64,
+            records: records as u64,
+            last_received_at: last.map(parse_ts),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(id: &str) -> Device {
+        Device {
+            device_id: id.into(),
+            name: "laptop-1".into(),
+            station_ca_pem: "CA".into(),
+            enrolled_at: Utc::now(),
+            credential_expires_at: Utc::now() + chrono::Duration::days(1),
+            revoked: false,
+        }
+    }
+
+    #[test]
+    fn a_code_is_redeemed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db")).unwrap();
+        let later = Utc::now() + chrono::Duration::hours(1);
+        store.add_enrolment_code("h", later, 100).unwrap();
+        assert_eq!(
+            store
+                .redeem_enrolment_code("h", Utc::now(), &device("d1"))
+                .unwrap(),
+            Some(100)
+        );
+        assert_eq!(
+            store
+                .redeem_enrolment_code("h", Utc::now(), &device("d2"))
+                .unwrap(),
+            None
+        );
+        assert!(store.device("d1").unwrap().is_some());
+        assert!(store.device("d2").unwrap().is_none());
+
+        store
+            .add_enrolment_code("old", Utc::now() - chrono::Duration::seconds(1), 100)
+            .unwrap();
+        assert_eq!(
+            store
+                .redeem_enrolment_code("old", Utc::now(), &device("d3"))
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_key_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db")).unwrap();
+        store
+            .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
+            .unwrap();
+        store
+            .redeem_enrolment_code("h", Utc::now(), &device("d1"))
+            .unwrap();
+        let rec = |receipt: &'static str| NewRecord {
+            idempotency_key: "r:1",
+            record_id: "r",
+            version: 1,
+            device_id: "d1",
+            received_at: Utc::now(),
+            record_json: "{}",
+            pdf: b"%PDF",
+            audio: None,
+            record_sha256: "a",
+            pdf_sha256: "b",
+            receipt_json: receipt,
+        };
+        assert_eq!(
+            store.insert_record(&rec("first")).unwrap(),
+            Insert::Inserted
+        );
+        match store.insert_record(&rec("second")).unwrap() {
+            Insert::Existing(e) => assert_eq!(e.receipt_json, "first"),
+            other => panic!("expected the first receipt, got {other:?}"),
+        }
+        assert_eq!(store.stats().unwrap().records, 1);
+    }
+}

@@ -1,0 +1,293 @@
+//! The station's sender against a real `banthuek-central` process over TLS on 127.0.0.1:
+//! acceptance with signed receipts, replays, refusals with reasons (tampered PDF, schema, unknown
+//! device, expired credential) that leave nothing stored and let the rest of the queue flow.
+
+mod common;
+
+use banthuek_sync::protocol::{self, codes, CredentialClaims};
+use banthuek_sync::{Sender, SyncError, SyncEvent};
+use common::*;
+use std::time::Duration;
+
+#[test]
+fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
+    let s = setup(3, &[]);
+    let mut session = session(&s.station);
+    let mut sender = Sender::new(&s.enrolment, test_config()).expect("sender");
+    let report = sender.drain(&mut session, &mut |_| {}).expect("drain");
+    assert_eq!(report.synced, 3);
+    assert!(report.rejected.is_empty());
+    assert_all_synced_once(s.dir.path(), &session, &s.enrolment, 3);
+    for id in &s.ids {
+        assert_eq!(
+            session.record(id).expect("record").status,
+            banthuek_core::Status::Synced
+        );
+    }
+
+    // The status query returns the stored receipt.
+    let receipt = sender.status(&s.ids[0], 1).expect("status").expect("known");
+    assert_eq!(receipt.record_id, s.ids[0]);
+    assert_eq!(sender.status("no-such-record", 1).expect("status"), None);
+
+    // Sending an accepted version again (a station restored from backup) gets the same receipt.
+    let stored = session.outbox_rows().expect("rows")[0].receipt.clone();
+    let item = banthuek_sync::OutboxItem {
+        record_id: s.ids[0].clone(),
+        version: 1,
+        idempotency_key: protocol::idempotency_key(&s.ids[0], 1),
+        record_json: session.record_json(&s.ids[0], 1).expect("json"),
+        pdf: session
+            .artifact(&s.ids[0], 1, "countersigned_pdf")
+            .expect("pdf")
+            .expect("stored pdf"),
+        audio: None,
+        attempts: 0,
+    };
+    let mut replayed = Vec::new();
+    let mut again = ReplaySource {
+        items: vec![item.clone()],
+        receipts: Vec::new(),
+    };
+    sender
+        .drain(&mut again, &mut |e| {
+            if let SyncEvent::Synced { replay, .. } = e {
+                replayed.push(*replay)
+            }
+        })
+        .expect("replay");
+    assert_eq!(replayed, vec![true]);
+    assert_eq!(Some(again.receipts[0].clone()), stored);
+
+    // The same key with other content is refused, not overwritten.
+    let mut changed = item;
+    changed.pdf.extend_from_slice(b"\n% appended\n");
+    let mut conflict = ReplaySource {
+        items: vec![changed],
+        receipts: Vec::new(),
+    };
+    let report = sender.drain(&mut conflict, &mut |_| {}).expect("conflict");
+    assert_eq!(report.rejected.len(), 1);
+    assert!(report.rejected[0].reason.contains(codes::CONFLICT));
+    assert_eq!(central_records(&s.dir.path().join("central")).len(), 3);
+
+    // The status page shows counts.
+    let tls = banthuek_sync::tls::PinnedTls::new(Some(&s.central.fingerprint)).expect("tls");
+    let page = ureq::AgentBuilder::new()
+        .tls_config(tls.config.clone())
+        .build()
+        .get(&format!("{}/", s.central.url))
+        .call()
+        .expect("status page")
+        .into_string()
+        .expect("page");
+    assert!(page.contains("<td id=\"records\">3</td>"), "{page}");
+    assert!(page.contains("<td id=\"devices\">1</td>"), "{page}");
+}
+
+/// Yields fixed items and records what the sender does with them.
+struct ReplaySource {
+    items: Vec<banthuek_sync::OutboxItem>,
+    receipts: Vec<String>,
+}
+
+impl banthuek_sync::OutboxSource for ReplaySource {
+    fn next_batch(
+        &mut self,
+        limit: usize,
+    ) -> Result<Vec<banthuek_sync::OutboxItem>, banthuek_sync::SourceError> {
+        let n = limit.min(self.items.len());
+        Ok(self.items.drain(..n).collect())
+    }
+    fn mark_sending(&mut self, _: &str) -> Result<(), banthuek_sync::SourceError> {
+        Ok(())
+    }
+    fn mark_synced(&mut self, _: &str, receipt: &str) -> Result<(), banthuek_sync::SourceError> {
+        self.receipts.push(receipt.to_owned());
+        Ok(())
+    }
+    fn mark_rejected(&mut self, _: &str, _: &str) -> Result<(), banthuek_sync::SourceError> {
+        Ok(())
+    }
+    fn mark_retry(&mut self, _: &str, _: &str) -> Result<(), banthuek_sync::SourceError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_flows() {
+    let s = setup(5, &[]);
+    let tampered = protocol::idempotency_key(&s.ids[1], 1);
+    let bad_schema = protocol::idempotency_key(&s.ids[3], 1);
+    let mut session = session(&s.station);
+    let (t, b) = (tampered.clone(), bad_schema.clone());
+    let mut source = Altering {
+        inner: &mut session,
+        alter: Box::new(move |item| {
+            if item.idempotency_key == t {
+                // One byte of the signed content changed (a digit of the page text stream).
+                let at = item.pdf.len() / 3;
+                item.pdf[at] ^= 0x01;
+            }
+            if item.idempotency_key == b {
+                let mut v: serde_json::Value = serde_json::from_str(&item.record_json).unwrap();
+                v["arrestees"] = serde_json::json!("not a list");
+                item.record_json = v.to_string();
+            }
+        }),
+    };
+    let mut sender = Sender::new(&s.enrolment, test_config()).expect("sender");
+    let report = sender.drain(&mut source, &mut |_| {}).expect("drain");
+    drop(source);
+    assert_eq!(report.synced, 3);
+    assert_eq!(report.rejected.len(), 2);
+
+    let rows = session.outbox_rows().expect("rows");
+    let row = |key: &str| rows.iter().find(|r| r.idempotency_key == key).expect("row");
+    assert_eq!(row(&tampered).status, "rejected");
+    let reason = row(&tampered).last_error.clone().unwrap_or_default();
+    assert!(reason.contains(codes::SIGNATURE_INVALID), "{reason}");
+    assert!(
+        reason.contains("ลายมือชื่อ"),
+        "the reason is given in Thai too: {reason}"
+    );
+    assert_eq!(row(&bad_schema).status, "rejected");
+    let reason = row(&bad_schema).last_error.clone().unwrap_or_default();
+    assert!(
+        reason.contains(codes::SCHEMA_INVALID) && reason.contains("/arrestees"),
+        "{reason}"
+    );
+
+    let stored: Vec<String> = central_records(&s.dir.path().join("central"))
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(stored.len(), 3);
+    assert!(!stored.contains(&tampered) && !stored.contains(&bad_schema));
+}
+
+#[test]
+fn an_unknown_device_and_an_expired_credential_are_refused_and_nothing_is_lost() {
+    let s = setup(2, &[]);
+    let mut session = session(&s.station);
+
+    // A credential this receiver never issued.
+    let mut forged = s.enrolment.clone();
+    let other_key = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
+    forged.credential = protocol::sign_credential(
+        &CredentialClaims {
+            device_id: s.enrolment.device_id.clone(),
+            issued_at: chrono::Utc::now(),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(1),
+        },
+        &other_key,
+    );
+    let err = Sender::new(&forged, test_config())
+        .expect("sender")
+        .drain(&mut session, &mut |_| {})
+        .expect_err("refused");
+    match &err {
+        SyncError::Auth { code, .. } => assert_eq!(code, codes::UNKNOWN_DEVICE),
+        other => panic!("expected unknown_device, got {other}"),
+    }
+    assert!(
+        err.to_string().contains("enrol"),
+        "the user is told what to do: {err}"
+    );
+
+    // A credential that has expired.
+    let short = enrol(&s.central, &s.station.ca_pem, 1);
+    std::thread::sleep(Duration::from_millis(1500));
+    let err = Sender::new(&short, test_config())
+        .expect("sender")
+        .drain(&mut session, &mut |_| {})
+        .expect_err("refused");
+    match &err {
+        SyncError::Auth { code, .. } => assert_eq!(code, codes::CREDENTIAL_EXPIRED),
+        other => panic!("expected credential_expired, got {other}"),
+    }
+
+    // Nothing stored, nothing rejected: the rows wait for a device that may send.
+    assert!(central_records(&s.dir.path().join("central")).is_empty());
+    assert!(session
+        .outbox_rows()
+        .expect("rows")
+        .iter()
+        .all(|r| r.status == "queued" || r.status == "sending"));
+    let report = Sender::new(&s.enrolment, test_config())
+        .expect("sender")
+        .drain(&mut session, &mut |_| {})
+        .expect("drain");
+    assert_eq!(report.synced, 2);
+    assert_all_synced_once(s.dir.path(), &session, &s.enrolment, 2);
+}
+
+#[test]
+fn retry_after_is_honoured_and_a_wrong_pin_is_refused() {
+    let s = setup(3, &["--chaos-5xx", "0.5", "--chaos-retry-after", "1"]);
+    let mut session = session(&s.station);
+    let mut waits = Vec::new();
+    let report = Sender::new(&s.enrolment, test_config())
+        .expect("sender")
+        .drain(&mut session, &mut |e| {
+            if let SyncEvent::Retrying {
+                wait, retry_after, ..
+            } = e
+            {
+                waits.push((*wait, *retry_after));
+            }
+        })
+        .expect("drain");
+    assert_eq!(report.synced, 3);
+    assert!(
+        !waits.is_empty(),
+        "half the requests fail, some retries happen"
+    );
+    assert!(
+        waits
+            .iter()
+            .all(|(wait, told)| *told && *wait == Duration::from_secs(1)),
+        "{waits:?}"
+    );
+
+    // A receiver with another certificate is not talked to.
+    let mut wrong = s.enrolment.clone();
+    wrong.pin_sha256 = "00".repeat(32);
+    let err = banthuek_sync::enrol(
+        &s.central.url,
+        "AAAA-BBBB-CCCC",
+        "x",
+        &s.station.ca_pem,
+        Some(&wrong.pin_sha256),
+        &test_config(),
+    )
+    .expect_err("pin mismatch");
+    assert!(matches!(err, SyncError::PinMismatch { .. }), "{err}");
+}
+
+#[test]
+fn an_enrolment_code_is_used_once() {
+    let s = setup(0, &[]);
+    let code = s.central.enrolment_code(3600).expect("code");
+    let first = banthuek_sync::enrol(
+        &s.central.url,
+        &code,
+        "a",
+        &s.station.ca_pem,
+        Some(&s.central.fingerprint),
+        &test_config(),
+    );
+    assert!(first.is_ok());
+    let second = banthuek_sync::enrol(
+        &s.central.url,
+        &code,
+        "b",
+        &s.station.ca_pem,
+        Some(&s.central.fingerprint),
+        &test_config(),
+    );
+    match second {
+        Err(SyncError::Enrol { code, .. }) => assert_eq!(code, codes::BAD_CODE),
+        other => panic!("expected a refused code, got {other:?}"),
+    }
+}
