@@ -13,7 +13,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("SEGMENTS").is_some() {
         let n = banthuek_extract::normalise::normalise(&s);
         for seg in banthuek_extract::sections::segment(&n.text, today) {
-            eprintln!("{:?} [{}] {}", seg.section, &n.text[seg.start..seg.body], &n.text[seg.body..seg.end]);
+            eprintln!(
+                "{:?} [{}] {}",
+                seg.section,
+                &n.text[seg.start..seg.body],
+                &n.text[seg.body..seg.end]
+            );
         }
     }
     let out = banthuek_extract::extract(&s, &banthuek_extract::ExtractOptions::new(today));

@@ -23,7 +23,16 @@ const LEVELS: &[(&str, Level)] = &[
 
 /// Words that end a place name (the next part of the address starts).
 const STOPS: &[&str] = &[
-    "จังหวัด", "อำเภอ", "เขต", "ตำบล", "แขวง", "ถนน", "หมู่", "ซอย", "กรุงเทพ", "บ้านเลขที่",
+    "จังหวัด",
+    "อำเภอ",
+    "เขต",
+    "ตำบล",
+    "แขวง",
+    "ถนน",
+    "หมู่",
+    "ซอย",
+    "กรุงเทพ",
+    "บ้านเลขที่",
 ];
 
 /// Abbreviations expanded in addresses (only before a Thai letter or digit, after a space).
@@ -56,7 +65,8 @@ fn expand_abbreviations(s: &str) -> String {
                 if s[i..].starts_with(ab) {
                     let next = s[i + ab.len()..].trim_start().chars().next();
                     // Single-letter abbreviations only before a name or number; กทม. anywhere.
-                    if ab.chars().count() > 2 || next.map(|c| c.is_alphanumeric()).unwrap_or(false) {
+                    if ab.chars().count() > 2 || next.map(|c| c.is_alphanumeric()).unwrap_or(false)
+                    {
                         out.push_str(full);
                         i += ab.len();
                         done = true;
@@ -84,8 +94,16 @@ pub fn join_slash(s: &str) -> String {
     while let Some(p) = out.find("ทับ") {
         let before = out[..p].trim_end();
         let after = out[p + "ทับ".len()..].trim_start();
-        let ok = before.chars().next_back().map(|c| c.is_ascii_digit()).unwrap_or(false)
-            && after.chars().next().map(|c| c.is_ascii_digit()).unwrap_or(false);
+        let ok = before
+            .chars()
+            .next_back()
+            .map(|c| c.is_ascii_digit())
+            .unwrap_or(false)
+            && after
+                .chars()
+                .next()
+                .map(|c| c.is_ascii_digit())
+                .unwrap_or(false);
         if !ok {
             break;
         }
@@ -99,11 +117,16 @@ fn number_words_to_digits(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     'outer: while !rest.is_empty() {
-        for key in ["บ้านเลขที่", "เลขที่", "หมู่ที่", "หมู่", "ซอย"] {
+        for key in ["บ้านเลขที่", "เลขที่", "หมู่ที่", "หมู่", "ซอย"]
+        {
             if let Some(after) = rest.strip_prefix(key) {
                 out.push_str(key);
                 let t = after.trim_start();
-                let starts_word = t.chars().next().map(|c| !c.is_ascii_digit()).unwrap_or(false);
+                let starts_word = t
+                    .chars()
+                    .next()
+                    .map(|c| !c.is_ascii_digit())
+                    .unwrap_or(false);
                 if starts_word {
                     let scanned = numbers::scan_number(t).filter(|&(_, used)| {
                         let after = &t[used..];
@@ -217,7 +240,10 @@ mod tests {
     fn expands_and_snaps() {
         let (s, snapped) = normalise_place("45 ทับ 7 ต.สุเทพ อ.เมืองเชียงใหม จ.เชียงใหม่");
         assert_eq!(s, "45/7 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่");
-        assert_eq!(snapped, vec![("เมืองเชียงใหม".to_string(), "เมืองเชียงใหม่".to_string())]);
+        assert_eq!(
+            snapped,
+            vec![("เมืองเชียงใหม".to_string(), "เมืองเชียงใหม่".to_string())]
+        );
     }
 
     #[test]

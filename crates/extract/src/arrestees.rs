@@ -12,8 +12,25 @@ use std::ops::Range;
 
 /// Thai number words that may appear in a dictated ID or phone number.
 const NUMBER_WORDS: &[&str] = &[
-    "ศูนย์", "หนึ่ง", "เอ็ด", "สอง", "โท", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ",
-    "ยี่", "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน",
+    "ศูนย์",
+    "หนึ่ง",
+    "เอ็ด",
+    "สอง",
+    "โท",
+    "สาม",
+    "สี่",
+    "ห้า",
+    "หก",
+    "เจ็ด",
+    "แปด",
+    "เก้า",
+    "สิบ",
+    "ยี่",
+    "ร้อย",
+    "พัน",
+    "หมื่น",
+    "แสน",
+    "ล้าน",
 ];
 
 /// A dictated ID that needs a person: the field, what was heard, proposed fixes.
@@ -105,7 +122,11 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
     let mut rest = r.clone();
     if let Some((full, used)) = title_at(&text[r.clone()]) {
         a.title = Some(full.to_owned());
-        track.fill(format!("/arrestees/{i}/title"), r.start..r.start + used, SURE);
+        track.fill(
+            format!("/arrestees/{i}/title"),
+            r.start..r.start + used,
+            SURE,
+        );
         rest = trim(text, r.start + used..r.end);
     }
     // Whole filler words only: a surname may end in และ (สาและ).
@@ -121,7 +142,11 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
     a.first_name = Some(text[first.clone()].to_owned());
     if toks.len() < 2 {
         // No space between first and last name: the officer has to split it.
-        track.fill(format!("/arrestees/{i}/first_name"), first.clone(), DOUBTFUL);
+        track.fill(
+            format!("/arrestees/{i}/first_name"),
+            first.clone(),
+            DOUBTFUL,
+        );
         return;
     }
     track.fill(format!("/arrestees/{i}/first_name"), first.clone(), SURE);
@@ -315,7 +340,9 @@ fn parse_address(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track:
 pub fn snap_note(snapped: &[(String, String)]) -> String {
     snapped
         .iter()
-        .map(|(h, m)| format!("heard \"{h}\", registry has \"{m}\" / ได้ยินว่า \"{h}\" ทะเบียนมี \"{m}\""))
+        .map(|(h, m)| {
+            format!("heard \"{h}\", registry has \"{m}\" / ได้ยินว่า \"{h}\" ทะเบียนมี \"{m}\"")
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -331,7 +358,10 @@ mod tests {
         assert!(fixes.contains(&"1103700456783".to_string()));
         assert!(fixes.iter().all(|f| national_id_is_valid(f)));
         let swapped = id_fixes("1013700456783");
-        assert!(swapped.contains(&"1103700456783".to_string()), "{swapped:?}");
+        assert!(
+            swapped.contains(&"1103700456783".to_string()),
+            "{swapped:?}"
+        );
     }
 
     #[test]

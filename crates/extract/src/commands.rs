@@ -87,7 +87,10 @@ mod tests {
         assert_eq!(recognise("ลบคำล่าสุด"), Some(VoiceCommand::DeleteLastWord));
         assert_eq!(recognise("ขึ้นบรรทัดใหม่"), Some(VoiceCommand::NewLine));
         assert_eq!(recognise("หยุดบันทึก."), Some(VoiceCommand::StopRecording));
-        assert_eq!(recognise("Stop recording"), Some(VoiceCommand::StopRecording));
+        assert_eq!(
+            recognise("Stop recording"),
+            Some(VoiceCommand::StopRecording)
+        );
         assert_eq!(recognise("ผู้ต้องหาขอหยุดบันทึกคำให้การ"), None);
         assert_eq!(recognise("ถัดไปเป็นข้อหาลักทรัพย์"), None);
         assert_eq!(recognise(""), None);

@@ -181,11 +181,14 @@ pub fn fill_field(
             Value::String(b.into())
         }
         FieldKind::Statement => {
-            let v = if s.contains("บางส่วน") || s.contains("บางข้อหา") {
+            let v = if s.contains("บางส่วน") || s.contains("บางข้อหา")
+            {
                 "partial"
-            } else if s.contains("ไม่ให้การ") || s.contains("ไม่ขอให้การ") || s.contains("ชั้นศาล") {
+            } else if s.contains("ไม่ให้การ") || s.contains("ไม่ขอให้การ") || s.contains("ชั้นศาล")
+            {
                 "silent"
-            } else if s.contains("ปฏิเสธ") || s.contains("ไม่รับสารภาพ") {
+            } else if s.contains("ปฏิเสธ") || s.contains("ไม่รับสารภาพ")
+            {
                 "denied"
             } else if s.contains("รับสารภาพ") {
                 "confessed"
@@ -280,7 +283,15 @@ mod tests {
         let (p, at) = spoken_field(&rec, u, FieldContext::default()).unwrap();
         assert_eq!(p, "/charges/0/text");
         assert_eq!(&u[at..], "ลักทรัพย์");
-        let (p, _) = spoken_field(&rec, "เลขประจำตัวประชาชน 1 1037", FieldContext { arrestee: 1, officer: 0 }).unwrap();
+        let (p, _) = spoken_field(
+            &rec,
+            "เลขประจำตัวประชาชน 1 1037",
+            FieldContext {
+                arrestee: 1,
+                officer: 0,
+            },
+        )
+        .unwrap();
         assert_eq!(p, "/arrestees/1/national_id");
         assert!(spoken_field(&rec, "ลักทรัพย์", FieldContext::default()).is_none());
     }

@@ -10,17 +10,59 @@ use banthuek_core::thai::numbers;
 use std::ops::Range;
 
 const DESC_PREFIXES: &[&str] = &[
-    "และ", "กับ", "พร้อมด้วย", "พร้อม", "ได้แก่", "ประกอบด้วย", "คือ", "ของกลาง", "จำนวน", "อีก",
+    "และ",
+    "กับ",
+    "พร้อมด้วย",
+    "พร้อม",
+    "ได้แก่",
+    "ประกอบด้วย",
+    "คือ",
+    "ของกลาง",
+    "จำนวน",
+    "อีก",
 ];
 const DESC_SUFFIXES: &[&str] = &[
-    "จำนวน", "ประมาณ", "รวมทั้งสิ้น", "รวม", "ทั้งหมด", "น้ำหนักรวม", "น้ำหนัก", "หนัก", "เป็นเงิน", "อีก",
+    "จำนวน",
+    "ประมาณ",
+    "รวมทั้งสิ้น",
+    "รวม",
+    "ทั้งหมด",
+    "น้ำหนักรวม",
+    "น้ำหนัก",
+    "หนัก",
+    "เป็นเงิน",
+    "อีก",
 ];
 const FOUND_AT_LEADS: &[&str] = &[
-    "ซึ่งตรวจพบ", "ซึ่งพบ", "ตรวจพบที่", "ตรวจพบใน", "พบที่", "พบ", "ที่พบ", "ซุกซ่อนอยู่", "ซุกซ่อนไว้",
-    "ซุกซ่อน", "ซ่อนอยู่", "ซ่อนไว้", "บรรจุอยู่", "วางอยู่", "อยู่",
+    "ซึ่งตรวจพบ",
+    "ซึ่งพบ",
+    "ตรวจพบที่",
+    "ตรวจพบใน",
+    "พบที่",
+    "พบ",
+    "ที่พบ",
+    "ซุกซ่อนอยู่",
+    "ซุกซ่อนไว้",
+    "ซุกซ่อน",
+    "ซ่อนอยู่",
+    "ซ่อนไว้",
+    "บรรจุอยู่",
+    "วางอยู่",
+    "อยู่",
 ];
 /// Trailing words that are not another item.
-const NOT_ITEM_LEADS: &[&str] = &["ผู้ต้องหา", "ผู้ถูกจับ", "ซึ่ง", "โดย", "ที่", "จึง", "ไว้", "เป็น", "อยู่", "เพื่อ"];
+const NOT_ITEM_LEADS: &[&str] = &[
+    "ผู้ต้องหา",
+    "ผู้ถูกจับ",
+    "ซึ่ง",
+    "โดย",
+    "ที่",
+    "จึง",
+    "ไว้",
+    "เป็น",
+    "อยู่",
+    "เพื่อ",
+];
 
 struct Qty {
     num_start: usize,
@@ -44,7 +86,9 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
         if desc.is_empty() && last_item.is_some() {
             // "… 3 ถุง น้ำหนักรวม 15 กรัม": a measure of the item before, not a new item.
             if let Some(j) = last_item {
-                if let Some(stop) = found_at(text, q.end..next_start, is_last, &mut out[j], j, track) {
+                if let Some(stop) =
+                    found_at(text, q.end..next_start, is_last, &mut out[j], j, track)
+                {
                     prev_end = stop;
                 }
             }
@@ -60,7 +104,11 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
             item.description = Some(clean(&text[desc.clone()]));
             track.fill(format!("/seized_items/{i}/description"), desc, SURE);
         }
-        track.fill(format!("/seized_items/{i}/quantity"), q.num_start..q.unit_start, SURE);
+        track.fill(
+            format!("/seized_items/{i}/quantity"),
+            q.num_start..q.unit_start,
+            SURE,
+        );
         track.fill(format!("/seized_items/{i}/unit"), q.unit_start..q.end, SURE);
         if let Some(stop) = found_at(text, q.end..next_start, is_last, &mut item, i, track) {
             prev_end = stop;
@@ -70,7 +118,11 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
     }
     // Items said without a quantity: "… และเครื่องชั่งดิจิทัล", or "ของกลาง ยาบ้า".
     let tail = trim(text, prev_end.min(r.end)..r.end);
-    if tail.is_empty() || NOT_ITEM_LEADS.iter().any(|w| text[tail.clone()].starts_with(w)) {
+    if tail.is_empty()
+        || NOT_ITEM_LEADS
+            .iter()
+            .any(|w| text[tail.clone()].starts_with(w))
+    {
         return;
     }
     let mut start = tail.start;
@@ -105,7 +157,9 @@ fn found_at(
     track: &mut Tracker,
 ) -> Option<usize> {
     let after = trim(text, r);
-    let lead = FOUND_AT_LEADS.iter().find(|l| text[after.clone()].starts_with(**l))?;
+    let lead = FOUND_AT_LEADS
+        .iter()
+        .find(|l| text[after.clone()].starts_with(**l))?;
     let span = after.start + lead.len()..after.end;
     let close = text[span.clone()]
         .find(" และ")
@@ -191,14 +245,23 @@ fn unlisted_unit(text: &str, r: Range<usize>, p: usize) -> Option<Qty> {
     if !rest.starts_with(|c: char| c.is_ascii_digit()) || !matches!(prev, None | Some(' ')) {
         return None;
     }
-    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
+    let digits = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b',')
+        .count();
     let after = rest[digits..].strip_prefix(' ')?;
     let word_len = after.find(' ').unwrap_or(after.len());
     let word = &after[..word_len];
     let n = word.chars().count();
     let thai = word.chars().all(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
     let listed = lexicons().classifiers.iter().any(|u| u == word);
-    if listed || !(2..=4).contains(&n) || !thai || ["สี", "รุ่น", "ปี", "คน", "นาที", "ทะเบียน"].iter().any(|w| word.starts_with(w)) {
+    if listed
+        || !(2..=4).contains(&n)
+        || !thai
+        || ["สี", "รุ่น", "ปี", "คน", "นาที", "ทะเบียน"]
+            .iter()
+            .any(|w| word.starts_with(w))
+    {
         return None;
     }
     let value = rest[..digits].replace(',', "").parse::<f64>().ok()?;

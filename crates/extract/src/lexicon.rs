@@ -95,7 +95,11 @@ fn load() -> Lexicons {
     let titles = rows(TITLES)
         .filter_map(|r| Some((r.first()?.to_string(), list(r.get(1), ','))))
         .collect();
-    let single = |t: &str| rows(t).filter_map(|r| r.first().map(|s| s.to_string())).collect();
+    let single = |t: &str| {
+        rows(t)
+            .filter_map(|r| r.first().map(|s| s.to_string()))
+            .collect()
+    };
     let charges = rows(CHARGES)
         .filter_map(|r| {
             Some(CatalogueCharge {
@@ -170,11 +174,17 @@ mod tests {
     #[test]
     fn lexicons_load_with_content() {
         let l = lexicons();
-        assert!(l.ranks.iter().any(|r| r.abbr == "ร.ต.อ." && r.spoken.contains(&"ร้อยตำรวจเอก".to_string())));
+        assert!(l
+            .ranks
+            .iter()
+            .any(|r| r.abbr == "ร.ต.อ." && r.spoken.contains(&"ร้อยตำรวจเอก".to_string())));
         assert_eq!(l.provinces.len(), 77);
         assert!(l.districts.contains(&"บางซื่อ".to_string()));
         assert!(l.subdistricts.contains(&"สุเทพ".to_string()));
-        assert!(l.charges.iter().all(|c| !c.keywords.is_empty() && !c.law.is_empty()));
+        assert!(l
+            .charges
+            .iter()
+            .all(|c| !c.keywords.is_empty() && !c.law.is_empty()));
         assert!(l.classifiers.contains(&"เม็ด".to_string()));
         assert_eq!(l.voice_commands.len(), 5);
     }

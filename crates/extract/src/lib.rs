@@ -103,31 +103,64 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
     let mut saw_warrant = false;
     for seg in &segs {
         match seg.section {
-            Section::RecordedPlace => {
-                fill_place(text, seg.body_range(), "/recorded/place", &mut recorded.place, &mut track)
-            }
+            Section::RecordedPlace => fill_place(
+                text,
+                seg.body_range(),
+                "/recorded/place",
+                &mut recorded.place,
+                &mut track,
+            ),
             Section::RecordedDate => {
-                let rest = fill_date(text, seg, opts.today, "/recorded/date", &mut recorded.date, &mut track);
+                let rest = fill_date(
+                    text,
+                    seg,
+                    opts.today,
+                    "/recorded/date",
+                    &mut recorded.date,
+                    &mut track,
+                );
                 if let Some(rest) = rest {
                     fill_time_at(text, rest, "/recorded/time", &mut recorded.time, &mut track);
                 }
             }
             Section::RecordedTime => {
-                fill_time_at(text, seg.start..seg.end, "/recorded/time", &mut recorded.time, &mut track);
+                fill_time_at(
+                    text,
+                    seg.start..seg.end,
+                    "/recorded/time",
+                    &mut recorded.time,
+                    &mut track,
+                );
             }
-            Section::Officers => officers::parse(text, seg.body_range(), &mut record.officers, &mut track),
+            Section::Officers => {
+                officers::parse(text, seg.body_range(), &mut record.officers, &mut track)
+            }
             Section::ArrestWhen => {
                 let mut rest = seg.start..seg.end;
                 if arrest.date.is_none() {
                     if text[seg.start..seg.end].starts_with("ในวันเดียวกัน")
                         || text[seg.start..seg.end].starts_with("วันเดียวกัน")
                     {
-                        let same = recorded.date.clone().unwrap_or_else(|| opts.today.to_string());
-                        let w = if text[seg.start..].starts_with("ใน") { "ในวันเดียวกัน" } else { "วันเดียวกัน" };
+                        let same = recorded
+                            .date
+                            .clone()
+                            .unwrap_or_else(|| opts.today.to_string());
+                        let w = if text[seg.start..].starts_with("ใน") {
+                            "ในวันเดียวกัน"
+                        } else {
+                            "วันเดียวกัน"
+                        };
                         arrest.date = Some(same);
                         track.fill("/arrest/date", seg.start..seg.start + w.len(), LIKELY);
                         rest = seg.start + w.len()..seg.end;
-                    } else if let Some(r) = fill_date(text, seg, opts.today, "/arrest/date", &mut arrest.date, &mut track) {
+                    } else if let Some(r) = fill_date(
+                        text,
+                        seg,
+                        opts.today,
+                        "/arrest/date",
+                        &mut arrest.date,
+                        &mut track,
+                    ) {
                         rest = r;
                     }
                 } else if let Some((_, e)) = scan_date_phrase(text, seg.start, opts.today) {
@@ -137,19 +170,38 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
                 fill_arrest_place(text, rest, &mut arrest, &mut track);
             }
             Section::ArrestTime => {
-                let rest = fill_time_at(text, seg.start..seg.end, "/arrest/time", &mut arrest.time, &mut track);
+                let rest = fill_time_at(
+                    text,
+                    seg.start..seg.end,
+                    "/arrest/time",
+                    &mut arrest.time,
+                    &mut track,
+                );
                 fill_arrest_place(text, rest, &mut arrest, &mut track);
             }
-            Section::ArrestPlace => fill_arrest_place(text, seg.body_range(), &mut arrest, &mut track),
+            Section::ArrestPlace => {
+                fill_arrest_place(text, seg.body_range(), &mut arrest, &mut track)
+            }
             Section::Warrant => {
                 saw_warrant = true;
                 parse_warrant(text, seg.body_range(), &mut warrant, &mut track);
             }
             Section::WarrantDate => {
-                fill_date(text, seg, opts.today, "/arrest/warrant/date", &mut warrant.date, &mut track);
+                fill_date(
+                    text,
+                    seg,
+                    opts.today,
+                    "/arrest/warrant/date",
+                    &mut warrant.date,
+                    &mut track,
+                );
             }
-            Section::Charges => charges::parse(text, seg.body_range(), &mut record.charges, &mut track),
-            Section::Items => items::parse(text, seg.body_range(), &mut record.seized_items, &mut track),
+            Section::Charges => {
+                charges::parse(text, seg.body_range(), &mut record.charges, &mut track)
+            }
+            Section::Items => {
+                items::parse(text, seg.body_range(), &mut record.seized_items, &mut track)
+            }
             Section::Circumstances => {
                 let r = strip_suffixes(text, seg.body_range(), TRAILING_FILLERS);
                 if !r.is_empty() && record.circumstances.is_none() {
@@ -186,7 +238,9 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
 
     let mut charge_matches = Vec::new();
     for (index, c) in record.charges.iter_mut().enumerate() {
-        let Some(entry) = c.text.as_deref().and_then(charges::match_catalogue) else { continue };
+        let Some(entry) = c.text.as_deref().and_then(charges::match_catalogue) else {
+            continue;
+        };
         charge_matches.push(ChargeMatch {
             index,
             code: entry.id.clone(),
@@ -201,7 +255,10 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
     let mut provenance = track.into_provenance(&norm, &opts.timing);
     for m in &charge_matches {
         if let Some(p) = provenance.get_mut(&format!("/charges/{}/text", m.index)) {
-            p.extra.insert("catalogue".into(), serde_json::to_value(m).unwrap_or_default());
+            p.extra.insert(
+                "catalogue".into(),
+                serde_json::to_value(m).unwrap_or_default(),
+            );
         }
     }
     let needs_confirmation = provenance
@@ -223,7 +280,13 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
     }
 }
 
-fn fill_place(text: &str, r: Range<usize>, pointer: &str, slot: &mut Option<String>, track: &mut Tracker) {
+fn fill_place(
+    text: &str,
+    r: Range<usize>,
+    pointer: &str,
+    slot: &mut Option<String>,
+    track: &mut Tracker,
+) {
     let r = strip_suffixes(text, r, TRAILING_FILLERS);
     if r.is_empty() || slot.is_some() {
         return;
@@ -233,7 +296,13 @@ fn fill_place(text: &str, r: Range<usize>, pointer: &str, slot: &mut Option<Stri
     if snapped.is_empty() {
         track.fill(pointer, r, SURE);
     } else {
-        track.fill_noted(pointer, r, DOUBTFUL, arrestees::snap_note(&snapped), Vec::new());
+        track.fill_noted(
+            pointer,
+            r,
+            DOUBTFUL,
+            arrestees::snap_note(&snapped),
+            Vec::new(),
+        );
     }
 }
 
@@ -282,12 +351,19 @@ fn fill_time_at(
 fn fill_arrest_place(text: &str, r: Range<usize>, arrest: &mut Arrest, track: &mut Tracker) {
     let r = strip_prefixes(text, r, &["โดย", "จับกุมได้", "จับกุม", "ได้", "ที่", "ณ"]);
     // The place ends where a clause about the arrest begins.
-    let cut = [" ซึ่งเป็นความผิด", " อันเป็นความผิด", " ซึ่งหน้า", " ขณะที่", " ขณะ", " ซึ่งเป็น"]
-        .iter()
-        .filter_map(|w| text[r.clone()].find(w))
-        .min()
-        .map(|p| r.start + p)
-        .unwrap_or(r.end);
+    let cut = [
+        " ซึ่งเป็นความผิด",
+        " อันเป็นความผิด",
+        " ซึ่งหน้า",
+        " ขณะที่",
+        " ขณะ",
+        " ซึ่งเป็น",
+    ]
+    .iter()
+    .filter_map(|w| text[r.clone()].find(w))
+    .min()
+    .map(|p| r.start + p)
+    .unwrap_or(r.end);
     let r = strip_suffixes(text, r.start..cut, TRAILING_FILLERS);
     if text[r.clone()].chars().count() < 3 {
         return;
@@ -302,7 +378,11 @@ fn parse_warrant(text: &str, r: Range<usize>, w: &mut Warrant, track: &mut Track
     if let Some((n, nr)) = &number {
         if w.number.is_none() {
             w.number = Some(n.clone());
-            track.fill("/arrest/warrant/number", r.start + nr.start..r.start + nr.end, SURE);
+            track.fill(
+                "/arrest/warrant/number",
+                r.start + nr.start..r.start + nr.end,
+                SURE,
+            );
         }
     }
     if let Some(p) = s.find("ศาล") {
@@ -312,7 +392,11 @@ fn parse_warrant(text: &str, r: Range<usize>, w: &mut Warrant, track: &mut Track
                 end = nr.start;
             }
         }
-        let court = strip_suffixes(text, r.start + p..r.start + end, &["เลขที่", "ที่", "ของ", "คดีหมายเลข", "หมายเลข"]);
+        let court = strip_suffixes(
+            text,
+            r.start + p..r.start + end,
+            &["เลขที่", "ที่", "ของ", "คดีหมายเลข", "หมายเลข"],
+        );
         let court = strip_suffixes(text, court, TRAILING_FILLERS);
         if !court.is_empty() && w.court.is_none() {
             w.court = Some(clean(&text[court.clone()]));
@@ -386,24 +470,30 @@ fn statement(text: &str, segs: &[Segment]) -> Option<(ArresteeStatement, Range<u
         let before = &text[bs..seg.start];
         // "มีสิทธิที่จะให้การหรือไม่ให้การ" is the right being read, not the answer.
         let claimed = before.contains("ขอใช้สิทธิ");
-        if !claimed && (before.trim_end().ends_with("หรือ") || before.contains("สิทธิ")) {
+        if !claimed && (before.trim_end().ends_with("หรือ") || before.contains("สิทธิ"))
+        {
             continue;
         }
-        let s = if after.starts_with("ให้การรับสารภาพ") || after.starts_with("รับสารภาพ") {
+        let s = if after.starts_with("ให้การรับสารภาพ") || after.starts_with("รับสารภาพ")
+        {
             if text[bs..seg.start].trim_end().ends_with("ไม่") {
                 ArresteeStatement::Denied
-            } else if after.contains("บางส่วน") || after.contains("บางข้อหา") {
+            } else if after.contains("บางส่วน") || after.contains("บางข้อหา")
+            {
                 ArresteeStatement::Partial
             } else {
                 ArresteeStatement::Confessed
             }
-        } else if after.starts_with("ให้การปฏิเสธ") || after.starts_with("ปฏิเสธ") {
+        } else if after.starts_with("ให้การปฏิเสธ") || after.starts_with("ปฏิเสธ")
+        {
             ArresteeStatement::Denied
-        } else if after.starts_with("ไม่ขอให้การ") || after.starts_with("ไม่ให้การ") || claimed {
+        } else if after.starts_with("ไม่ขอให้การ") || after.starts_with("ไม่ให้การ") || claimed
+        {
             ArresteeStatement::Silent
         } else if after.starts_with("ให้การ") {
             let head: String = after.chars().take(40).collect();
-            if head.contains("ชั้นศาล") || head.contains("ชั้นพนักงานสอบสวน") {
+            if head.contains("ชั้นศาล") || head.contains("ชั้นพนักงานสอบสวน")
+            {
                 ArresteeStatement::Silent
             } else {
                 continue;
@@ -419,7 +509,11 @@ fn statement(text: &str, segs: &[Segment]) -> Option<(ArresteeStatement, Range<u
 
 /// Rights read to the arrestee, from the part of the record after "แจ้งสิทธิ".
 fn rights(text: &str, segs: &[Segment]) -> Vec<Right> {
-    let Some(start) = segs.iter().find(|s| s.section == Section::Rights).map(|s| s.start) else {
+    let Some(start) = segs
+        .iter()
+        .find(|s| s.section == Section::Rights)
+        .map(|s| s.start)
+    else {
         return Vec::new();
     };
     let s = &text[start..];
@@ -460,8 +554,17 @@ mod tests {
 
     #[test]
     fn warrant_numbers() {
-        assert_eq!(warrant_number("ศาลจังหวัดสระบุรี ที่ 88/2569").map(|x| x.0), Some("88/2569".into()));
-        assert_eq!(warrant_number("ที่ จ.215/2569 ลง").map(|x| x.0), Some("จ.215/2569".into()));
-        assert_eq!(warrant_number("เลขที่ จ. 215 ทับ 2569").map(|x| x.0), Some("จ.215/2569".into()));
+        assert_eq!(
+            warrant_number("ศาลจังหวัดสระบุรี ที่ 88/2569").map(|x| x.0),
+            Some("88/2569".into())
+        );
+        assert_eq!(
+            warrant_number("ที่ จ.215/2569 ลง").map(|x| x.0),
+            Some("จ.215/2569".into())
+        );
+        assert_eq!(
+            warrant_number("เลขที่ จ. 215 ทับ 2569").map(|x| x.0),
+            Some("จ.215/2569".into())
+        );
     }
 }

@@ -51,7 +51,10 @@ impl Normalised {
 
 /// Characters that carry no text: zero-width space/joiners, BOM, soft hyphen.
 fn invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 pub fn normalise(transcript: &str) -> Normalised {
@@ -102,7 +105,11 @@ pub fn normalise(transcript: &str) -> Normalised {
         if let Some(cands) = table.get(&chars[k].0) {
             for (heard, meant) in cands {
                 let n = heard.chars().count();
-                let already = chars[k..].iter().map(|c| c.0).take(meant.chars().count()).eq(meant.chars());
+                let already = chars[k..]
+                    .iter()
+                    .map(|c| c.0)
+                    .take(meant.chars().count())
+                    .eq(meant.chars());
                 if !already
                     && k + n <= chars.len()
                     && chars[k..k + n].iter().map(|c| c.0).eq(heard.chars())

@@ -47,7 +47,10 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<Officer>, track: &mut Tr
         track.fill(format!("/officers/{i}/rank"), *start..*rank_end, SURE);
         let mut rest = strip_suffixes(text, *rank_end..chunk_end, OFFICER_FILLERS);
         // "… ผู้บันทึก" marks the recorder.
-        for (word, role) in [("เป็นผู้บันทึก", OfficerRole::Recorder), ("ผู้บันทึก", OfficerRole::Recorder)] {
+        for (word, role) in [
+            ("เป็นผู้บันทึก", OfficerRole::Recorder),
+            ("ผู้บันทึก", OfficerRole::Recorder),
+        ] {
             if let Some(p) = text[rest.clone()].find(word) {
                 officer.role = Some(role);
                 track.fill(
@@ -60,7 +63,11 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<Officer>, track: &mut Tr
             }
         }
         let unit_at = earliest(text, rest.clone(), &lexicons().units);
-        let pos_at = earliest(text, rest.start..unit_at.unwrap_or(rest.end), &lexicons().positions);
+        let pos_at = earliest(
+            text,
+            rest.start..unit_at.unwrap_or(rest.end),
+            &lexicons().positions,
+        );
         let name_end = pos_at.or(unit_at).unwrap_or(rest.end);
         let name_toks = tokens(text, rest.start..name_end);
         let mut leftover: Option<Range<usize>> = None;

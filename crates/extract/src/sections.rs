@@ -348,7 +348,8 @@ fn match_enumerator(text: &str, pos: usize) -> Option<usize> {
         }
         return None;
     }
-    for lead in ["ผู้ต้องหาคนที่", "ผู้ต้องหาที่", "คนที่", "รายที่", "ลำดับที่"] {
+    for lead in ["ผู้ต้องหาคนที่", "ผู้ต้องหาที่", "คนที่", "รายที่", "ลำดับที่"]
+    {
         if let Some(e) = match_keyword(text, pos, lead) {
             let tail = text[e..].trim_start();
             let skipped = text[e..].len() - tail.len();
@@ -550,7 +551,8 @@ fn next_marker(
             if let Some((_, e)) = scan_date_phrase(text, pos, today) {
                 return Some((Section::ArrestWhen, Some(Arrest), pos, e));
             }
-            if marker == Marker::ArrestWhen && text[pos..end].contains("วันเดียวกัน") {
+            if marker == Marker::ArrestWhen && text[pos..end].contains("วันเดียวกัน")
+            {
                 return Some((Section::ArrestWhen, Some(Arrest), pos, end));
             }
             let (_, e) = scan_time_phrase(text, pos)?;
@@ -610,9 +612,7 @@ fn next_marker(
         Marker::Narrative if head => found(Section::Circumstances, Some(Narrative)),
         Marker::Rights => found(Section::Rights, Some(Tail)),
         Marker::Closing => Some((Section::Ignored, Some(Tail), end, end)),
-        Marker::Statement if phase >= Arrestees => {
-            Some((Section::Statement, Some(Tail), pos, end))
-        }
+        Marker::Statement if phase >= Arrestees => Some((Section::Statement, Some(Tail), pos, end)),
         _ => None,
     }
 }

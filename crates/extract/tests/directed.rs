@@ -18,13 +18,27 @@ fn utter(text: &str) -> Utterance<'_> {
 fn each_field_is_read_by_its_type() {
     let rec = ArrestRecord::default();
     let r = fill_field(&rec, "/arrest/time", &utter("บ่ายสองโมงครึ่ง")).unwrap();
-    assert_eq!(r.record.arrest.as_ref().and_then(|a| a.time.as_deref()), Some("14:30"));
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("14:30")
+    );
     let r = fill_field(&r.record, "/arrest/date", &utter("เมื่อวานนี้")).unwrap();
-    assert_eq!(r.record.arrest.as_ref().and_then(|a| a.date.as_deref()), Some("2026-11-23"));
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.date.as_deref()),
+        Some("2026-11-23")
+    );
     let r = fill_field(&r.record, "/arrestees/0/age", &utter("สามสิบห้าปี")).unwrap();
     assert_eq!(r.record.arrestees[0].age, Some(35));
-    let r = fill_field(&r.record, "/arrestees/0/national_id", &utter("1 1037 00456 78 3")).unwrap();
-    assert_eq!(r.record.arrestees[0].national_id.as_deref(), Some("1103700456783"));
+    let r = fill_field(
+        &r.record,
+        "/arrestees/0/national_id",
+        &utter("1 1037 00456 78 3"),
+    )
+    .unwrap();
+    assert_eq!(
+        r.record.arrestees[0].national_id.as_deref(),
+        Some("1103700456783")
+    );
     assert!(r.suggestion.is_none());
     let r = fill_field(&r.record, "/officers/0/rank", &utter("ร้อยตำรวจโทหญิง")).unwrap();
     assert_eq!(r.record.officers[0].rank.as_deref(), Some("ร.ต.ท.หญิง"));
@@ -34,7 +48,10 @@ fn each_field_is_read_by_its_type() {
     assert_eq!(r.value, "denied");
     // Only the selected field changed: the provenance is the utterance's.
     let p = &r.record.provenance["/arrestee_statement"];
-    assert_eq!(p.transcript_span, Some([100, 100 + "ผู้ต้องหาให้การปฏิเสธ".chars().count() as u64]));
+    assert_eq!(
+        p.transcript_span,
+        Some([100, 100 + "ผู้ต้องหาให้การปฏิเสธ".chars().count() as u64])
+    );
     assert_eq!(p.audio_ms, Some([5000, 7000]));
 }
 
@@ -54,8 +71,12 @@ fn saying_the_field_name_first_selects_it() {
     let u = "ข้อหา ลักทรัพย์ในเวลากลางคืน";
     let (ptr, at) = spoken_field(&rec, u, FieldContext::default()).expect("field");
     let r = fill_field(&rec, &ptr, &utter(&u[at..])).unwrap();
-    assert_eq!(r.record.charges[0].text.as_deref(), Some("ลักทรัพย์ในเวลากลางคืน"));
-    let (ptr, _) = spoken_field(&r.record, "ข้อหา รับของโจร", FieldContext::default()).expect("field");
+    assert_eq!(
+        r.record.charges[0].text.as_deref(),
+        Some("ลักทรัพย์ในเวลากลางคืน")
+    );
+    let (ptr, _) =
+        spoken_field(&r.record, "ข้อหา รับของโจร", FieldContext::default()).expect("field");
     assert_eq!(ptr, "/charges/1/text");
 }
 

@@ -11,7 +11,14 @@ use std::collections::BTreeMap;
 
 const CASES: &str = include_str!("data/extract-cases.jsonl");
 /// Keys the shared scorer does not score.
-const IGNORED: &[&str] = &["schema", "record_id", "provenance", "circumstances", "rights_notified", "custody"];
+const IGNORED: &[&str] = &[
+    "schema",
+    "record_id",
+    "provenance",
+    "circumstances",
+    "rights_notified",
+    "custody",
+];
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("case date")
@@ -40,7 +47,11 @@ fn leaves(v: &Value, path: String, top: bool, out: &mut BTreeMap<String, String>
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            let n = s.parse::<f64>().ok().filter(|_| s.len() < 12).map(|f| f.to_string());
+            let n = s
+                .parse::<f64>()
+                .ok()
+                .filter(|_| s.len() < 12)
+                .map(|f| f.to_string());
             out.insert(path, n.unwrap_or(s));
         }
         Value::Number(n) => {
@@ -66,10 +77,18 @@ fn own_cases_score_like_the_shared_evaluation() {
         banthuek_core::schema::validate(&got).expect("extracted record fits the schema");
         let mut exp = BTreeMap::new();
         leaves(&case["expected"], String::new(), true, &mut exp);
-        let tops: Vec<String> = exp.keys().filter_map(|p| p.split('/').nth(1).map(str::to_owned)).collect();
+        let tops: Vec<String> = exp
+            .keys()
+            .filter_map(|p| p.split('/').nth(1).map(str::to_owned))
+            .collect();
         let mut pred = BTreeMap::new();
         leaves(&got, String::new(), true, &mut pred);
-        pred.retain(|p, _| p.split('/').nth(1).map(|t| tops.iter().any(|x| x == t)).unwrap_or(false));
+        pred.retain(|p, _| {
+            p.split('/')
+                .nth(1)
+                .map(|t| tops.iter().any(|x| x == t))
+                .unwrap_or(false)
+        });
         let ok = exp.iter().filter(|(p, v)| pred.get(*p) == Some(*v)).count();
         let wrong = pred.iter().filter(|(p, v)| exp.get(*p) != Some(*v)).count();
         tp += ok;
@@ -114,7 +133,11 @@ fn provenance_points_at_the_dictated_words_and_audio() {
     let span = |ptr: &str| {
         let p = &out.record.provenance[ptr];
         let [s, e] = p.transcript_span.expect("span");
-        (chars[s as usize..e as usize].iter().collect::<String>(), p.audio_ms, p.confidence)
+        (
+            chars[s as usize..e as usize].iter().collect::<String>(),
+            p.audio_ms,
+            p.confidence,
+        )
     };
     assert_eq!(span("/arrestees/0/age").0, "16");
     assert_eq!(span("/officers/0/first_name").0, "ภานุวัฒน์");
@@ -124,22 +147,38 @@ fn provenance_points_at_the_dictated_words_and_audio() {
     assert_eq!(span("/recorded/place").1, Some([0, 4000]));
     assert_eq!(span("/arrestees/0/age").1, Some([4000, 9000]));
     assert!(span("/arrestees/0/age").2.unwrap_or(0.0) >= LOW_CONFIDENCE);
-    assert!(out.needs_confirmation.is_empty(), "{:?}", out.needs_confirmation);
+    assert!(
+        out.needs_confirmation.is_empty(),
+        "{:?}",
+        out.needs_confirmation
+    );
 }
 
 #[test]
 fn failed_check_digit_is_kept_flagged_and_fixes_are_proposed() {
     let t = "ได้จับกุมตัว นายสมชาย ใจดี เลขประจำตัวประชาชน 1103700456784";
     let out = extract(t, &ExtractOptions::new(day("2026-11-24")));
-    assert_eq!(out.record.arrestees[0].national_id.as_deref(), Some("1103700456784"));
+    assert_eq!(
+        out.record.arrestees[0].national_id.as_deref(),
+        Some("1103700456784")
+    );
     let ptr = "/arrestees/0/national_id";
     assert!(out.needs_confirmation.iter().any(|p| p == ptr));
-    let s = out.suggestions.iter().find(|s| s.pointer == ptr).expect("suggestion");
+    let s = out
+        .suggestions
+        .iter()
+        .find(|s| s.pointer == ptr)
+        .expect("suggestion");
     assert!(s.proposals.contains(&"1103700456783".to_string()));
     let prov = &out.record.provenance[ptr];
-    assert!(prov.extra["suggestions"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(prov.extra["suggestions"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
     // Signing is blocked until the officer confirms or fixes it.
-    let v = banthuek_core::check_signable(&out.record, day("2026-11-25").and_hms_opt(0, 0, 0).unwrap_or_default());
+    let v = banthuek_core::check_signable(
+        &out.record,
+        day("2026-11-25").and_hms_opt(0, 0, 0).unwrap_or_default(),
+    );
     assert!(v.iter().any(|x| x.field() == ptr));
 }
 
@@ -148,9 +187,17 @@ fn asr_near_misses_are_snapped_and_flagged() {
     let t = "ได้จับกุมตัว นายสมชาย ใจดี ที่อยู่ 7 หมู่ 2 ตำบลหนองหอย อำเภอเมืองเชียงใหม จังหวัดเชียงใหม่ เมื่อวันที่ 25 กุมภาพันธ์ 2569 เวลาประมาณสิบสามนาลิกาสามสิบนาที ที่ตลาด";
     let out = extract(t, &ExtractOptions::new(day("2026-02-25")));
     let a = &out.record.arrestees[0];
-    assert_eq!(a.address.as_deref(), Some("7 หมู่ 2 ตำบลหนองหอย อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"));
-    assert_eq!(out.record.arrest.as_ref().and_then(|x| x.time.as_deref()), Some("13:30"));
-    assert!(out.needs_confirmation.contains(&"/arrestees/0/address".to_string()));
+    assert_eq!(
+        a.address.as_deref(),
+        Some("7 หมู่ 2 ตำบลหนองหอย อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    );
+    assert_eq!(
+        out.record.arrest.as_ref().and_then(|x| x.time.as_deref()),
+        Some("13:30")
+    );
+    assert!(out
+        .needs_confirmation
+        .contains(&"/arrestees/0/address".to_string()));
     assert!(out.needs_confirmation.contains(&"/arrest/time".to_string()));
 }
 
@@ -169,8 +216,12 @@ fn charge_codes_are_proposed_or_set_on_request() {
 
 #[test]
 fn hundred_kilobytes_of_dictation() {
-    let case: Value = serde_json::from_str(CASES.lines().next().unwrap_or("{}")).unwrap_or_default();
-    let one = case["transcript"].as_str().unwrap_or("ข้อหา ลักทรัพย์").to_owned();
+    let case: Value =
+        serde_json::from_str(CASES.lines().next().unwrap_or("{}")).unwrap_or_default();
+    let one = case["transcript"]
+        .as_str()
+        .unwrap_or("ข้อหา ลักทรัพย์")
+        .to_owned();
     let mut big = String::new();
     while big.len() < 100 * 1024 {
         big.push_str(&one);
@@ -184,7 +235,12 @@ fn hundred_kilobytes_of_dictation() {
         times.push(start.elapsed());
     }
     times.sort();
-    println!("extract of {} KB: median {:?} (runs {:?})", big.len() / 1024, times[1], times);
+    println!(
+        "extract of {} KB: median {:?} (runs {:?})",
+        big.len() / 1024,
+        times[1],
+        times
+    );
     let out = out.expect("ran");
     banthuek_core::schema::validate(&out.record.to_value()).expect("schema");
     assert_eq!(out.record.officers[0].first_name.as_deref(), Some("ธนพล"));
