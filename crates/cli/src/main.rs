@@ -6,7 +6,9 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod bench;
 mod context;
+mod document;
 mod speech;
 
 pub use context::Context;
@@ -26,6 +28,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Bench(bench::Command),
+    #[command(flatten)]
+    Document(document::Command),
     #[command(flatten)]
     Speech(speech::Command),
 }
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
 
 fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
     match command {
+        Command::Bench(cmd) => bench::run(ctx, cmd),
+        Command::Document(cmd) => document::run(ctx, cmd),
         Command::Speech(cmd) => speech::run(ctx, cmd),
     }
 }

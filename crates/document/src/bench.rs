@@ -50,8 +50,7 @@ pub fn sample_record(narrative_paragraphs: usize) -> ArrestRecord {
             date: Some("2026-11-24".to_owned()),
             time: Some("14:30".to_owned()),
             place: Some(
-                "บริเวณหน้าตลาดวโรรส ถนนช้างม่อย ตำบลช้างม่อย อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"
-                    .to_owned(),
+                "บริเวณหน้าตลาดวโรรส ถนนช้างม่อย ตำบลช้างม่อย อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่".to_owned(),
             ),
             basis: Some(ArrestBasis::InTheAct),
             ..Default::default()
@@ -64,13 +63,7 @@ pub fn sample_record(narrative_paragraphs: usize) -> ArrestRecord {
                 "รองสารวัตรสืบสวน",
                 OfficerRole::Leader,
             ),
-            officer(
-                "ส.ต.อ.",
-                "วีระพงษ์",
-                "ทองดี",
-                "ผู้บังคับหมู่",
-                OfficerRole::Recorder,
-            ),
+            officer("ส.ต.อ.", "วีระพงษ์", "ทองดี", "ผู้บังคับหมู่", OfficerRole::Recorder),
         ],
         arrestees: vec![Arrestee {
             title: Some("นาย".to_owned()),
@@ -79,9 +72,7 @@ pub fn sample_record(narrative_paragraphs: usize) -> ArrestRecord {
             age: Some(35),
             nationality: Some("ไทย".to_owned()),
             national_id: Some("1103700456783".to_owned()),
-            address: Some(
-                "บ้านเลขที่ 12 หมู่ 3 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่".to_owned(),
-            ),
+            address: Some("บ้านเลขที่ 12 หมู่ 3 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่".to_owned()),
             ..Default::default()
         }],
         charges: vec![Charge {
@@ -142,7 +133,8 @@ pub fn bench_document(iterations: usize) -> Result<BenchReport> {
     };
     let ca = create_station_ca("สถานีตำรวจภูธรเมืองเชียงใหม่")?;
     let user = issue_user_cert(&ca, "ส.ต.อ. วีระพงษ์ ทองดี", CertRole::Officer)?;
-    let identity = SigningIdentity::new(user.key.clone(), vec![user.cert.clone(), ca.cert.clone()])?;
+    let identity =
+        SigningIdentity::new(user.key.clone(), vec![user.cert.clone(), ca.cert.clone()])?;
     let (mut render_ms, mut sign_ms, mut total_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut pages, mut rendered_bytes, mut signed_bytes) = (0, 0, 0);
     for _ in 0..iterations.max(1) {

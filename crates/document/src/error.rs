@@ -28,7 +28,9 @@ pub enum DocumentError {
     KeyMismatch,
     #[error("certificate is not valid at this time ({0}) / ใบรับรองหมดอายุหรือยังไม่เริ่มใช้ ({0})")]
     CertificateExpired(String),
-    #[error("certificate was not issued by the given station CA / ใบรับรองไม่ได้ออกโดยหน่วยงานรับรองของสถานี")]
+    #[error(
+        "certificate was not issued by the given station CA / ใบรับรองไม่ได้ออกโดยหน่วยงานรับรองของสถานี"
+    )]
     ForeignCertificate,
     #[error("certificate may not be used to sign documents / ใบรับรองนี้ใช้ลงนามเอกสารไม่ได้")]
     NotASigningCertificate,

@@ -17,7 +17,11 @@ pub(crate) fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Obje
     doc.dereference(obj).ok().map(|(_, o)| o)
 }
 
-pub(crate) fn dict_get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+pub(crate) fn dict_get<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Object> {
     dict.get(key).ok().and_then(|o| resolve(doc, o))
 }
 
@@ -216,7 +220,8 @@ pub(crate) fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| p.parse().ok())
                 .collect();
-            let secs = nums.first().copied().unwrap_or(0) * 3600 + nums.get(1).copied().unwrap_or(0) * 60;
+            let secs =
+                nums.first().copied().unwrap_or(0) * 3600 + nums.get(1).copied().unwrap_or(0) * 60;
             if sign == '-' {
                 -secs
             } else {

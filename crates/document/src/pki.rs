@@ -84,7 +84,8 @@ impl SigningIdentity {
         let leaf = chain
             .first()
             .ok_or_else(|| DocumentError::BadKey("empty certificate chain".to_owned()))?;
-        let display_name = common_name(leaf).unwrap_or_else(|| leaf.tbs_certificate.subject.to_string());
+        let display_name =
+            common_name(leaf).unwrap_or_else(|| leaf.tbs_certificate.subject.to_string());
         Ok(SigningIdentity {
             key,
             chain,
@@ -384,7 +385,10 @@ mod tests {
         assert_eq!(back.key.verifying_key(), user.key.verifying_key());
         let other = issue_user_cert(&ca, "x", CertRole::Supervisor).unwrap();
         assert!(matches!(
-            Credential::from_parts(&user.cert.to_der().unwrap(), &other.key_pkcs8_der().unwrap()),
+            Credential::from_parts(
+                &user.cert.to_der().unwrap(),
+                &other.key_pkcs8_der().unwrap()
+            ),
             Err(DocumentError::KeyMismatch)
         ));
     }

@@ -37,12 +37,11 @@ const TITLE_SIZE: f32 = 20.0;
 const FOOTER_SIZE: f32 = 10.0;
 const SIGN_SIZE: f32 = 14.0;
 /// Height of the area of a signature block where a signature appearance goes.
-const SIGN_AREA_H: f32 = 12.0 * MM;
+const SIGN_AREA_H: f32 = 16.0 * MM;
 const PARA_INDENT: f32 = 15.0 * MM;
 
 /// The note printed on every page (DESIGN.md, evidence integrity).
-pub const FOOTER_NOTE: &str =
-    "ร่างบันทึกนี้จัดทำด้วยระบบรู้จำเสียงพูด และเจ้าพนักงานผู้บันทึกได้ตรวจทานแล้ว";
+pub const FOOTER_NOTE: &str = "ร่างบันทึกนี้จัดทำด้วยระบบรู้จำเสียงพูด และเจ้าพนักงานผู้บันทึกได้ตรวจทานแล้ว";
 
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -122,8 +121,8 @@ pub fn render_with_fonts(
         pages: page_count,
         blocks,
     };
-    let layout_json = serde_json::to_vec(&layout)
-        .map_err(|e| DocumentError::Render(format!("layout: {e}")))?;
+    let layout_json =
+        serde_json::to_vec(&layout).map_err(|e| DocumentError::Render(format!("layout: {e}")))?;
 
     let created = opts.created.unwrap_or_else(Utc::now);
     let when = krilla_date(created);
@@ -309,9 +308,7 @@ fn right_text(r: Right) -> &'static str {
         Right::StatementAsEvidence => "ถ้อยคำของผู้ถูกจับอาจใช้เป็นพยานหลักฐานในการพิจารณาคดีได้",
         Right::Lawyer => "ผู้ถูกจับมีสิทธิพบและปรึกษาทนายความหรือผู้ซึ่งจะเป็นทนายความ",
         Right::LawyerPresent => "ผู้ถูกจับมีสิทธิให้ทนายความหรือผู้ซึ่งตนไว้วางใจเข้าฟังการสอบปากคำ",
-        Right::NotifyRelative => {
-            "ผู้ถูกจับมีสิทธิแจ้งให้ญาติหรือผู้ซึ่งตนไว้วางใจทราบถึงการถูกจับและสถานที่ที่ถูกควบคุม"
-        }
+        Right::NotifyRelative => "ผู้ถูกจับมีสิทธิแจ้งให้ญาติหรือผู้ซึ่งตนไว้วางใจทราบถึงการถูกจับและสถานที่ที่ถูกควบคุม",
         Right::Visit => "ผู้ถูกจับมีสิทธิได้รับการเยี่ยมหรือติดต่อกับญาติได้ตามสมควร",
         Right::MedicalCare => "ผู้ถูกจับมีสิทธิได้รับการรักษาพยาบาลโดยเร็วเมื่อเกิดการเจ็บป่วย",
     }
@@ -470,8 +467,7 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
 
     out.push(Para::Heading("การแจ้งข้อกล่าวหาและสิทธิ".to_owned()));
     out.push(indented(
-        "เจ้าพนักงานผู้จับกุมได้แจ้งข้อกล่าวหาให้ผู้ถูกจับทราบแล้ว และได้แจ้งสิทธิตามกฎหมายให้ผู้ถูกจับทราบ ดังนี้"
-            .to_owned(),
+        "เจ้าพนักงานผู้จับกุมได้แจ้งข้อกล่าวหาให้ผู้ถูกจับทราบแล้ว และได้แจ้งสิทธิตามกฎหมายให้ผู้ถูกจับทราบ ดังนี้".to_owned(),
     ));
     if r.rights_notified.is_empty() {
         out.push(item(1, BLANK.to_owned(), d));
@@ -514,7 +510,10 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
             out.push(indented(format!("แจ้งนายอำเภอ {}", when_th(t, d))));
         }
         if let Some(v) = &c.condition {
-            out.push(indented(format!("สภาพร่างกายและจิตใจของผู้ถูกจับ {}", digits(v, d))));
+            out.push(indented(format!(
+                "สภาพร่างกายและจิตใจของผู้ถูกจับ {}",
+                digits(v, d)
+            )));
         }
         if let Some(v) = &c.handed_to {
             out.push(indented(format!("ส่งตัวผู้ถูกจับให้ {}", digits(v, d))));
@@ -758,7 +757,8 @@ impl BlockSpec {
 
     fn line_span(&self, m: &Measurer<'_>, x: f32) -> (f32, f32) {
         let x0 = x + m.width(SIGN_WORD, false, SIZE) + 4.0;
-        let x1 = x + COL_W - m.width(&self.label, false, SIZE) - 10.0;
+        // A gutter of 14 pt keeps the role word clear of the next column's "ลงชื่อ".
+        let x1 = x + COL_W - m.width(&self.label, false, SIZE) - 18.0;
         (x0, x1)
     }
 
@@ -830,7 +830,11 @@ impl Footer<'_> {
             &page,
         );
         for (i, line) in lines.iter().enumerate() {
-            let room = if i == 0 { BODY_W - page_w - 8.0 } else { BODY_W };
+            let room = if i == 0 {
+                BODY_W - page_w - 8.0
+            } else {
+                BODY_W
+            };
             // Long record ids shrink rather than run off the page.
             let natural = m.width(line, false, FOOTER_SIZE);
             let size = if natural > room {

@@ -22,9 +22,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use x509_cert::attr::Attribute;
 
-/// Hex digits reserved for the CMS blob (8 KiB of DER: a P-256 signature with a two-certificate
+/// Hex digits reserved for the CMS blob (4 KiB of DER: a P-256 signature with a two-certificate
 /// chain needs about 1.5 KiB).
-const CONTENTS_HEX_LEN: usize = 16384;
+const CONTENTS_HEX_LEN: usize = 8192;
 /// id-aa-signingCertificateV2 (RFC 5035), required by PAdES.
 pub(crate) const ID_AA_SIGNING_CERTIFICATE_V2: const_oid::ObjectIdentifier =
     const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
@@ -148,14 +148,15 @@ fn appearance_pdf(
     let (w, h) = (x1 - x0, y1 - y0);
     let local = now.with_timezone(&thai_offset());
     let lines = [
-        (signer.display_name.clone(), 13.0_f32, &fonts.bold),
+        (signer.display_name.clone(), 12.0_f32, &fonts.bold),
+        ("ลงชื่ออิเล็กทรอนิกส์".to_owned(), 9.0, &fonts.regular),
         (
             format!(
-                "ลงชื่ออิเล็กทรอนิกส์ {} {}",
+                "{} {}",
                 date_be(local.date_naive(), digits),
                 time_th(local.time(), digits)
             ),
-            10.0,
+            9.0,
             &fonts.regular,
         ),
     ];
@@ -176,7 +177,7 @@ fn appearance_pdf(
         } else {
             *size
         };
-        baseline += size * 1.15;
+        baseline += size * 1.2;
         let x = ((w - text_width(&face, text, size)) / 2.0).max(1.0);
         surface.draw_text(
             krilla::geom::Point::from_xy(x, baseline),
@@ -474,7 +475,12 @@ fn incremental_update(
         out.extend(serialise(obj)?);
         out.extend_from_slice(b"\nendobj\n");
     }
-    let size = xref.iter().map(|(id, _)| id.0 + 1).max().unwrap_or(0).max(next);
+    let size = xref
+        .iter()
+        .map(|(id, _)| id.0 + 1)
+        .max()
+        .unwrap_or(0)
+        .max(next);
     let xref_offset = out.len();
     out.extend_from_slice(b"xref\n");
     xref.sort();

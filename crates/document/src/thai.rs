@@ -66,10 +66,7 @@ pub fn date_be(date: NaiveDate, d: Digits) -> String {
 
 /// "14.30 น."
 pub fn time_th(time: NaiveTime, d: Digits) -> String {
-    digits(
-        &format!("{:02}.{:02} น.", time.hour(), time.minute()),
-        d,
-    )
+    digits(&format!("{:02}.{:02} น.", time.hour(), time.minute()), d)
 }
 
 /// An ISO date from the record printed in the Buddhist Era, or the text as given when it does not

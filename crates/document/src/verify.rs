@@ -205,7 +205,8 @@ fn check_signature(
                 );
             }
             if !r.signature_ok {
-                r.problems.push("signature value does not verify".to_owned());
+                r.problems
+                    .push("signature value does not verify".to_owned());
             }
             if !checked.signing_cert_attr_ok {
                 r.problems
@@ -263,12 +264,7 @@ fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, S
         .content
         .decode_as()
         .map_err(|e| format!("CMS SignedData: {e}"))?;
-    let si = sd
-        .signer_infos
-        .0
-        .iter()
-        .next()
-        .ok_or("CMS has no signer")?;
+    let si = sd.signer_infos.0.iter().next().ok_or("CMS has no signer")?;
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
         return Err("CMS signer identified by key id, not supported".to_owned());
     };

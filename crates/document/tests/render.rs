@@ -94,10 +94,8 @@ fn pdftotext_returns_every_field_of_every_dev_record() {
             // Footer on every page: the speech-recognition note, id, version, hash, page x/y.
             for page in 1..=rendered.layout.pages {
                 let page_text = squash(&pdftotext(&path, Some(page)));
-                let page_no = thai::digits(
-                    &format!("หน้า{}/{}", page, rendered.layout.pages),
-                    digits,
-                );
+                let page_no =
+                    thai::digits(&format!("หน้า{}/{}", page, rendered.layout.pages), digits);
                 assert!(page_text.contains(&page_no), "{id}: no '{page_no}'");
                 assert!(page_text.contains(&squash(banthuek_document::render::FOOTER_NOTE)));
                 assert!(page_text.contains(&format!("TEST-{id}")));
@@ -128,9 +126,15 @@ fn pdf_is_pdfa_3b_with_the_record_as_associated_file() {
     let pdf = String::from_utf8_lossy(&rendered.pdf);
     // krilla validated PDF/A-3b while writing (it refuses to finish otherwise); the file
     // declares it and associates the record with the document.
-    assert!(pdf.contains("<pdfaid:part>3</pdfaid:part>"), "no PDF/A part 3 claim");
+    assert!(
+        pdf.contains("<pdfaid:part>3</pdfaid:part>"),
+        "no PDF/A part 3 claim"
+    );
     assert!(pdf.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
-    assert!(pdf.contains("/AFRelationship/Source"), "record not associated as source");
+    assert!(
+        pdf.contains("/AFRelationship/Source"),
+        "record not associated as source"
+    );
     assert!(pdf.contains("/AF"));
 }
 
@@ -141,7 +145,12 @@ fn word_boxes(path: &std::path::Path) -> Vec<(f32, f32, Vec<(f32, f32, f32, f32,
     let attr = |tag: &str, name: &str| -> f32 {
         let key = format!("{name}=\"");
         let start = tag.find(&key).expect("attr") + key.len();
-        tag[start..].split('"').next().expect("value").parse().expect("number")
+        tag[start..]
+            .split('"')
+            .next()
+            .expect("value")
+            .parse()
+            .expect("number")
     };
     let mut pages = Vec::new();
     for chunk in html.split("<page ").skip(1) {
@@ -149,7 +158,11 @@ fn word_boxes(path: &std::path::Path) -> Vec<(f32, f32, Vec<(f32, f32, f32, f32,
         let mut words = Vec::new();
         for w in chunk.split("<word ").skip(1) {
             let tag = w.split('>').next().expect("word tag");
-            let text = w[tag.len() + 1..].split("</word>").next().unwrap_or("").to_owned();
+            let text = w[tag.len() + 1..]
+                .split("</word>")
+                .next()
+                .unwrap_or("")
+                .to_owned();
             words.push((
                 attr(tag, "xMin"),
                 attr(tag, "yMin"),
@@ -191,7 +204,11 @@ fn long_record() -> ArrestRecord {
 fn long_records_flow_onto_more_pages_without_overflow_or_split_blocks() {
     let record = long_record();
     let (rendered, path) = render_to(&record, Digits::Thai, "long-record.pdf");
-    assert!(rendered.layout.pages >= 3, "{} pages", rendered.layout.pages);
+    assert!(
+        rendered.layout.pages >= 3,
+        "{} pages",
+        rendered.layout.pages
+    );
     let pages = word_boxes(&path);
     assert_eq!(pages.len(), rendered.layout.pages);
     // Text area: 30 mm left, 20 mm right, 15 mm top, 10 mm bottom at most.
@@ -214,21 +231,32 @@ fn long_records_flow_onto_more_pages_without_overflow_or_split_blocks() {
     // Every signature block lies wholly on its page, within the text area, and blocks do not
     // overlap one another.
     let blocks = &rendered.layout.blocks;
-    assert_eq!(blocks.len(), record.arrestees.len() + record.officers.len() + 2);
+    assert_eq!(
+        blocks.len(),
+        record.arrestees.len() + record.officers.len() + 2
+    );
     for b in blocks {
         let [x0, y0, x1, y1] = b.rect;
         assert!(b.page < rendered.layout.pages);
         assert!(x0 >= 30.0 * mm && x1 <= 190.0 * mm && y0 >= 25.0 * mm && y1 <= 282.0 * mm);
         for o in blocks.iter().filter(|o| o.id != b.id && o.page == b.page) {
             let [a0, b0, a1, b1] = o.rect;
-            assert!(x1 <= a0 || a1 <= x0 || y1 <= b0 || b1 <= y0, "{} overlaps {}", b.id, o.id);
+            assert!(
+                x1 <= a0 || a1 <= x0 || y1 <= b0 || b1 <= y0,
+                "{} overlaps {}",
+                b.id,
+                o.id
+            );
         }
     }
     // Each item appears, in order, across the pages.
     let all = squash(&pdftotext(&path, None));
     let mut at = 0;
     for item in &record.seized_items {
-        let d = squash(&thai::digits(item.description.as_deref().unwrap_or(""), Digits::Thai));
+        let d = squash(&thai::digits(
+            item.description.as_deref().unwrap_or(""),
+            Digits::Thai,
+        ));
         let found = all[at..].find(&d).map(|p| p + at);
         assert!(found.is_some(), "{d} missing or out of order");
         at = found.unwrap_or(at);
@@ -236,7 +264,16 @@ fn long_records_flow_onto_more_pages_without_overflow_or_split_blocks() {
     for page in 1..=rendered.layout.pages {
         let out = artifacts().join(format!("long-record-p{page}"));
         let (ok, msg) = run(Command::new("pdftoppm")
-            .args(["-png", "-r", "60", "-singlefile", "-f", &page.to_string(), "-l", &page.to_string()])
+            .args([
+                "-png",
+                "-r",
+                "60",
+                "-singlefile",
+                "-f",
+                &page.to_string(),
+                "-l",
+                &page.to_string(),
+            ])
             .arg(&path)
             .arg(&out));
         assert!(ok, "{msg}");
@@ -248,7 +285,8 @@ fn thai_words_in_the_keep_list_are_never_split_across_lines() {
     let record = long_record();
     let (_, path) = render_to(&record, Digits::Thai, "long-record-breaks.pdf");
     let text = pdftotext(&path, None);
-    for word in ["เมทแอมเฟตามีน", "ป่ายาง", "ปัญญาดี", "อาทิตย์"] {
+    for word in ["เมทแอมเฟตามีน", "ป่ายาง", "ปัญญาดี", "อาทิตย์"]
+    {
         let printed = squash(&text).matches(word).count();
         // pdftotext may insert a space after a tone mark; compare each line without spaces.
         let whole_in_lines: usize = text.lines().map(|l| squash(l).matches(word).count()).sum();

@@ -64,7 +64,7 @@ fn pdfsig(path: &Path) -> String {
 fn pyhanko_validate(ca: &Path, path: &Path) -> Option<(bool, String)> {
     let bin = pyhanko()?;
     Some(run(Command::new(bin)
-        .args(["sign", "validate", "--trust"])
+        .args(["sign", "validate", "--trust-replace", "--trust"])
         .arg(ca)
         .arg(path)))
 }
@@ -81,7 +81,10 @@ fn signed_twice(st: &Station) -> (Vec<u8>, Vec<u8>) {
 fn both_signatures_verify_in_the_library_pdfsig_and_pyhanko() {
     let st = station("good");
     let (once, twice) = signed_twice(&st);
-    assert!(twice.starts_with(&once), "countersignature is an incremental update");
+    assert!(
+        twice.starts_with(&once),
+        "countersignature is an incremental update"
+    );
     let path = write("signed-twice.pdf", &twice);
 
     let report = verify_pdf(&twice, std::slice::from_ref(&st.ca.cert)).expect("verify");
@@ -91,7 +94,10 @@ fn both_signatures_verify_in_the_library_pdfsig_and_pyhanko() {
     let names: Vec<_> = report.signatures.iter().map(|s| s.field.as_str()).collect();
     assert!(names.contains(&"recorder") && names.contains(&"supervisor"));
     for s in &report.signatures {
-        assert!(s.valid && s.covers_revision && s.trusted == Some(true), "{s:#?}");
+        assert!(
+            s.valid && s.covers_revision && s.trusted == Some(true),
+            "{s:#?}"
+        );
     }
     assert_eq!(
         report
@@ -112,6 +118,7 @@ fn both_signatures_verify_in_the_library_pdfsig_and_pyhanko() {
 
     if let Some((ok, out)) = pyhanko_validate(&st.ca_pem, &path) {
         assert!(ok, "pyHanko rejected a good file:\n{out}");
+        assert_eq!(out.matches(":INTACT:TRUSTED").count(), 2, "{out}");
     }
 
     // Page images of the signed record, with both appearances.
@@ -142,6 +149,7 @@ fn a_flipped_byte_is_rejected() {
     let path = write("signed-flipped.pdf", &bad);
     if let Some((ok, out)) = pyhanko_validate(&st.ca_pem, &path) {
         assert!(!ok, "pyHanko accepted a flipped byte:\n{out}");
+        assert!(out.contains(":INVALID"), "{out}");
     }
 }
 
@@ -171,7 +179,11 @@ fn append_non_signature_update(pdf: &[u8]) -> Vec<u8> {
     lopdf::Writer::write_object(&mut out, &lopdf::Object::Dictionary(catalog)).expect("write");
     out.extend_from_slice(b"\nendobj\n");
     let xref = out.len();
-    let size = doc.trailer.get(b"Size").and_then(lopdf::Object::as_i64).expect("size");
+    let size = doc
+        .trailer
+        .get(b"Size")
+        .and_then(lopdf::Object::as_i64)
+        .expect("size");
     let id = doc.trailer.get(b"ID").expect("id").clone();
     let mut trailer = lopdf::Dictionary::new();
     trailer.set("Size", size);
@@ -179,7 +191,11 @@ fn append_non_signature_update(pdf: &[u8]) -> Vec<u8> {
     trailer.set("Prev", prev as i64);
     trailer.set("ID", id);
     out.extend_from_slice(
-        format!("xref\n{} 1\n{offset:010} {:05} n \ntrailer\n", root.0, root.1).as_bytes(),
+        format!(
+            "xref\n{} 1\n{offset:010} {:05} n \ntrailer\n",
+            root.0, root.1
+        )
+        .as_bytes(),
     );
     lopdf::Writer::write_object(&mut out, &lopdf::Object::Dictionary(trailer)).expect("write");
     out.extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
@@ -196,12 +212,16 @@ fn an_appended_non_signature_update_is_rejected() {
     assert!(!report.valid, "{report:#?}");
     assert!(!report.only_signatures_appended);
     // Each signature on its own is still intact: the rejection is about what came after.
-    assert!(report.signatures.iter().all(|s| s.digest_ok && s.signature_ok));
+    assert!(report
+        .signatures
+        .iter()
+        .all(|s| s.digest_ok && s.signature_ok));
     // pdfsig still calls both valid; that is why the app has its own verifier.
     let sig = pdfsig(&path);
     assert!(sig.contains("Not total document signed"), "{sig}");
     if let Some((ok, out)) = pyhanko_validate(&st.ca_pem, &path) {
         assert!(!ok, "pyHanko accepted an appended update:\n{out}");
+        assert!(out.contains("ILLEGAL_MODIFICATIONS"), "{out}");
     }
     // Also after only the first signature.
     let (once, _) = signed_twice(&st);
@@ -221,6 +241,7 @@ fn a_certificate_from_another_station_is_not_trusted() {
     let path = write("signed-foreign.pdf", &signed);
     if let Some((ok, out)) = pyhanko_validate(&st.ca_pem, &path) {
         assert!(!ok, "pyHanko trusted a foreign certificate:\n{out}");
+        assert!(out.contains(":UNTRUSTED"), "{out}");
     }
 }
 
@@ -267,7 +288,8 @@ fn bad_keys_certificates_and_records_are_refused() {
     ));
 
     // The CA's own key may not sign records.
-    let ca_as_signer = SigningIdentity::new(st.ca.key.clone(), vec![st.ca.cert.clone()]).expect("id");
+    let ca_as_signer =
+        SigningIdentity::new(st.ca.key.clone(), vec![st.ca.cert.clone()]).expect("id");
     assert!(matches!(
         sign_pdf(&pdf, &ca_as_signer, None),
         Err(DocumentError::NotASigningCertificate)
@@ -278,7 +300,9 @@ fn bad_keys_certificates_and_records_are_refused() {
     record = signable(record);
     record.arrestees[0].national_id = Some("1103700456784".to_owned());
     record.arrestees[0].last_name = None;
-    let unsignable = render(&record, &RenderOptions::default()).expect("render").pdf;
+    let unsignable = render(&record, &RenderOptions::default())
+        .expect("render")
+        .pdf;
     match sign_pdf(&unsignable, &st.officer, None) {
         Err(DocumentError::NotSignable(why)) => {
             assert!(why.contains("/arrestees/0/national_id"), "{why}");

@@ -1,0 +1,223 @@
+//! `banthuek render | sign | verify`: the record as a signed PDF.
+
+use anyhow::{bail, Context as _, Result};
+use banthuek_core::record::ArrestRecord;
+use banthuek_document::{pki, Digits, RenderOptions, SigningIdentity};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Render a record (exchange-format JSON) as the PDF/A-3b arrest record.
+    Render {
+        /// The record JSON.
+        record: PathBuf,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Digits for numbers, dates and times: thai or arabic.
+        #[arg(long, default_value = "thai")]
+        digits: Digits,
+        /// Version of the record, printed in the footer.
+        #[arg(long, default_value_t = 1)]
+        version: u32,
+        /// Directory with Laksaman.ttf and Laksaman-Bold.ttf (default: the bundled fonts).
+        #[arg(long, env = "BANTHUEK_FONT_DIR")]
+        font_dir: Option<PathBuf>,
+    },
+    /// Sign a rendered record (PAdES, incremental update): the recorder's block first, then the
+    /// supervisor's.
+    Sign {
+        input: PathBuf,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Private key (PEM, P-256), for signing without the store.
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+        /// Signer's certificate, optionally followed by its CA (PEM).
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        /// The issuing CA certificate, when not in --cert.
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        /// Signature block: recorder, supervisor, officer-N (default: the next one due).
+        #[arg(long)]
+        block: Option<String>,
+    },
+    /// Verify every signature and that nothing but signatures was appended after the first.
+    Verify {
+        file: PathBuf,
+        /// Trusted CA certificate(s), PEM.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
+    match cmd {
+        Command::Render {
+            record,
+            output,
+            digits,
+            version,
+            font_dir,
+        } => {
+            let text = std::fs::read_to_string(&record)
+                .with_context(|| format!("reading {}", record.display()))?;
+            let record = ArrestRecord::from_json_str(&text)?;
+            let opts = RenderOptions {
+                digits,
+                version,
+                font_dir,
+                created: None,
+            };
+            let rendered = banthuek_document::render(&record, &opts)?;
+            write_atomically(&output, &rendered.pdf)?;
+            eprintln!(
+                "wrote {} ({} pages, {} bytes) / บันทึกไฟล์แล้ว",
+                output.display(),
+                rendered.layout.pages,
+                rendered.pdf.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sign {
+            input,
+            output,
+            key,
+            cert,
+            ca,
+            block,
+        } => {
+            let (Some(key), Some(cert)) = (key, cert) else {
+                bail!(
+                    "signing as --user {} needs the key store, which is not wired into this build; \
+                     pass --key KEY.pem --cert CERT.pem / ยังไม่รองรับการลงนามจากคลังกุญแจ ให้ระบุ --key และ --cert",
+                    ctx.user.as_deref().unwrap_or("?")
+                );
+            };
+            let key_pem = std::fs::read_to_string(&key)
+                .with_context(|| format!("reading {}", key.display()))?;
+            let key = pki::key_from_pem(&key_pem)?;
+            let mut chain = pki::certs_from_pem_or_der(
+                &std::fs::read(&cert).with_context(|| format!("reading {}", cert.display()))?,
+            )?;
+            if let Some(ca) = ca {
+                chain.extend(pki::certs_from_pem_or_der(
+                    &std::fs::read(&ca).with_context(|| format!("reading {}", ca.display()))?,
+                )?);
+            }
+            let identity = SigningIdentity::new(key, chain)?;
+            let pdf =
+                std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+            let signed = banthuek_document::sign_pdf(&pdf, &identity, block.as_deref())?;
+            write_atomically(&output, &signed)?;
+            eprintln!("signed {} / ลงนามแล้ว", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { file, trust, json } => {
+            let trust = match trust {
+                Some(p) => pki::certs_from_pem_or_der(
+                    &std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?,
+                )?,
+                None => Vec::new(),
+            };
+            let pdf =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report = banthuek_document::verify_pdf(&pdf, &trust)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_report(&report, !trust.is_empty());
+            }
+            Ok(if report.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}
+
+/// `banthuek bench document`.
+pub fn bench(iterations: usize, json: bool) -> Result<ExitCode> {
+    let r = banthuek_document::bench::bench_document(iterations)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "document: {} pages, {} runs · render p50 {:.1} ms · sign p50 {:.1} ms · \
+             render+sign p50 {:.1} ms (target ≤ 100) · PDF {:.1} KB, signed {:.1} KB (target ≤ 200)",
+            r.pages,
+            r.iterations,
+            r.render_p50_ms,
+            r.sign_p50_ms,
+            r.render_and_sign_p50_ms,
+            r.rendered_bytes as f64 / 1024.0,
+            r.signed_bytes as f64 / 1024.0
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(report: &banthuek_document::VerifyReport, trust_given: bool) {
+    for s in &report.signatures {
+        println!(
+            "signature '{}': signer {} · time {} · covers the document up to its revision: {} · {}",
+            s.field,
+            s.signer.as_deref().unwrap_or("?"),
+            s.signing_time.as_deref().unwrap_or("?"),
+            if s.covers_revision { "yes" } else { "NO" },
+            if s.valid {
+                "VALID / ถูกต้อง"
+            } else {
+                "INVALID / ไม่ถูกต้อง"
+            }
+        );
+        for p in &s.problems {
+            println!("  - {p}");
+        }
+    }
+    for p in &report.problems {
+        println!("problem: {p}");
+    }
+    if !trust_given {
+        println!("note: no --trust given, certificate chains were not checked");
+    }
+    println!(
+        "record {} version {} · record matches footer hash: {} · final (recorder + supervisor): {}",
+        report.record_id.as_deref().unwrap_or("-"),
+        report
+            .version
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "-".to_owned()),
+        report.record_matches_footer,
+        report.is_final
+    );
+    println!(
+        "{}",
+        if report.valid {
+            "VALID / เอกสารถูกต้อง"
+        } else {
+            "INVALID / เอกสารไม่ถูกต้อง"
+        }
+    );
+}
+
+/// Writes to a temporary file beside `path` and renames it, so a failure leaves nothing behind.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out.pdf".to_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
