@@ -24,6 +24,8 @@ pub enum DocumentError {
     AlreadySigned(String),
     #[error("the supervisor may countersign only after the recorder has signed / หัวหน้าลงนามรับรองได้หลังผู้บันทึกลงนามแล้วเท่านั้น")]
     CountersignBeforeSign,
+    #[error("the supervisor's countersignature must come from someone other than the recorder / ผู้ลงนามรับรองต้องไม่ใช่ผู้บันทึกคนเดียวกัน")]
+    SameSigner,
     #[error("private key does not match the certificate (wrong key or wrong password) / กุญแจส่วนตัวไม่ตรงกับใบรับรอง (กุญแจหรือรหัสผ่านผิด)")]
     KeyMismatch,
     #[error("certificate is not valid at this time ({0}) / ใบรับรองหมดอายุหรือยังไม่เริ่มใช้ ({0})")]

@@ -72,10 +72,8 @@ pub fn sign_pdf_with(
     }
     check_identity(signer, now)?;
 
-    let signed: Vec<String> = pdf::signature_fields(&doc)
-        .into_iter()
-        .map(|f| f.name)
-        .collect();
+    let fields = pdf::signature_fields(&doc);
+    let signed: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
     let block_id = match req.block {
         Some(b) => b.to_owned(),
         None if signed.iter().any(|s| s == "recorder") => "supervisor".to_owned(),
@@ -90,8 +88,25 @@ pub fn sign_pdf_with(
     if signed.contains(&block.id) {
         return Err(DocumentError::AlreadySigned(block.id));
     }
-    if block.role == BlockRole::Supervisor && !signed.iter().any(|s| s == "recorder") {
-        return Err(DocumentError::CountersignBeforeSign);
+    if block.role == BlockRole::Supervisor {
+        let recorder = fields
+            .iter()
+            .find(|f| f.name == "recorder")
+            .ok_or(DocumentError::CountersignBeforeSign)?;
+        // Four eyes: the countersignature must come from someone other than the recorder.
+        let recorder_cert = recorder
+            .sig
+            .get(b"Contents")
+            .ok()
+            .and_then(|c| c.as_str().ok())
+            .and_then(crate::verify::certificate_of);
+        let own_key = signer.key.verifying_key();
+        if recorder_cert
+            .map(|c| pki::cert_verifying_key(&c).ok().as_ref() == Some(own_key))
+            .unwrap_or(false)
+        {
+            return Err(DocumentError::SameSigner);
+        }
     }
 
     let appearance = appearance_pdf(signer, &block, now, embedded.layout.digits, fonts)?;

@@ -248,28 +248,24 @@ fn check_signature(
     r
 }
 
-struct CmsCheck {
-    leaf: Certificate,
-    digest_ok: bool,
-    signature_ok: bool,
-    signing_cert_attr_ok: bool,
-}
-
-fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, String> {
-    use signature::Verifier;
-    // The reserved space is zero-padded: read exactly one DER value and ignore the rest.
+/// The SignedData in a /Contents value. The reserved space is zero-padded: read exactly one DER
+/// value and ignore the rest.
+fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedData, String> {
     let mut reader = der::SliceReader::new(der_bytes).map_err(|e| format!("CMS: {e}"))?;
     let ci = <ContentInfo as der::Decode>::decode(&mut reader).map_err(|e| format!("CMS: {e}"))?;
-    let sd: SignedData = ci
-        .content
+    ci.content
         .decode_as()
-        .map_err(|e| format!("CMS SignedData: {e}"))?;
-    let si = sd.signer_infos.0.iter().next().ok_or("CMS has no signer")?;
+        .map_err(|e| format!("CMS SignedData: {e}"))
+}
+
+fn signer_certificate(
+    sd: &SignedData,
+    si: &cms::signed_data::SignerInfo,
+) -> std::result::Result<Certificate, String> {
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
         return Err("CMS signer identified by key id, not supported".to_owned());
     };
-    let leaf = sd
-        .certificates
+    sd.certificates
         .iter()
         .flat_map(|set| set.0.iter())
         .find_map(|c| match c {
@@ -281,7 +277,28 @@ fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, S
             }
             _ => None,
         })
-        .ok_or("signer's certificate is not in the signature")?;
+        .ok_or_else(|| "signer's certificate is not in the signature".to_owned())
+}
+
+/// The certificate that made the signature whose /Contents are `contents`.
+pub(crate) fn certificate_of(contents: &[u8]) -> Option<Certificate> {
+    let sd = signed_data(contents).ok()?;
+    let si = sd.signer_infos.0.iter().next()?;
+    signer_certificate(&sd, si).ok()
+}
+
+struct CmsCheck {
+    leaf: Certificate,
+    digest_ok: bool,
+    signature_ok: bool,
+    signing_cert_attr_ok: bool,
+}
+
+fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, String> {
+    use signature::Verifier;
+    let sd = signed_data(der_bytes)?;
+    let si = sd.signer_infos.0.iter().next().ok_or("CMS has no signer")?;
+    let leaf = signer_certificate(&sd, si)?;
     if si.digest_alg.oid != const_oid::db::rfc5912::ID_SHA_256 {
         return Err("digest algorithm is not SHA-256".to_owned());
     }

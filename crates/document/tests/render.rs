@@ -138,8 +138,11 @@ fn pdf_is_pdfa_3b_with_the_record_as_associated_file() {
     assert!(pdf.contains("/AF"));
 }
 
-/// Word boxes from `pdftotext -bbox`: (page width, page height, [(xmin, ymin, xmax, ymax, word)]).
-fn word_boxes(path: &std::path::Path) -> Vec<(f32, f32, Vec<(f32, f32, f32, f32, String)>)> {
+/// (xmin, ymin, xmax, ymax, word)
+type WordBox = (f32, f32, f32, f32, String);
+
+/// Word boxes from `pdftotext -bbox`: (page width, page height, words) per page.
+fn word_boxes(path: &std::path::Path) -> Vec<(f32, f32, Vec<WordBox>)> {
     let (ok, html) = run(Command::new("pdftotext").arg("-bbox").arg(path).arg("-"));
     assert!(ok, "{html}");
     let attr = |tag: &str, name: &str| -> f32 {
@@ -196,7 +199,7 @@ fn long_record() -> ArrestRecord {
     }
     let para = "เจ้าหน้าที่ได้รับแจ้งจากสายลับว่ามีการลักลอบขนยาเสพติดผ่านด่านตรวจบ้านป่ายาง จึงได้ตั้งจุดตรวจค้น \
 พบรถยนต์กระบะมีพิรุธ จึงเรียกให้หยุดและขอตรวจค้น พบเมทแอมเฟตามีนซุกซ่อนอยู่ใต้เบาะ";
-    record.circumstances = Some(vec![para; 12].join("\n"));
+    record.circumstances = Some([para; 12].join("\n"));
     record
 }
 

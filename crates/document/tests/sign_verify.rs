@@ -322,6 +322,10 @@ fn bad_keys_certificates_and_records_are_refused() {
         Err(DocumentError::AlreadySigned(_))
     ));
     assert!(matches!(
+        sign_pdf(&once, &st.officer, Some("supervisor")),
+        Err(DocumentError::SameSigner)
+    ));
+    assert!(matches!(
         sign_pdf(&once, &st.officer, Some("arrestee-0")),
         Err(DocumentError::NoSuchBlock(_))
     ));
