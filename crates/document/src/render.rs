@@ -535,11 +535,14 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
             id: format!("arrestee-{i}"),
             role: BlockRole::Arrestee,
             label: "ผู้ถูกจับ".to_owned(),
-            name: Some(format!(
-                "{}{} {}",
-                a.title.as_deref().unwrap_or(""),
-                or_blank(&a.first_name),
-                or_blank(&a.last_name)
+            name: Some(digits(
+                &format!(
+                    "{}{} {}",
+                    a.title.as_deref().unwrap_or(""),
+                    or_blank(&a.first_name),
+                    or_blank(&a.last_name)
+                ),
+                d,
             )),
             position: None,
         });
@@ -549,7 +552,7 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
             id: format!("officer-{i}"),
             role: BlockRole::Officer,
             label: "ผู้จับกุม".to_owned(),
-            name: Some(officer_name(o)),
+            name: Some(digits(&officer_name(o), d)),
             position: o.position.clone(),
         });
     }
@@ -564,7 +567,7 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
         id: "recorder".to_owned(),
         role: BlockRole::Recorder,
         label: "ผู้บันทึก".to_owned(),
-        name: recorder.map(officer_name),
+        name: recorder.map(|o| digits(&officer_name(o), d)),
         position: recorder.and_then(|o| o.position.clone()),
     });
     blocks.push(BlockSpec {
