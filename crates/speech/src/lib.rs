@@ -16,4 +16,5 @@ pub mod live;
 pub mod protocol;
 pub mod score;
 pub mod supervisor;
+pub mod vocabulary;
 pub mod worker;

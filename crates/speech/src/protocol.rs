@@ -1,5 +1,16 @@
 //! The worker's protocol: newline-delimited JSON, one request per line on its stdin, one reply
-//! per line on its stdout. Requests carry an `op`, replies an `event`.
+//! per line on its stdout. Requests carry an `op`, replies an `event`:
+//!
+//! ```text
+//! > {"op":"load","model":"/m/ggml-base-q8_0.bin","vad_model":"/m/ggml-silero-vad.bin"}
+//! < {"event":"loaded","model":"/m/ggml-base-q8_0.bin","load_ms":310}
+//! > {"op":"transcribe","id":1,"path":"/tmp/u1.wav","options":{"language":"th","beam_size":5}}
+//! < {"event":"segment","id":1,"start_ms":300,"end_ms":2900,"text":"…","tokens":[{"text":"…","p":0.91}]}
+//! < {"event":"progress","id":1,"percent":100}
+//! < {"event":"result","id":1,"text":"…","language":"th","duration_ms":3100,"segments":[…],"elapsed_ms":2400,"peak_rss_kb":318000}
+//! > {"op":"cancel","id":2}
+//! < {"event":"error","id":2,"code":"cancelled","message":"transcription was cancelled / ยกเลิกการถอดเสียงแล้ว"}
+//! ```
 
 use crate::engine::{DecodeOptions, Segment, Transcript};
 use crate::error::SpeechError;
