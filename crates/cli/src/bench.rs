@@ -13,6 +13,22 @@ pub enum Command {
 
 #[derive(clap::Subcommand)]
 pub enum Bench {
+    /// Speech: real-time factor, live latency, worker memory and overhead (targets printed).
+    Speech {
+        /// Repetitions of the one-minute transcription (median reported).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Live-mode utterances for the latency percentiles.
+        #[arg(long, default_value_t = 10)]
+        utterances: usize,
+        #[arg(long, default_value_t = 2)]
+        threads: i32,
+        #[arg(long)]
+        model: Option<String>,
+        /// Instead: compare clock-time accuracy without and with this station vocabulary file.
+        #[arg(long)]
+        vocabulary: Option<std::path::PathBuf>,
+    },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
         #[arg(long, default_value_t = 20)]
@@ -25,6 +41,13 @@ pub enum Bench {
 
 pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
     match cmd {
+        Command::Bench(Bench::Speech {
+            runs,
+            utterances,
+            threads,
+            model,
+            vocabulary,
+        }) => crate::speech::bench(_ctx, runs, utterances, threads, model.as_deref(), vocabulary),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)
         }
