@@ -20,6 +20,9 @@ fn key_pragma(key: &[u8; 32]) -> String {
 }
 
 fn configure(conn: &Connection, key: &[u8; 32]) -> rusqlite::Result<()> {
+    // SQLCipher otherwise prints its own errors (e.g. a failed page HMAC for a foreign file) to
+    // stderr; ours are typed and reported by the caller.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&key_pragma(key))?;
     // Pin the SQLCipher 4 format so a library upgrade cannot silently change it.
     conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
@@ -77,9 +80,10 @@ pub fn precheck(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Opens an existing store with its data key and checks that it is ours, then migrates it. A
-/// file that does not open with this key, or opens but is not a Banthuek store, is never written.
-pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+/// Opens an existing store with its data key, checks that it is ours and brings its schema up
+/// to `migrate_to`. A file that does not open with this key, or opens but is not a Banthuek
+/// store, is never written.
+pub fn open(path: &Path, key: &[u8; 32], migrate_to: u32) -> Result<Connection> {
     precheck(path)?;
     let foreign = |reason: String| StoreError::ForeignDatabase {
         path: path.to_owned(),
@@ -115,6 +119,6 @@ pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     // No full quick_check here: it reads every page (slow with audio), and SQLCipher already
     // authenticates each page with an HMAC as it is read, so corruption surfaces as an error.
     tune(&conn)?;
-    migrations::migrate_to(&mut conn, migrations::LATEST)?;
+    migrations::migrate_to(&mut conn, migrate_to)?;
     Ok(conn)
 }

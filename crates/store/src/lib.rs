@@ -170,7 +170,7 @@ impl Store {
         keyslots::save(home, &slots)?;
         std::fs::rename(&tmp, &db_path).map_err(StoreError::io(&db_path))?;
         keyslots::sync_dir(home);
-        let conn = db::open(&db_path, &keys.data_key)?;
+        let conn = db::open(&db_path, &keys.data_key, version)?;
         let session = Session::new(conn, home, admin, Role::Admin, keys, opts.kdf);
         Ok((session, RecoveryKey(crypto::format_recovery_key(&recovery))))
     }
@@ -275,7 +275,11 @@ impl Locked {
             keyslots::save(&self.home, &slots)?;
             return Err(err);
         };
-        let mut conn = db::open(&self.home.join(db::FILE_NAME), &keys.data_key)?;
+        let mut conn = db::open(
+            &self.home.join(db::FILE_NAME),
+            &keys.data_key,
+            migrations::LATEST,
+        )?;
         let role: Option<String> = conn
             .query_row("SELECT role FROM users WHERE name = ?1", [user], |r| {
                 r.get(0)
@@ -353,7 +357,11 @@ impl Locked {
                 return Err(e);
             }
         };
-        let mut conn = db::open(&self.home.join(db::FILE_NAME), &data_key)?;
+        let mut conn = db::open(
+            &self.home.join(db::FILE_NAME),
+            &data_key,
+            migrations::LATEST,
+        )?;
         let role: Option<String> = conn
             .query_row("SELECT role FROM users WHERE name = ?1", [admin], |r| {
                 r.get(0)
