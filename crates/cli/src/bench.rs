@@ -13,6 +13,13 @@ pub enum Command {
 
 #[derive(clap::Subcommand)]
 pub enum Bench {
+    /// Sync: drain 1,000 queued records to a local banthuek-central (target ≥ 50 records/s), sender memory.
+    Sync {
+        #[arg(long, default_value_t = 1000)]
+        records: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Speech: real-time factor, live latency, worker memory and overhead (targets printed).
     Speech {
         /// Repetitions of the one-minute transcription (median reported).
@@ -41,6 +48,7 @@ pub enum Bench {
 
 pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
     match cmd {
+        Command::Bench(Bench::Sync { records, json }) => crate::sync::bench(records, json),
         Command::Bench(Bench::Speech {
             runs,
             utterances,

@@ -10,6 +10,7 @@ mod bench;
 mod context;
 mod document;
 mod speech;
+mod sync;
 
 pub use context::Context;
 
@@ -34,6 +35,8 @@ enum Command {
     Document(document::Command),
     #[command(flatten)]
     Speech(speech::Command),
+    #[command(flatten)]
+    Sync(sync::Command),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +63,6 @@ fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
         Command::Bench(cmd) => bench::run(ctx, cmd),
         Command::Document(cmd) => document::run(ctx, cmd),
         Command::Speech(cmd) => speech::run(ctx, cmd),
+        Command::Sync(cmd) => sync::run(ctx, cmd),
     }
 }
