@@ -120,7 +120,8 @@ fn run(central_bin: &Path, dir: &Path, records: usize) -> Result<SyncBench, Benc
     let report = sender.drain(&mut session, &mut |event| {
         if let SyncEvent::Synced { .. } = event {
             synced += 1;
-            if synced * 4 % records < 4 && synced * 4 >= records {
+            // Crossed a quarter of the queue.
+            if synced * 4 / records > (synced - 1) * 4 / records {
                 by_quarter.push(mb(rss_bytes()));
             }
         }

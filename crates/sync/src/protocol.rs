@@ -142,7 +142,6 @@ pub mod codes {
     pub const SCHEMA_INVALID: &str = "schema_invalid";
     pub const SIGNATURE_INVALID: &str = "signature_invalid";
     pub const CONFLICT: &str = "conflict";
-    pub const TOO_LARGE: &str = "too_large";
     pub const NOT_FOUND: &str = "not_found";
     pub const INTERNAL: &str = "internal";
     pub const UNAVAILABLE: &str = "unavailable";

@@ -16,7 +16,7 @@
 
 use crate::outbox::{OutboxItem, OutboxSource, SourceError};
 use crate::protocol::{
-    self, codes, AudioAttachment, EnrolRequest, EnrolResponse, ErrorBody, Receipt, SessionResponse,
+    self, AudioAttachment, EnrolRequest, EnrolResponse, ErrorBody, Receipt, SessionResponse,
     UploadRequest, UploadResponse, API_PREFIX, IDEMPOTENCY_HEADER,
 };
 use crate::tls::PinnedTls;
@@ -647,11 +647,6 @@ fn auth_error(e: ErrorBody) -> SyncError {
         reason: e.reason,
         reason_th: e.reason_th,
     }
-}
-
-/// Whether an error code from the receiver means the device must be enrolled again.
-pub fn needs_enrolment(code: &str) -> bool {
-    code == codes::UNKNOWN_DEVICE || code == codes::CREDENTIAL_EXPIRED
 }
 
 #[cfg(test)]
