@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod bench;
 mod context;
 mod document;
+mod extract;
 mod speech;
 mod sync;
 
@@ -33,6 +34,8 @@ enum Command {
     Bench(bench::Command),
     #[command(flatten)]
     Document(document::Command),
+    #[command(flatten)]
+    Extract(extract::Command),
     #[command(flatten)]
     Speech(speech::Command),
     #[command(flatten)]
@@ -62,6 +65,7 @@ fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
     match command {
         Command::Bench(cmd) => bench::run(ctx, cmd),
         Command::Document(cmd) => document::run(ctx, cmd),
+        Command::Extract(cmd) => extract::run(ctx, cmd),
         Command::Speech(cmd) => speech::run(ctx, cmd),
         Command::Sync(cmd) => sync::run(ctx, cmd),
     }
