@@ -39,7 +39,10 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
     } = cmd;
     let transcript = match file.as_deref() {
         Some(p) if p.as_os_str() != "-" => std::fs::read_to_string(p).with_context(|| {
-            format!("cannot read the transcript {} / อ่านไฟล์ข้อความไม่ได้", p.display())
+            format!(
+                "cannot read the transcript {} / อ่านไฟล์ข้อความไม่ได้",
+                p.display()
+            )
         })?,
         _ => {
             let mut s = String::new();
@@ -54,9 +57,13 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
     if let Some(p) = timing {
         let raw = std::fs::read_to_string(&p)
             .with_context(|| format!("cannot read timing {} / อ่านไฟล์เวลาไม่ได้", p.display()))?;
-        let rows: Vec<(usize, usize, u64, u64)> = serde_json::from_str(&raw).with_context(|| {
-            format!("timing {} is not [[start, end, ms, ms], …] / รูปแบบไฟล์เวลาไม่ถูกต้อง", p.display())
-        })?;
+        let rows: Vec<(usize, usize, u64, u64)> =
+            serde_json::from_str(&raw).with_context(|| {
+                format!(
+                    "timing {} is not [[start, end, ms, ms], …] / รูปแบบไฟล์เวลาไม่ถูกต้อง",
+                    p.display()
+                )
+            })?;
         opts.timing = rows.into_iter().map(TimedSegment::from).collect();
     }
     let out = extract(&transcript, &opts);
