@@ -9,7 +9,7 @@ export GGML_NATIVE=OFF
 export BANTHUEK_MODELS=${BANTHUEK_MODELS:-$root/models}
 
 bash scripts/setup-deps.sh
-cargo build --release --locked -p banthuek-cli
+cargo build --release -p banthuek-cli
 if [ -x scripts/get-models.sh ]; then
   bash scripts/get-models.sh target/release/banthuek
 fi

@@ -21,10 +21,10 @@ step "format"
 cargo fmt --all -- --check
 
 step "build"
-cargo build --workspace --all-targets --locked
+cargo build --workspace --all-targets
 
 step "lint"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 if [ -x scripts/get-models.sh ]; then
   step "default speech model"
@@ -32,7 +32,7 @@ if [ -x scripts/get-models.sh ]; then
 fi
 
 step "tests"
-cargo test --workspace --locked -- --test-threads=2
+cargo test --workspace -- --test-threads=2
 
 step "extraction evaluation"
 py=$root/.venv/bin/python

@@ -1,6 +1,6 @@
 //! `banthuek render | sign | verify`: the record as a signed PDF.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use banthuek_core::record::ArrestRecord;
 use banthuek_document::{pki, Digits, RenderOptions, SigningIdentity};
 use std::path::{Path, PathBuf};
@@ -91,25 +91,11 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             ca,
             block,
         } => {
-            let (Some(key), Some(cert)) = (key, cert) else {
-                bail!(
-                    "signing as --user {} needs the key store, which is not wired into this build; \
-                     pass --key KEY.pem --cert CERT.pem / ยังไม่รองรับการลงนามจากคลังกุญแจ ให้ระบุ --key และ --cert",
-                    ctx.user.as_deref().unwrap_or("?")
-                );
+            let identity = match (key, cert) {
+                (Some(key), Some(cert)) => identity_from_files(&key, &cert, ca.as_deref())?,
+                // Without key files: the acting user's key from the encrypted store.
+                _ => crate::signing::identity(&crate::records::session(ctx)?)?,
             };
-            let key_pem = std::fs::read_to_string(&key)
-                .with_context(|| format!("reading {}", key.display()))?;
-            let key = pki::key_from_pem(&key_pem)?;
-            let mut chain = pki::certs_from_pem_or_der(
-                &std::fs::read(&cert).with_context(|| format!("reading {}", cert.display()))?,
-            )?;
-            if let Some(ca) = ca {
-                chain.extend(pki::certs_from_pem_or_der(
-                    &std::fs::read(&ca).with_context(|| format!("reading {}", ca.display()))?,
-                )?);
-            }
-            let identity = SigningIdentity::new(key, chain)?;
             let pdf =
                 std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
             let signed = banthuek_document::sign_pdf(&pdf, &identity, block.as_deref())?;
@@ -220,4 +206,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// A signing identity from PEM files: the key, the certificate (optionally followed by its CA),
+/// and the CA when given separately.
+fn identity_from_files(key: &Path, cert: &Path, ca: Option<&Path>) -> Result<SigningIdentity> {
+    let key_pem =
+        std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?;
+    let key = pki::key_from_pem(&key_pem)?;
+    let mut chain = pki::certs_from_pem_or_der(
+        &std::fs::read(cert).with_context(|| format!("reading {}", cert.display()))?,
+    )?;
+    if let Some(ca) = ca {
+        chain.extend(pki::certs_from_pem_or_der(
+            &std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?,
+        )?);
+    }
+    Ok(SigningIdentity::new(key, chain)?)
 }

@@ -10,13 +10,20 @@ mod bench;
 mod context;
 mod document;
 mod extract;
+mod records;
+mod signing;
 mod speech;
+mod start;
 mod sync;
 
 pub use context::Context;
 
 #[derive(Parser)]
-#[command(name = "banthuek", version, about = "Thai arrest records by dictation / บันทึกการจับกุมด้วยเสียง")]
+#[command(
+    name = "banthuek",
+    version,
+    about = "Thai arrest records by dictation / บันทึกการจับกุมด้วยเสียง"
+)]
 struct Cli {
     /// Data directory (default: the platform data dir).
     #[arg(long, global = true, env = "BANTHUEK_HOME")]
@@ -31,6 +38,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     #[command(flatten)]
+    Records(records::Command),
+    #[command(flatten)]
     Bench(bench::Command),
     #[command(flatten)]
     Document(document::Command),
@@ -40,6 +49,10 @@ enum Command {
     Speech(speech::Command),
     #[command(flatten)]
     Sync(sync::Command),
+    #[command(flatten)]
+    Signing(signing::Command),
+    #[command(flatten)]
+    Start(start::Command),
 }
 
 fn main() -> ExitCode {
@@ -63,10 +76,13 @@ fn main() -> ExitCode {
 
 fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
     match command {
+        Command::Records(cmd) => records::run(ctx, cmd),
         Command::Bench(cmd) => bench::run(ctx, cmd),
         Command::Document(cmd) => document::run(ctx, cmd),
         Command::Extract(cmd) => extract::run(ctx, cmd),
         Command::Speech(cmd) => speech::run(ctx, cmd),
         Command::Sync(cmd) => sync::run(ctx, cmd),
+        Command::Signing(cmd) => signing::run(ctx, cmd),
+        Command::Start(cmd) => start::run(ctx, cmd),
     }
 }

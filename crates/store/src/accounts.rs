@@ -43,6 +43,21 @@ impl Session {
         full_name: Option<&str>,
         rank: Option<&str>,
     ) -> Result<()> {
+        self.add_user_with_secrets(name, role, password, full_name, rank, &[])
+    }
+
+    /// Creates an account and seals `secrets` (name, bytes) under the new account's own key, in
+    /// the same transaction: how an administrator hands a new officer the signing key issued for
+    /// them, which from then on only that officer's password opens.
+    pub fn add_user_with_secrets(
+        &mut self,
+        name: &str,
+        role: Role,
+        password: &str,
+        full_name: Option<&str>,
+        rank: Option<&str>,
+        secrets: &[(&str, &[u8])],
+    ) -> Result<()> {
         self.require_admin("add users", "เพิ่มผู้ใช้")?;
         check_user_name(name)?;
         check_password(password)?;
@@ -83,6 +98,14 @@ impl Session {
             None,
             &json!({"user": name, "role": role.as_str()}),
         )?;
+        for (secret_name, secret) in secrets {
+            let (nonce, sealed) =
+                crypto::seal(&keys.user_key, secret, &secret_aad(name, secret_name))?;
+            tx.execute(
+                "INSERT INTO user_secrets (user, name, nonce, sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![name, secret_name, &nonce[..], sealed, at],
+            )?;
+        }
         // The slot is written before the commit: a crash in between leaves a slot without an
         // account (harmless, replaced by the next attempt), never an account without a slot.
         let mut slots = keyslots::load(&home)?;

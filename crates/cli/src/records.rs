@@ -1,0 +1,553 @@
+//! `banthuek init`, `user …`, `record …` and `audit …`: the encrypted store from the command
+//! line. Passwords come from BANTHUEK_PASSWORD (the acting user) and BANTHUEK_NEW_PASSWORD (a
+//! user being created, or a new password), else from a prompt.
+
+use anyhow::{bail, Context as _, Result};
+use banthuek_core::record::RecordError;
+use banthuek_core::{ArrestRecord, Provenance, Role, Source, Status};
+use banthuek_store::{KdfParams, LockoutPolicy, Session, Store, StoreOptions, VersionSource};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Create the encrypted store with its first administrator (password: BANTHUEK_NEW_PASSWORD)
+    /// and print the recovery key once.
+    Init {
+        #[arg(long)]
+        admin: String,
+        /// The station's name, written into its signing CA.
+        #[arg(long, default_value = "Banthuek station")]
+        station: String,
+        /// Wrong passwords before an account locks.
+        #[arg(long, default_value_t = LockoutPolicy::default().max_failed_attempts)]
+        max_failed_attempts: u32,
+        /// How long a locked account stays locked.
+        #[arg(long, default_value_t = LockoutPolicy::default().lockout_secs / 60)]
+        lockout_minutes: i64,
+    },
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Arrest records.
+    #[command(subcommand)]
+    Record(RecordCommand),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    Officer,
+    Supervisor,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Officer => Role::Officer,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Add an account (administrators; its password: BANTHUEK_NEW_PASSWORD).
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        rank: Option<String>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new password (BANTHUEK_NEW_PASSWORD): your own, or anyone's as an administrator.
+    Passwd { name: String },
+    /// Reset an administrator's password with the recovery key (BANTHUEK_RECOVERY_KEY or a
+    /// prompt) when no administrator can log in.
+    Recover { name: String },
+}
+
+#[derive(clap::Subcommand)]
+pub enum RecordCommand {
+    /// Create a record (empty, or from an exchange-format JSON file; '-' reads stdin); prints its id.
+    New {
+        #[arg(long)]
+        from_json: Option<PathBuf>,
+    },
+    /// Show a record's latest version (or --version N).
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List records, newest change first.
+    List {
+        #[arg(long, value_parser = parse_status)]
+        status: Option<Status>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a new version with fields changed: --set /json/pointer=VALUE (VALUE is JSON, or a
+    /// bare string).
+    Edit {
+        id: String,
+        #[arg(long = "set", value_name = "POINTER=VALUE", required = true)]
+        set: Vec<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Every version and status change of a record.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Officer: sign the latest version and submit it for review (same as `sign`).
+    Submit {
+        id: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Supervisor: return to the officer.
+    Return {
+        id: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Officer: sign the latest version (PAdES, recorder's block) and submit it for review.
+    Sign {
+        id: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Supervisor: approve and countersign; the record becomes final and is queued for sync.
+    Approve {
+        id: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Write the record's PDF: countersigned when final, officer-signed when submitted, else an
+    /// unsigned rendering of the latest version.
+    Pdf {
+        id: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Print the exchange-format JSON of the latest version (or --version N), exactly as stored.
+    Export {
+        id: String,
+        #[arg(long, required = true)]
+        json: bool,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain (exit 0 when whole, 1 with the first bad entry) and every stored
+    /// version's hash.
+    Verify,
+    /// Print the audit log, optionally only one record's entries.
+    Log {
+        #[arg(long)]
+        record: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+/// Store options: default Argon2id cost unless BANTHUEK_KDF ("M_KIB,T,P") overrides it, which
+/// test harnesses use to keep key derivation cheap.
+fn options(policy: LockoutPolicy) -> Result<StoreOptions> {
+    let kdf = match std::env::var("BANTHUEK_KDF") {
+        Ok(v) => KdfParams::parse(&v).with_context(|| {
+            format!("BANTHUEK_KDF must be M_KIB,T,P with valid Argon2 values, got '{v}'")
+        })?,
+        Err(_) => KdfParams::default(),
+    };
+    Ok(StoreOptions { kdf, policy })
+}
+
+pub(crate) fn session(ctx: &crate::Context) -> Result<Session> {
+    let user = ctx.user()?;
+    let locked = Store::open_with(&ctx.home, options(LockoutPolicy::default())?)?;
+    let password = ctx.password()?;
+    Ok(locked.unlock(user, &password)?)
+}
+
+pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
+    match cmd {
+        Command::Init {
+            admin,
+            station,
+            max_failed_attempts,
+            lockout_minutes,
+        } => {
+            if max_failed_attempts == 0 || lockout_minutes < 0 {
+                bail!(
+                    "--max-failed-attempts must be at least 1 and --lockout-minutes not negative"
+                );
+            }
+            let policy = LockoutPolicy {
+                max_failed_attempts,
+                lockout_secs: lockout_minutes * 60,
+            };
+            let password = ctx.new_password()?;
+            let (mut session, recovery) =
+                Store::init(&ctx.home, &admin, &password, options(policy)?)?;
+            crate::signing::create_station_ca(&mut session, &station)?;
+            println!(
+                "Store created in {} with administrator '{admin}'.",
+                ctx.home.display()
+            );
+            println!(
+                "สร้างฐานข้อมูลใน {} แล้ว ผู้ดูแลระบบ '{admin}'",
+                ctx.home.display()
+            );
+            println!();
+            println!("RECOVERY KEY — shown only this once; write it down and lock it away.");
+            println!("กุญแจกู้คืน — แสดงครั้งเดียวเท่านั้น จดไว้และเก็บในที่ปลอดภัย:");
+            println!("{}", recovery.0);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => user(ctx, cmd),
+        Command::Record(cmd) => record(ctx, cmd),
+        Command::Audit(cmd) => audit(ctx, cmd),
+    }
+}
+
+fn user(ctx: &crate::Context, cmd: UserCommand) -> Result<ExitCode> {
+    match cmd {
+        UserCommand::Add {
+            name,
+            role,
+            full_name,
+            rank,
+        } => {
+            let mut s = session(ctx)?;
+            let password = ctx.new_password()?;
+            let display = [rank.as_deref(), full_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let display = if display.is_empty() {
+                name.clone()
+            } else {
+                display
+            };
+            let secrets = crate::signing::issue_signing_key(&s, role.into(), &display)?;
+            let secrets: Vec<(&str, &[u8])> =
+                secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+            s.add_user_with_secrets(
+                &name,
+                role.into(),
+                &password,
+                full_name.as_deref(),
+                rank.as_deref(),
+                &secrets,
+            )?;
+            println!("{name}");
+        }
+        UserCommand::List { json } => {
+            let users = session(ctx)?.list_users()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&users)?);
+            } else {
+                for u in users {
+                    let who = [u.rank.as_deref(), u.full_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let lock = u
+                        .locked_until
+                        .map(|t| format!("  locked until {t} / ล็อกถึง {t}"))
+                        .unwrap_or_default();
+                    println!("{}\t{}\t{}{}", u.name, u.role, who, lock);
+                }
+            }
+        }
+        UserCommand::Passwd { name } => {
+            let mut s = session(ctx)?;
+            let password = ctx.new_password()?;
+            s.change_password(&name, &password)?;
+            println!("password changed for '{name}' / เปลี่ยนรหัสผ่านแล้ว");
+        }
+        UserCommand::Recover { name } => {
+            let locked = Store::open_with(&ctx.home, options(LockoutPolicy::default())?)?;
+            let key = match std::env::var("BANTHUEK_RECOVERY_KEY") {
+                Ok(k) => k,
+                Err(_) => rpassword::prompt_password("Recovery key / กุญแจกู้คืน: ")
+                    .context("reading the recovery key (or set BANTHUEK_RECOVERY_KEY)")?,
+            };
+            let password = ctx.new_password()?;
+            locked.recover(&key, &name, &password)?;
+            println!("password reset for '{name}' / ตั้งรหัสผ่านใหม่แล้ว");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_json_arg(path: &PathBuf) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading stdin")?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// Applies `--set` edits; marks each changed field's provenance as typed (new) or edited.
+fn apply_edits(record: &ArrestRecord, sets: &[String]) -> Result<ArrestRecord> {
+    let mut out = record.clone();
+    for set in sets {
+        let Some((pointer, value)) = set.split_once('=') else {
+            bail!("--set needs POINTER=VALUE, got '{set}' / รูปแบบต้องเป็น POINTER=VALUE");
+        };
+        if matches!(pointer, "/schema" | "/record_id") || pointer.starts_with("/provenance") {
+            bail!("{pointer} is maintained by the app and cannot be set / ช่อง {pointer} แก้ไขไม่ได้");
+        }
+        let had_value = out
+            .to_value()
+            .pointer(pointer)
+            .is_some_and(|v| !v.is_null());
+        out = out.with_field(pointer, value).map_err(|e| match e {
+            RecordError::NoSuchField(_) | RecordError::Schema { .. } => anyhow::Error::new(e),
+            other => anyhow::Error::new(other).context(format!("--set {pointer}")),
+        })?;
+        let mut p = Provenance::typed();
+        if had_value {
+            p.source = Source::Edited;
+        }
+        out.provenance.insert(pointer.to_owned(), p);
+    }
+    Ok(out)
+}
+
+fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
+    match cmd {
+        RecordCommand::New { from_json } => {
+            let (record, source) = match &from_json {
+                Some(path) => {
+                    let text = read_json_arg(path)?;
+                    let rec = ArrestRecord::from_json_str(&text).with_context(|| {
+                        format!("{} does not fit the exchange format", path.display())
+                    })?;
+                    (rec, VersionSource::Imported)
+                }
+                None => (ArrestRecord::default(), VersionSource::Typed),
+            };
+            let mut s = session(ctx)?;
+            let reason = if from_json.is_some() {
+                "imported"
+            } else {
+                "created"
+            };
+            println!("{}", s.create_record(record, source, reason)?);
+        }
+        RecordCommand::Show { id, version, json } => {
+            let s = session(ctx)?;
+            let rec = match version {
+                Some(v) => s.record_version(&id, v)?,
+                None => s.record(&id)?,
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rec)?);
+            } else {
+                println!(
+                    "record {} · {} · version {}",
+                    rec.id, rec.status, rec.version
+                );
+                println!(
+                    "saved {} by {} ({}): {}",
+                    rec.saved_at, rec.author, rec.source, rec.reason
+                );
+                println!("{}", serde_json::to_string_pretty(&rec.record)?);
+            }
+        }
+        RecordCommand::List { status, json } => {
+            let list = session(ctx)?.list_records(status)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for r in list {
+                    println!(
+                        "{}\t{}\tv{}\t{}\t{}",
+                        r.id, r.status, r.version, r.updated_at, r.created_by
+                    );
+                }
+            }
+        }
+        RecordCommand::Edit { id, set, reason } => {
+            let mut s = session(ctx)?;
+            let current = s.record(&id)?;
+            let edited = apply_edits(&current.record, &set)?;
+            let v = s.save_version(&id, edited, VersionSource::Edited, &reason)?;
+            println!("{id} version {v}");
+        }
+        RecordCommand::History { id, json } => {
+            let h = session(ctx)?.history(&id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&h)?);
+            } else {
+                for v in &h.versions {
+                    println!(
+                        "{}  version {} by {} ({}): {}  sha256 {}",
+                        v.saved_at, v.version, v.author, v.source, v.reason, v.sha256
+                    );
+                }
+                for e in &h.events {
+                    let from = e.from.map(|f| f.to_string()).unwrap_or_else(|| "-".into());
+                    let comment = e
+                        .comment
+                        .as_deref()
+                        .map(|c| format!(": {c}"))
+                        .unwrap_or_default();
+                    println!(
+                        "{}  {} {} → {} (version {}) by {}{}",
+                        e.at, e.action, from, e.to, e.version, e.actor, comment
+                    );
+                }
+            }
+        }
+        RecordCommand::Submit { id, comment } | RecordCommand::Sign { id, comment } => {
+            let st = crate::signing::sign_and_submit(&mut session(ctx)?, &id, comment.as_deref())?;
+            println!("{id} {st}");
+        }
+        RecordCommand::Return { id, comment } => {
+            let st = session(ctx)?.return_record(&id, comment.as_deref())?;
+            println!("{id} {st}");
+        }
+        RecordCommand::Approve { id, comment } => {
+            let st = crate::signing::approve_and_countersign(
+                &mut session(ctx)?,
+                &id,
+                comment.as_deref(),
+            )?;
+            println!("{id} {st}");
+        }
+        RecordCommand::Pdf { id, output } => {
+            let pdf = crate::signing::current_pdf(&session(ctx)?, &id)?;
+            std::fs::write(&output, pdf)
+                .with_context(|| format!("writing {} / เขียนไฟล์ไม่ได้", output.display()))?;
+            eprintln!("{} written / เขียนแล้ว", output.display());
+        }
+        RecordCommand::Export {
+            id,
+            json: _,
+            version,
+        } => {
+            let s = session(ctx)?;
+            let v = match version {
+                Some(v) => v,
+                None => s.record(&id)?.version,
+            };
+            println!("{}", s.record_json(&id, v)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit(ctx: &crate::Context, cmd: AuditCommand) -> Result<ExitCode> {
+    let s = session(ctx)?;
+    match cmd {
+        AuditCommand::Verify => {
+            let report = s.audit_verify()?;
+            let faults = s.verify_versions()?;
+            let mut whole = true;
+            match report.first_bad {
+                None => println!(
+                    "audit chain whole: {} entries / ห่วงโซ่บันทึกตรวจสอบครบถ้วน {} รายการ",
+                    report.entries, report.entries
+                ),
+                Some(bad) => {
+                    whole = false;
+                    println!(
+                        "audit chain broken at entry {}: {} / ห่วงโซ่บันทึกตรวจสอบเสียที่รายการ {}",
+                        bad.seq, bad.reason, bad.seq
+                    );
+                }
+            }
+            for f in &faults {
+                whole = false;
+                println!("stored version fault / ฉบับบันทึกผิดปกติ: {f}");
+            }
+            Ok(if whole {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        AuditCommand::Log { record, json } => {
+            let entries = s.audit_entries(record.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+            } else {
+                for e in entries {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        e.seq,
+                        e.at,
+                        e.actor,
+                        e.action,
+                        e.record_id.as_deref().unwrap_or("-"),
+                        e.detail
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `banthuek bench store`: runs in a fresh temporary store with the default Argon2id cost (or
+/// BANTHUEK_KDF), so the unlock figure is what an officer waits.
+pub fn bench(records: usize, saves: usize, unlocks: usize, json: bool) -> Result<ExitCode> {
+    let home = std::env::temp_dir().join(format!("banthuek-bench-store-{}", std::process::id()));
+    if home.exists() {
+        bail!("{} already exists", home.display());
+    }
+    let kdf = options(LockoutPolicy::default())?.kdf;
+    let result = banthuek_store::bench::bench_store(&home, records.max(1), saves, unlocks, kdf);
+    let _ = std::fs::remove_dir_all(&home);
+    let r = result?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "store: save a version p50 {:.2} ms (p90 {:.2} ms, {} saves) · list {} records p50 {:.1} ms · unlock median {:.0} ms ({} unlocks, Argon2id m={} MiB t={} p={}) · file {:.1} MB",
+            r.save_version_p50_ms,
+            r.save_version_p90_ms,
+            r.saves,
+            r.records_listed,
+            r.list_p50_ms,
+            r.unlock_p50_ms,
+            r.unlocks,
+            r.kdf.m_kib / 1024,
+            r.kdf.t,
+            r.kdf.p,
+            r.db_bytes as f64 / 1e6
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
