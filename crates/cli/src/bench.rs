@@ -20,6 +20,17 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// Encrypted store: save-a-version p50, listing 10,000 records, unlock median (default Argon2id).
+    Store {
+        #[arg(long, default_value_t = 10_000)]
+        records: usize,
+        #[arg(long, default_value_t = 200)]
+        saves: usize,
+        #[arg(long, default_value_t = 5)]
+        unlocks: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Speech: real-time factor, live latency, worker memory and overhead (targets printed).
     Speech {
         /// Repetitions of the one-minute transcription (median reported).
@@ -49,13 +60,26 @@ pub enum Bench {
 pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
     match cmd {
         Command::Bench(Bench::Sync { records, json }) => crate::sync::bench(records, json),
+        Command::Bench(Bench::Store {
+            records,
+            saves,
+            unlocks,
+            json,
+        }) => crate::records::bench(records, saves, unlocks, json),
         Command::Bench(Bench::Speech {
             runs,
             utterances,
             threads,
             model,
             vocabulary,
-        }) => crate::speech::bench(_ctx, runs, utterances, threads, model.as_deref(), vocabulary),
+        }) => crate::speech::bench(
+            _ctx,
+            runs,
+            utterances,
+            threads,
+            model.as_deref(),
+            vocabulary,
+        ),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)
         }
