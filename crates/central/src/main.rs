@@ -74,6 +74,13 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Refuse a device from now on (lost or stolen laptop); its open sessions end within the session lifetime.
+    Revoke {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        device: String,
+    },
     /// Counts of devices and accepted records.
     Stats {
         #[arg(long)]
@@ -182,6 +189,13 @@ fn run(command: Command) -> Result<()> {
         }
         Command::Fingerprint { data } => {
             println!("{}", Identity::load_or_create(&data, &[])?.fingerprint);
+            Ok(())
+        }
+        Command::Revoke { data, device } => {
+            if !open_store(&data)?.revoke_device(&device)? {
+                bail!("no device {device} / ไม่พบเครื่อง {device}");
+            }
+            println!("revoked / ยกเลิกแล้ว: {device}");
             Ok(())
         }
         Command::Stats { data } => {

@@ -91,6 +91,8 @@ pub trait CentralStore: Send + Sync {
         expires_at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
     fn device(&self, device_id: &str) -> Result<Option<Device>, StorageError>;
+    /// Refuses the device from now on (a lost or stolen laptop); false if unknown.
+    fn revoke_device(&self, device_id: &str) -> Result<bool, StorageError>;
     fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError>;
     fn insert_record(&self, record: &NewRecord<'_>) -> Result<Insert, StorageError>;
     fn stats(&self) -> Result<Stats, StorageError>;
@@ -275,6 +277,14 @@ impl CentralStore for SqliteStore {
             .optional()?)
     }
 
+    fn revoke_device(&self, device_id: &str) -> Result<bool, StorageError> {
+        let changed = self.conn()?.execute(
+            "UPDATE devices SET revoked = 1 WHERE device_id = ?1",
+            [device_id],
+        )?;
+        Ok(changed == 1)
+    }
+
     fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError> {
         existing_in(&*self.conn()?, idempotency_key)
     }
@@ -372,6 +382,9 @@ mod tests {
         );
         assert!(store.device("d1").unwrap().is_some());
         assert!(store.device("d2").unwrap().is_none());
+        assert!(store.revoke_device("d1").unwrap());
+        assert!(store.device("d1").unwrap().unwrap().revoked);
+        assert!(!store.revoke_device("d2").unwrap());
 
         store
             .add_enrolment_code("old", Utc::now() - chrono::Duration::seconds(1), 100)

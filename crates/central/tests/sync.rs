@@ -167,7 +167,7 @@ fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_fl
 }
 
 #[test]
-fn an_unknown_device_and_an_expired_credential_are_refused_and_nothing_is_lost() {
+fn an_unknown_revoked_or_expired_device_is_refused_and_nothing_is_lost() {
     let s = setup(2, &[]);
     let mut session = session(&s.station);
 
@@ -205,6 +205,22 @@ fn an_unknown_device_and_an_expired_credential_are_refused_and_nothing_is_lost()
     match &err {
         SyncError::Auth { code, .. } => assert_eq!(code, codes::CREDENTIAL_EXPIRED),
         other => panic!("expected credential_expired, got {other}"),
+    }
+
+    // A revoked device (lost laptop).
+    let lost = enrol(&s.central, &s.station.ca_pem, 3600);
+    let revoked = std::process::Command::new(central_binary())
+        .args(["revoke", "--device", &lost.device_id, "--data"])
+        .arg(s.dir.path().join("central"))
+        .status()
+        .expect("revoke");
+    assert!(revoked.success());
+    match Sender::new(&lost, test_config())
+        .expect("sender")
+        .drain(&mut session, &mut |_| {})
+    {
+        Err(SyncError::Auth { code, .. }) => assert_eq!(code, codes::UNKNOWN_DEVICE),
+        other => panic!("expected a refused device, got {other:?}"),
     }
 
     // Nothing stored, nothing rejected: the rows wait for a device that may send.
