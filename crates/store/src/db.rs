@@ -20,10 +20,11 @@ fn key_pragma(key: &[u8; 32]) -> String {
 }
 
 fn configure(conn: &Connection, key: &[u8; 32]) -> rusqlite::Result<()> {
-    // SQLCipher otherwise prints its own errors (e.g. a failed page HMAC for a foreign file) to
-    // stderr; ours are typed and reported by the caller.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&key_pragma(key))?;
+    // SQLCipher otherwise prints its own errors (e.g. a failed page HMAC for a foreign file) to
+    // stderr; ours are typed and reported by the caller. After the key: keying activates
+    // SQLCipher, which resets the log level to its default the first time.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     // Pin the SQLCipher 4 format so a library upgrade cannot silently change it.
     conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
     Ok(())
