@@ -535,7 +535,7 @@ pub fn bench(records: usize, saves: usize, unlocks: usize, json: bool) -> Result
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
         println!(
-            "store: save a version p50 {:.2} ms (p90 {:.2} ms, {} saves) · list {} records p50 {:.1} ms · unlock median {:.0} ms ({} unlocks, Argon2id m={} MiB t={} p={}) · file {:.1} MB",
+            "store: save a version p50 {:.2} ms (p90 {:.2} ms, {} saves) · list {} records p50 {:.1} ms · unlock median {:.0} ms ({} unlocks, Argon2id m={} KiB t={} p={}) · file {:.1} MB",
             r.save_version_p50_ms,
             r.save_version_p90_ms,
             r.saves,
@@ -543,7 +543,7 @@ pub fn bench(records: usize, saves: usize, unlocks: usize, json: bool) -> Result
             r.list_p50_ms,
             r.unlock_p50_ms,
             r.unlocks,
-            r.kdf.m_kib / 1024,
+            r.kdf.m_kib,
             r.kdf.t,
             r.kdf.p,
             r.db_bytes as f64 / 1e6
