@@ -24,7 +24,7 @@ if ((${#missing[@]})); then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: Rust (cargo ≥ 1.80, from rustup) is required and was not found / ต้องติดตั้ง Rust ก่อน" >&2
+  echo "setup: Rust (cargo ≥ 1.89, from rustup) is required and was not found / ต้องติดตั้ง Rust ก่อน" >&2
   exit 1
 fi
 

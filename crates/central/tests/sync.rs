@@ -255,14 +255,16 @@ fn retry_after_is_honoured_and_a_wrong_pin_is_refused() {
         })
         .expect("drain");
     assert_eq!(report.synced, 3);
+    // Every retry the receiver asked for with Retry-After waits exactly that long. Other
+    // retries (a request timing out on a loaded machine) follow the backoff and are not what
+    // this test is about.
+    let told: Vec<_> = waits.iter().filter(|(_, told)| *told).collect();
     assert!(
-        !waits.is_empty(),
-        "half the requests fail, some retries happen"
+        !told.is_empty(),
+        "half the requests fail with Retry-After, some retries happen: {waits:?}"
     );
     assert!(
-        waits
-            .iter()
-            .all(|(wait, told)| *told && *wait == Duration::from_secs(1)),
+        told.iter().all(|(wait, _)| *wait == Duration::from_secs(1)),
         "{waits:?}"
     );
 
