@@ -1,44 +1,9 @@
 //! How numbers, dates and times print on an official Thai document: Buddhist Era years, full month
 //! names, times as "14.30 น.", in Thai or Arabic digits by setting.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
-use serde::{Deserialize, Serialize};
+use chrono::{NaiveDate, NaiveTime};
 
-/// Which digits numbers print in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Digits {
-    /// ๐๑๒๓๔๕๖๗๘๙, as police templates often use.
-    #[default]
-    Thai,
-    Arabic,
-}
-
-impl std::str::FromStr for Digits {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "thai" => Ok(Digits::Thai),
-            "arabic" => Ok(Digits::Arabic),
-            other => Err(format!("digits must be 'thai' or 'arabic', not '{other}'")),
-        }
-    }
-}
-
-const MONTHS: [&str; 12] = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-];
+pub use banthuek_core::thai::Digits;
 
 /// Rewrites every ASCII digit of `text` in the chosen digits; other characters are kept.
 pub fn digits(text: &str, digits: Digits) -> String {
@@ -57,16 +22,12 @@ pub fn digits(text: &str, digits: Digits) -> String {
 
 /// "24 พฤศจิกายน 2569" (Buddhist Era = CE + 543) for a CE date.
 pub fn date_be(date: NaiveDate, d: Digits) -> String {
-    let month = MONTHS[date.month0() as usize];
-    digits(
-        &format!("{} {} {}", date.day(), month, date.year() + 543),
-        d,
-    )
+    banthuek_core::thai::dates::format_date(date, d)
 }
 
 /// "14.30 น."
 pub fn time_th(time: NaiveTime, d: Digits) -> String {
-    digits(&format!("{:02}.{:02} น.", time.hour(), time.minute()), d)
+    banthuek_core::thai::times::format_time(time, d)
 }
 
 /// An ISO date from the record printed in the Buddhist Era, or the text as given when it does not

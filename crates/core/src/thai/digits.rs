@@ -25,6 +25,17 @@ pub(crate) fn digit_value(c: char) -> Option<u32> {
     }
 }
 
+impl std::str::FromStr for Digits {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "thai" => Ok(Digits::Thai),
+            "arabic" => Ok(Digits::Arabic),
+            other => Err(format!("digits must be 'thai' or 'arabic', not '{other}'")),
+        }
+    }
+}
+
 /// ๐–๙ become 0–9; everything else is unchanged.
 pub fn to_arabic(s: &str) -> String {
     s.chars()
