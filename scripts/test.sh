@@ -11,6 +11,7 @@ export CARGO_TERM_COLOR=never
 export BANTHUEK_PYHANKO=${BANTHUEK_PYHANKO:-$root/.venv/bin/pyhanko}
 export BANTHUEK_SHARED=$shared
 export BANTHUEK_MODELS=${BANTHUEK_MODELS:-$root/models}
+target=${CARGO_TARGET_DIR:-$root/target}
 
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
@@ -28,7 +29,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 if [ -x scripts/get-models.sh ]; then
   step "default speech model"
-  bash scripts/get-models.sh target/debug/banthuek
+  bash scripts/get-models.sh "$target/debug/banthuek"
 fi
 
 step "tests"
@@ -36,7 +37,7 @@ cargo test --workspace -- --test-threads=2
 
 step "extraction evaluation"
 py=$root/.venv/bin/python
-cli=$root/target/debug/banthuek
+cli=$target/debug/banthuek
 "$py" "$shared/eval/score_extract.py" --min-f1 0.95 "$shared/eval/extract-dev.jsonl" -- "$cli" extract --json --today '{today}'
 for cases in crates/extract/tests/data/*.jsonl; do
   [ -e "$cases" ] || continue
