@@ -29,6 +29,14 @@ pub struct UserInfo {
     pub failed_attempts: u32,
 }
 
+fn user_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
 fn secret_aad(user: &str, name: &str) -> Vec<u8> {
     format!("banthuek user secret v1|{user}|{name}").into_bytes()
 }
@@ -77,11 +85,7 @@ impl Session {
         let actor = self.user.clone();
         let _lock = keyslots::lock(&home)?;
         let tx = self.write_tx()?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
+        let exists = user_exists(&tx, name)?;
         if exists {
             return Err(StoreError::UserExists(name.to_owned()));
         }
@@ -169,11 +173,7 @@ impl Session {
         let actor = self.user.clone();
         let _lock = keyslots::lock(&home)?;
         let tx = self.write_tx()?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
+        let exists = user_exists(&tx, name)?;
         if !exists {
             return Err(StoreError::NoSuchUser(name.to_owned()));
         }
