@@ -2,12 +2,14 @@
 //! is signed, the workflow it moves through, and the Thai text conventions used to read and print it.
 //! Knows nothing of storage, speech, PDF or windows.
 
+pub mod classification;
 pub mod record;
 pub mod rules;
 pub mod schema;
 pub mod thai;
 pub mod workflow;
 
+pub use classification::{Classification, Marking};
 pub use record::{ArrestRecord, Provenance, Source, SCHEMA_ID};
 pub use rules::{check_signable, national_id_is_valid, RuleViolation};
 pub use workflow::{Action, Role, Status, WorkflowError};
