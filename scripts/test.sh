@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Banthuek test on a fresh Debian 12 machine (as root): installs what is missing, builds
 # once, obtains the default speech model, then runs formatting, lint, unit, integration and
-# end-to-end tests and the extraction evaluation. Idempotent.
+# end-to-end tests (the desktop app in a real window under Xvfb) and the extraction evaluation.
+# Idempotent. The page (ui/) is built before cargo because the app embeds ui/dist at compile time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,6 +18,11 @@ step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 step "system and Python packages"
 bash scripts/setup-deps.sh
+source scripts/node-path.sh
+
+step "page (ui): install, type-check, build"
+npm --prefix ui ci --no-audit --no-fund
+npm --prefix ui run build
 
 step "format"
 cargo fmt --all -- --check
@@ -35,6 +41,9 @@ fi
 step "tests"
 cargo test --workspace -- --test-threads=2
 
+step "page tests"
+npm --prefix ui test
+
 step "extraction evaluation"
 py=$root/.venv/bin/python
 cli=$target/debug/banthuek
@@ -43,5 +52,15 @@ for cases in crates/extract/tests/data/*.jsonl; do
   [ -e "$cases" ] || continue
   "$py" "$shared/eval/score_extract.py" --min-f1 0.95 "$cases" -- "$cli" extract --json --today '{today}'
 done
+
+step "desktop (real window)"
+if [ -n "${BANTHUEK_SKIP_DESKTOP:-}" ]; then
+  echo "BANTHUEK_SKIP_DESKTOP is set: skipping the real-window tests"
+else
+  # Xvfb, the PulseAudio virtual microphone and tauri-driver are started and stopped by run.sh;
+  # tauri-driver launches the debug app built above. Screenshots go to target/e2e-shots.
+  BANTHUEK_APP=$target/debug/banthuek-app BANTHUEK_CLI=$target/debug/banthuek \
+    OUT_DIR=${OUT_DIR:-$target/e2e-shots} bash tests/e2e/run.sh node all.mjs
+fi
 
 step "all tests passed"

@@ -1,0 +1,20 @@
+// The real-window tests, one after the other (each with its own data home and app).
+import { officerFlow } from "./officer.mjs";
+import { crashFlow } from "./crash.mjs";
+import { log } from "./lib/harness.mjs";
+
+const only = process.argv.slice(2);
+const tests = { officer: officerFlow, crash: crashFlow };
+let failed = 0;
+for (const [name, run] of Object.entries(tests)) {
+  if (only.length && !only.includes(name)) continue;
+  const t0 = Date.now();
+  try {
+    await run();
+    log(`PASS ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,127 @@
+// Steps a user takes in the app, written once for the officer, crash and benchmark scenarios.
+import { join } from "node:path";
+import { Keys, sleep, waitUntil } from "./webdriver.mjs";
+import { PASSWORD, assert, log, shots } from "./harness.mjs";
+
+/** Saves a screenshot as $OUT_DIR/<name>.png. */
+export async function shot(s, name) {
+  const file = await s.screenshot(join(shots, `${name}.png`));
+  log("screenshot", file);
+  return file;
+}
+
+export async function typeInto(s, selector, text) {
+  const el = await s.waitFor(selector);
+  await el.clear();
+  await el.type(text);
+  return el;
+}
+
+/** Logs in from the login screen and waits for the record list. */
+export async function login(s, user, password = PASSWORD) {
+  await s.waitFor("#screen-login", 30_000);
+  await typeInto(s, "#login-user", user);
+  await typeInto(s, "#login-password", password);
+  await (await s.find("#login-submit")).click();
+  await waitUntil(
+    async () => (await s.isDisplayed("#screen-list")) || (await s.isDisplayed("#resume-offer")),
+    `${user} to be logged in`,
+    30_000,
+  );
+}
+
+export async function logout(s) {
+  await (await s.waitFor("#logout")).click();
+  await s.waitFor("#screen-login");
+}
+
+/** The id of the record open on the record screen. */
+export async function openRecordId(s) {
+  const screen = await s.waitFor("#screen-record");
+  return waitUntil(async () => screen.attribute("data-id"), "#screen-record[data-id]");
+}
+
+export async function recordStatus(s) {
+  return (await (await s.find("#record-status")).text()).trim();
+}
+
+export async function waitForStatus(s, wanted, timeoutMs = 30_000) {
+  return waitUntil(async () => {
+    const st = await recordStatus(s);
+    return wanted.includes(st) ? st : null;
+  }, `record status to become ${wanted.join(" or ")}`, timeoutMs);
+}
+
+/** Waits until the speech engine has loaded its model. */
+export async function engineReady(s, timeoutMs = 120_000) {
+  return waitUntil(async () => {
+    const st = await (await s.find("#engine-status")).attribute("data-state");
+    if (st === "crashed") log("engine crashed; waiting for it to restart");
+    return st === "ready" || st === "restarted";
+  }, "#engine-status to be ready", timeoutMs, 250);
+}
+
+export async function pressed(s, selector) {
+  return (await (await s.find(selector)).attribute("aria-pressed")) === "true";
+}
+
+export async function fieldValue(s, pointer) {
+  return (await s.find(`[data-field="${pointer}"]`)).value();
+}
+
+/** Makes sure the inputs of list item `base/0` exist (clicking its "add" button if needed). */
+export async function ensureItem(s, base, firstKey) {
+  if ((await s.findAll(`[data-field="${base}/0/${firstKey}"]`)).length) return;
+  await (await s.waitFor(`[data-add="${base}"]`)).click();
+  await s.waitFor(`[data-field="${base}/0/${firstKey}"]`);
+}
+
+/** Types `value` into the field unless it already holds something; Tab leaves it (saves it). */
+export async function fill(s, pointer, value, { overwrite = false } = {}) {
+  const el = await s.waitFor(`[data-field="${pointer}"]`);
+  const now = String(await el.value()).trim();
+  if (now && !overwrite) return now;
+  await el.click();
+  await el.clear();
+  await el.type(value + Keys.TAB);
+  await waitUntil(async () => String(await el.value()).trim() !== "", `${pointer} to hold what was typed`);
+  return value;
+}
+
+export async function waitSaved(s, timeoutMs = 15_000) {
+  return waitUntil(
+    async () => (await (await s.find("#save-status")).attribute("data-state")) === "saved",
+    "#save-status to be saved",
+    timeoutMs,
+  );
+}
+
+/** Clicks `selector`, then `confirm` if a confirmation appears within a moment. */
+export async function clickAndConfirm(s, selector, confirm) {
+  await (await s.waitFor(selector)).click();
+  const until = Date.now() + 2000;
+  while (Date.now() < until) {
+    const all = await s.findAll(confirm);
+    for (const el of all) {
+      if (await el.displayed()) {
+        await el.click();
+        return;
+      }
+    }
+    await sleep(100);
+  }
+}
+
+/** The missing fields the record screen lists (empty when the record may be signed). */
+export async function missing(s) {
+  const items = await s.findAll("#missing-list [data-pointer]");
+  return Promise.all(items.map((i) => i.attribute("data-pointer")));
+}
+
+/** Opens a screen by its navigation button and waits for it. */
+export async function nav(s, button, screen) {
+  await (await s.waitFor(button)).click();
+  return s.waitFor(screen, 15_000);
+}
+
+export { assert };

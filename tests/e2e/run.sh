@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs a command (default: the real-window tests) inside the environment they need: an X server
+# (Xvfb), a PulseAudio virtual microphone, tauri-driver and WebKitWebDriver on PATH. Everything
+# started here is stopped on exit. Usage: tests/e2e/run.sh [node all.mjs | node bench.mjs | ...]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$root/scripts/node-path.sh"
+for tool in Xvfb tauri-driver WebKitWebDriver paplay pactl node python3 ffmpeg; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "e2e: $tool is missing: run scripts/setup-deps.sh / ไม่พบ $tool" >&2
+    exit 1
+  }
+done
+(($#)) || set -- node all.mjs
+
+pids=()
+pulse_pid=
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$pulse_pid" ] && kill "$pulse_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# An X display of our own (the first free one from :90).
+display=90
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+export DISPLAY=":$display"
+Xvfb "$DISPLAY" -screen 0 1366x900x24 -nolisten tcp >"${TMPDIR:-/tmp}/banthuek-e2e-xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+[ -e "/tmp/.X11-unix/X$display" ] || { echo "e2e: Xvfb did not start on $DISPLAY" >&2; exit 1; }
+
+# The virtual microphone (reused if one is already running; stopped after only if started here).
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/xdg-runtime-$(id -u)}
+had_pulse=0
+pactl info >/dev/null 2>&1 && pactl list short sources 2>/dev/null | grep -q vmic && had_pulse=1
+bash "$root/crates/speech/tests/virtual-mic.sh"
+if ((had_pulse == 0)) && [ -r "$XDG_RUNTIME_DIR/pulse/pid" ]; then
+  pulse_pid=$(cat "$XDG_RUNTIME_DIR/pulse/pid")
+fi
+
+cd "$here"
+"$@"
