@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Benchmark of the desktop app in a real window under Xvfb: cold start to an interactive login
+# screen (median of 5) and memory (RSS of the app, its WebKit processes and the speech engine),
+# idle and while dictating through the virtual microphone. Prints medians; asserts nothing.
+# Usage: scripts/bench-app.sh [debug|release]   (default: release, built here if missing)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+source scripts/node-path.sh
+export GGML_NATIVE=OFF
+target=${CARGO_TARGET_DIR:-$root/target}
+profile=${1:-release}
+export BANTHUEK_MODELS=${BANTHUEK_MODELS:-$root/models}
+
+if [ ! -d ui/dist ]; then
+  npm --prefix ui ci --no-audit --no-fund
+  npm --prefix ui run build
+fi
+if [ "$profile" = release ]; then
+  cargo build --release -p banthuek-app -p banthuek-cli
+else
+  cargo build -p banthuek-app -p banthuek-cli
+fi
+BANTHUEK_APP=$target/$profile/banthuek-app BANTHUEK_CLI=$target/$profile/banthuek \
+  BENCH_NOTE="$profile build" OUT_DIR=${OUT_DIR:-$target/e2e-shots} \
+  bash tests/e2e/run.sh node bench.mjs
