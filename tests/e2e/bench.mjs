@@ -19,7 +19,11 @@ function memory(driverPid) {
   const procs = processTree(app);
   const byName = {};
   for (const p of procs) byName[p.name] = (byName[p.name] || 0) + p.rssKib;
-  return { totalMib: procs.reduce((a, p) => a + p.rssKib, 0) / 1024, byName };
+  return {
+    totalMib: procs.reduce((a, p) => a + p.rssKib, 0) / 1024,
+    pssMib: procs.reduce((a, p) => a + p.pssKib, 0) / 1024,
+    byName,
+  };
 }
 
 const home = makeHome("bench");
@@ -67,11 +71,12 @@ try {
   await s.end();
 
   const med = (xs) => median(xs.map((m) => m.totalMib));
+  const medPss = (xs) => median(xs.map((m) => m.pssMib));
   const last = dictating[dictating.length - 1].byName;
   console.log(`\napp bench (${RUNS} runs, Xvfb, ${process.env.BENCH_NOTE || "debug build"})`);
   console.log(`cold start to an interactive login screen: median ${median(starts).toFixed(0)} ms (target ≤ 1500 ms)`);
-  console.log(`memory idle (record list): median ${med(idle).toFixed(0)} MiB RSS (app + WebKit processes)`);
-  console.log(`memory while dictating: median ${med(dictating).toFixed(0)} MiB RSS (app + WebKit + speech engine)`);
+  console.log(`memory idle (record list): median ${med(idle).toFixed(0)} MiB RSS (app + WebKit processes), ${medPss(idle).toFixed(0)} MiB PSS`);
+  console.log(`memory while dictating: median ${med(dictating).toFixed(0)} MiB RSS (app + WebKit + speech engine), ${medPss(dictating).toFixed(0)} MiB PSS`);
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));
 } finally {

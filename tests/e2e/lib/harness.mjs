@@ -106,7 +106,7 @@ export function appPids(rootPid) {
     });
 }
 
-/** `pid` and all its descendants, each with its name and resident memory (KiB). */
+/** `pid` and all its descendants, each with its name and resident memory (RSS and PSS, KiB). */
 export function processTree(pid) {
   const parent = new Map();
   for (const d of readdirSync("/proc")) {
@@ -126,7 +126,15 @@ export function processTree(pid) {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? "?";
       const rss = Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
-      return [{ pid: p, name, rssKib: rss }];
+      // PSS shares pages mapped by several processes (WebKit's libraries) among them, so sums
+      // over the tree don't count them twice as RSS does.
+      let pss = rss;
+      try {
+        pss = Number(/^Pss:\s*(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))?.[1] ?? rss);
+      } catch {
+        /* no smaps_rollup: fall back to RSS */
+      }
+      return [{ pid: p, name, rssKib: rss, pssKib: pss }];
     } catch {
       return [];
     }
