@@ -1,0 +1,34 @@
+// Thai digits (๐–๙) for display when the station prefers them; inputs accept both.
+
+const THAI_ZERO = 0x0e50;
+
+export function toThaiDigits(s: string): string {
+  return s.replace(/[0-9]/g, (d) => String.fromCharCode(THAI_ZERO + Number(d)));
+}
+
+export function toArabicDigits(s: string): string {
+  return s.replace(/[\u0e50-\u0e59]/g, (d) => String(d.charCodeAt(0) - THAI_ZERO));
+}
+
+export function withDigits(s: string, digits: string): string {
+  return digits === "thai" ? toThaiDigits(s) : s;
+}
+
+const THAI_MONTHS = [
+  "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+  "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+];
+const EN_MONTHS = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+];
+
+/** "2026-11-24" → "24 พฤศจิกายน 2569" (Buddhist Era) in Thai, "24 November 2026" in English;
+ * undefined when the text is not an ISO date. */
+export function readableDate(iso: string, lang: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  return lang === "th" ? `${d} ${THAI_MONTHS[mo - 1]} ${y + 543}` : `${d} ${EN_MONTHS[mo - 1]} ${y}`;
+}

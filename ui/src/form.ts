@@ -1,0 +1,582 @@
+// The record form, grouped like the paper บันทึกการจับกุม. Every input is bound to a JSON pointer
+// into the exchange-format record (data-field). What is missing, low-confidence or commented on is
+// decided by the backend and only shown here.
+import { get, join, pattern, set, type Json } from "./pointer";
+import { lang, t, type Key } from "./i18n";
+import { readableDate, toArabicDigits } from "./digits";
+import type { FieldComment, RecordView } from "./api";
+
+type Kind = "text" | "textarea" | "date" | "time" | "datetime" | "integer" | "number" | "select" | "bool";
+
+interface FieldDef {
+  key: string;
+  kind: Kind;
+  label: Key;
+  options?: [string, Key][];
+  wide?: boolean;
+}
+
+interface GroupDef {
+  id: string;
+  title: Key;
+  /** Object groups live at `base`; list groups hold one item per array element at `base`. */
+  base: string;
+  list?: { item: Key; add: Key };
+  fields: FieldDef[];
+  rights?: boolean;
+}
+
+export const RIGHTS: [string, Key][] = [
+  ["silence", "rightSilence"],
+  ["statement_as_evidence", "rightStatementAsEvidence"],
+  ["lawyer", "rightLawyer"],
+  ["lawyer_present", "rightLawyerPresent"],
+  ["notify_relative", "rightNotifyRelative"],
+  ["visit", "rightVisit"],
+  ["medical_care", "rightMedicalCare"],
+];
+
+const GROUPS: GroupDef[] = [
+  {
+    id: "arrest",
+    title: "groupArrest",
+    base: "",
+    fields: [
+      { key: "arrest/date", kind: "date", label: "fArrestDate" },
+      { key: "arrest/time", kind: "time", label: "fArrestTime" },
+      { key: "arrest/place", kind: "textarea", label: "fArrestPlace", wide: true },
+      {
+        key: "arrest/basis",
+        kind: "select",
+        label: "fBasis",
+        options: [["in_the_act", "basisInTheAct"], ["warrant", "basisWarrant"], ["other", "basisOther"]],
+      },
+      { key: "arrest/warrant/number", kind: "text", label: "fWarrantNumber" },
+      { key: "arrest/warrant/court", kind: "text", label: "fWarrantCourt" },
+      { key: "arrest/warrant/date", kind: "date", label: "fWarrantDate" },
+    ],
+  },
+  {
+    id: "recorded",
+    title: "groupRecorded",
+    base: "",
+    fields: [
+      { key: "recorded/place", kind: "text", label: "fRecordedPlace", wide: true },
+      { key: "recorded/date", kind: "date", label: "fRecordedDate" },
+      { key: "recorded/time", kind: "time", label: "fRecordedTime" },
+    ],
+  },
+  {
+    id: "officers",
+    title: "groupOfficers",
+    base: "/officers",
+    list: { item: "officerN", add: "addOfficer" },
+    fields: [
+      { key: "rank", kind: "text", label: "fRank" },
+      { key: "first_name", kind: "text", label: "fFirstName" },
+      { key: "last_name", kind: "text", label: "fLastName" },
+      { key: "position", kind: "text", label: "fPosition" },
+      { key: "unit", kind: "text", label: "fUnit" },
+      {
+        key: "role",
+        kind: "select",
+        label: "fRole",
+        options: [["leader", "roleLeader"], ["member", "roleMember"], ["recorder", "roleRecorder"]],
+      },
+    ],
+  },
+  {
+    id: "arrestees",
+    title: "groupArrestees",
+    base: "/arrestees",
+    list: { item: "arresteeN", add: "addArrestee" },
+    fields: [
+      { key: "title", kind: "text", label: "fTitle" },
+      { key: "first_name", kind: "text", label: "fFirstName" },
+      { key: "last_name", kind: "text", label: "fLastName" },
+      { key: "age", kind: "integer", label: "fAge" },
+      { key: "national_id", kind: "text", label: "fNationalId" },
+      { key: "passport", kind: "text", label: "fPassport" },
+      { key: "nationality", kind: "text", label: "fNationality" },
+      { key: "ethnicity", kind: "text", label: "fEthnicity" },
+      { key: "address", kind: "textarea", label: "fAddress", wide: true },
+      { key: "phone", kind: "text", label: "fPhone" },
+    ],
+  },
+  {
+    id: "charges",
+    title: "groupCharges",
+    base: "/charges",
+    list: { item: "chargeN", add: "addCharge" },
+    fields: [
+      { key: "text", kind: "textarea", label: "fChargeText", wide: true },
+      { key: "code", kind: "text", label: "fChargeCode" },
+    ],
+  },
+  {
+    id: "seized",
+    title: "groupSeized",
+    base: "/seized_items",
+    list: { item: "seizedN", add: "addSeized" },
+    fields: [
+      { key: "description", kind: "text", label: "fItemDescription", wide: true },
+      { key: "quantity", kind: "number", label: "fQuantity" },
+      { key: "unit", kind: "text", label: "fItemUnit" },
+      { key: "found_at", kind: "text", label: "fFoundAt", wide: true },
+    ],
+  },
+  {
+    id: "circumstances",
+    title: "groupCircumstances",
+    base: "",
+    fields: [{ key: "circumstances", kind: "textarea", label: "fCircumstances", wide: true }],
+  },
+  {
+    id: "rights",
+    title: "groupRights",
+    base: "",
+    rights: true,
+    fields: [],
+  },
+  {
+    id: "statement",
+    title: "groupStatement",
+    base: "",
+    fields: [
+      {
+        key: "arrestee_statement",
+        kind: "select",
+        label: "fStatement",
+        options: [
+          ["confessed", "stmtConfessed"],
+          ["denied", "stmtDenied"],
+          ["silent", "stmtSilent"],
+          ["partial", "stmtPartial"],
+        ],
+      },
+    ],
+  },
+  {
+    id: "custody",
+    title: "groupCustody",
+    base: "",
+    fields: [
+      { key: "custody/recording_started", kind: "bool", label: "fRecordingStarted" },
+      { key: "custody/recording_not_possible_reason", kind: "text", label: "fRecordingReason", wide: true },
+      { key: "custody/prosecutor_notified_at", kind: "datetime", label: "fProsecutorNotified" },
+      { key: "custody/district_chief_notified_at", kind: "datetime", label: "fDistrictChiefNotified" },
+      { key: "custody/condition", kind: "textarea", label: "fCondition", wide: true },
+      { key: "custody/handed_to", kind: "text", label: "fHandedTo" },
+    ],
+  },
+];
+
+const DEFS = new Map<string, { group: GroupDef; field?: FieldDef }>();
+for (const g of GROUPS) {
+  for (const f of g.fields) DEFS.set(g.list ? `${g.base}/#/${f.key}` : `/${f.key}`, { group: g, field: f });
+  if (g.rights) DEFS.set("/rights_notified", { group: g });
+}
+
+/** A human name for a pointer, e.g. "ผู้ถูกจับคนที่ 1 · ชื่อ" for /arrestees/0/first_name. */
+export function fieldName(pointer: string): string {
+  const p = pattern(pointer);
+  const d = DEFS.get(p) ?? DEFS.get(p.replace(/\/#.*$/, "")) ?? DEFS.get("/" + p.split("/")[1]);
+  if (!d) return pointer;
+  const m = /\/(\d+)/.exec(pointer);
+  const parts: string[] = [];
+  if (d.group.list && m) parts.push(t(d.group.list.item, { n: String(Number(m[1]) + 1) }));
+  else parts.push(t(d.group.title));
+  if (d.field) parts.push(t(d.field.label));
+  return parts.join(" · ");
+}
+
+export function inputId(pointer: string): string {
+  return "f" + pointer.replace(/[^a-zA-Z0-9_]/g, "-");
+}
+
+export type Mode = "edit" | "review";
+
+export interface FormHandlers {
+  /** The officer changed a value (already written into the form's record). */
+  change(pointer: string): void;
+  dictate?(pointer: string): void;
+  play(pointer: string): void;
+  confirm?(pointer: string): void;
+  comment?(pointer: string): void;
+  /** The structure changed (an item was added or removed): save immediately. */
+  structure?(): void;
+}
+
+/** A value shown in an input: numbers and booleans as text, absent as "". */
+function display(v: Json | undefined): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+/** Parses what was typed into the value the exchange format wants; an error key when it can't. */
+function parse(kind: Kind, raw: string): { value?: Json; error?: Key } {
+  const text = raw.trim() === "" ? "" : raw.replace(/\s+/g, " ").trim();
+  if (text === "") return { value: undefined };
+  if (kind === "integer" || kind === "number") {
+    const n = Number(toArabicDigits(text).replace(/,/g, ""));
+    if (!Number.isFinite(n) || (kind === "integer" && !Number.isInteger(n))) return { error: "notANumber" };
+    return { value: n };
+  }
+  if (kind === "date" || kind === "time" || kind === "datetime") return { value: toArabicDigits(text) };
+  return { value: kind === "textarea" ? raw.trim() : text };
+}
+
+export class RecordForm {
+  private record: Json = {};
+  private view?: RecordView;
+  private shape = "";
+  private pendingComments: FieldComment[] = [];
+
+  constructor(
+    private root: HTMLElement,
+    private mode: Mode,
+    private handlers: FormHandlers,
+  ) {}
+
+  get value(): Json {
+    return this.record;
+  }
+
+  /** Shows `view`; inputs holding unsaved typing (in `keep`) are left alone. */
+  show(view: RecordView, keep: Set<string> = new Set(), comments: FieldComment[] = []): void {
+    this.view = view;
+    this.pendingComments = comments;
+    const record = structuredClone(view.record);
+    for (const p of keep) set(record, p, get(this.record, p) ?? undefined);
+    this.record = record;
+    const shape = this.shapeKey();
+    if (shape !== this.shape) this.build();
+    this.fill(keep);
+  }
+
+  /** Re-renders labels after a language switch. */
+  relabel(): void {
+    this.shape = "";
+    if (this.view) this.show({ ...this.view, record: this.record });
+  }
+
+  focusField(pointer: string): boolean {
+    let el = this.root.querySelector<HTMLElement>(`[data-field="${CSS.escape(pointer)}"]`);
+    if (!el && pointer === "/rights_notified") el = this.root.querySelector<HTMLElement>("[data-right]");
+    if (!el) {
+      // A missing item (e.g. no arrestee yet): add it, then focus its field.
+      const m = /^(\/[a-z_]+)\/(\d+)\//.exec(pointer);
+      if (m && this.mode === "edit") {
+        set(this.record, `${m[1]}/${m[2]}`, {});
+        this.build();
+        this.fill(new Set());
+        el = this.root.querySelector<HTMLElement>(`[data-field="${CSS.escape(pointer)}"]`);
+      }
+    }
+    if (!el) return false;
+    el.scrollIntoView({ block: "center" });
+    el.focus();
+    return true;
+  }
+
+  private count(base: string): number {
+    const v = get(this.record, base);
+    return Array.isArray(v) ? v.length : 0;
+  }
+
+  private shapeKey(): string {
+    return GROUPS.filter((g) => g.list).map((g) => this.count(g.base)).join(",") + lang();
+  }
+
+  private build(): void {
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.field : undefined;
+    this.root.replaceChildren();
+    for (const g of GROUPS) {
+      const box = document.createElement("fieldset");
+      box.className = "group";
+      box.id = `group-${g.id}`;
+      const legend = document.createElement("legend");
+      legend.textContent = t(g.title);
+      box.append(legend);
+      if (g.rights) box.append(this.rights());
+      else if (g.list) {
+        // Always show at least one item so the officer can start typing at once.
+        const n = Math.max(1, this.count(g.base));
+        for (let i = 0; i < n; i++) box.append(this.item(g, i, n));
+        if (this.mode === "edit") {
+          const add = button(t(g.list.add), "add", () => {
+            set(this.record, `${g.base}/${Math.max(n, this.count(g.base))}`, {});
+            this.build();
+            this.fill(new Set());
+            this.handlers.structure?.();
+            this.focusField(`${g.base}/${n}/${g.fields[0].key}`);
+          });
+          add.dataset.add = g.base;
+          box.append(add);
+        }
+      } else {
+        const grid = div("grid");
+        for (const f of g.fields) grid.append(this.field(`/${f.key}`, f));
+        box.append(grid);
+      }
+      this.root.append(box);
+    }
+    this.shape = this.shapeKey();
+    if (focused) this.root.querySelector<HTMLElement>(`[data-field="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  private item(g: GroupDef, i: number, n: number): HTMLElement {
+    const box = div("item");
+    const head = div("item-head");
+    const title = document.createElement("h3");
+    title.textContent = t(g.list!.item, { n: String(i + 1) });
+    head.append(title);
+    if (this.mode === "edit" && n > 1) {
+      const rm = button(t("remove"), "remove", () => {
+        const arr = get(this.record, g.base);
+        if (Array.isArray(arr)) arr.splice(i, 1);
+        this.build();
+        this.fill(new Set());
+        this.handlers.structure?.();
+      });
+      rm.setAttribute("aria-label", `${t("remove")} ${title.textContent}`);
+      head.append(rm);
+    }
+    box.append(head);
+    const grid = div("grid");
+    for (const f of g.fields) grid.append(this.field(join(g.base.slice(1), i) + "/" + f.key, f));
+    box.append(grid);
+    return box;
+  }
+
+  private field(pointer: string, f: FieldDef): HTMLElement {
+    const wrap = div(f.wide ? "field wide" : "field");
+    wrap.dataset.pointer = pointer;
+    const id = inputId(pointer);
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = t(f.label);
+    const src = document.createElement("span");
+    src.className = "source";
+    label.append(" ", src);
+    wrap.append(label);
+
+    let input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+    if (f.kind === "textarea") {
+      input = document.createElement("textarea");
+      input.rows = pointer === "/circumstances" ? 6 : 2;
+    } else if (f.kind === "select") {
+      const sel = document.createElement("select");
+      sel.append(new Option("—", ""));
+      for (const [v, k] of f.options ?? []) sel.append(new Option(t(k), v));
+      input = sel;
+    } else {
+      const inp = document.createElement("input");
+      if (f.kind === "bool") inp.type = "checkbox";
+      else {
+        inp.type = "text";
+        const ph: Partial<Record<Kind, Key>> = {
+          date: "phDate",
+          time: "phTime",
+          datetime: "phDateTime",
+          integer: "phNumber",
+          number: "phNumber",
+        };
+        const k = ph[f.kind];
+        if (k) inp.placeholder = t(k);
+        if (f.kind === "integer" || f.kind === "number") inp.inputMode = "decimal";
+      }
+      input = inp;
+    }
+    input.id = id;
+    input.dataset.field = pointer;
+    input.dataset.kind = f.kind;
+    if (this.mode === "review") {
+      if (input instanceof HTMLSelectElement || (input instanceof HTMLInputElement && input.type === "checkbox"))
+        input.disabled = true;
+      else input.readOnly = true;
+    } else {
+      const onChange = () => {
+        let value: Json | undefined;
+        if (input instanceof HTMLInputElement && input.type === "checkbox") value = input.checked;
+        else {
+          const r = parse(f.kind, input.value);
+          input.setAttribute("aria-invalid", r.error ? "true" : "false");
+          wrap.querySelector(".field-error")?.remove();
+          if (r.error) {
+            const e = div("field-error");
+            e.textContent = t(r.error);
+            wrap.append(e);
+            return;
+          }
+          value = r.value;
+        }
+        set(this.record, pointer, value);
+        if (f.kind === "date") this.hint(wrap, value);
+        this.handlers.change(pointer);
+      };
+      input.addEventListener(input instanceof HTMLSelectElement || f.kind === "bool" ? "change" : "input", onChange);
+    }
+    wrap.append(input);
+    if (f.kind === "date") wrap.append(div("hint"));
+
+    const tools = div("field-tools");
+    if (this.mode === "edit" && this.handlers.dictate) {
+      const b = iconButton("🎙", t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer));
+      b.dataset.dictate = pointer;
+      tools.append(b);
+    }
+    const play = iconButton("▶", t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer));
+    play.dataset.play = pointer;
+    play.hidden = true;
+    tools.append(play);
+    if (this.mode === "edit" && this.handlers.confirm) {
+      const c = iconButton("✓", t("confirmField", { field: t(f.label) }), () => this.handlers.confirm!(pointer));
+      c.dataset.confirm = pointer;
+      c.hidden = true;
+      c.classList.add("confirm");
+      tools.append(c);
+    }
+    if (this.mode === "review" && this.handlers.comment) {
+      const c = button(t("commentBtn"), "comment", () => this.handlers.comment!(pointer));
+      c.dataset.comment = pointer;
+      c.setAttribute("aria-label", `${t("commentBtn")}: ${fieldName(pointer)}`);
+      tools.append(c);
+    }
+    wrap.append(tools);
+    return wrap;
+  }
+
+  private rights(): HTMLElement {
+    const box = div("rights");
+    for (const [value, key] of RIGHTS) {
+      const label = document.createElement("label");
+      label.className = "check";
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.dataset.right = value;
+      cb.id = `right-${value}`;
+      if (this.mode === "review") cb.disabled = true;
+      cb.addEventListener("change", () => {
+        const cur = get(this.record, "/rights_notified");
+        const list = Array.isArray(cur) ? cur.filter((v) => v !== value) : [];
+        if (cb.checked) list.push(value);
+        // Keep the statute's order, whatever order the boxes were ticked in.
+        const order = RIGHTS.map(([v]) => v);
+        list.sort((a, b) => order.indexOf(String(a)) - order.indexOf(String(b)));
+        set(this.record, "/rights_notified", list.length ? list : undefined);
+        this.handlers.change("/rights_notified");
+      });
+      label.append(cb, " ", t(key));
+      box.append(label);
+    }
+    const wrap = div("field wide");
+    wrap.dataset.pointer = "/rights_notified";
+    wrap.append(box);
+    if (this.mode === "review" && this.handlers.comment) {
+      const c = button(t("commentBtn"), "comment", () => this.handlers.comment!("/rights_notified"));
+      c.dataset.comment = "/rights_notified";
+      wrap.append(c);
+    }
+    return wrap;
+  }
+
+  private hint(wrap: HTMLElement, value: Json | undefined): void {
+    const h = wrap.querySelector(".hint");
+    if (h) h.textContent = typeof value === "string" ? (readableDate(value, lang()) ?? "") : "";
+  }
+
+  private fill(keep: Set<string>): void {
+    const view = this.view;
+    const low = new Set(view?.lowConfidence ?? []);
+    const missing = new Set((view?.missing ?? []).map((m) => m.field));
+    const provenance = (get(this.record, "/provenance") ?? {}) as Record<string, Json>;
+    const comments = [...(view?.comments ?? []), ...this.pendingComments];
+    const active = document.activeElement;
+
+    for (const input of this.root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      "[data-field]",
+    )) {
+      const p = input.dataset.field!;
+      const v = get(this.record, p);
+      if (!keep.has(p) && !(input === active && this.mode === "edit")) {
+        if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = v === true;
+        else input.value = display(v);
+      }
+      const wrap = input.closest<HTMLElement>(".field")!;
+      if (input.dataset.kind === "date") this.hint(wrap, v);
+      const isLow = low.has(p);
+      wrap.classList.toggle("low-confidence", isLow);
+      wrap.classList.toggle("missing", missing.has(p));
+      input.setAttribute("aria-invalid", missing.has(p) ? "true" : "false");
+      const prov = provenance[p] as { source?: string; audio_ms?: number[]; confidence?: number } | undefined;
+      const src = wrap.querySelector(".source")!;
+      src.textContent = prov?.source ? t(sourceKey(prov.source)) : "";
+      src.className = `source ${prov?.source ?? ""}`;
+      if (isLow) src.textContent += ` · ${t("lowConfidence")}`;
+      const play = wrap.querySelector<HTMLElement>("[data-play]");
+      if (play) play.hidden = !(prov?.audio_ms && prov.audio_ms.length === 2);
+      const confirm = wrap.querySelector<HTMLElement>("[data-confirm]");
+      if (confirm) confirm.hidden = !isLow;
+      this.showComments(wrap, comments.filter((c) => c.pointer === p));
+    }
+    const rights = get(this.record, "/rights_notified");
+    for (const cb of this.root.querySelectorAll<HTMLInputElement>("[data-right]"))
+      cb.checked = Array.isArray(rights) && rights.includes(cb.dataset.right!);
+    const rightsWrap = this.root.querySelector<HTMLElement>('[data-pointer="/rights_notified"]');
+    if (rightsWrap) {
+      rightsWrap.classList.toggle("missing", missing.has("/rights_notified"));
+      this.showComments(rightsWrap, comments.filter((c) => c.pointer === "/rights_notified"));
+    }
+  }
+
+  private showComments(wrap: HTMLElement, list: FieldComment[]): void {
+    wrap.querySelector(".field-comments")?.remove();
+    if (!list.length) return;
+    const box = div("field-comments");
+    box.setAttribute("role", "note");
+    for (const c of list) {
+      const p = document.createElement("p");
+      p.textContent = c.author ? `${c.author}: ${c.text}` : c.text;
+      box.append(p);
+    }
+    wrap.append(box);
+  }
+}
+
+function sourceKey(source: string): Key {
+  switch (source) {
+    case "dictated":
+      return "srcDictated";
+    case "typed":
+      return "srcTyped";
+    case "edited":
+      return "srcEdited";
+    default:
+      return "srcDefault";
+  }
+}
+
+function div(cls: string): HTMLDivElement {
+  const d = document.createElement("div");
+  d.className = cls;
+  return d;
+}
+
+export function button(text: string, cls: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = cls;
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function iconButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
+  const b = button(icon, "icon", onClick);
+  b.setAttribute("aria-label", label);
+  b.title = label;
+  return b;
+}

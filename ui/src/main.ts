@@ -1,0 +1,334 @@
+// The page's entry: login and lock, navigation between screens, the engine banner, the resume
+// offer after a crash, the language switch and the shortcut overlay.
+import "./style.css";
+import { api, asAppError, on, type AppError, type ResumeInfo } from "./api";
+import { applyI18n, both, lang, pick, setLang, t } from "./i18n";
+import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
+import { go, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
+import { $, showError, showOverlay, toastError } from "./ui";
+import { initList } from "./screens/list";
+import { currentRecordId, dictationStopped, initRecord, showView, stop } from "./screens/record";
+import { initReview } from "./screens/review";
+import { initSettings } from "./screens/settings";
+import { initSync, startPolling, stopPolling } from "./screens/sync";
+
+const SCREENS: ScreenName[] = ["login", "list", "record", "review", "sync", "settings"];
+const NAV: Partial<Record<ScreenName, string>> = {
+  list: "nav-list",
+  review: "nav-review",
+  sync: "nav-sync",
+  settings: "nav-settings",
+};
+
+/** Where the officer was when the screen locked, to return there after unlocking. */
+let beforeLock: { user: string; screen: ScreenName; arg?: string } | null = null;
+let lockoutTimer: number | undefined;
+
+async function navigate(name: ScreenName, arg?: string): Promise<void> {
+  const from = screen(state.screen);
+  if (state.screen !== name || name === "record") await from?.leave?.();
+  state.screen = name;
+  for (const s of SCREENS) $(`screen-${s}`).hidden = s !== name;
+  for (const [s, id] of Object.entries(NAV)) $(id).setAttribute("aria-current", String(s === name || (s === "list" && name === "record")));
+  $("topbar").classList.toggle("anon", name === "login");
+  await screen(name)?.show(arg);
+}
+
+// ---- login, lockout, idle lock -------------------------------------------------------------
+
+function loginError(e: AppError | null): void {
+  clearInterval(lockoutTimer);
+  const box = $("login-error");
+  showError(box, e);
+  const submit = $<HTMLButtonElement>("login-submit");
+  submit.disabled = false;
+  if (!e?.retryAfterS) return;
+  // Too many wrong passwords: say until when, and count down.
+  const until = Date.now() + e.retryAfterS * 1000;
+  const tick = () => {
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left <= 0) {
+      clearInterval(lockoutTimer);
+      submit.disabled = false;
+      box.querySelector(".countdown")?.remove();
+      return;
+    }
+    submit.disabled = true;
+    let c = box.querySelector<HTMLElement>(".countdown");
+    if (!c) {
+      c = document.createElement("strong");
+      c.className = "countdown";
+      box.append(c);
+    }
+    const at = new Date(until).toLocaleTimeString(lang() === "th" ? "th-TH" : "en-GB");
+    c.textContent = t("lockedOutUntil", { time: at, secs: left });
+  };
+  tick();
+  lockoutTimer = window.setInterval(tick, 1000);
+}
+
+async function login(e: Event): Promise<void> {
+  e.preventDefault();
+  const user = $<HTMLInputElement>("login-user").value.trim();
+  const password = $<HTMLInputElement>("login-password").value;
+  if (!user || !password) {
+    loginError({ code: "empty", ...both("loginEmpty") });
+    return;
+  }
+  const submit = $<HTMLButtonElement>("login-submit");
+  submit.disabled = true;
+  submit.setAttribute("aria-busy", "true");
+  try {
+    state.session = await api.login(user, password);
+    $<HTMLInputElement>("login-password").value = "";
+    loginError(null);
+    $("lock-note").hidden = true;
+    $("who").textContent = `${state.session.user} · ${t(isSupervisor() ? "roleSupervisor" : "roleOfficer")}`;
+    $("nav-review").hidden = !isSupervisor();
+    await loadInfo();
+    startPolling();
+    const back = beforeLock && beforeLock.user === user ? beforeLock : null;
+    beforeLock = null;
+    if (!(await offerResume())) {
+      if (back) await go(back.screen, back.arg);
+      else await go(isSupervisor() ? "review" : "list");
+    }
+  } catch (err) {
+    loginError(asAppError(err));
+    $("login-password").focus();
+  } finally {
+    submit.removeAttribute("aria-busy");
+  }
+}
+
+async function loadInfo(): Promise<void> {
+  try {
+    state.info = await api.appInfo();
+    state.digits = state.info.digits;
+    $("station-name").textContent = state.info.station;
+    $("app-version").textContent = `Banthuek ${state.info.version} · ${state.info.station}`;
+    if (state.session && state.info.language && state.info.language !== lang()) switchLanguage(state.info.language);
+  } catch (e) {
+    // The login screen works without it; the station name is only shown.
+    console.warn("app_info failed", asAppError(e).code);
+  }
+}
+
+function showLock(note: boolean): void {
+  clearInterval(lockoutTimer);
+  stopPolling();
+  dictationStopped();
+  for (const o of document.querySelectorAll<HTMLElement>(".overlay")) o.hidden = true;
+  $("lock-note").hidden = !note;
+  const user = state.session?.user ?? "";
+  state.session = null;
+  void navigate("login").then(() => {
+    $<HTMLInputElement>("login-user").value = user;
+    (user ? $("login-password") : $("login-user")).focus();
+  });
+}
+
+function locked(): void {
+  if (state.session) {
+    beforeLock = {
+      user: state.session.user,
+      screen: state.screen,
+      arg: state.screen === "record" ? currentRecordId() : undefined,
+    };
+  }
+  showLock(true);
+}
+
+async function logout(): Promise<void> {
+  await screen(state.screen)?.leave?.();
+  try {
+    await api.logout();
+  } catch (e) {
+    toastError(asAppError(e));
+  }
+  beforeLock = null;
+  $<HTMLInputElement>("login-user").value = "";
+  showLock(false);
+  $("login-user").focus();
+}
+
+// ---- resume after a crash ------------------------------------------------------------------
+
+async function offerResume(): Promise<boolean> {
+  let info: ResumeInfo | null;
+  try {
+    info = await api.pendingResume();
+  } catch (e) {
+    toastError(asAppError(e));
+    return false;
+  }
+  if (!info) return false;
+  const r = info;
+  $("resume-text").textContent = t("resumeText", { secs: Math.round(r.audioSeconds), id: r.recordId.slice(0, 8) });
+  const discard = $("resume-discard");
+  discard.dataset.armed = "false";
+  discard.querySelector("span")!.textContent = t("resumeDiscard");
+  showOverlay($("resume-offer"), $("resume-accept"));
+  $("resume-accept").onclick = async () => {
+    try {
+      const view = await api.resume(r.recordId);
+      $("resume-offer").hidden = true;
+      await go("record", view.id);
+      showView(view);
+    } catch (e) {
+      toastError(asAppError(e));
+    }
+  };
+  discard.onclick = async () => {
+    // Throwing away evidence audio takes a second, deliberate press.
+    if (discard.dataset.armed !== "true") {
+      discard.dataset.armed = "true";
+      discard.querySelector("span")!.textContent = t("resumeDiscardConfirm");
+      return;
+    }
+    try {
+      await api.discardResume(r.recordId);
+      $("resume-offer").hidden = true;
+      await go(isSupervisor() ? "review" : "list");
+    } catch (e) {
+      toastError(asAppError(e));
+    }
+  };
+  return true;
+}
+
+// ---- engine status -------------------------------------------------------------------------
+
+let bannerTimer: number | undefined;
+function engineStatus(s: { state: string; en: string; th: string }): void {
+  const el = $("engine-status");
+  el.dataset.state = s.state;
+  el.textContent = `${t("engine")}: ${pick(s)}`;
+  el.title = lang() === "en" ? s.th : s.en;
+  const banner = $("engine-banner");
+  clearTimeout(bannerTimer);
+  if (s.state === "crashed") {
+    banner.dataset.kind = "error";
+    banner.textContent = `${pick(s)} — ${t("engineRecovering")}`;
+    banner.hidden = false;
+    dictationStopped();
+  } else if (s.state === "restarted") {
+    banner.dataset.kind = "ok";
+    banner.textContent = `${pick(s)} — ${t("engineRecovered")}`;
+    banner.hidden = false;
+    bannerTimer = window.setTimeout(() => (banner.hidden = true), 6000);
+  } else {
+    banner.hidden = true;
+  }
+}
+
+// ---- language, help ------------------------------------------------------------------------
+
+function switchLanguage(to?: string): void {
+  const next = to ?? (lang() === "th" ? "en" : "th");
+  setLang(next);
+  localStorage.setItem("banthuek.lang", next);
+  relabel();
+  if (state.session && !to) {
+    void api
+      .getSettings()
+      .then((s) => api.setSettings({ ...s, language: next }))
+      .catch((e) => toastError(asAppError(e)));
+  }
+}
+
+function relabel(): void {
+  $("lang-label").textContent = lang() === "th" ? "EN" : "ไทย";
+  $("lang-toggle").setAttribute("aria-label", t("switchLanguage"));
+  if (state.session) $("who").textContent = `${state.session.user} · ${t(isSupervisor() ? "roleSupervisor" : "roleOfficer")}`;
+  for (const el of document.querySelectorAll("kbd")) if (el.parentElement?.dataset.shortcut) el.remove();
+  decorate();
+  renderHelp($("help-list"));
+  const es = $("engine-status");
+  if (es.dataset.state === "unknown") es.textContent = "";
+  for (const s of SCREENS) screen(s)?.relabel?.();
+}
+
+function help(): void {
+  renderHelp($("help-list"));
+  showOverlay($("help-dialog"));
+}
+
+function closeOverlays(): boolean {
+  const open = [...document.querySelectorAll<HTMLElement>(".overlay")].filter((o) => !o.hidden && o.id !== "resume-offer");
+  for (const o of open) o.hidden = true;
+  return open.length > 0;
+}
+
+function scope(): Scope {
+  return state.screen === "login" ? "global" : (state.screen as Scope);
+}
+
+function registerGlobal(): void {
+  const nav = (s: ScreenName) => () => {
+    if (state.session && !(s === "review" && !isSupervisor())) void go(s);
+  };
+  register({ id: "nav.list", keys: ["Alt+1"], label: "navRecords", scope: "global", run: nav("list") });
+  register({ id: "nav.review", keys: ["Alt+2"], label: "navReview", scope: "global", run: nav("review") });
+  register({ id: "nav.sync", keys: ["Alt+3"], label: "navSync", scope: "global", run: nav("sync") });
+  register({ id: "nav.settings", keys: ["Alt+4"], label: "navSettings", scope: "global", run: nav("settings") });
+  register({ id: "lang", keys: ["Alt+L"], label: "switchLanguage", scope: "global", inInputs: true, run: () => switchLanguage() });
+  register({
+    id: "logout",
+    keys: ["Alt+Q"],
+    label: "logout",
+    scope: "global",
+    run: () => {
+      if (state.session) void logout();
+    },
+  });
+  register({ id: "help", keys: ["F1", "?"], label: "shortcutsTitle", scope: "global", run: help });
+  register({
+    id: "escape",
+    keys: ["Escape"],
+    label: "closeOrStop",
+    scope: "global",
+    inInputs: true,
+    run: () => {
+      if (!closeOverlays() && state.screen === "record") void stop();
+    },
+  });
+}
+
+function wire(): void {
+  $("login-form").addEventListener("submit", (e) => void login(e));
+  $("lang-toggle").addEventListener("click", () => switchLanguage());
+  $("logout").addEventListener("click", () => void logout());
+  $("help-open").addEventListener("click", help);
+  for (const [s, id] of Object.entries(NAV)) $(id).addEventListener("click", () => void go(s as ScreenName));
+  for (const b of document.querySelectorAll<HTMLElement>("[data-close]"))
+    b.addEventListener("click", () => (b.closest<HTMLElement>(".overlay")!.hidden = true));
+  $("resume-offer").addEventListener("keydown", (e) => {
+    if (e.key === "Escape") $("resume-discard").click();
+  });
+}
+
+async function main(): Promise<void> {
+  setLang(localStorage.getItem("banthuek.lang") ?? "th");
+  setNavigator(navigate);
+  registerGlobal();
+  initList();
+  initRecord();
+  initReview();
+  initSync();
+  initSettings();
+  wire();
+  install(scope, () => true);
+  applyI18n(document.body);
+  relabel();
+  document.addEventListener("banthuek:relabel", relabel);
+
+  void on("engine-status", engineStatus);
+  void on("session-locked", locked);
+
+  await navigate("login");
+  $("login-user").focus();
+  void loadInfo();
+}
+
+void main();

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { get, join, pattern, set, firstIndex, type Json } from "./pointer";
+import { readableDate, toArabicDigits, toThaiDigits } from "./digits";
+
+describe("JSON pointer form binding", () => {
+  it("creates the arrays and objects a new arrestee field needs", () => {
+    const record: Json = { schema: "banthuek.arrest-record/1" };
+    set(record, "/arrestees/1/first_name", "สมชาย");
+    expect(record).toEqual({ schema: "banthuek.arrest-record/1", arrestees: [{}, { first_name: "สมชาย" }] });
+    expect(get(record, "/arrestees/1/first_name")).toBe("สมชาย");
+    expect(get(record, "/arrestees/0/first_name")).toBeUndefined();
+  });
+
+  it("removes an emptied field instead of storing an empty string", () => {
+    const record: Json = { arrest: { time: "14:30", place: "ตลาด" } };
+    set(record, "/arrest/time", undefined);
+    expect(record).toEqual({ arrest: { place: "ตลาด" } });
+    set(record, "/charges/0/text", undefined);
+    expect(record).toEqual({ arrest: { place: "ตลาด" } });
+  });
+
+  it("escapes ~ and / in keys and maps indices to patterns", () => {
+    const record: Json = {};
+    const p = join("provenance", "/arrest/time");
+    set(record, p, { source: "typed" });
+    expect(record).toEqual({ provenance: { "/arrest/time": { source: "typed" } } });
+    expect(pattern("/arrestees/12/age")).toBe("/arrestees/#/age");
+    expect(firstIndex("/seized_items/3/unit")).toBe(3);
+  });
+});
+
+describe("digits and dates", () => {
+  it("converts between Thai and Arabic digits", () => {
+    expect(toThaiDigits("14:30")).toBe("๑๔:๓๐");
+    expect(toArabicDigits("๒๕๖๙")).toBe("2569");
+  });
+  it("prints dates in the Buddhist Era in Thai", () => {
+    expect(readableDate("2026-11-24", "th")).toBe("24 พฤศจิกายน 2569");
+    expect(readableDate("2026-11-24", "en")).toBe("24 November 2026");
+    expect(readableDate("24/11/2026", "th")).toBeUndefined();
+  });
+});

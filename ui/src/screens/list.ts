@@ -1,0 +1,120 @@
+// The officer's records: status filter, search by arrestee name, ID or date, new record.
+import { api, asAppError, type RecordSummaryView } from "../api";
+import { t } from "../i18n";
+import { register } from "../shortcuts";
+import { defineScreen, go, state } from "../state";
+import { $, formatWhen, showError, statusLabel } from "../ui";
+import { readableDate, withDigits } from "../digits";
+import { lang } from "../i18n";
+
+export const STATUSES = ["draft", "submitted", "returned", "approved", "signed", "queued", "synced"];
+
+let searchTimer: number | undefined;
+let loadSeq = 0;
+
+function fillFilter(): void {
+  const sel = $<HTMLSelectElement>("status-filter");
+  const cur = sel.value;
+  sel.replaceChildren(new Option(t("allStatuses"), ""), ...STATUSES.map((s) => new Option(statusLabel(s), s)));
+  sel.value = cur;
+}
+
+async function load(): Promise<void> {
+  const seq = ++loadSeq;
+  const status = $<HTMLSelectElement>("status-filter").value;
+  const query = $<HTMLInputElement>("search").value.trim();
+  try {
+    const rows = await api.listRecords(status, query);
+    if (seq !== loadSeq) return;
+    showError($("list-error"), null);
+    render(rows);
+  } catch (e) {
+    showError($("list-error"), asAppError(e));
+  }
+}
+
+function render(rows: RecordSummaryView[]): void {
+  const body = $("record-list");
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    tr.className = "record-row";
+    tr.dataset.id = r.id;
+    tr.dataset.status = r.status;
+    tr.tabIndex = 0;
+    const names = r.arrestees.filter(Boolean).join(", ") || t("noName");
+    const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
+    const cells = [names, withDigits(date, state.digits), statusLabel(r.status), formatWhen(r.updatedAt)];
+    for (const [i, text] of cells.entries()) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (i === 2) td.className = `status status-${r.status}`;
+      tr.append(td);
+    }
+    tr.setAttribute("aria-label", `${names}, ${statusLabel(r.status)}`);
+    tr.addEventListener("click", () => go("record", r.id));
+    tr.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") go("record", r.id);
+      else if (e.key === "ArrowDown") (tr.nextElementSibling as HTMLElement | null)?.focus();
+      else if (e.key === "ArrowUp") (tr.previousElementSibling as HTMLElement | null)?.focus();
+      else return;
+      e.preventDefault();
+    });
+    body.append(tr);
+  }
+  $("list-empty").hidden = rows.length > 0;
+}
+
+async function create(): Promise<void> {
+  try {
+    const view = await api.newRecord();
+    await go("record", view.id);
+  } catch (e) {
+    showError($("list-error"), asAppError(e));
+  }
+}
+
+export function initList(): void {
+  fillFilter();
+  $("status-filter").addEventListener("change", load);
+  $("search").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(load, 250);
+  });
+  $("search").addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      $("record-list").querySelector<HTMLElement>(".record-row")?.focus();
+    }
+  });
+  $("new-record").addEventListener("click", create);
+
+  register({ id: "list.new", keys: ["Alt+N", "Ctrl+N"], label: "newRecord", scope: "list", run: create });
+  register({ id: "list.search", keys: ["/", "Ctrl+F"], label: "search", scope: "list", run: () => $("search").focus() });
+  register({
+    id: "list.filter",
+    keys: ["Alt+F"],
+    label: "statusFilter",
+    scope: "list",
+    run: () => $("status-filter").focus(),
+  });
+  register({
+    id: "list.first",
+    keys: ["Alt+J"],
+    label: "firstRow",
+    scope: "list",
+    run: () => $("record-list").querySelector<HTMLElement>(".record-row")?.focus(),
+  });
+
+  defineScreen("list", {
+    show: async () => {
+      await load();
+      const first = $("record-list").querySelector<HTMLElement>(".record-row");
+      (first ?? $("new-record")).focus();
+    },
+    relabel: () => {
+      fillFilter();
+      void load();
+    },
+  });
+}

@@ -1,0 +1,498 @@
+// The dictation screen: push-to-talk (hold F2) or toggle (F3), level meter, live transcript with
+// partial text greyed, the form filling beside it, the checklist of what is still missing,
+// per-field dictation, audio playback, confirmation, history and sign & submit.
+import { api, asAppError, on, type AppError, type RecordView } from "../api";
+import { RecordForm, fieldName } from "../form";
+import { both, pick, t } from "../i18n";
+import { register } from "../shortcuts";
+import { defineScreen, go, state } from "../state";
+import { $, formatWhen, setMeter, showError, showOverlay, statusLabel, toast, toastError } from "../ui";
+import type { Json } from "../pointer";
+
+/** Statuses in which the officer may still change the record (the backend enforces it too). */
+const EDITABLE = new Set(["draft", "returned"]);
+const SAVE_DELAY_MS = 600;
+
+let form: RecordForm;
+let view: RecordView | null = null;
+const dirty = new Set<string>();
+let saveTimer: number | undefined;
+let saving: Promise<void> = Promise.resolve();
+let dictating: { pointer?: string } | null = null;
+let pushToTalk = false;
+let startingDictation: Promise<void> | null = null;
+
+export function currentRecordId(): string | undefined {
+  return view?.id;
+}
+
+export function isDictating(): boolean {
+  return dictating !== null;
+}
+
+function apply(v: RecordView): void {
+  // Events and replies may cross: never step back to an older version.
+  if (view && v.id === view.id && v.version < view.version) return;
+  view = v;
+  form.show(v, dirty);
+  $("record-status").textContent = v.status;
+  $("record-status-label").textContent = statusLabel(v.status);
+  const editable = EDITABLE.has(v.status);
+  $("screen-record").classList.toggle("readonly", !editable);
+  setEditable(editable);
+  renderMissing();
+  renderRecordComments();
+}
+
+function setEditable(editable: boolean): void {
+  for (const el of $("record-form").querySelectorAll<HTMLInputElement>(
+    "input, textarea, select, button:not([data-play])",
+  ))
+    el.disabled = !editable;
+  for (const id of ["dictate-toggle", "confirm-all", "sign-submit", "sign-comment"])
+    ($(id) as HTMLButtonElement).disabled = !editable;
+}
+
+function renderMissing(): void {
+  const list = $("missing-list");
+  list.replaceChildren();
+  const issues = view?.missing ?? [];
+  for (const issue of issues) {
+    const li = document.createElement("li");
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `missing-item rule-${issue.rule}`;
+    b.dataset.missing = issue.field;
+    const name = document.createElement("strong");
+    name.textContent = fieldName(issue.field);
+    const why = document.createElement("span");
+    why.textContent = pick(issue);
+    b.append(name, why);
+    b.addEventListener("click", () => form.focusField(issue.field));
+    li.append(b);
+    list.append(li);
+  }
+  if (!issues.length) {
+    const li = document.createElement("li");
+    li.className = "ready";
+    li.textContent = t("readyToSign");
+    list.append(li);
+  }
+  $("confirm-all").hidden = !(view?.lowConfidence.length);
+}
+
+function renderRecordComments(): void {
+  const box = $("record-comments");
+  const comments = view?.comments ?? [];
+  box.hidden = comments.length === 0;
+  box.replaceChildren();
+  if (!comments.length) return;
+  const h = document.createElement("h2");
+  h.textContent = t("supervisorComments");
+  box.append(h);
+  const ul = document.createElement("ul");
+  for (const c of comments) {
+    const li = document.createElement("li");
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link";
+    b.textContent = fieldName(c.pointer);
+    b.addEventListener("click", () => form.focusField(c.pointer));
+    li.append(b, `: ${c.text}`);
+    ul.append(li);
+  }
+  box.append(ul);
+}
+
+function setSaveState(key: "saving" | "saved" | "unsaved" | "saveFailed"): void {
+  $("save-state").textContent = t(key);
+  $("save-state").dataset.state = key;
+}
+
+function changed(pointer: string): void {
+  dirty.add(pointer);
+  setSaveState("unsaved");
+  clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => void flush(), SAVE_DELAY_MS);
+}
+
+/** Saves whatever was typed; the store, not the page, is the truth, so save early and often. */
+export function flush(): Promise<void> {
+  clearTimeout(saveTimer);
+  saving = saving.then(async () => {
+    if (!view || dirty.size === 0) return;
+    const sent = new Set(dirty);
+    dirty.clear();
+    setSaveState("saving");
+    try {
+      const v = await api.saveRecord(view.id, form.value as Json, "typed");
+      apply(v);
+      setSaveState(dirty.size ? "unsaved" : "saved");
+      showError($("record-error"), null);
+    } catch (e) {
+      for (const p of sent) dirty.add(p);
+      setSaveState("saveFailed");
+      showError($("record-error"), asAppError(e));
+    }
+  });
+  return saving;
+}
+
+function renderDictation(): void {
+  const on = dictating !== null;
+  const btn = $("dictate-toggle");
+  btn.setAttribute("aria-pressed", String(on));
+  btn.classList.toggle("recording", on);
+  $("dictate-label").textContent = on ? t("dictateStop") : t("dictateStart");
+  $("dictate-target").textContent = on
+    ? dictating?.pointer
+      ? t("dictatingInto", { field: fieldName(dictating.pointer) })
+      : t("dictatingWhole")
+    : "";
+  for (const b of $("record-form").querySelectorAll<HTMLElement>("[data-dictate]")) {
+    const active = on && dictating?.pointer === b.dataset.dictate;
+    b.classList.toggle("recording", active);
+    b.setAttribute("aria-pressed", String(active));
+  }
+  if (!on) setMeter($("level-meter"), 0, 0);
+}
+
+async function start(pointer?: string): Promise<void> {
+  if (!view || !EDITABLE.has(view.status)) return;
+  if (dictating) await stop();
+  await flush();
+  const id = view.id;
+  startingDictation = (async () => {
+    try {
+      await api.startDictation(id, pointer);
+      dictating = { pointer };
+      showError($("record-error"), null);
+    } catch (e) {
+      showError($("record-error"), asAppError(e));
+    }
+    renderDictation();
+  })();
+  await startingDictation;
+  startingDictation = null;
+}
+
+export async function stop(): Promise<void> {
+  if (startingDictation) await startingDictation;
+  if (!dictating) return;
+  dictating = null;
+  renderDictation();
+  try {
+    await api.stopDictation();
+  } catch (e) {
+    showError($("record-error"), asAppError(e));
+  }
+  $("transcript").querySelector(".partial")?.remove();
+}
+
+/** The backend stopped dictation by itself (e.g. after a lock or a device loss). */
+export function dictationStopped(): void {
+  dictating = null;
+  pushToTalk = false;
+  renderDictation();
+}
+
+function toggle(): Promise<void> {
+  return dictating ? stop() : start();
+}
+
+function dictateField(pointer: string): Promise<void> {
+  if (dictating && dictating.pointer === pointer) return stop();
+  form.focusField(pointer);
+  return start(pointer);
+}
+
+async function play(pointer: string): Promise<void> {
+  if (!view) return;
+  try {
+    const audio = await api.fieldAudio(view.id, pointer);
+    const el = new Audio(`data:${audio.mime};base64,${audio.base64}`);
+    await el.play();
+    toast(t("playing", { field: fieldName(pointer) }));
+  } catch (e) {
+    const err = asAppError(e);
+    // A browser error from play() (no sound device) is not an AppError with Thai text.
+    toastError(err.code === "internal" ? { ...err, ...both("playFailed") } : err);
+  }
+}
+
+async function confirm(pointer: string): Promise<void> {
+  if (!view) return;
+  await flush();
+  try {
+    apply(await api.confirmField(view.id, pointer));
+  } catch (e) {
+    showError($("record-error"), asAppError(e));
+  }
+}
+
+async function confirmAll(): Promise<void> {
+  if (!view) return;
+  await flush();
+  for (const p of [...view.lowConfidence]) {
+    try {
+      apply(await api.confirmField(view.id, p));
+    } catch (e) {
+      showError($("record-error"), asAppError(e));
+      return;
+    }
+  }
+  toast(t("allConfirmed"));
+}
+
+async function sign(): Promise<void> {
+  if (!view) return;
+  if (dictating) await stop();
+  await flush();
+  if (dirty.size) return; // the save failed; its error is showing
+  const btn = $<HTMLButtonElement>("sign-submit");
+  btn.disabled = true;
+  btn.setAttribute("aria-busy", "true");
+  try {
+    const comment = $<HTMLTextAreaElement>("sign-comment").value.trim();
+    apply(await api.signAndSubmit(view.id, comment || undefined));
+    $<HTMLTextAreaElement>("sign-comment").value = "";
+    showError($("record-error"), null);
+    toast(t("submitted"));
+  } catch (e) {
+    const err: AppError = asAppError(e);
+    showError($("record-error"), err);
+    btn.disabled = false;
+    // The backend names the fields that stop signing: bring the first one into view.
+    const first = $("missing-list").querySelector<HTMLElement>("[data-missing]");
+    first?.focus();
+  } finally {
+    btn.removeAttribute("aria-busy");
+  }
+}
+
+async function openHistory(): Promise<void> {
+  if (!view) return;
+  await flush();
+  try {
+    const h = await api.history(view.id);
+    const diff = $("history-diff");
+    diff.replaceChildren();
+    for (const d of h.diffFromFirstDraft) {
+      const tr = document.createElement("tr");
+      for (const text of [fieldName(d.pointer), show(d.first), show(d.current)]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      tr.children[1].className = "del";
+      tr.children[2].className = "ins";
+      diff.append(tr);
+    }
+    if (!h.diffFromFirstDraft.length) diff.append(row([t("noChanges"), "", ""]));
+    const versions = $("history-versions");
+    versions.replaceChildren(
+      ...h.versions.map((v) => row([String(v.version), formatWhen(v.at), v.author, reasonLabel(v.reason)])),
+    );
+    showOverlay($("history-dialog"));
+  } catch (e) {
+    toastError(asAppError(e));
+  }
+}
+
+function reasonLabel(reason: string): string {
+  const k = `reason_${reason}`;
+  const s = t(k as Parameters<typeof t>[0]);
+  return s === k ? reason : s;
+}
+
+function show(v: Json | undefined): string {
+  if (v === undefined || v === null) return "—";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function row(cells: string[]): HTMLTableRowElement {
+  const tr = document.createElement("tr");
+  for (const c of cells) {
+    const td = document.createElement("td");
+    td.textContent = c;
+    tr.append(td);
+  }
+  return tr;
+}
+
+function focusedPointer(): string | undefined {
+  const el = document.activeElement;
+  return el instanceof HTMLElement ? (el.dataset.field ?? el.closest<HTMLElement>("[data-pointer]")?.dataset.pointer) : undefined;
+}
+
+function appendTranscript(text: string): void {
+  const box = $("transcript");
+  box.querySelector(".partial")?.remove();
+  const p = document.createElement("p");
+  p.className = "final";
+  p.textContent = text;
+  box.append(p);
+  box.scrollTop = box.scrollHeight;
+}
+
+function setPartial(text: string): void {
+  const box = $("transcript");
+  let span = box.querySelector<HTMLElement>(".partial");
+  if (!span) {
+    span = document.createElement("p");
+    span.className = "partial";
+    // Partial text changes many times a second: keep screen readers to the final text.
+    span.setAttribute("aria-hidden", "true");
+    box.append(span);
+  }
+  span.textContent = text;
+  box.scrollTop = box.scrollHeight;
+}
+
+async function open(id?: string): Promise<void> {
+  if (!id) return;
+  if (view?.id !== id) {
+    dirty.clear();
+    $("transcript").replaceChildren();
+    setSaveState("saved");
+    $("save-state").textContent = "";
+  }
+  try {
+    apply(await api.getRecord(id));
+    showError($("record-error"), null);
+  } catch (e) {
+    toastError(asAppError(e));
+    await go("list");
+    return;
+  }
+  renderDictation();
+  const first = view?.missing[0]?.field;
+  if (!(first && form.focusField(first))) $("dictate-toggle").focus();
+}
+
+/** Shows a record that the backend just handed over (e.g. after resuming a crashed dictation). */
+export function showView(v: RecordView): void {
+  view = null;
+  dirty.clear();
+  apply(v);
+}
+
+export function initRecord(): void {
+  form = new RecordForm($("record-form"), "edit", {
+    change: changed,
+    dictate: (p) => void dictateField(p),
+    play: (p) => void play(p),
+    confirm: (p) => void confirm(p),
+    structure: () => void flush(),
+  });
+  // Leaving a field saves at once rather than after the pause.
+  $("record-form").addEventListener("focusout", () => {
+    if (dirty.size) void flush();
+  });
+  $("dictate-toggle").addEventListener("click", () => void toggle());
+  $("confirm-all").addEventListener("click", () => void confirmAll());
+  $("sign-submit").addEventListener("click", () => void sign());
+  $("history-open").addEventListener("click", () => void openHistory());
+  $("record-back").addEventListener("click", () => void go("list"));
+
+  void on("record-updated", (v) => {
+    if (view && v.id === view.id) apply(v);
+  });
+  void on("transcript-partial", (p) => {
+    if (state.screen === "record") setPartial(p.text);
+  });
+  void on("transcript-final", (f) => {
+    if (state.screen === "record") appendTranscript(f.text);
+  });
+  void on("audio-level", (l) => {
+    if (state.screen === "record" && dictating) setMeter($("level-meter"), l.rms, l.peak);
+  });
+
+  // Push-to-talk: hold F2. Key repeat must not restart it; releasing anywhere stops it.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "F2" || state.screen !== "record") return;
+    e.preventDefault();
+    if (e.repeat || pushToTalk || dictating) return;
+    pushToTalk = true;
+    void start();
+  });
+  document.addEventListener("keyup", (e) => {
+    if (e.key !== "F2" || !pushToTalk) return;
+    e.preventDefault();
+    pushToTalk = false;
+    void stop();
+  });
+  window.addEventListener("blur", () => {
+    if (pushToTalk) {
+      pushToTalk = false;
+      void stop();
+    }
+  });
+
+  register({ id: "record.ptt", keys: ["F2"], label: "pushToTalk", scope: "record", inInputs: true, run: () => {} });
+  register({ id: "record.toggle", keys: ["F3"], label: "dictateToggle", scope: "record", inInputs: true, run: () => void toggle() });
+  register({
+    id: "record.dictateField",
+    keys: ["Alt+D"],
+    label: "dictateFocused",
+    scope: "record",
+    run: () => {
+      const p = focusedPointerInForm();
+      if (p) void dictateField(p);
+    },
+  });
+  register({
+    id: "record.play",
+    keys: ["Alt+P"],
+    label: "playFocused",
+    scope: "record",
+    run: () => {
+      const p = focusedPointer();
+      if (p) void play(p);
+    },
+  });
+  register({
+    id: "record.confirm",
+    keys: ["Alt+C"],
+    label: "confirmFocused",
+    scope: "record",
+    run: () => {
+      const p = focusedPointer();
+      if (p) void confirm(p);
+    },
+  });
+  register({ id: "record.confirmAll", keys: ["Alt+K"], label: "confirmAll", scope: "record", run: () => void confirmAll() });
+  register({
+    id: "record.missing",
+    keys: ["Alt+M"],
+    label: "nextMissing",
+    scope: "record",
+    run: () => {
+      const f = view?.missing[0]?.field;
+      if (f) form.focusField(f);
+    },
+  });
+  register({ id: "record.save", keys: ["Ctrl+S"], label: "saveNow", scope: "record", inInputs: true, run: () => void flush() });
+  register({ id: "record.history", keys: ["Alt+H"], label: "history", scope: "record", run: () => void openHistory() });
+  register({ id: "record.sign", keys: ["Ctrl+Enter"], label: "signSubmit", scope: "record", inInputs: true, run: () => void sign() });
+  register({ id: "back", keys: ["Alt+B"], label: "back", scope: "record", run: () => void go("list") });
+
+  defineScreen("record", {
+    show: (id) => open(id),
+    leave: async () => {
+      if (dictating) await stop();
+      await flush();
+    },
+    relabel: () => {
+      form.relabel();
+      if (view) apply(view);
+      renderDictation();
+    },
+  });
+}
+
+function focusedPointerInForm(): string | undefined {
+  const el = document.activeElement;
+  if (!(el instanceof HTMLElement) || !$("record-form").contains(el)) return undefined;
+  return el.dataset.field;
+}

@@ -1,0 +1,257 @@
+// The supervisor's queue and review: the record read-only with per-field comments and audio,
+// return with comments, or approve and countersign; the rendered PDF previewed with pdf.js.
+import { api, asAppError, type FieldComment, type RecordView } from "../api";
+import { RecordForm, fieldName } from "../form";
+import { both, t } from "../i18n";
+import { register } from "../shortcuts";
+import { defineScreen, state } from "../state";
+import { $, formatWhen, showError, showOverlay, statusLabel, toast, toastError } from "../ui";
+import { readableDate, withDigits } from "../digits";
+import { lang } from "../i18n";
+
+let form: RecordForm;
+let view: RecordView | null = null;
+const comments = new Map<string, string>();
+let commentPointer = "";
+
+function pending(): FieldComment[] {
+  return [...comments].map(([pointer, text]) => ({ pointer, text, author: state.session?.user ?? null, at: null }));
+}
+
+async function loadQueue(focusFirst = false): Promise<void> {
+  const list = $("review-queue");
+  try {
+    const rows = await api.reviewQueue();
+    list.replaceChildren();
+    for (const r of rows) {
+      const li = document.createElement("li");
+      li.className = "review-row";
+      li.dataset.id = r.id;
+      li.tabIndex = 0;
+      li.setAttribute("role", "button");
+      li.classList.toggle("selected", r.id === view?.id);
+      const names = document.createElement("strong");
+      names.textContent = r.arrestees.filter(Boolean).join(", ") || t("noName");
+      const meta = document.createElement("span");
+      const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
+      meta.textContent = [withDigits(date, state.digits), r.author ?? "", formatWhen(r.updatedAt)]
+        .filter(Boolean)
+        .join(" · ");
+      li.append(names, meta);
+      li.addEventListener("click", () => void open(r.id));
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") void open(r.id);
+        else if (e.key === "ArrowDown") (li.nextElementSibling as HTMLElement | null)?.focus();
+        else if (e.key === "ArrowUp") (li.previousElementSibling as HTMLElement | null)?.focus();
+        else return;
+        e.preventDefault();
+      });
+      list.append(li);
+    }
+    $("review-empty").hidden = rows.length > 0;
+    if (focusFirst) list.querySelector<HTMLElement>(".review-row")?.focus();
+  } catch (e) {
+    showError($("review-error"), asAppError(e));
+  }
+}
+
+async function open(id: string): Promise<void> {
+  try {
+    const v = await api.getRecord(id);
+    if (v.id !== view?.id) comments.clear();
+    view = v;
+    render();
+    $("review-detail").hidden = false;
+    $("pdf-preview").hidden = true;
+    $("pdf-preview").replaceChildren();
+    showError($("review-error"), null);
+    for (const li of $("review-queue").querySelectorAll<HTMLElement>(".review-row"))
+      li.classList.toggle("selected", li.dataset.id === id);
+    $("approve").focus();
+  } catch (e) {
+    toastError(asAppError(e));
+  }
+}
+
+function render(): void {
+  if (!view) return;
+  form.show(view, new Set(), pending());
+  $("review-status").textContent = view.status;
+  $("review-status").title = statusLabel(view.status);
+  $("return").classList.toggle("has-comments", comments.size > 0);
+}
+
+function comment(pointer: string): void {
+  commentPointer = pointer;
+  $("comment-field").textContent = fieldName(pointer);
+  $<HTMLTextAreaElement>("comment-text").value = comments.get(pointer) ?? "";
+  showOverlay($("comment-dialog"), $("comment-text"));
+}
+
+function saveComment(): void {
+  const text = $<HTMLTextAreaElement>("comment-text").value.trim();
+  if (text) comments.set(commentPointer, text);
+  else comments.delete(commentPointer);
+  $("comment-dialog").hidden = true;
+  render();
+  document.querySelector<HTMLElement>(`#review-form [data-comment="${CSS.escape(commentPointer)}"]`)?.focus();
+}
+
+async function returnRecord(): Promise<void> {
+  if (!view) return;
+  try {
+    view = await api.returnRecord(view.id, pending());
+    comments.clear();
+    render();
+    toast(t("returned"));
+    await loadQueue(true);
+  } catch (e) {
+    showError($("review-error"), asAppError(e));
+  }
+}
+
+async function approve(): Promise<void> {
+  if (!view) return;
+  const btn = $<HTMLButtonElement>("approve");
+  btn.disabled = true;
+  btn.setAttribute("aria-busy", "true");
+  try {
+    view = await api.approveAndCountersign(view.id);
+    comments.clear();
+    render();
+    toast(t("approved"));
+    await loadQueue();
+    await preview();
+  } catch (e) {
+    showError($("review-error"), asAppError(e));
+  } finally {
+    btn.disabled = false;
+    btn.removeAttribute("aria-busy");
+  }
+}
+
+async function play(pointer: string): Promise<void> {
+  if (!view) return;
+  try {
+    const audio = await api.fieldAudio(view.id, pointer);
+    await new Audio(`data:${audio.mime};base64,${audio.base64}`).play();
+  } catch (e) {
+    const err = asAppError(e);
+    toastError(err.code === "internal" ? { ...err, ...both("playFailed") } : err);
+  }
+}
+
+/** Renders every page of the record's PDF to canvases (WebKitGTK has no PDF viewer). */
+async function preview(): Promise<void> {
+  if (!view) return;
+  const box = $("pdf-preview");
+  if (!box.hidden && box.childElementCount) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.replaceChildren(Object.assign(document.createElement("p"), { className: "muted", textContent: t("pdfLoading") }));
+  try {
+    const b64 = await api.recordPdf(view.id);
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    // pdf.js is large: load it only when a supervisor first asks for a preview.
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const worker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs?url");
+    pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
+    const doc = await pdfjs.getDocument({ data: bytes }).promise;
+    box.replaceChildren();
+    box.dataset.pages = String(doc.numPages);
+    const width = Math.max(480, box.clientWidth - 24);
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const base = page.getViewport({ scale: 1 });
+      const scale = width / base.width;
+      const vp = page.getViewport({ scale: scale * window.devicePixelRatio });
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.floor(vp.width);
+      canvas.height = Math.floor(vp.height);
+      canvas.style.width = `${Math.floor(vp.width / window.devicePixelRatio)}px`;
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", t("pdfPage", { n, total: doc.numPages }));
+      box.append(canvas);
+      await page.render({ canvas, viewport: vp }).promise;
+    }
+    box.dataset.rendered = "true";
+    box.focus();
+  } catch (e) {
+    box.replaceChildren();
+    const err = document.createElement("p");
+    err.className = "error";
+    box.append(err);
+    showError(err, asAppError(e));
+  }
+}
+
+function focusedPointer(): string | undefined {
+  const el = document.activeElement;
+  return el instanceof HTMLElement ? el.closest<HTMLElement>("[data-pointer]")?.dataset.pointer : undefined;
+}
+
+export function initReview(): void {
+  form = new RecordForm($("review-form"), "review", {
+    change: () => {},
+    play: (p) => void play(p),
+    comment,
+  });
+  $("return").addEventListener("click", () => void returnRecord());
+  $("approve").addEventListener("click", () => void approve());
+  $("pdf-open").addEventListener("click", () => void preview());
+  $("comment-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    saveComment();
+  });
+  $("comment-text").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.ctrlKey) {
+      e.preventDefault();
+      saveComment();
+    }
+  });
+
+  register({ id: "review.approve", keys: ["Alt+A"], label: "approve", scope: "review", run: () => void approve() });
+  register({ id: "review.return", keys: ["Alt+R"], label: "returnRecord", scope: "review", run: () => void returnRecord() });
+  register({ id: "review.pdf", keys: ["Alt+V"], label: "pdfPreview", scope: "review", run: () => void preview() });
+  register({
+    id: "review.comment",
+    keys: ["Alt+C"],
+    label: "commentFocused",
+    scope: "review",
+    run: () => {
+      const p = focusedPointer();
+      if (p) comment(p);
+    },
+  });
+  register({
+    id: "review.play",
+    keys: ["Alt+P"],
+    label: "playFocused",
+    scope: "review",
+    run: () => {
+      const p = focusedPointer();
+      if (p) void play(p);
+    },
+  });
+  register({
+    id: "review.queue",
+    keys: ["Alt+J"],
+    label: "firstRow",
+    scope: "review",
+    run: () => $("review-queue").querySelector<HTMLElement>(".review-row")?.focus(),
+  });
+
+  defineScreen("review", {
+    show: async (id) => {
+      await loadQueue(!id);
+      if (id) await open(id);
+    },
+    relabel: () => {
+      form.relabel();
+      render();
+      void loadQueue();
+    },
+  });
+}

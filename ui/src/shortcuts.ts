@@ -1,0 +1,115 @@
+// Keyboard first: every action has a shortcut, shown on its button (tooltip, aria-keyshortcuts,
+// <kbd>) and listed in the "?" overlay.
+import { t, type Key } from "./i18n";
+
+export type Scope = "global" | "list" | "record" | "review" | "sync" | "settings";
+
+export interface Shortcut {
+  id: string;
+  /** As shown and as matched: modifiers then the key, e.g. "Alt+N", "Ctrl+Enter", "F3". */
+  keys: string[];
+  label: Key;
+  scope: Scope;
+  run(e: KeyboardEvent): void;
+  /** Also fires while typing in an input (function keys and Ctrl combinations). */
+  inInputs?: boolean;
+}
+
+const all: Shortcut[] = [];
+let activeScope: () => Scope = () => "global";
+let enabled: () => boolean = () => true;
+
+export function register(s: Shortcut): void {
+  all.push(s);
+}
+
+export function shortcuts(): readonly Shortcut[] {
+  return all;
+}
+
+/** The key combination of an event, by physical key for letters and digits so that a Thai
+ * keyboard layout does not change the shortcuts. */
+export function combo(e: KeyboardEvent): string {
+  let key = e.key;
+  if (/^Key[A-Z]$/.test(e.code)) key = e.code.slice(3);
+  else if (/^Digit[0-9]$/.test(e.code)) key = e.code.slice(5);
+  else if (key.length === 1) key = key.toUpperCase();
+  const mods = [e.ctrlKey && "Ctrl", e.altKey && "Alt", e.shiftKey && key.length > 1 && "Shift"].filter(Boolean);
+  return [...mods, key].join("+");
+}
+
+function typing(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function install(scope: () => Scope, active: () => boolean): void {
+  activeScope = scope;
+  enabled = active;
+  document.addEventListener("keydown", (e) => {
+    if (!enabled()) return;
+    const c = combo(e);
+    const here = activeScope();
+    const hit = all.find(
+      (s) =>
+        (s.scope === here || s.scope === "global") &&
+        s.keys.includes(c) &&
+        (!typing(e.target) || s.inInputs || c.startsWith("Alt+") || c.startsWith("Ctrl+") || /^F\d+$/.test(c)),
+    );
+    if (!hit) return;
+    e.preventDefault();
+    hit.run(e);
+  });
+}
+
+/** Puts the shortcut on every [data-shortcut] button: tooltip, aria-keyshortcuts and a <kbd>. */
+export function decorate(root: ParentNode = document): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-shortcut]")) {
+    const s = all.find((x) => x.id === el.dataset.shortcut);
+    if (!s) continue;
+    const keys = s.keys[0];
+    el.title = `${t(s.label)} (${keys})`;
+    el.setAttribute("aria-keyshortcuts", s.keys.join(" "));
+    if (el instanceof HTMLButtonElement && !el.querySelector("kbd")) {
+      const k = document.createElement("kbd");
+      k.textContent = keys;
+      el.append(" ", k);
+    }
+  }
+}
+
+const SCOPE_TITLE: Record<Scope, Key> = {
+  global: "scopeGlobal",
+  list: "scopeList",
+  record: "scopeRecord",
+  review: "scopeReview",
+  sync: "scopeSync",
+  settings: "scopeSettings",
+};
+
+export function renderHelp(tbody: HTMLElement): void {
+  tbody.replaceChildren();
+  for (const scope of Object.keys(SCOPE_TITLE) as Scope[]) {
+    const list = all.filter((s) => s.scope === scope);
+    if (!list.length) continue;
+    const head = document.createElement("tr");
+    const th = document.createElement("th");
+    th.colSpan = 2;
+    th.textContent = t(SCOPE_TITLE[scope]);
+    head.append(th);
+    tbody.append(head);
+    for (const s of list) {
+      const tr = document.createElement("tr");
+      const keys = document.createElement("td");
+      for (const k of s.keys) {
+        const kbd = document.createElement("kbd");
+        kbd.textContent = k;
+        keys.append(kbd, " ");
+      }
+      const label = document.createElement("td");
+      label.textContent = t(s.label);
+      tr.append(keys, label);
+      tbody.append(tr);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// Small DOM helpers shared by the screens: lookups, error display, the toast.
+import type { AppError } from "./api";
+import { lang, t } from "./i18n";
+
+export function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing from the page`);
+  return el as T;
+}
+
+/** Shows an error in the chosen language first, the other language below it (courts and
+ * supervisors may read either). */
+export function showError(target: HTMLElement, e: AppError | null): void {
+  target.replaceChildren();
+  if (!e) return;
+  const main = document.createElement("span");
+  main.textContent = lang() === "en" ? e.en : e.th;
+  target.append(main);
+  const other = lang() === "en" ? e.th : e.en;
+  if (other && other !== main.textContent) {
+    const small = document.createElement("small");
+    small.textContent = other;
+    target.append(small);
+  }
+}
+
+let toastTimer: number | undefined;
+export function toast(text: string, kind: "ok" | "error" = "ok"): void {
+  const el = $("toast");
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (el.hidden = true), kind === "error" ? 8000 : 3500);
+}
+
+export function toastError(e: AppError): void {
+  toast(lang() === "en" ? e.en : e.th, "error");
+}
+
+/** A level in 0..1 (linear RMS) shown on a dB scale from −60 dBFS to 0. */
+export function setMeter(el: HTMLElement, rms: number, peak: number): void {
+  const db = (v: number) => Math.max(0, Math.min(1, (20 * Math.log10(Math.max(v, 1e-6)) + 60) / 60));
+  const level = db(rms);
+  (el.querySelector(".meter-bar") as HTMLElement).style.width = `${Math.round(level * 100)}%`;
+  (el.querySelector(".meter-peak") as HTMLElement).style.left = `${Math.round(db(peak) * 100)}%`;
+  el.setAttribute("aria-valuenow", String(Math.round(level * 100)));
+  el.dataset.active = level > 0.05 ? "true" : "false";
+}
+
+export function statusLabel(status: string): string {
+  const key = `status_${status}`;
+  const s = t(key as Parameters<typeof t>[0]);
+  return s === key ? status : s;
+}
+
+export function formatWhen(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang() === "th" ? "th-TH" : "en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+}
+
+export function showOverlay(el: HTMLElement, focus?: HTMLElement): void {
+  el.hidden = false;
+  (focus ?? el.querySelector<HTMLElement>("button, textarea, input"))?.focus();
+}
