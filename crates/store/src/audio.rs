@@ -56,6 +56,12 @@ impl Session {
             )
             .optional()?;
         let (mime, sha, bytes) = row.ok_or_else(|| StoreError::UnknownAudio(id.to_owned()))?;
+        let record_id: String =
+            self.conn
+                .query_row("SELECT record_id FROM audio WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        self.check_access(&record_id, crate::classification::Use::Open)?;
         if sha256_hex(&bytes) != sha {
             return Err(StoreError::Tampered {
                 what: format!("audio {id}"),
@@ -66,6 +72,8 @@ impl Session {
 
     /// The audio stored for a record, oldest first.
     pub fn list_audio(&self, record_id: &str) -> Result<Vec<AudioInfo>> {
+        state(&self.conn, record_id)?;
+        self.check_access(record_id, crate::classification::Use::Open)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, record_id, mime, sha256, length(bytes), created_at, created_by FROM audio \
              WHERE record_id = ?1 ORDER BY created_at, id",

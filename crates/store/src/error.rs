@@ -69,6 +69,30 @@ pub enum StoreError {
     UnknownOutboxEntry(String),
     #[error("a reason is required for every saved version / ต้องระบุเหตุผลทุกครั้งที่บันทึกฉบับใหม่")]
     ReasonRequired,
+    #[error("{user} may not {what} record {record_id}: it is classified {} / {user} ไม่มีสิทธิ์{what_th}บันทึก {record_id} ซึ่งมีชั้นความลับ{}", .level.label_en(), .level.label_th())]
+    AccessDenied {
+        user: String,
+        record_id: String,
+        what: &'static str,
+        what_th: &'static str,
+        level: banthuek_core::Classification,
+    },
+    #[error("the classification of record {record_id} may be raised but never lowered ({from} → {to}) / ชั้นความลับของบันทึก {record_id} ปรับขึ้นได้แต่ลดลงไม่ได้ ({} → {})", .from.label_th(), .to.label_th())]
+    ClassificationLowered {
+        record_id: String,
+        from: banthuek_core::Classification,
+        to: banthuek_core::Classification,
+    },
+    #[error("record {record_id} is {status}: its classification is sealed in the signed document and can no longer change / บันทึก {record_id} อยู่ในสถานะ {status} ชั้นความลับพิมพ์อยู่ในเอกสารที่ลงนามแล้ว เปลี่ยนไม่ได้")]
+    ClassificationSealed { record_id: String, status: String },
+    #[error("record {0} was purged from this laptop under the retention policy after the central system acknowledged it / บันทึก {0} ถูกลบออกจากเครื่องนี้ตามนโยบายการเก็บรักษาข้อมูลหลังระบบกลางรับแล้ว")]
+    Purged(String),
+    #[error("invalid retention policy value for {key}: '{value}' ({reason}) / ค่านโยบายการเก็บรักษาข้อมูล {key} ไม่ถูกต้อง: '{value}'")]
+    BadPolicy {
+        key: String,
+        value: String,
+        reason: String,
+    },
     #[error("database error / ฐานข้อมูลผิดพลาด: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{path}: {source}")]

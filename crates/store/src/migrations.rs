@@ -4,16 +4,17 @@
 //!
 //! Append-only tables (records, versions, record_events, audit) carry triggers that abort any
 //! UPDATE or DELETE: the rule holds even against a bug in this crate.
-//! Room left for later (issue 8): record classification and retention purge arrive as new
-//! migrations (a classification event table, a purge log), not as edits to these tables.
+//! Record classification and retention purge (issue 8) arrived as version 3: new tables, and
+//! delete triggers remade so that only the purge transaction may delete.
 
 use rusqlite::Connection;
 
 /// (version reached, SQL). Version 1: accounts, records, versions, workflow events, audio,
 /// audit chain. Version 2: signed PDF artifacts, per-user sealed secrets and the sync outbox.
-const STEPS: &[(u32, &str)] = &[(1, V1), (2, V2)];
+/// Version 3 (data governance): record classification, and retention purge.
+const STEPS: &[(u32, &str)] = &[(1, V1), (2, V2), (3, V3)];
 
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -121,6 +122,66 @@ CREATE TABLE outbox (
     FOREIGN KEY (record_id, version) REFERENCES versions(record_id, version)
 );
 CREATE INDEX outbox_pending ON outbox (status, queued_seq);
+"#;
+
+/// Classification is an append-only table of levels (latest row wins; no row: unclassified), so
+/// who chose and who raised it stays on record. Retention needs deletes that the version 1 and 2
+/// triggers forbid: each delete trigger is remade to abort unless the record is in `purge_gate`,
+/// a row that only the purge transaction inserts and removes again before it commits. `purged`
+/// keeps a tombstone per purge with counts only (no personal data).
+const V3: &str = r#"
+CREATE TABLE classifications (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    level TEXT NOT NULL CHECK (level IN ('unclassified','secret','top_secret')),
+    set_by TEXT NOT NULL,
+    set_by_role TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE INDEX classifications_by_record ON classifications (record_id, seq);
+CREATE TABLE purge_gate (record_id TEXT PRIMARY KEY);
+CREATE TABLE purged (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('drafts','record')),
+    kept_version INTEGER,
+    acknowledged_at TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    versions_removed INTEGER NOT NULL,
+    audio_removed INTEGER NOT NULL,
+    artifacts_removed INTEGER NOT NULL,
+    bytes_removed INTEGER NOT NULL
+);
+CREATE INDEX purged_by_record ON purged (record_id);
+CREATE TRIGGER purged_no_update BEFORE UPDATE ON purged BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
+CREATE TRIGGER purged_no_delete BEFORE DELETE ON purged BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
+CREATE TRIGGER classifications_no_update BEFORE UPDATE ON classifications BEGIN SELECT RAISE(ABORT, 'classifications are append-only'); END;
+CREATE TRIGGER classifications_no_delete BEFORE DELETE ON classifications
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'classifications are append-only'); END;
+DROP TRIGGER records_no_delete;
+CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER versions_no_delete;
+CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END;
+DROP TRIGGER events_no_delete;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON record_events
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+DROP TRIGGER artifacts_no_delete;
+CREATE TRIGGER artifacts_no_delete BEFORE DELETE ON artifacts
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'artifacts are append-only'); END;
+CREATE TRIGGER audio_no_delete BEFORE DELETE ON audio
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'audio is append-only'); END;
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE record_id = OLD.record_id)
+    BEGIN SELECT RAISE(ABORT, 'outbox rows are kept until purged'); END;
 "#;
 
 /// The schema version of an open database.

@@ -84,7 +84,7 @@ impl Session {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
         for (key, record_id, version, attempts) in rows {
-            let record_json = self.record_json(&record_id, version)?;
+            let record_json = crate::records::version_json(&self.conn, &record_id, version)?;
             let pdf = artifact(&self.conn, &record_id, version, "countersigned_pdf")?.ok_or_else(
                 || StoreError::NoSignedPdf {
                     record_id: record_id.clone(),

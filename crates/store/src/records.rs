@@ -6,6 +6,7 @@
 //! event, so nothing is ever updated in place. Who may make each move is decided by
 //! [`banthuek_core::workflow::transition`].
 
+use crate::classification::Use;
 use crate::crypto::sha256_hex;
 use crate::error::{Result, StoreError};
 use crate::{audit, now_rfc3339, Session};
@@ -63,6 +64,10 @@ pub struct RecordSummary {
     pub created_at: String,
     pub created_by: String,
     pub updated_at: String,
+    /// Chosen or raised level (metadata, shown to everyone; opening is checked).
+    pub classification: banthuek_core::Classification,
+    /// An arrestee is under 18.
+    pub juvenile: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -110,7 +115,18 @@ pub(crate) fn state(conn: &Connection, id: &str) -> Result<(Status, u32)> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (status, version) = row.ok_or_else(|| StoreError::UnknownRecord(id.to_owned()))?;
+    let Some((status, version)) = row else {
+        let purged: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM purged WHERE record_id = ?1 AND stage = 'record')",
+            [id],
+            |r| r.get(0),
+        )?;
+        return Err(if purged {
+            StoreError::Purged(id.to_owned())
+        } else {
+            StoreError::UnknownRecord(id.to_owned())
+        });
+    };
     Ok((parse_status(status)?, version))
 }
 
@@ -250,6 +266,7 @@ impl Session {
     /// One version of a record. Its stored hash is checked on the way out.
     pub fn record_version(&self, id: &str, version: u32) -> Result<StoredRecord> {
         let (status, _) = state(&self.conn, id)?;
+        self.check_access(id, Use::Open)?;
         let row: Option<(String, String, String, String, String, String)> = self
             .conn
             .query_row(
@@ -282,15 +299,9 @@ impl Session {
 
     /// The exact canonical JSON of one version, as hashed, signed and synced.
     pub fn record_json(&self, id: &str, version: u32) -> Result<String> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM versions WHERE record_id = ?1 AND version = ?2",
-                params![id, version],
-                |r| r.get(0),
-            )
-            .optional()?;
-        json.ok_or_else(|| StoreError::UnknownRecord(format!("{id} v{version}")))
+        state(&self.conn, id)?;
+        self.check_access(id, Use::Open)?;
+        version_json(&self.conn, id, version)
     }
 
     /// All records (or those in `status`), newest change first.
@@ -298,7 +309,9 @@ impl Session {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, e.to_status, (SELECT max(version) FROM versions v WHERE v.record_id = r.id), \
                     r.created_at, r.created_by, \
-                    max(e.at, (SELECT max(created_at) FROM versions v WHERE v.record_id = r.id)) \
+                    max(e.at, (SELECT max(created_at) FROM versions v WHERE v.record_id = r.id)), \
+                    coalesce((SELECT level FROM classifications c WHERE c.record_id = r.id ORDER BY seq DESC LIMIT 1), 'unclassified'), \
+                    (SELECT json FROM versions v WHERE v.record_id = r.id ORDER BY version DESC LIMIT 1) \
              FROM records r \
              JOIN record_events e ON e.seq = (SELECT max(seq) FROM record_events x WHERE x.record_id = r.id) \
              WHERE ?1 IS NULL OR e.to_status = ?1 \
@@ -312,6 +325,14 @@ impl Session {
                 created_at: r.get(3)?,
                 created_by: r.get(4)?,
                 updated_at: r.get(5)?,
+                classification: r.get::<_, String>(6)?.parse().map_err(|e: String| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        6,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?,
+                juvenile: crate::classification::juvenile_in_json(&r.get::<_, String>(7)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -320,6 +341,8 @@ impl Session {
     /// Every version and status move of a record, oldest first.
     pub fn history(&self, id: &str) -> Result<History> {
         state(&self.conn, id)?;
+        // Reasons and comments may name people: the same rule as the content.
+        self.check_access(id, Use::Open)?;
         let mut stmt = self.conn.prepare(
             "SELECT version, author, created_at, reason, source, sha256 FROM versions WHERE record_id = ?1 ORDER BY version",
         )?;
@@ -458,6 +481,8 @@ impl Session {
     /// The latest stored PDF of `kind` (`signed_pdf`, `countersigned_pdf`) for a version,
     /// checked against its SHA-256.
     pub fn artifact(&self, id: &str, version: u32, kind: &str) -> Result<Option<Vec<u8>>> {
+        state(&self.conn, id)?;
+        self.check_access(id, Use::Open)?;
         artifact(&self.conn, id, version, kind)
     }
 
@@ -465,6 +490,12 @@ impl Session {
     /// versions run 1, 2, 3… without a gap. Returns the faults found (empty when sound).
     pub fn verify_versions(&self) -> Result<Vec<String>> {
         let mut faults = Vec::new();
+        // Records whose drafts were purged keep only their final version.
+        let trimmed: std::collections::HashSet<String> = self
+            .conn
+            .prepare("SELECT record_id FROM purged WHERE stage = 'drafts'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT record_id, version, json, sha256 FROM versions ORDER BY record_id, version",
         )?;
@@ -475,6 +506,7 @@ impl Session {
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             let expected = match &last {
                 Some((prev, v)) if *prev == id => v + 1,
+                _ if trimmed.contains(&id) => version,
                 _ => 1,
             };
             if version != expected {
@@ -491,7 +523,8 @@ impl Session {
             last = Some((id, version));
         }
         let orphans: i64 = self.conn.query_row(
-            "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.record_id = r.id AND v.version = 1) \
+            "SELECT count(*) FROM records r WHERE (NOT EXISTS (SELECT 1 FROM versions v WHERE v.record_id = r.id AND v.version = 1) \
+             AND NOT EXISTS (SELECT 1 FROM purged p WHERE p.record_id = r.id AND p.stage = 'drafts')) \
              OR NOT EXISTS (SELECT 1 FROM record_events e WHERE e.record_id = r.id)",
             [],
             |r| r.get(0),
@@ -503,6 +536,18 @@ impl Session {
         }
         Ok(faults)
     }
+}
+
+/// The stored JSON of one version, without an access check (the sync sender's path).
+pub(crate) fn version_json(conn: &Connection, id: &str, version: u32) -> Result<String> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT json FROM versions WHERE record_id = ?1 AND version = ?2",
+            params![id, version],
+            |r| r.get(0),
+        )
+        .optional()?;
+    json.ok_or_else(|| StoreError::UnknownRecord(format!("{id} v{version}")))
 }
 
 pub(crate) fn insert_artifact(
