@@ -11,31 +11,36 @@ export interface AppError {
   retryAfterS?: number | null;
 }
 
-export interface AppInfo {
-  version: string;
-  station: string;
-  digits: string;
-  language: string;
-  idleLockMinutes: number;
-}
-
 export interface SessionInfo {
   user: string;
   role: string;
+  displayName: string | null;
+}
+
+export interface AppInfo {
+  version: string;
+  station: string | null;
+  digits: string;
+  language: string;
+  idleLockMinutes: number;
+  session: SessionInfo | null;
 }
 
 export interface RecordSummaryView {
   id: string;
   status: string;
   version: number;
-  arrestees: string[];
-  arrestDate?: string | null;
+  createdAt: string;
+  createdBy: string;
   updatedAt: string;
-  author?: string | null;
+  arrestees: string[];
+  arrestDate: string | null;
+  arrestTime: string | null;
+  charges: string[];
 }
 
 export interface FieldIssue {
-  field: string;
+  pointer: string;
   rule: string;
   en: string;
   th: string;
@@ -44,8 +49,8 @@ export interface FieldIssue {
 export interface FieldComment {
   pointer: string;
   text: string;
-  author?: string | null;
-  at?: string | null;
+  author?: string;
+  at?: string;
 }
 
 export interface RecordView {
@@ -53,51 +58,70 @@ export interface RecordView {
   status: string;
   version: number;
   record: Json;
-  classification?: string | null;
   missing: FieldIssue[];
   lowConfidence: string[];
   comments: FieldComment[];
+  editable: boolean;
+  withAudio: string[];
 }
 
 export interface VersionView {
   version: number;
-  at: string;
   author: string;
+  savedAt: string;
   reason: string;
+  source: string;
 }
 
 export interface FieldDiff {
   pointer: string;
-  first?: Json;
-  current?: Json;
+  first: Json;
+  current: Json;
+}
+
+export interface EventView {
+  action: string;
+  from: string | null;
+  to: string;
+  version: number;
+  actor: string;
+  at: string;
 }
 
 export interface HistoryView {
   versions: VersionView[];
+  events: EventView[];
+  firstDraftVersion: number;
   diffFromFirstDraft: FieldDiff[];
 }
 
-export interface FieldAudio {
+export interface AudioClip {
   mime: string;
   base64: string;
 }
 
-export interface SyncRow {
+export interface SyncRowView {
   key: string;
   recordId: string;
+  version: number;
   state: string;
-  reason?: string | null;
+  reason: string | null;
   attempts: number;
+  updatedAt: string;
 }
 
 export interface SyncView {
   online: boolean;
-  rows: SyncRow[];
+  enrolled: boolean;
+  running: boolean;
+  lastError: AppError | null;
+  lastAttemptAt: string | null;
+  rows: SyncRowView[];
 }
 
 export interface Settings {
-  microphone?: string | null;
-  model: string;
+  microphone: string | null;
+  model: string | null;
   digits: string;
   idleLockMinutes: number;
   language: string;
@@ -106,12 +130,16 @@ export interface Settings {
 export interface ModelView {
   name: string;
   sizeMb: number;
-  measuredRtf?: number | null;
+  installed: boolean;
+  default: boolean;
+  measuredRtf: number | null;
 }
 
 export interface ResumeInfo {
   recordId: string;
   audioSeconds: number;
+  startedAt: string;
+  pointer: string | null;
 }
 
 export interface AudioLevel {
@@ -123,13 +151,22 @@ export interface TranscriptPartial {
 }
 export interface TranscriptFinal {
   text: string;
-  startMs: number;
-  endMs: number;
+  filled: string[];
+  problem: AppError | null;
 }
 export interface EngineStatus {
   state: string;
   en: string;
   th: string;
+}
+export interface DictationState {
+  recording: boolean;
+  recordId: string | null;
+  pointer: string | null;
+  error: AppError | null;
+}
+export interface SessionLocked {
+  reason: string;
 }
 
 /** Every command error reaches the page as an AppError, whatever the backend threw. */
@@ -145,7 +182,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw asAppError(e);
+    const err = asAppError(e);
+    // The session is gone (idle lock, or the app restarted under the page): show the lock screen.
+    if (err.code === "locked" && cmd !== "login") document.dispatchEvent(new CustomEvent("banthuek:locked"));
+    throw err;
   }
 }
 
@@ -153,17 +193,19 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   login: (user: string, password: string) => call<SessionInfo>("login", { user, password }),
   logout: () => call<void>("logout"),
+  activity: () => call<void>("activity"),
   listRecords: (status?: string, query?: string) =>
-    call<RecordSummaryView[]>("list_records", { filter: { status: status || null, query: query || null } }),
+    call<RecordSummaryView[]>("list_records", { status: status || null, query: query || null }),
   newRecord: () => call<RecordView>("new_record"),
   getRecord: (id: string) => call<RecordView>("get_record", { id }),
   saveRecord: (id: string, record: Json, reason: string) =>
     call<RecordView>("save_record", { id, record, reason }),
   confirmField: (id: string, pointer: string) => call<RecordView>("confirm_field", { id, pointer }),
+  confirmAll: (id: string) => call<RecordView>("confirm_all", { id }),
   startDictation: (id: string, pointer?: string) =>
     call<void>("start_dictation", { id, pointer: pointer ?? null }),
-  stopDictation: () => call<void>("stop_dictation"),
-  fieldAudio: (id: string, pointer: string) => call<FieldAudio>("field_audio", { id, pointer }),
+  stopDictation: () => call<RecordView | null>("stop_dictation"),
+  fieldAudio: (id: string, pointer: string) => call<AudioClip>("field_audio", { id, pointer }),
   history: (id: string) => call<HistoryView>("history", { id }),
   signAndSubmit: (id: string, comment?: string) =>
     call<RecordView>("sign_and_submit", { id, comment: comment || null }),
@@ -173,8 +215,8 @@ export const api = {
   approveAndCountersign: (id: string) => call<RecordView>("approve_and_countersign", { id }),
   recordPdf: (id: string) => call<string>("record_pdf", { id }),
   syncStatus: () => call<SyncView>("sync_status"),
-  syncNow: () => call<void>("sync_now"),
-  retry: (key: string) => call<void>("retry", { key }),
+  syncNow: () => call<boolean>("sync_now"),
+  retry: (key: string) => call<boolean>("retry", { key }),
   getSettings: () => call<Settings>("get_settings"),
   setSettings: (settings: Settings) => call<Settings>("set_settings", { settings }),
   listMicrophones: () => call<string[]>("list_microphones"),
@@ -191,7 +233,9 @@ export interface Events {
   "transcript-final": TranscriptFinal;
   "record-updated": RecordView;
   "engine-status": EngineStatus;
-  "session-locked": null;
+  "dictation-state": DictationState;
+  "session-locked": SessionLocked;
+  "sync-updated": SyncView;
 }
 
 export function on<K extends keyof Events>(name: K, handler: (payload: Events[K]) => void): Promise<UnlistenFn> {

@@ -491,7 +491,8 @@ export class RecordForm {
   private fill(keep: Set<string>): void {
     const view = this.view;
     const low = new Set(view?.lowConfidence ?? []);
-    const missing = new Set((view?.missing ?? []).map((m) => m.field));
+    const missing = new Set((view?.missing ?? []).map((m) => m.pointer));
+    const withAudio = new Set(view?.withAudio ?? []);
     const provenance = (get(this.record, "/provenance") ?? {}) as Record<string, Json>;
     const comments = [...(view?.comments ?? []), ...this.pendingComments];
     const active = document.activeElement;
@@ -511,13 +512,13 @@ export class RecordForm {
       wrap.classList.toggle("low-confidence", isLow);
       wrap.classList.toggle("missing", missing.has(p));
       input.setAttribute("aria-invalid", missing.has(p) ? "true" : "false");
-      const prov = provenance[p] as { source?: string; audio_ms?: number[]; confidence?: number } | undefined;
+      const prov = provenance[p] as { source?: string } | undefined;
       const src = wrap.querySelector(".source")!;
       src.textContent = prov?.source ? t(sourceKey(prov.source)) : "";
       src.className = `source ${prov?.source ?? ""}`;
       if (isLow) src.textContent += ` · ${t("lowConfidence")}`;
       const play = wrap.querySelector<HTMLElement>("[data-play]");
-      if (play) play.hidden = !(prov?.audio_ms && prov.audio_ms.length === 2);
+      if (play) play.hidden = !withAudio.has(p);
       const confirm = wrap.querySelector<HTMLElement>("[data-confirm]");
       if (confirm) confirm.hidden = !isLow;
       this.showComments(wrap, comments.filter((c) => c.pointer === p));

@@ -1,7 +1,7 @@
 // The page's entry: login and lock, navigation between screens, the engine banner, the resume
 // offer after a crash, the language switch and the shortcut overlay.
 import "./style.css";
-import { api, asAppError, on, type AppError, type ResumeInfo } from "./api";
+import { api, asAppError, on, type AppError, type ResumeInfo, type SessionInfo } from "./api";
 import { applyI18n, both, lang, pick, setLang, t } from "./i18n";
 import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
 import { go, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
@@ -79,14 +79,10 @@ async function login(e: Event): Promise<void> {
   submit.disabled = true;
   submit.setAttribute("aria-busy", "true");
   try {
-    state.session = await api.login(user, password);
+    const session = await api.login(user, password);
     $<HTMLInputElement>("login-password").value = "";
     loginError(null);
-    $("lock-note").hidden = true;
-    $("who").textContent = `${state.session.user} · ${t(isSupervisor() ? "roleSupervisor" : "roleOfficer")}`;
-    $("nav-review").hidden = !isSupervisor();
-    await loadInfo();
-    startPolling();
+    await enter(session);
     const back = beforeLock && beforeLock.user === user ? beforeLock : null;
     beforeLock = null;
     if (!(await offerResume())) {
@@ -101,12 +97,28 @@ async function login(e: Event): Promise<void> {
   }
 }
 
+/** Shows the logged-in frame: who, their role's menu, the sync dot. */
+async function enter(session: SessionInfo): Promise<void> {
+  state.session = session;
+  $("lock-note").hidden = true;
+  showWho();
+  $("nav-review").hidden = !isSupervisor();
+  await loadInfo();
+  startPolling();
+}
+
+function showWho(): void {
+  const s = state.session;
+  if (!s) return;
+  $("who").textContent = `${s.displayName || s.user} · ${t(isSupervisor() ? "roleSupervisor" : "roleOfficer")}`;
+}
+
 async function loadInfo(): Promise<void> {
   try {
     state.info = await api.appInfo();
     state.digits = state.info.digits;
-    $("station-name").textContent = state.info.station;
-    $("app-version").textContent = `Banthuek ${state.info.version} · ${state.info.station}`;
+    $("station-name").textContent = state.info.station ?? "";
+    $("app-version").textContent = `Banthuek ${state.info.version}${state.info.station ? " · " + state.info.station : ""}`;
     if (state.session && state.info.language && state.info.language !== lang()) switchLanguage(state.info.language);
   } catch (e) {
     // The login screen works without it; the station name is only shown.
@@ -164,6 +176,9 @@ async function offerResume(): Promise<boolean> {
   }
   if (!info) return false;
   const r = info;
+  const offer = $("resume-offer");
+  offer.dataset.recordId = r.recordId;
+  offer.dataset.audioSeconds = String(r.audioSeconds);
   $("resume-text").textContent = t("resumeText", { secs: Math.round(r.audioSeconds), id: r.recordId.slice(0, 8) });
   const discard = $("resume-discard");
   discard.dataset.armed = "false";
@@ -240,7 +255,7 @@ function switchLanguage(to?: string): void {
 function relabel(): void {
   $("lang-label").textContent = lang() === "th" ? "EN" : "ไทย";
   $("lang-toggle").setAttribute("aria-label", t("switchLanguage"));
-  if (state.session) $("who").textContent = `${state.session.user} · ${t(isSupervisor() ? "roleSupervisor" : "roleOfficer")}`;
+  showWho();
   for (const el of document.querySelectorAll("kbd")) if (el.parentElement?.dataset.shortcut) el.remove();
   decorate();
   renderHelp($("help-list"));
@@ -325,10 +340,39 @@ async function main(): Promise<void> {
 
   void on("engine-status", engineStatus);
   void on("session-locked", locked);
+  document.addEventListener("banthuek:locked", () => {
+    if (state.session) locked();
+  });
+  watchActivity();
 
   await navigate("login");
   $("login-user").focus();
-  void loadInfo();
+  // A page reload inside a running app keeps its session: carry on instead of asking again.
+  try {
+    const info = await api.appInfo();
+    if (info.session) {
+      await enter(info.session);
+      if (!(await offerResume())) await go(isSupervisor() ? "review" : "list");
+    } else {
+      state.info = info;
+      $("station-name").textContent = info.station ?? "";
+    }
+  } catch (e) {
+    console.warn("app_info failed", asAppError(e).code);
+  }
+}
+
+/** Reading and scrolling count as use too, not only commands: tell the backend's idle lock,
+ * at most twice a minute. */
+function watchActivity(): void {
+  let last = 0;
+  const touch = () => {
+    const now = Date.now();
+    if (!state.session || now - last < 30_000) return;
+    last = now;
+    api.activity().catch(() => {});
+  };
+  for (const ev of ["keydown", "pointerdown", "wheel"]) document.addEventListener(ev, touch, { passive: true });
 }
 
 void main();

@@ -1,7 +1,7 @@
 // The dictation screen: push-to-talk (hold F2) or toggle (F3), level meter, live transcript with
 // partial text greyed, the form filling beside it, the checklist of what is still missing,
 // per-field dictation, audio playback, confirmation, history and sign & submit.
-import { api, asAppError, on, type AppError, type RecordView } from "../api";
+import { api, asAppError, on, type AppError, type DictationState, type RecordView } from "../api";
 import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
 import { register } from "../shortcuts";
@@ -9,8 +9,6 @@ import { defineScreen, go, state } from "../state";
 import { $, formatWhen, setMeter, showError, showOverlay, statusLabel, toast, toastError } from "../ui";
 import type { Json } from "../pointer";
 
-/** Statuses in which the officer may still change the record (the backend enforces it too). */
-const EDITABLE = new Set(["draft", "returned"]);
 const SAVE_DELAY_MS = 600;
 
 let form: RecordForm;
@@ -37,7 +35,8 @@ function apply(v: RecordView): void {
   form.show(v, dirty);
   $("record-status").textContent = v.status;
   $("record-status-label").textContent = statusLabel(v.status);
-  const editable = EDITABLE.has(v.status);
+  $("screen-record").dataset.id = v.id;
+  const editable = v.editable;
   $("screen-record").classList.toggle("readonly", !editable);
   setEditable(editable);
   renderMissing();
@@ -62,13 +61,13 @@ function renderMissing(): void {
     const b = document.createElement("button");
     b.type = "button";
     b.className = `missing-item rule-${issue.rule}`;
-    b.dataset.missing = issue.field;
+    li.dataset.pointer = issue.pointer;
     const name = document.createElement("strong");
-    name.textContent = fieldName(issue.field);
+    name.textContent = fieldName(issue.pointer);
     const why = document.createElement("span");
     why.textContent = pick(issue);
     b.append(name, why);
-    b.addEventListener("click", () => form.focusField(issue.field));
+    b.addEventListener("click", () => form.focusField(issue.pointer));
     li.append(b);
     list.append(li);
   }
@@ -104,9 +103,10 @@ function renderRecordComments(): void {
   box.append(ul);
 }
 
-function setSaveState(key: "saving" | "saved" | "unsaved" | "saveFailed"): void {
-  $("save-state").textContent = t(key);
-  $("save-state").dataset.state = key;
+function setSaveState(key: "saving" | "saved" | "unsaved" | "error"): void {
+  const el = $("save-status");
+  el.textContent = t(key === "error" ? "saveFailed" : key);
+  el.dataset.state = key;
 }
 
 function changed(pointer: string): void {
@@ -131,7 +131,7 @@ export function flush(): Promise<void> {
       showError($("record-error"), null);
     } catch (e) {
       for (const p of sent) dirty.add(p);
-      setSaveState("saveFailed");
+      setSaveState("error");
       showError($("record-error"), asAppError(e));
     }
   });
@@ -158,7 +158,7 @@ function renderDictation(): void {
 }
 
 async function start(pointer?: string): Promise<void> {
-  if (!view || !EDITABLE.has(view.status)) return;
+  if (!view || !view.editable) return;
   if (dictating) await stop();
   await flush();
   const id = view.id;
@@ -182,7 +182,8 @@ export async function stop(): Promise<void> {
   dictating = null;
   renderDictation();
   try {
-    await api.stopDictation();
+    const v = await api.stopDictation();
+    if (v) apply(v);
   } catch (e) {
     showError($("record-error"), asAppError(e));
   }
@@ -193,6 +194,18 @@ export async function stop(): Promise<void> {
 export function dictationStopped(): void {
   dictating = null;
   pushToTalk = false;
+  renderDictation();
+}
+
+/** The backend says whether it is recording: trust it over what the page last asked for. */
+function dictationState(s: DictationState): void {
+  if (s.recording && s.recordId === view?.id) dictating = { pointer: s.pointer ?? undefined };
+  else if (!s.recording) {
+    dictating = null;
+    pushToTalk = false;
+    $("transcript").querySelector(".partial")?.remove();
+  }
+  if (s.error) showError($("record-error"), s.error);
   renderDictation();
 }
 
@@ -233,15 +246,12 @@ async function confirm(pointer: string): Promise<void> {
 async function confirmAll(): Promise<void> {
   if (!view) return;
   await flush();
-  for (const p of [...view.lowConfidence]) {
-    try {
-      apply(await api.confirmField(view.id, p));
-    } catch (e) {
-      showError($("record-error"), asAppError(e));
-      return;
-    }
+  try {
+    apply(await api.confirmAll(view.id));
+    toast(t("allConfirmed"));
+  } catch (e) {
+    showError($("record-error"), asAppError(e));
   }
-  toast(t("allConfirmed"));
 }
 
 async function sign(): Promise<void> {
@@ -263,7 +273,7 @@ async function sign(): Promise<void> {
     showError($("record-error"), err);
     btn.disabled = false;
     // The backend names the fields that stop signing: bring the first one into view.
-    const first = $("missing-list").querySelector<HTMLElement>("[data-missing]");
+    const first = $("missing-list").querySelector<HTMLElement>("[data-pointer] button");
     first?.focus();
   } finally {
     btn.removeAttribute("aria-busy");
@@ -291,12 +301,30 @@ async function openHistory(): Promise<void> {
     if (!h.diffFromFirstDraft.length) diff.append(row([t("noChanges"), "", ""]));
     const versions = $("history-versions");
     versions.replaceChildren(
-      ...h.versions.map((v) => row([String(v.version), formatWhen(v.at), v.author, reasonLabel(v.reason)])),
+      ...h.versions.map((v) =>
+        row([
+          String(v.version) + (v.version === h.firstDraftVersion ? ` (${t("firstDraft")})` : ""),
+          formatWhen(v.savedAt),
+          v.author,
+          `${reasonLabel(v.reason)} · ${sourceLabel(v.source)}`,
+        ]),
+      ),
     );
-    showOverlay($("history-dialog"));
+    $("history-events").replaceChildren(
+      ...h.events.map((ev) =>
+        row([formatWhen(ev.at), ev.actor, `${ev.from ? statusLabel(ev.from) + " → " : ""}${statusLabel(ev.to)}`, String(ev.version)]),
+      ),
+    );
+    showOverlay($("screen-history"));
   } catch (e) {
     toastError(asAppError(e));
   }
+}
+
+function sourceLabel(source: string): string {
+  const k = `versionSource_${source}`;
+  const s = t(k as Parameters<typeof t>[0]);
+  return s === k ? source : s;
 }
 
 function reasonLabel(reason: string): string {
@@ -355,7 +383,7 @@ async function open(id?: string): Promise<void> {
     dirty.clear();
     $("transcript").replaceChildren();
     setSaveState("saved");
-    $("save-state").textContent = "";
+    $("save-status").textContent = "";
   }
   try {
     apply(await api.getRecord(id));
@@ -366,7 +394,7 @@ async function open(id?: string): Promise<void> {
     return;
   }
   renderDictation();
-  const first = view?.missing[0]?.field;
+  const first = view?.missing[0]?.pointer;
   if (!(first && form.focusField(first))) $("dictate-toggle").focus();
 }
 
@@ -392,7 +420,7 @@ export function initRecord(): void {
   $("dictate-toggle").addEventListener("click", () => void toggle());
   $("confirm-all").addEventListener("click", () => void confirmAll());
   $("sign-submit").addEventListener("click", () => void sign());
-  $("history-open").addEventListener("click", () => void openHistory());
+  $("nav-history").addEventListener("click", () => void openHistory());
   $("record-back").addEventListener("click", () => void go("list"));
 
   void on("record-updated", (v) => {
@@ -402,8 +430,11 @@ export function initRecord(): void {
     if (state.screen === "record") setPartial(p.text);
   });
   void on("transcript-final", (f) => {
-    if (state.screen === "record") appendTranscript(f.text);
+    if (state.screen !== "record") return;
+    appendTranscript(f.text);
+    if (f.problem) showError($("record-error"), f.problem);
   });
+  void on("dictation-state", dictationState);
   void on("audio-level", (l) => {
     if (state.screen === "record" && dictating) setMeter($("level-meter"), l.rms, l.peak);
   });
@@ -468,7 +499,7 @@ export function initRecord(): void {
     label: "nextMissing",
     scope: "record",
     run: () => {
-      const f = view?.missing[0]?.field;
+      const f = view?.missing[0]?.pointer;
       if (f) form.focusField(f);
     },
   });

@@ -15,7 +15,7 @@ const comments = new Map<string, string>();
 let commentPointer = "";
 
 function pending(): FieldComment[] {
-  return [...comments].map(([pointer, text]) => ({ pointer, text, author: state.session?.user ?? null, at: null }));
+  return [...comments].map(([pointer, text]) => ({ pointer, text, author: state.session?.user }));
 }
 
 async function loadQueue(focusFirst = false): Promise<void> {
@@ -34,7 +34,7 @@ async function loadQueue(focusFirst = false): Promise<void> {
       names.textContent = r.arrestees.filter(Boolean).join(", ") || t("noName");
       const meta = document.createElement("span");
       const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
-      meta.textContent = [withDigits(date, state.digits), r.author ?? "", formatWhen(r.updatedAt)]
+      meta.textContent = [withDigits(date, state.digits), r.createdBy, formatWhen(r.updatedAt)]
         .filter(Boolean)
         .join(" · ");
       li.append(names, meta);

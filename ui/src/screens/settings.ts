@@ -11,7 +11,8 @@ let testing = false;
 
 function modelText(m: ModelView): string {
   const speed = m.measuredRtf != null ? ` · ${t("rtfShort", { rtf: m.measuredRtf.toFixed(2) })}` : "";
-  return `${m.name} · ${Math.round(m.sizeMb)} MB${speed}`;
+  const missing = m.installed ? "" : ` · ${t("notInstalled")}`;
+  return `${m.name} · ${Math.round(m.sizeMb)} MB${speed}${missing}`;
 }
 
 function describeModel(): void {
@@ -31,8 +32,14 @@ async function load(): Promise<void> {
     mic.replaceChildren(new Option(t("defaultMicrophone"), ""), ...mics.map((m) => new Option(m, m)));
     mic.value = s.microphone ?? "";
     const model = $<HTMLSelectElement>("set-model");
-    model.replaceChildren(...ms.map((m) => new Option(modelText(m), m.name)));
-    model.value = s.model;
+    model.replaceChildren(
+      ...ms.map((m) => {
+        const o = new Option(modelText(m), m.name);
+        o.disabled = !m.installed;
+        return o;
+      }),
+    );
+    model.value = s.model ?? ms.find((m) => m.default)?.name ?? "";
     describeModel();
     $<HTMLInputElement>(s.digits === "arabic" ? "set-digits-arabic" : "set-digits-thai").checked = true;
     $<HTMLSelectElement>("set-language").value = s.language === "en" ? "en" : "th";
@@ -47,7 +54,7 @@ async function save(): Promise<void> {
   const digits = $<HTMLInputElement>("set-digits-arabic").checked ? "arabic" : "thai";
   const settings: Settings = {
     microphone: $<HTMLSelectElement>("set-microphone").value || null,
-    model: $<HTMLSelectElement>("set-model").value,
+    model: $<HTMLSelectElement>("set-model").value || null,
     digits,
     idleLockMinutes: Number($<HTMLInputElement>("set-idle").value),
     language: $<HTMLSelectElement>("set-language").value,

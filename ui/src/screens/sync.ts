@@ -1,10 +1,10 @@
 // The sync panel: each final record's way to the central system (queued / sending / synced /
 // rejected with the reason), retry, and whether the central system can be reached.
-import { api, asAppError, type SyncView } from "../api";
+import { api, asAppError, on, type SyncView } from "../api";
 import { t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
-import { $, showError, toast } from "../ui";
+import { $, formatWhen, showError, toast } from "../ui";
 
 const STATES = ["queued", "sending", "synced", "rejected"];
 const POLL_MS = 4000;
@@ -32,7 +32,6 @@ export async function refresh(): Promise<void> {
   try {
     last = await api.syncStatus();
     showOnline(last.online);
-    showError($("sync-error"), null);
     if (state.screen === "sync") render();
   } catch (e) {
     if (state.screen === "sync") showError($("sync-error"), asAppError(e));
@@ -41,6 +40,14 @@ export async function refresh(): Promise<void> {
 
 function render(): void {
   if (!last) return;
+  const note = $("sync-note");
+  const parts: string[] = [];
+  if (!last.enrolled) parts.push(t("notEnrolled"));
+  if (last.running) parts.push(t("syncRunning"));
+  if (last.lastAttemptAt) parts.push(t("lastAttempt", { when: formatWhen(last.lastAttemptAt) }));
+  note.textContent = parts.join(" · ");
+  note.hidden = parts.length === 0;
+  showError($("sync-error"), last.lastError);
   const counts = $("sync-counts");
   counts.replaceChildren(
     ...STATES.map((s) => {
@@ -120,6 +127,11 @@ export function stopPolling(): void {
 
 export function initSync(): void {
   $("sync-now").addEventListener("click", () => void syncNow());
+  void on("sync-updated", (v) => {
+    last = v;
+    showOnline(v.online);
+    if (state.screen === "sync") render();
+  });
   register({ id: "sync.now", keys: ["Alt+Y"], label: "syncNow", scope: "sync", run: () => void syncNow() });
   register({
     id: "sync.retry",
