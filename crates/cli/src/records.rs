@@ -213,7 +213,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             let password = ctx.new_password()?;
             let (mut session, recovery) =
                 Store::init(&ctx.home, &admin, &password, options(policy)?)?;
-            crate::signing::create_station_ca(&mut session, &station)?;
+            banthuek_station::create_station_ca(&mut session, &station)?;
             println!(
                 "Store created in {} with administrator '{admin}'.",
                 ctx.home.display()
@@ -254,7 +254,7 @@ fn user(ctx: &crate::Context, cmd: UserCommand) -> Result<ExitCode> {
             } else {
                 display
             };
-            let secrets = crate::signing::issue_signing_key(&s, role.into(), &display)?;
+            let secrets = banthuek_station::issue_signing_key(&s, role.into(), &display)?;
             let secrets: Vec<(&str, &[u8])> =
                 secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
             s.add_user_with_secrets(
@@ -431,7 +431,8 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             }
         }
         RecordCommand::Submit { id, comment } | RecordCommand::Sign { id, comment } => {
-            let st = crate::signing::sign_and_submit(&mut session(ctx)?, &id, comment.as_deref())?;
+            let st =
+                banthuek_station::sign_and_submit(&mut session(ctx)?, &id, comment.as_deref())?;
             println!("{id} {st}");
         }
         RecordCommand::Return { id, comment } => {
@@ -439,7 +440,7 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             println!("{id} {st}");
         }
         RecordCommand::Approve { id, comment } => {
-            let st = crate::signing::approve_and_countersign(
+            let st = banthuek_station::approve_and_countersign(
                 &mut session(ctx)?,
                 &id,
                 comment.as_deref(),
@@ -447,7 +448,7 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             println!("{id} {st}");
         }
         RecordCommand::Pdf { id, output } => {
-            let pdf = crate::signing::current_pdf(&session(ctx)?, &id)?;
+            let pdf = banthuek_station::current_pdf(&session(ctx)?, &id)?;
             std::fs::write(&output, pdf)
                 .with_context(|| format!("writing {} / เขียนไฟล์ไม่ได้", output.display()))?;
             eprintln!("{} written / เขียนแล้ว", output.display());

@@ -1,0 +1,79 @@
+//! The whole signing path over a real encrypted store in a temporary home: station CA at init,
+//! keys issued to an officer and a supervisor, the officer's signature on submit, the
+//! supervisor's countersignature on approval, both verified by the document crate's verifier.
+
+use banthuek_core::{Role, Status};
+use banthuek_station::*;
+use banthuek_store::{KdfParams, Locked, LockoutPolicy, Store, StoreOptions, VersionSource};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn opts() -> StoreOptions {
+    StoreOptions {
+        kdf: KdfParams::INSECURE_FOR_TESTS,
+        policy: LockoutPolicy::default(),
+    }
+}
+
+fn add_user(admin: &mut banthuek_store::Session, name: &str, role: Role) {
+    let secrets = issue_signing_key(admin, role, name).expect("key issued");
+    let secrets: Vec<(&str, &[u8])> = secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+    admin
+        .add_user_with_secrets(name, role, PASSWORD, None, None, &secrets)
+        .expect("user added");
+}
+
+fn unlock(home: &std::path::Path, user: &str) -> banthuek_store::Session {
+    Locked::open_with(home, opts())
+        .and_then(|l| l.unlock(user, PASSWORD))
+        .expect("unlocks")
+}
+
+#[test]
+fn officer_signs_supervisor_countersigns_and_both_verify() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (mut admin, _recovery) = Store::init(home.path(), "admin", PASSWORD, opts()).expect("init");
+    create_station_ca(&mut admin, "สถานีทดสอบ").expect("CA");
+    add_user(&mut admin, "officer", Role::Officer);
+    add_user(&mut admin, "supervisor", Role::Supervisor);
+    assert!(issue_signing_key(&admin, Role::Admin, "admin2")
+        .expect("no key for admins")
+        .is_empty());
+    drop(admin);
+
+    let mut officer = unlock(home.path(), "officer");
+    let record = banthuek_store::bench::sample_record(1);
+    let id = officer
+        .create_record(record, VersionSource::Typed, "created")
+        .expect("created");
+    assert_eq!(
+        sign_and_submit(&mut officer, &id, None).expect("signed"),
+        Status::Submitted
+    );
+    let signed = current_pdf(&officer, &id).expect("pdf");
+    let report = banthuek_document::verify_pdf(&signed).expect("verifies");
+    assert_eq!(report.signatures.len(), 1);
+    drop(officer);
+
+    let mut supervisor = unlock(home.path(), "supervisor");
+    let status = approve_and_countersign(&mut supervisor, &id, Some("ok")).expect("countersigned");
+    assert_eq!(status, Status::Queued);
+    let final_pdf = current_pdf(&supervisor, &id).expect("pdf");
+    let report = banthuek_document::verify_pdf(&final_pdf).expect("verifies");
+    assert_eq!(report.signatures.len(), 2);
+    assert!(report.valid && report.is_final);
+    assert!(station_ca_pem(&supervisor)
+        .expect("CA")
+        .contains("BEGIN CERTIFICATE"));
+}
+
+#[test]
+fn administrator_without_signing_key_cannot_sign() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (mut admin, _recovery) = Store::init(home.path(), "admin", PASSWORD, opts()).expect("init");
+    create_station_ca(&mut admin, "สถานีทดสอบ").expect("CA");
+    match identity(&admin) {
+        Err(StationError::NoSigningKey(user)) => assert_eq!(user, "admin"),
+        other => panic!("expected NoSigningKey, got {:?}", other.map(|_| ())),
+    }
+}
