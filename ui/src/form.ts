@@ -419,21 +419,23 @@ export class RecordForm {
       };
       input.addEventListener(input instanceof HTMLSelectElement || f.kind === "bool" ? "change" : "input", onChange);
     }
-    wrap.append(input);
+    const line = div("field-line");
+    line.append(input);
+    wrap.append(line);
     if (f.kind === "date") wrap.append(div("hint"));
 
     const tools = div("field-tools");
     if (this.mode === "edit" && this.handlers.dictate) {
-      const b = iconButton("🎙", t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer));
+      const b = iconButton(ICON_MIC, t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer));
       b.dataset.dictate = pointer;
       tools.append(b);
     }
-    const play = iconButton("▶", t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer));
+    const play = iconButton(ICON_PLAY, t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer));
     play.dataset.play = pointer;
     play.hidden = true;
     tools.append(play);
     if (this.mode === "edit" && this.handlers.confirm) {
-      const c = iconButton("✓", t("confirmField", { field: t(f.label) }), () => this.handlers.confirm!(pointer));
+      const c = iconButton(ICON_CHECK, t("confirmField", { field: t(f.label) }), () => this.handlers.confirm!(pointer));
       c.dataset.confirm = pointer;
       c.hidden = true;
       c.classList.add("confirm");
@@ -445,7 +447,7 @@ export class RecordForm {
       c.setAttribute("aria-label", `${t("commentBtn")}: ${fieldName(pointer)}`);
       tools.append(c);
     }
-    wrap.append(tools);
+    line.append(tools);
     return wrap;
   }
 
@@ -516,7 +518,8 @@ export class RecordForm {
       const src = wrap.querySelector(".source")!;
       src.textContent = prov?.source ? t(sourceKey(prov.source)) : "";
       src.className = `source ${prov?.source ?? ""}`;
-      if (isLow) src.textContent += ` · ${t("lowConfidence")}`;
+      if (isLow) src.textContent += ` · ${t("lowConfidenceShort")}`;
+      src.setAttribute("title", isLow ? t("lowConfidence") : "");
       const play = wrap.querySelector<HTMLElement>("[data-play]");
       if (play) play.hidden = !withAudio.has(p);
       const confirm = wrap.querySelector<HTMLElement>("[data-confirm]");
@@ -575,8 +578,16 @@ export function button(text: string, cls: string, onClick: () => void): HTMLButt
   return b;
 }
 
+// Drawn icons: the station laptops have no emoji font.
+const svg = (path: string) =>
+  `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
+const ICON_MIC = svg('<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/>');
+const ICON_PLAY = svg('<path d="M7 5l12 7-12 7z" fill="currentColor"/>');
+const ICON_CHECK = svg('<path d="M5 12l5 5 9-10"/>');
+
 function iconButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
-  const b = button(icon, "icon", onClick);
+  const b = button("", "icon", onClick);
+  b.innerHTML = icon;
   b.setAttribute("aria-label", label);
   b.title = label;
   return b;

@@ -28,6 +28,7 @@ async function navigate(name: ScreenName, arg?: string): Promise<void> {
   const from = screen(state.screen);
   if (state.screen !== name || name === "record") await from?.leave?.();
   state.screen = name;
+  closeOverlays();
   for (const s of SCREENS) $(`screen-${s}`).hidden = s !== name;
   for (const [s, id] of Object.entries(NAV)) $(id).setAttribute("aria-current", String(s === name || (s === "list" && name === "record")));
   $("topbar").classList.toggle("anon", name === "login");
@@ -316,6 +317,10 @@ function wire(): void {
   $("logout").addEventListener("click", () => void logout());
   $("help-open").addEventListener("click", help);
   for (const [s, id] of Object.entries(NAV)) $(id).addEventListener("click", () => void go(s as ScreenName));
+  for (const o of document.querySelectorAll<HTMLElement>(".overlay"))
+    o.addEventListener("click", (e) => {
+      if (e.target === o && o.id !== "resume-offer") o.hidden = true;
+    });
   for (const b of document.querySelectorAll<HTMLElement>("[data-close]"))
     b.addEventListener("click", () => (b.closest<HTMLElement>(".overlay")!.hidden = true));
   $("resume-offer").addEventListener("keydown", (e) => {

@@ -69,6 +69,7 @@ export const en: Record<keyof typeof th, string> = {
   confirmFocused: "Confirm the focused field",
   allConfirmed: "All confirmed",
   lowConfidence: "uncertain: check and confirm",
+  lowConfidenceShort: "uncertain",
   playAudio: "Play the audio of {field}",
   playFocused: "Play the audio of the focused field",
   playing: "Playing: {field}",

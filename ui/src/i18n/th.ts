@@ -67,6 +67,7 @@ export const th = {
   confirmFocused: "ยืนยันค่าในช่องที่เลือก",
   allConfirmed: "ยืนยันครบแล้ว",
   lowConfidence: "ระบบไม่แน่ใจ โปรดตรวจและยืนยัน",
+  lowConfidenceShort: "ไม่แน่ใจ",
   playAudio: "ฟังเสียงของช่อง {field}",
   playFocused: "ฟังเสียงของช่องที่เลือก",
   playing: "กำลังเล่นเสียง: {field}",
