@@ -179,6 +179,7 @@ for (const g of GROUPS) {
 
 /** A human name for a pointer, e.g. "ผู้ถูกจับคนที่ 1 · ชื่อ" for /arrestees/0/first_name. */
 export function fieldName(pointer: string): string {
+  if (pointer === "") return t("wholeRecord");
   const p = pattern(pointer);
   const d = DEFS.get(p) ?? DEFS.get(p.replace(/\/#.*$/, "")) ?? DEFS.get("/" + p.split("/")[1]);
   if (!d) return pointer;
@@ -260,6 +261,17 @@ export class RecordForm {
   relabel(): void {
     this.shape = "";
     if (this.view) this.show({ ...this.view, record: this.record });
+  }
+
+  /** Briefly marks fields that dictation just filled, so the eye finds them. */
+  flash(pointers: string[]): void {
+    for (const p of pointers) {
+      const wrap = this.root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
+      if (!wrap) continue;
+      wrap.classList.remove("just-filled");
+      void wrap.offsetWidth; // restart the animation
+      wrap.classList.add("just-filled");
+    }
   }
 
   focusField(pointer: string): boolean {
@@ -504,9 +516,13 @@ export class RecordForm {
     )) {
       const p = input.dataset.field!;
       const v = get(this.record, p);
-      if (!keep.has(p) && !(input === active && this.mode === "edit")) {
+      // Dictation may fill the very field that has focus, so focus alone does not protect it;
+      // but text that already means the stored value is left as typed (e.g. "3." for 3).
+      const same =
+        input === active && JSON.stringify(parse(input.dataset.kind as Kind, input.value).value) === JSON.stringify(v);
+      if (!keep.has(p) && !same) {
         if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = v === true;
-        else input.value = display(v);
+        else if (input.value !== display(v)) input.value = display(v);
       }
       const wrap = input.closest<HTMLElement>(".field")!;
       if (input.dataset.kind === "date") this.hint(wrap, v);

@@ -211,6 +211,8 @@ export const en: Record<keyof typeof th, string> = {
   approve: "Approve and countersign",
   approved: "Approved and countersigned",
   returned: "Returned to the officer for changes",
+  generalComment: "Comment on the whole record (optional)",
+  wholeRecord: "Whole record",
   commentTitle: "Comment on a field",
   comment: "Comment",
   commentBtn: "Comment",

@@ -209,6 +209,8 @@ export const th = {
   approve: "อนุมัติและลงนามรับรอง",
   approved: "อนุมัติและลงนามรับรองแล้ว",
   returned: "ส่งกลับให้ผู้บันทึกแก้ไขแล้ว",
+  generalComment: "ความเห็นต่อบันทึกทั้งฉบับ (ถ้ามี)",
+  wholeRecord: "ทั้งฉบับ",
   commentTitle: "ความเห็นต่อช่อง",
   comment: "ความเห็น",
   commentBtn: "ความเห็น",

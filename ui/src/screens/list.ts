@@ -48,6 +48,13 @@ function render(rows: RecordSummaryView[]): void {
     for (const [i, text] of cells.entries()) {
       const td = document.createElement("td");
       td.textContent = text;
+      if (i === 0 && r.charges.length) {
+        const c = document.createElement("small");
+        c.className = "charges";
+        c.textContent = r.charges.join(" · ");
+        td.append(c);
+      }
+      if (i === 1 && r.arrestTime) td.append(` ${withDigits(r.arrestTime, state.digits)}`);
       if (i === 2) td.className = `status status-${r.status}`;
       tr.append(td);
     }

@@ -432,6 +432,7 @@ export function initRecord(): void {
   void on("transcript-final", (f) => {
     if (state.screen !== "record") return;
     appendTranscript(f.text);
+    form.flash(f.filled);
     if (f.problem) showError($("record-error"), f.problem);
   });
   void on("dictation-state", dictationState);

@@ -15,7 +15,11 @@ const comments = new Map<string, string>();
 let commentPointer = "";
 
 function pending(): FieldComment[] {
-  return [...comments].map(([pointer, text]) => ({ pointer, text, author: state.session?.user }));
+  const list = [...comments].map(([pointer, text]) => ({ pointer, text, author: state.session?.user }));
+  const general = $<HTMLTextAreaElement>("review-comment").value.trim();
+  // Pointer "" is the record as a whole.
+  if (general) list.unshift({ pointer: "", text: general, author: state.session?.user });
+  return list;
 }
 
 async function loadQueue(focusFirst = false): Promise<void> {
@@ -58,7 +62,10 @@ async function loadQueue(focusFirst = false): Promise<void> {
 async function open(id: string): Promise<void> {
   try {
     const v = await api.getRecord(id);
-    if (v.id !== view?.id) comments.clear();
+    if (v.id !== view?.id) {
+      comments.clear();
+      $<HTMLTextAreaElement>("review-comment").value = "";
+    }
     view = v;
     render();
     $("review-detail").hidden = false;
@@ -102,6 +109,7 @@ async function returnRecord(): Promise<void> {
   try {
     view = await api.returnRecord(view.id, pending());
     comments.clear();
+    $<HTMLTextAreaElement>("review-comment").value = "";
     render();
     toast(t("returned"));
     await loadQueue(true);
