@@ -38,6 +38,10 @@ export function go(name: ScreenName, arg?: string): Promise<void> {
   return navigate(name, arg);
 }
 
+export function isAdmin(): boolean {
+  return state.session?.role === "admin";
+}
+
 export function isSupervisor(): boolean {
   return state.session?.role === "supervisor" || state.session?.role === "admin";
 }

@@ -232,9 +232,9 @@ export const en: Record<keyof typeof th, string> = {
   sync_sending: "Sending",
   sync_synced: "Synced",
   sync_rejected: "Rejected",
-  retry: "Retry",
-  retryFirst: "Retry a rejected record",
-  retryQueued: "Queued again",
+  retry: "Send now",
+  retryFirst: "Send the first queued record now",
+  retryQueued: "Sent",
 
   settingsTitle: "Settings",
   microphone: "Microphone",
@@ -254,6 +254,7 @@ export const en: Record<keyof typeof th, string> = {
   language: "Language",
   idleLock: "Lock the screen after idle minutes",
   save: "Save",
+  stationOnly: "The model, digits and idle lock are station settings: only the station administrator changes them.",
   settingsSaved: "Settings saved",
 
   resumeTitle: "Unfinished work found",

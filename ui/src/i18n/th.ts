@@ -230,9 +230,9 @@ export const th = {
   sync_sending: "กำลังส่ง",
   sync_synced: "ส่งสำเร็จ",
   sync_rejected: "ถูกปฏิเสธ",
-  retry: "ส่งใหม่",
-  retryFirst: "ส่งรายการที่ถูกปฏิเสธใหม่",
-  retryQueued: "นำกลับเข้าคิวแล้ว",
+  retry: "ส่งเดี๋ยวนี้",
+  retryFirst: "ส่งรายการแรกในคิวเดี๋ยวนี้",
+  retryQueued: "ส่งแล้ว",
 
   settingsTitle: "ตั้งค่า",
   microphone: "ไมโครโฟน",
@@ -252,6 +252,7 @@ export const th = {
   language: "ภาษา",
   idleLock: "ล็อกหน้าจอเมื่อไม่มีการใช้งาน (นาที)",
   save: "บันทึก",
+  stationOnly: "โมเดล รูปแบบตัวเลข และเวลาล็อกหน้าจอ เป็นค่าของสถานี เปลี่ยนได้โดยผู้ดูแลสถานีเท่านั้น",
   settingsSaved: "บันทึกการตั้งค่าแล้ว",
 
   resumeTitle: "พบงานที่ยังไม่เสร็จ",

@@ -3,7 +3,7 @@
 import { api, asAppError, on, type ModelView, type Settings } from "../api";
 import { setLang, t } from "../i18n";
 import { register } from "../shortcuts";
-import { defineScreen, state } from "../state";
+import { defineScreen, isAdmin, state } from "../state";
 import { $, setMeter, showError } from "../ui";
 
 let models: ModelView[] = [];
@@ -44,6 +44,11 @@ async function load(): Promise<void> {
     $<HTMLInputElement>(s.digits === "arabic" ? "set-digits-arabic" : "set-digits-thai").checked = true;
     $<HTMLSelectElement>("set-language").value = s.language === "en" ? "en" : "th";
     $<HTMLInputElement>("set-idle").value = String(s.idleLockMinutes);
+    // Model, digits and idle lock are the station's settings: only its administrator changes them.
+    const station = isAdmin();
+    for (const id of ["set-model", "set-digits-thai", "set-digits-arabic", "set-idle"])
+      ($(id) as HTMLInputElement).disabled = !station;
+    $("station-only").hidden = station;
     showError($("settings-error"), null);
   } catch (e) {
     showError($("settings-error"), asAppError(e));

@@ -74,7 +74,8 @@ function render(): void {
       tr.append(td);
     }
     const td = document.createElement("td");
-    if (r.state === "rejected") {
+    // A queued row can be sent now; a rejected one shows why, and waits for its record to be fixed.
+    if (r.state === "queued") {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "secondary retry";
@@ -91,8 +92,7 @@ function render(): void {
 
 async function retry(key: string): Promise<void> {
   try {
-    await api.retry(key);
-    toast(t("retryQueued"));
+    toast((await api.retry(key)) ? t("retryQueued") : t("syncRunning"));
     await refresh();
   } catch (e) {
     showError($("sync-error"), asAppError(e));
@@ -103,8 +103,7 @@ async function syncNow(): Promise<void> {
   const b = $<HTMLButtonElement>("sync-now");
   b.disabled = true;
   try {
-    await api.syncNow();
-    toast(t("syncStarted"));
+    toast((await api.syncNow()) ? t("syncStarted") : t("syncRunning"));
     await refresh();
   } catch (e) {
     showError($("sync-error"), asAppError(e));
