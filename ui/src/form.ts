@@ -454,9 +454,9 @@ export class RecordForm {
       tools.append(c);
     }
     if (this.mode === "review" && this.handlers.comment) {
-      const c = button(t("commentBtn"), "comment", () => this.handlers.comment!(pointer));
+      const c = iconButton(ICON_COMMENT, `${t("commentBtn")}: ${fieldName(pointer)}`, () => this.handlers.comment!(pointer));
       c.dataset.comment = pointer;
-      c.setAttribute("aria-label", `${t("commentBtn")}: ${fieldName(pointer)}`);
+      c.classList.add("comment");
       tools.append(c);
     }
     line.append(tools);
@@ -486,12 +486,15 @@ export class RecordForm {
       label.append(cb, " ", t(key));
       box.append(label);
     }
-    const wrap = div("field wide");
+    const wrap = div("field wide rights-wrap");
     wrap.dataset.pointer = "/rights_notified";
     wrap.append(box);
     if (this.mode === "review" && this.handlers.comment) {
-      const c = button(t("commentBtn"), "comment", () => this.handlers.comment!("/rights_notified"));
+      const c = iconButton(ICON_COMMENT, `${t("commentBtn")}: ${t("groupRights")}`, () =>
+        this.handlers.comment!("/rights_notified"),
+      );
       c.dataset.comment = "/rights_notified";
+      c.classList.add("comment");
       wrap.append(c);
     }
     return wrap;
@@ -600,6 +603,7 @@ const svg = (path: string) =>
 const ICON_MIC = svg('<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/>');
 const ICON_PLAY = svg('<path d="M7 5l12 7-12 7z" fill="currentColor"/>');
 const ICON_CHECK = svg('<path d="M5 12l5 5 9-10"/>');
+const ICON_COMMENT = svg('<path d="M4 5h16v11H9l-5 4z"/>');
 
 function iconButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
   const b = button("", "icon", onClick);

@@ -8,11 +8,11 @@ import { go, isSupervisor, screen, setNavigator, state, type ScreenName } from "
 import { $, showError, showOverlay, toastError } from "./ui";
 import { initList } from "./screens/list";
 import { currentRecordId, dictationStopped, initRecord, showView, stop } from "./screens/record";
-import { initReview } from "./screens/review";
+import { initReview, refreshQueueCount } from "./screens/review";
 import { initSettings } from "./screens/settings";
 import { initSync, startPolling, stopPolling } from "./screens/sync";
 
-const SCREENS: ScreenName[] = ["login", "list", "record", "review", "sync", "settings"];
+const SCREENS: ScreenName[] = ["login", "list", "record", "history", "review", "sync", "settings"];
 const NAV: Partial<Record<ScreenName, string>> = {
   list: "nav-list",
   review: "nav-review",
@@ -30,7 +30,8 @@ async function navigate(name: ScreenName, arg?: string): Promise<void> {
   state.screen = name;
   closeOverlays();
   for (const s of SCREENS) $(`screen-${s}`).hidden = s !== name;
-  for (const [s, id] of Object.entries(NAV)) $(id).setAttribute("aria-current", String(s === name || (s === "list" && name === "record")));
+  for (const [s, id] of Object.entries(NAV))
+    $(id).setAttribute("aria-current", String(s === name || (s === "list" && (name === "record" || name === "history"))));
   $("topbar").classList.toggle("anon", name === "login");
   await screen(name)?.show(arg);
 }
@@ -88,7 +89,7 @@ async function login(e: Event): Promise<void> {
     beforeLock = null;
     if (!(await offerResume())) {
       if (back) await go(back.screen, back.arg);
-      else await go(isSupervisor() ? "review" : "list");
+      else await go("list");
     }
   } catch (err) {
     loginError(asAppError(err));
@@ -104,6 +105,7 @@ async function enter(session: SessionInfo): Promise<void> {
   $("lock-note").hidden = true;
   showWho();
   $("nav-review").hidden = !isSupervisor();
+  if (isSupervisor()) void refreshQueueCount();
   await loadInfo();
   startPolling();
 }
@@ -146,7 +148,7 @@ function locked(): void {
     beforeLock = {
       user: state.session.user,
       screen: state.screen,
-      arg: state.screen === "record" ? currentRecordId() : undefined,
+      arg: state.screen === "record" || state.screen === "history" ? currentRecordId() : undefined,
     };
   }
   showLock(true);
@@ -205,7 +207,7 @@ async function offerResume(): Promise<boolean> {
     try {
       await api.discardResume(r.recordId);
       $("resume-offer").hidden = true;
-      await go(isSupervisor() ? "review" : "list");
+      await go("list");
     } catch (e) {
       toastError(asAppError(e));
     }
@@ -357,7 +359,7 @@ async function main(): Promise<void> {
     const info = await api.appInfo();
     if (info.session) {
       await enter(info.session);
-      if (!(await offerResume())) await go(isSupervisor() ? "review" : "list");
+      if (!(await offerResume())) await go("list");
     } else {
       state.info = info;
       $("station-name").textContent = info.station ?? "";

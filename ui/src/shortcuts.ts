@@ -2,7 +2,7 @@
 // <kbd>) and listed in the "?" overlay.
 import { t, type Key } from "./i18n";
 
-export type Scope = "global" | "list" | "record" | "review" | "sync" | "settings";
+export type Scope = "global" | "list" | "record" | "history" | "review" | "sync" | "settings";
 
 export interface Shortcut {
   id: string;
@@ -50,12 +50,11 @@ export function install(scope: () => Scope, active: () => boolean): void {
     if (!enabled()) return;
     const c = combo(e);
     const here = activeScope();
-    const hit = all.find(
-      (s) =>
-        (s.scope === here || s.scope === "global") &&
-        s.keys.includes(c) &&
-        (!typing(e.target) || s.inInputs || c.startsWith("Alt+") || c.startsWith("Ctrl+") || /^F\d+$/.test(c)),
-    );
+    const allowed = (s: Shortcut) =>
+      s.keys.includes(c) &&
+      (!typing(e.target) || s.inInputs || c.startsWith("Alt+") || c.startsWith("Ctrl+") || /^F\d+$/.test(c));
+    // The screen's own shortcut wins over a global one on the same keys.
+    const hit = all.find((s) => s.scope === here && allowed(s)) ?? all.find((s) => s.scope === "global" && allowed(s));
     if (!hit) return;
     e.preventDefault();
     hit.run(e);
@@ -82,6 +81,7 @@ const SCOPE_TITLE: Record<Scope, Key> = {
   global: "scopeGlobal",
   list: "scopeList",
   record: "scopeRecord",
+  history: "history",
   review: "scopeReview",
   sync: "scopeSync",
   settings: "scopeSettings",

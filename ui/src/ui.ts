@@ -48,6 +48,15 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
   el.dataset.active = level > 0.05 ? "true" : "false";
 }
 
+/** One status chip (#record-status, the contract's) shown in whichever screen shows a record. */
+export function showStatus(screenId: string, status: string): void {
+  const chip = $("status-chip");
+  const slot = $(screenId).querySelector(".status-slot");
+  if (slot && chip.parentElement !== slot) slot.append(chip);
+  $("record-status").textContent = status;
+  $("record-status-label").textContent = statusLabel(status);
+}
+
 export function statusLabel(status: string): string {
   const key = `status_${status}`;
   const s = t(key as Parameters<typeof t>[0]);

@@ -49,6 +49,7 @@ export const en: Record<keyof typeof th, string> = {
 
   recordTitle: "Arrest record",
   back: "Back",
+  backToRecord: "Back to the record",
   dictation: "Dictation",
   dictateStart: "Start dictating",
   dictateStop: "Stop dictating",

@@ -47,6 +47,7 @@ export const th = {
 
   recordTitle: "บันทึกการจับกุม",
   back: "กลับ",
+  backToRecord: "กลับไปที่บันทึก",
   dictation: "บอกด้วยเสียง",
   dictateStart: "เริ่มพูด",
   dictateStop: "หยุดพูด",

@@ -6,7 +6,7 @@ import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
-import { $, formatWhen, setMeter, showError, showOverlay, statusLabel, toast, toastError } from "../ui";
+import { $, formatWhen, setMeter, showError, showStatus, statusLabel, toast, toastError } from "../ui";
 import type { Json } from "../pointer";
 
 const SAVE_DELAY_MS = 600;
@@ -33,8 +33,7 @@ function apply(v: RecordView): void {
   if (view && v.id === view.id && v.version < view.version) return;
   view = v;
   form.show(v, dirty);
-  $("record-status").textContent = v.status;
-  $("record-status-label").textContent = statusLabel(v.status);
+  showStatus("screen-record", v.status);
   $("screen-record").dataset.id = v.id;
   const editable = v.editable;
   $("screen-record").classList.toggle("readonly", !editable);
@@ -280,11 +279,10 @@ async function sign(): Promise<void> {
   }
 }
 
-async function openHistory(): Promise<void> {
-  if (!view) return;
-  await flush();
+async function showHistory(id?: string): Promise<void> {
+  if (!id) return;
   try {
-    const h = await api.history(view.id);
+    const h = await api.history(id);
     const diff = $("history-diff");
     diff.replaceChildren();
     for (const d of h.diffFromFirstDraft) {
@@ -315,10 +313,14 @@ async function openHistory(): Promise<void> {
         row([formatWhen(ev.at), ev.actor, `${ev.from ? statusLabel(ev.from) + " → " : ""}${statusLabel(ev.to)}`, String(ev.version)]),
       ),
     );
-    showOverlay($("screen-history"));
+    $("history-back").focus();
   } catch (e) {
     toastError(asAppError(e));
   }
+}
+
+function openHistory(): Promise<void> {
+  return view ? go("history", view.id) : Promise.resolve();
 }
 
 function sourceLabel(source: string): string {
@@ -421,6 +423,7 @@ export function initRecord(): void {
   $("confirm-all").addEventListener("click", () => void confirmAll());
   $("sign-submit").addEventListener("click", () => void sign());
   $("nav-history").addEventListener("click", () => void openHistory());
+  $("history-back").addEventListener("click", () => void go("record", view?.id));
   $("record-back").addEventListener("click", () => void go("list"));
 
   void on("record-updated", (v) => {
@@ -506,8 +509,17 @@ export function initRecord(): void {
   });
   register({ id: "record.save", keys: ["Ctrl+S"], label: "saveNow", scope: "record", inInputs: true, run: () => void flush() });
   register({ id: "record.history", keys: ["Alt+H"], label: "history", scope: "record", run: () => void openHistory() });
+  register({
+    id: "history.back",
+    keys: ["Alt+B", "Escape"],
+    label: "backToRecord",
+    scope: "history",
+    run: () => void go("record", view?.id),
+  });
   register({ id: "record.sign", keys: ["Ctrl+Enter"], label: "signSubmit", scope: "record", inInputs: true, run: () => void sign() });
   register({ id: "back", keys: ["Alt+B"], label: "back", scope: "record", run: () => void go("list") });
+
+  defineScreen("history", { show: (id) => showHistory(id) });
 
   defineScreen("record", {
     show: (id) => open(id),

@@ -5,7 +5,7 @@ import { RecordForm, fieldName } from "../form";
 import { both, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
-import { $, formatWhen, showError, showOverlay, statusLabel, toast, toastError } from "../ui";
+import { $, formatWhen, showError, showOverlay, showStatus, toast, toastError } from "../ui";
 import { readableDate, withDigits } from "../digits";
 import { lang } from "../i18n";
 
@@ -20,6 +20,21 @@ function pending(): FieldComment[] {
   // Pointer "" is the record as a whole.
   if (general) list.unshift({ pointer: "", text: general, author: state.session?.user });
   return list;
+}
+
+export function showQueueCount(n: number): void {
+  const badge = $("review-count");
+  badge.textContent = String(n);
+  badge.hidden = n === 0;
+}
+
+/** Keeps the count on the review menu current for a supervisor on another screen. */
+export async function refreshQueueCount(): Promise<void> {
+  try {
+    showQueueCount((await api.reviewQueue()).length);
+  } catch {
+    // The count is a hint; the queue screen shows errors when opened.
+  }
 }
 
 async function loadQueue(focusFirst = false): Promise<void> {
@@ -53,6 +68,7 @@ async function loadQueue(focusFirst = false): Promise<void> {
       list.append(li);
     }
     $("review-empty").hidden = rows.length > 0;
+    showQueueCount(rows.length);
     if (focusFirst) list.querySelector<HTMLElement>(".review-row")?.focus();
   } catch (e) {
     showError($("review-error"), asAppError(e));
@@ -69,8 +85,7 @@ async function open(id: string): Promise<void> {
     view = v;
     render();
     $("review-detail").hidden = false;
-    $("pdf-preview").hidden = true;
-    $("pdf-preview").replaceChildren();
+    showPdf(false);
     showError($("review-error"), null);
     for (const li of $("review-queue").querySelectorAll<HTMLElement>(".review-row"))
       li.classList.toggle("selected", li.dataset.id === id);
@@ -83,8 +98,7 @@ async function open(id: string): Promise<void> {
 function render(): void {
   if (!view) return;
   form.show(view, new Set(), pending());
-  $("review-status").textContent = view.status;
-  $("review-status").title = statusLabel(view.status);
+  showStatus("screen-review", view.status);
   $("return").classList.toggle("has-comments", comments.size > 0);
 }
 
@@ -129,7 +143,8 @@ async function approve(): Promise<void> {
     render();
     toast(t("approved"));
     await loadQueue();
-    await preview();
+    // Show the countersigned document at once.
+    await renderPdf();
   } catch (e) {
     showError($("review-error"), asAppError(e));
   } finally {
@@ -149,15 +164,27 @@ async function play(pointer: string): Promise<void> {
   }
 }
 
-/** Renders every page of the record's PDF to canvases (WebKitGTK has no PDF viewer). */
-async function preview(): Promise<void> {
-  if (!view) return;
-  const box = $("pdf-preview");
-  if (!box.hidden && box.childElementCount) {
-    box.hidden = true;
-    return;
+function showPdf(on: boolean): void {
+  const box = $("pdf-view");
+  box.hidden = !on;
+  if (!on) box.replaceChildren();
+  $("pdf-preview").setAttribute("aria-pressed", String(on));
+}
+
+function togglePdf(): Promise<void> {
+  if (!$("pdf-view").hidden) {
+    showPdf(false);
+    return Promise.resolve();
   }
-  box.hidden = false;
+  return renderPdf();
+}
+
+/** Renders every page of the record's PDF to canvases (WebKitGTK has no PDF viewer). */
+async function renderPdf(): Promise<void> {
+  if (!view) return;
+  const box = $("pdf-view");
+  showPdf(true);
+  box.removeAttribute("data-rendered");
   box.replaceChildren(Object.assign(document.createElement("p"), { className: "muted", textContent: t("pdfLoading") }));
   try {
     const b64 = await api.recordPdf(view.id);
@@ -208,7 +235,7 @@ export function initReview(): void {
   });
   $("return").addEventListener("click", () => void returnRecord());
   $("approve").addEventListener("click", () => void approve());
-  $("pdf-open").addEventListener("click", () => void preview());
+  $("pdf-preview").addEventListener("click", () => void togglePdf());
   $("comment-form").addEventListener("submit", (e) => {
     e.preventDefault();
     saveComment();
@@ -222,7 +249,7 @@ export function initReview(): void {
 
   register({ id: "review.approve", keys: ["Alt+A"], label: "approve", scope: "review", run: () => void approve() });
   register({ id: "review.return", keys: ["Alt+R"], label: "returnRecord", scope: "review", run: () => void returnRecord() });
-  register({ id: "review.pdf", keys: ["Alt+V"], label: "pdfPreview", scope: "review", run: () => void preview() });
+  register({ id: "review.pdf", keys: ["Alt+V"], label: "pdfPreview", scope: "review", run: () => void togglePdf() });
   register({
     id: "review.comment",
     keys: ["Alt+C"],
