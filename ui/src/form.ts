@@ -204,8 +204,8 @@ export interface FormHandlers {
   play(pointer: string): void;
   confirm?(pointer: string): void;
   comment?(pointer: string): void;
-  /** The structure changed (an item was added or removed): save immediately. */
-  structure?(): void;
+  /** An item was added to or removed from the list at `base`: save immediately. */
+  structure?(base: string): void;
 }
 
 /** A value shown in an input: numbers and booleans as text, absent as "". */
@@ -322,7 +322,7 @@ export class RecordForm {
             set(this.record, `${g.base}/${Math.max(n, this.count(g.base))}`, {});
             this.build();
             this.fill(new Set());
-            this.handlers.structure?.();
+            this.handlers.structure?.(g.base);
             this.focusField(`${g.base}/${n}/${g.fields[0].key}`);
           });
           add.dataset.add = g.base;
@@ -351,7 +351,7 @@ export class RecordForm {
         if (Array.isArray(arr)) arr.splice(i, 1);
         this.build();
         this.fill(new Set());
-        this.handlers.structure?.();
+        this.handlers.structure?.(g.base);
       });
       rm.setAttribute("aria-label", `${t("remove")} ${title.textContent}`);
       head.append(rm);

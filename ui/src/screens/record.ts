@@ -396,6 +396,8 @@ async function open(id?: string): Promise<void> {
     return;
   }
   renderDictation();
+  // Typing that could not be saved before a lock is saved now.
+  if (dirty.size) void flush();
   const first = view?.missing[0]?.pointer;
   if (!(first && form.focusField(first))) $("dictate-toggle").focus();
 }
@@ -413,7 +415,10 @@ export function initRecord(): void {
     dictate: (p) => void dictateField(p),
     play: (p) => void play(p),
     confirm: (p) => void confirm(p),
-    structure: () => void flush(),
+    structure: (base) => {
+      dirty.add(base);
+      void flush();
+    },
   });
   // Leaving a field saves at once rather than after the pause.
   $("record-form").addEventListener("focusout", () => {
