@@ -43,7 +43,9 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
   const db = (v: number) => Math.max(0, Math.min(1, (20 * Math.log10(Math.max(v, 1e-6)) + 60) / 60));
   const level = db(rms);
   (el.querySelector(".meter-bar") as HTMLElement).style.width = `${Math.round(level * 100)}%`;
-  (el.querySelector(".meter-peak") as HTMLElement).style.left = `${Math.round(db(peak) * 100)}%`;
+  const mark = el.querySelector(".meter-peak") as HTMLElement;
+  mark.style.left = `${Math.round(db(peak) * 100)}%`;
+  mark.style.opacity = db(peak) > 0.01 ? "1" : "0";
   el.setAttribute("aria-valuenow", String(Math.round(level * 100)));
   el.dataset.active = level > 0.05 ? "true" : "false";
 }
