@@ -52,6 +52,9 @@ pub struct RenderOptions {
     pub font_dir: Option<PathBuf>,
     /// Creation time written into the PDF; `None`: now.
     pub created: Option<DateTime<Utc>>,
+    /// Classification printed at the top and bottom of every page; `None`: no marking (a
+    /// rendering outside the store, e.g. a preview of a dictation).
+    pub marking: Option<banthuek_core::Marking>,
 }
 
 impl Default for RenderOptions {
@@ -61,6 +64,7 @@ impl Default for RenderOptions {
             version: 1,
             font_dir: None,
             created: None,
+            marking: None,
         }
     }
 }
@@ -163,6 +167,9 @@ pub fn render_with_fonts(
             digits: opts.digits,
         };
         footer.draw(&mut surface, fonts, &measurer);
+        if let Some(marking) = opts.marking {
+            draw_marking(&mut surface, fonts, &measurer, &marking.printed());
+        }
         surface.finish();
         pdf_page.finish();
     }
@@ -797,6 +804,17 @@ impl BlockSpec {
             draw_text(s, &fonts.regular, size, left, y, &text);
             y += 18.0;
         }
+    }
+}
+
+const MARKING_SIZE: f32 = 12.0;
+
+/// The classification, centred at the top and the bottom of the page, clear of body and footer
+/// (as the Thai rules on official secrets place it).
+fn draw_marking(s: &mut Surface<'_>, fonts: &FontSet, m: &Measurer<'_>, text: &str) {
+    let x = (PAGE_W - m.width(text, true, MARKING_SIZE)) / 2.0;
+    for baseline in [13.0 * MM, PAGE_H - 5.0 * MM] {
+        draw_text(s, &fonts.bold, MARKING_SIZE, x, baseline, text);
     }
 }
 
