@@ -35,9 +35,16 @@ fn long_record(age: u32) -> ArrestRecord {
 /// The first and last non-empty lines of one page, as laid out.
 fn first_and_last_lines(pdf: &std::path::Path, page: usize) -> (String, String) {
     let p = page.to_string();
-    let (ok, text) = run(Command::new("pdftotext").args(["-layout", "-f", &p, "-l", &p]).arg(pdf).arg("-"));
+    let (ok, text) = run(Command::new("pdftotext")
+        .args(["-layout", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .arg("-"));
     assert!(ok, "pdftotext failed: {text}");
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     (
         lines.first().copied().unwrap_or_default().to_owned(),
         lines.last().copied().unwrap_or_default().to_owned(),
@@ -48,9 +55,24 @@ fn first_and_last_lines(pdf: &std::path::Path, page: usize) -> (String, String) 
 fn every_page_is_marked_at_top_and_bottom() {
     for (name, age, level, expected) in [
         ("marking-secret.pdf", 30, Classification::Secret, "ลับ"),
-        ("marking-top-secret.pdf", 30, Classification::TopSecret, "ลับมาก"),
-        ("marking-unclassified.pdf", 30, Classification::Unclassified, "ไม่จัดชั้น"),
-        ("marking-juvenile.pdf", 16, Classification::Unclassified, "ลับ · คดีเด็กและเยาวชน"),
+        (
+            "marking-top-secret.pdf",
+            30,
+            Classification::TopSecret,
+            "ลับมาก",
+        ),
+        (
+            "marking-unclassified.pdf",
+            30,
+            Classification::Unclassified,
+            "ไม่จัดชั้น",
+        ),
+        (
+            "marking-juvenile.pdf",
+            16,
+            Classification::Unclassified,
+            "ลับ · คดีเด็กและเยาวชน",
+        ),
     ] {
         let record = long_record(age);
         let marking = Marking::new(level, &record);
@@ -63,7 +85,11 @@ fn every_page_is_marked_at_top_and_bottom() {
             },
         )
         .expect("render");
-        assert!(rendered.layout.pages >= 2, "{name}: {} pages", rendered.layout.pages);
+        assert!(
+            rendered.layout.pages >= 2,
+            "{name}: {} pages",
+            rendered.layout.pages
+        );
         let path = artifacts().join(name);
         std::fs::write(&path, &rendered.pdf).expect("write pdf");
         for page in 1..=rendered.layout.pages {
@@ -81,5 +107,8 @@ fn no_marking_unless_asked() {
     let path = artifacts().join("marking-none.pdf");
     std::fs::write(&path, &rendered.pdf).expect("write pdf");
     let (first, _) = first_and_last_lines(&path, 1);
-    assert!(!first.contains("ลับ") && !first.contains("ไม่จัดชั้น"), "{first}");
+    assert!(
+        !first.contains("ลับ") && !first.contains("ไม่จัดชั้น"),
+        "{first}"
+    );
 }
