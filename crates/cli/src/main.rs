@@ -10,6 +10,7 @@ mod bench;
 mod context;
 mod document;
 mod extract;
+mod governance;
 mod records;
 mod signing;
 mod speech;
@@ -53,6 +54,8 @@ enum Command {
     Signing(signing::Command),
     #[command(flatten)]
     Start(start::Command),
+    #[command(flatten)]
+    Governance(governance::Command),
 }
 
 fn main() -> ExitCode {
@@ -84,5 +87,6 @@ fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
         Command::Sync(cmd) => sync::run(ctx, cmd),
         Command::Signing(cmd) => signing::run(ctx, cmd),
         Command::Start(cmd) => start::run(ctx, cmd),
+        Command::Governance(cmd) => governance::run(ctx, cmd),
     }
 }

@@ -146,6 +146,13 @@ pub enum RecordCommand {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// Set the classification: the officer chooses on their draft; a supervisor may raise it,
+    /// never lower it. LEVEL: unclassified|secret|top_secret (or ไม่จัดชั้น|ลับ|ลับมาก).
+    Classify {
+        id: String,
+        #[arg(value_parser = parse_classification)]
+        level: banthuek_core::Classification,
+    },
     /// Print the exchange-format JSON of the latest version (or --version N), exactly as stored.
     Export {
         id: String,
@@ -168,6 +175,24 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Who opened, changed, signed, exported or synced what and when (administrators; the
+    /// acting administrator: --as or BANTHUEK_USER).
+    Report {
+        /// Only this user's acts.
+        #[arg(long = "user")]
+        user: Option<String>,
+        #[arg(long)]
+        record: Option<String>,
+        /// The acting administrator.
+        #[arg(long = "as")]
+        acting: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_classification(s: &str) -> Result<banthuek_core::Classification, String> {
+    s.parse()
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
@@ -369,7 +394,8 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             let s = session(ctx)?;
             let rec = match version {
                 Some(v) => s.record_version(&id, v)?,
-                None => s.record(&id)?,
+                // Opening by a person: checked and audited.
+                None => s.open_record(&id)?,
             };
             if json {
                 println!("{}", serde_json::to_string_pretty(&rec)?);
@@ -448,17 +474,23 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             println!("{id} {st}");
         }
         RecordCommand::Pdf { id, output } => {
-            let pdf = banthuek_station::current_pdf(&session(ctx)?, &id)?;
+            let mut s = session(ctx)?;
+            s.authorize_export(&id, "pdf")?;
+            let pdf = banthuek_station::current_pdf(&s, &id)?;
             std::fs::write(&output, pdf)
                 .with_context(|| format!("writing {} / เขียนไฟล์ไม่ได้", output.display()))?;
             eprintln!("{} written / เขียนแล้ว", output.display());
+        }
+        RecordCommand::Classify { id, level } => {
+            return crate::governance::classify(ctx, &id, level);
         }
         RecordCommand::Export {
             id,
             json: _,
             version,
         } => {
-            let s = session(ctx)?;
+            let mut s = session(ctx)?;
+            s.authorize_export(&id, "json")?;
             let v = match version {
                 Some(v) => v,
                 None => s.record(&id)?.version,
@@ -470,9 +502,15 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
 }
 
 fn audit(ctx: &crate::Context, cmd: AuditCommand) -> Result<ExitCode> {
-    let s = session(ctx)?;
     match cmd {
+        AuditCommand::Report {
+            user,
+            record,
+            acting,
+            json,
+        } => crate::governance::audit_report(ctx, acting, user, record, json),
         AuditCommand::Verify => {
+            let s = session(ctx)?;
             let report = s.audit_verify()?;
             let faults = s.verify_versions()?;
             let mut whole = true;
@@ -500,6 +538,7 @@ fn audit(ctx: &crate::Context, cmd: AuditCommand) -> Result<ExitCode> {
             })
         }
         AuditCommand::Log { record, json } => {
+            let s = session(ctx)?;
             let entries = s.audit_entries(record.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
