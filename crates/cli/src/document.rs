@@ -72,6 +72,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
                 version,
                 font_dir,
                 created: None,
+                marking: None,
             };
             let rendered = banthuek_document::render(&record, &opts)?;
             write_atomically(&output, &rendered.pdf)?;
