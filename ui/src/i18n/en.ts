@@ -206,6 +206,7 @@ export const en: Record<keyof typeof th, string> = {
   reviewEmpty: "No records waiting for review",
   reviewHint: "Press \"Comment\" beside any field (or Alt+C) to write a comment to the officer",
   pdfPreview: "PDF preview",
+  pdfShort: "PDF",
   pdfLoading: "Preparing the document…",
   pdfPage: "Page {n} of {total}",
   returnRecord: "Return for changes",

@@ -204,6 +204,7 @@ export const th = {
   reviewEmpty: "ไม่มีบันทึกที่รอตรวจ",
   reviewHint: "กดปุ่ม \"ความเห็น\" ข้างช่องใดก็ได้ (หรือ Alt+C) เพื่อเขียนความเห็นถึงผู้บันทึก",
   pdfPreview: "ดูเอกสาร PDF",
+  pdfShort: "เอกสาร PDF",
   pdfLoading: "กำลังเตรียมเอกสาร…",
   pdfPage: "หน้า {n} จาก {total}",
   returnRecord: "ส่งกลับให้แก้ไข",

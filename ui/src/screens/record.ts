@@ -6,8 +6,9 @@ import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
-import { $, formatWhen, setMeter, showError, showStatus, statusLabel, toast, toastError } from "../ui";
+import { $, formatWhen, setMeter, showError, showOverlay, showStatus, statusLabel, toast, toastError } from "../ui";
 import type { Json } from "../pointer";
+import { renderPdf } from "../pdf";
 
 const SAVE_DELAY_MS = 600;
 
@@ -319,6 +320,13 @@ async function showHistory(id?: string): Promise<void> {
   }
 }
 
+async function showPdf(): Promise<void> {
+  if (!view) return;
+  await flush();
+  showOverlay($("pdf-dialog"), $("record-pdf-view"));
+  await renderPdf($("record-pdf-view"), view.id);
+}
+
 function openHistory(): Promise<void> {
   return view ? go("history", view.id) : Promise.resolve();
 }
@@ -428,6 +436,7 @@ export function initRecord(): void {
   $("confirm-all").addEventListener("click", () => void confirmAll());
   $("sign-submit").addEventListener("click", () => void sign());
   $("nav-history").addEventListener("click", () => void openHistory());
+  $("record-pdf").addEventListener("click", () => void showPdf());
   $("history-back").addEventListener("click", () => void go("record", view?.id));
   $("record-back").addEventListener("click", () => void go("list"));
 
@@ -513,6 +522,7 @@ export function initRecord(): void {
     },
   });
   register({ id: "record.save", keys: ["Ctrl+S"], label: "saveNow", scope: "record", inInputs: true, run: () => void flush() });
+  register({ id: "record.pdf", keys: ["Alt+V"], label: "pdfPreview", scope: "record", run: () => void showPdf() });
   register({ id: "record.history", keys: ["Alt+H"], label: "history", scope: "record", run: () => void openHistory() });
   register({
     id: "history.back",

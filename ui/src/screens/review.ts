@@ -2,6 +2,7 @@
 // return with comments, or approve and countersign; the rendered PDF previewed with pdf.js.
 import { api, asAppError, type FieldComment, type RecordView } from "../api";
 import { RecordForm, fieldName } from "../form";
+import { renderPdf as drawPdf } from "../pdf";
 import { both, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
@@ -179,47 +180,10 @@ function togglePdf(): Promise<void> {
   return renderPdf();
 }
 
-/** Renders every page of the record's PDF to canvases (WebKitGTK has no PDF viewer). */
 async function renderPdf(): Promise<void> {
   if (!view) return;
-  const box = $("pdf-view");
   showPdf(true);
-  box.removeAttribute("data-rendered");
-  box.replaceChildren(Object.assign(document.createElement("p"), { className: "muted", textContent: t("pdfLoading") }));
-  try {
-    const b64 = await api.recordPdf(view.id);
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    // pdf.js is large: load it only when a supervisor first asks for a preview.
-    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-    const worker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs?url");
-    pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
-    const doc = await pdfjs.getDocument({ data: bytes }).promise;
-    box.replaceChildren();
-    box.dataset.pages = String(doc.numPages);
-    const width = Math.max(480, box.clientWidth - 24);
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const base = page.getViewport({ scale: 1 });
-      const scale = width / base.width;
-      const vp = page.getViewport({ scale: scale * window.devicePixelRatio });
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.floor(vp.width);
-      canvas.height = Math.floor(vp.height);
-      canvas.style.width = `${Math.floor(vp.width / window.devicePixelRatio)}px`;
-      canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", t("pdfPage", { n, total: doc.numPages }));
-      box.append(canvas);
-      await page.render({ canvas, viewport: vp }).promise;
-    }
-    box.dataset.rendered = "true";
-    box.focus();
-  } catch (e) {
-    box.replaceChildren();
-    const err = document.createElement("p");
-    err.className = "error";
-    box.append(err);
-    showError(err, asAppError(e));
-  }
+  await drawPdf($("pdf-view"), view.id);
 }
 
 function focusedPointer(): string | undefined {
