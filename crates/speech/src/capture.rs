@@ -24,6 +24,15 @@ pub struct Utterance {
     pub cut_at: Instant,
 }
 
+/// The audio of an utterance that is still open: what has been said so far.
+#[derive(Clone, Debug)]
+pub struct Growing {
+    /// The index the utterance will have when it is final.
+    pub index: usize,
+    pub start_ms: u64,
+    pub samples: Vec<f32>,
+}
+
 #[derive(Debug)]
 pub enum CaptureEvent {
     /// Input level of the last ~100 ms, RMS in dBFS.
@@ -33,6 +42,9 @@ pub enum CaptureEvent {
         start_ms: u64,
     },
     Utterance(Utterance),
+    /// The utterance still being spoken, so far (about once a second while speech goes on), for
+    /// partial results.
+    Growing(Growing),
     /// The device failed or disappeared. Audio captured so far is kept in the evidence file.
     DeviceError(String),
     /// Capture ended; the evidence file is complete.
@@ -65,6 +77,8 @@ pub struct Segmenter {
     start_sample: u64,
     position: u64,
     index: usize,
+    /// Length of `current` when it was last offered as a growing utterance.
+    offered: usize,
 }
 
 const FRAME: usize = RATE as usize * 30 / 1000;
@@ -75,6 +89,10 @@ const END_SILENCE_MS: u64 = 700;
 const MIN_SPEECH_MS: u64 = 200;
 /// Longer utterances are cut so each fits the decoder's 30 s window.
 const MAX_UTTERANCE_MS: u64 = 25_000;
+/// A device that delivers nothing for this long has gone away.
+const STALL: Duration = Duration::from_secs(2);
+/// An open utterance is offered for a partial result each time it has grown by this much.
+const GROWING_EVERY: usize = RATE as usize;
 
 impl Default for Segmenter {
     fn default() -> Self {
@@ -89,6 +107,7 @@ impl Default for Segmenter {
             start_sample: 0,
             position: 0,
             index: 0,
+            offered: 0,
         }
     }
 }
@@ -96,6 +115,7 @@ impl Default for Segmenter {
 /// What the segmenter noticed in a piece of audio.
 pub enum Cut {
     Started(u64),
+    Growing(Growing),
     Finished(Utterance),
 }
 
@@ -153,11 +173,19 @@ impl Segmenter {
         let length_ms = self.current.len() as u64 * 1000 / RATE as u64;
         if self.silent_ms >= END_SILENCE_MS || length_ms >= MAX_UTTERANCE_MS {
             self.close(out);
+        } else if self.current.len() >= self.offered + GROWING_EVERY {
+            self.offered = self.current.len();
+            out.push(Cut::Growing(Growing {
+                index: self.index + 1,
+                start_ms: self.start_sample * 1000 / RATE as u64,
+                samples: self.current.clone(),
+            }));
         }
     }
 
     fn close(&mut self, out: &mut Vec<Cut>) {
         self.in_speech = false;
+        self.offered = 0;
         let samples = std::mem::take(&mut self.current);
         if self.speech_ms >= MIN_SPEECH_MS {
             self.index += 1;
@@ -275,6 +303,11 @@ impl Capture {
             }
             Err(_) => Err(SpeechError::Device("the audio thread ended".into())),
         }
+    }
+
+    /// A flag that ends the capture when set, for a thread other than the one reading events.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
     }
 
     pub fn stop(&mut self) {
@@ -407,12 +440,15 @@ fn audio_thread(
                      resampler: &mut Resampler,
                      segmenter: &mut Segmenter,
                      evidence: &mut EvidenceWriter,
-                     final_pass: bool| {
+                     final_pass: bool|
+     -> usize {
+        let mut got = 0;
         loop {
             let n = consumer.pop_slice(&mut raw);
             if n == 0 {
                 break;
             }
+            got += n;
             leftover.extend_from_slice(&raw[..n]);
             let whole = leftover.len() / channels * channels;
             mono.clear();
@@ -433,21 +469,38 @@ fn audio_thread(
             segmenter.flush(&mut cuts);
             emit(&mut cuts, &tx);
         }
+        got
     };
+    // A working device delivers samples (zeros in a silent room) without pause; one that has gone
+    // away may report an error, or may simply stop delivering.
+    let mut last_audio = Instant::now();
+    let mut stalled = false;
     while !stop.load(Ordering::SeqCst) && !failed.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(20));
-        drain(
+        let got = drain(
             &mut consumer,
             &mut resampler,
             &mut segmenter,
             &mut evidence,
             false,
         );
+        if got > 0 {
+            last_audio = Instant::now();
+        } else if last_audio.elapsed() >= STALL {
+            stalled = true;
+            break;
+        }
     }
     drop(stream);
+    let kept = "อุปกรณ์รับเสียงหยุดทำงาน เสียงที่บันทึกไว้แล้วยังอยู่ครบ";
     if let Ok(msg) = fail_rx.try_recv() {
         let _ = tx.send(CaptureEvent::DeviceError(format!(
-            "{msg} / อุปกรณ์รับเสียงหยุดทำงาน เสียงที่บันทึกไว้แล้วยังอยู่ครบ"
+            "{msg}; the audio recorded so far is kept / {kept}"
+        )));
+    } else if stalled {
+        let _ = tx.send(CaptureEvent::DeviceError(format!(
+            "the input device delivered no sound for {} s (unplugged or stopped); the audio recorded so far is kept / {kept}",
+            STALL.as_secs()
         )));
     }
     drain(
@@ -497,6 +550,7 @@ fn emit(cuts: &mut Vec<Cut>, tx: &mpsc::Sender<CaptureEvent>) {
     for c in cuts.drain(..) {
         let _ = tx.send(match c {
             Cut::Started(start_ms) => CaptureEvent::SpeechStarted { start_ms },
+            Cut::Growing(g) => CaptureEvent::Growing(g),
             Cut::Finished(u) => CaptureEvent::Utterance(u),
         });
     }

@@ -101,6 +101,26 @@ impl ClockVoice {
         a.extend(silence(400));
         Ok((a, format!("{hour} นาฬิกา {minute} นาที")))
     }
+
+    /// Several times spoken as one utterance (short pauses between them, none long enough to
+    /// end an utterance), and its reference text.
+    pub fn times(&self, times: &[(u32, u32)]) -> Result<(Vec<f32>, String)> {
+        let mut audio = silence(300);
+        let mut texts = Vec::new();
+        for (i, (h, m)) in times.iter().enumerate() {
+            let (a, t) = self.time(*h, *m)?;
+            if i > 0 {
+                audio.extend(silence(250));
+            }
+            // Without the time's own lead-in and tail of silence.
+            let lead = (RATE * 300 / 1000) as usize;
+            let tail = (RATE * 400 / 1000) as usize;
+            audio.extend_from_slice(&a[lead..a.len() - tail]);
+            texts.push(t);
+        }
+        audio.extend(silence(400));
+        Ok((audio, texts.join(" ")))
+    }
 }
 
 /// Drops the silence the clips are padded with (up to a second or more), keeping 50 ms, so that

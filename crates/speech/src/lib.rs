@@ -1,5 +1,20 @@
 //! Thai speech to text on the laptop: model manifest and conversion, audio decoding and
 //! resampling, the whisper engine and the worker process that runs it, live capture.
+//!
+//! What a caller uses:
+//! - [`supervisor::Supervisor`]: starts the engine worker (`banthuek engine`, newline-delimited
+//!   JSON, see [`protocol`]), restarts it when it crashes and retries the utterance once;
+//!   [`supervisor::Supervisor::transcribe`] a file of any common kind (segments with start/end
+//!   ms and per-token probabilities), [`supervisor::Canceller`] to cancel mid-utterance.
+//! - [`live::LiveSession`]: dictation from the microphone for a record. Events: level,
+//!   speech started, partial text of the utterance in progress, final utterance (with its span
+//!   in the recording and each segment's span), engine restarted, device error. The evidence
+//!   WAV is written as audio arrives into a directory the caller chooses (at most the last
+//!   second is lost in a crash); `finish` returns its path, SHA-256 and the segments. Storing
+//!   it with the record is the caller's: `Session::put_audio(record_id, "audio/wav", bytes)`,
+//!   as `banthuek listen --record ID` does (see the `live` module's example).
+//! - [`models::ModelStore`]: installed models, import, resumable download, manifest.
+//! - [`vocabulary`]: the station vocabulary as the decoder's initial prompt.
 
 pub mod archive;
 pub mod convert;

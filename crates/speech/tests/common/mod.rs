@@ -3,6 +3,8 @@
 //! and the character error rate used to score transcripts.
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod mic;
+
 use banthuek_speech::audio;
 use banthuek_speech::clock::{self, ClockVoice};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,90 @@
+//! The microphone disappears mid-utterance (its PulseAudio source is unloaded): the session
+//! reports a device error, keeps the audio recorded so far, and still transcribes the utterance
+//! that was cut short.
+
+mod common;
+
+use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession};
+use banthuek_speech::supervisor::Supervisor;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn pactl(args: &[&str]) -> String {
+    let out = Command::new("pactl").args(args).output().expect("pactl");
+    assert!(out.status.success(), "pactl {args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_microphone_that_disappears_keeps_the_audio_so_far() {
+    if common::mic::skip() || common::skip_real_model() {
+        return;
+    }
+    common::mic::setup();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (speech, _) = common::voice()
+        .times(&[(14, 30), (9, 15), (23, 45), (16, 24)])
+        .expect("compose");
+    let play = common::mic::stereo_wav(dir.path(), &speech);
+    let engine = Supervisor::start(
+        common::worker(),
+        &common::base_model(),
+        Some(&common::vad_model()),
+    )
+    .expect("worker");
+    let config = LiveConfig {
+        partials: false,
+        ..LiveConfig::new(dir.path().join("dictation"))
+    };
+    let session = LiveSession::start(engine, config).expect("capture");
+    std::thread::sleep(Duration::from_millis(300));
+    let mut player = Command::new("paplay").arg(&play).spawn().expect("paplay");
+    // Halfway through the speech, the microphone goes away.
+    let spoken_ms = 4_000;
+    std::thread::sleep(Duration::from_millis(spoken_ms));
+    let module = pactl(&["list", "short", "modules"])
+        .lines()
+        .find(|l| l.contains("module-remap-source"))
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .expect("the virtual microphone's module");
+    pactl(&["unload-module", &module]);
+    let gone = Instant::now();
+
+    let mut device_error = None;
+    let mut finals = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        match session.events().recv_timeout(Duration::from_millis(100)) {
+            Ok(LiveEvent::DeviceError(e)) => {
+                println!("device error after {:?}: {e}", gone.elapsed());
+                device_error = Some(e);
+            }
+            Ok(LiveEvent::Final(u)) => {
+                println!("utterance {}: {}", u.index, u.transcript.text);
+                finals.push(u);
+            }
+            Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let _ = player.kill();
+    let _ = player.wait();
+    let recording = session.finish().expect("recording");
+    // Put the microphone back for whatever runs next.
+    common::mic::setup();
+
+    let message = device_error.expect("a device error event");
+    assert!(message.contains("เสียงที่บันทึกไว้แล้วยังอยู่ครบ"), "{message}");
+    assert_eq!(recording.device_error.as_deref(), Some(message.as_str()));
+    // The audio up to the loss is on disk, a complete WAV.
+    let kept = banthuek_speech::audio::read_all(&recording.evidence).expect("evidence wav");
+    println!(
+        "kept {} ms of audio, {} utterances",
+        recording.duration_ms,
+        finals.len()
+    );
+    assert!(recording.duration_ms >= spoken_ms - 500, "{}", recording.duration_ms);
+    assert_eq!(kept.len() as u64 / 16, recording.duration_ms);
+    // The utterance cut short by the loss was still transcribed.
+    assert!(!finals.is_empty() && !recording.text().is_empty());
+}
