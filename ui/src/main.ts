@@ -46,7 +46,7 @@ function loginError(e: AppError | null): void {
   submit.disabled = false;
   if (!e?.retryAfterS) return;
   // Too many wrong passwords: say until when, and count down.
-  const until = Date.now() + e.retryAfterS * 1000;
+  const until = Date.now() + Number(e.retryAfterS) * 1000;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);
     if (left <= 0) {

@@ -1,8 +1,9 @@
 // JSON pointers (RFC 6901) bind form inputs to places in the record, the same pointers the backend
 // uses for missing fields, low-confidence values, provenance and comments.
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Container = Json[] | { [key: string]: Json };
+/** The same shape as the generated bindings' JsonValue (serde_json::Value). */
+export type Json = null | boolean | number | string | Json[] | { [key in string]?: Json };
+type Container = Json[] | { [key in string]?: Json };
 
 export function tokens(pointer: string): string[] {
   if (pointer === "") return [];
