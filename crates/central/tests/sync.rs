@@ -43,6 +43,8 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
             .expect("stored pdf"),
         audio: None,
         attempts: 0,
+        classification: None,
+        juvenile: false,
     };
     let mut replayed = Vec::new();
     let mut again = ReplaySource {

@@ -33,6 +33,11 @@ pub struct OutboxItem {
     pub record_json: String,
     pub pdf: Vec<u8>,
     pub attempts: u32,
+    /// The level the access rules apply (a juvenile record is at least secret), so the central
+    /// side handles the record as the station does.
+    pub classification: banthuek_core::Classification,
+    /// An arrestee is under 18.
+    pub juvenile: bool,
 }
 
 /// A row as the user sees it in the sync view.
@@ -91,6 +96,7 @@ impl Session {
                     version,
                 },
             )?;
+            let marking = crate::classification::classification(&self.conn, &record_id)?;
             out.push(OutboxItem {
                 record_id,
                 version,
@@ -98,6 +104,8 @@ impl Session {
                 record_json,
                 pdf,
                 attempts,
+                classification: marking.effective,
+                juvenile: marking.juvenile,
             });
         }
         Ok(out)

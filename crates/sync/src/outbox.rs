@@ -19,6 +19,11 @@ pub struct OutboxItem {
     pub audio: Option<Audio>,
     /// Attempts made by earlier runs.
     pub attempts: u32,
+    /// The record's classification code (unclassified, secret, top_secret), sent so the central
+    /// side handles it at the same level; `None` where the source keeps none.
+    pub classification: Option<String>,
+    /// An arrestee is under 18.
+    pub juvenile: bool,
 }
 
 #[derive(Debug, Clone)]

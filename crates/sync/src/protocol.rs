@@ -80,6 +80,13 @@ pub struct UploadRequest {
     pub pdf_sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<AudioAttachment>,
+    /// The station's classification of the record (unclassified, secret, top_secret): optional,
+    /// so receivers that predate it accept the request unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
+    /// An arrestee is under 18 (the central side must protect the child's identity).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub juvenile: bool,
 }
 
 /// What the receiver acknowledges. Signed; see [`SignedReceipt`].
@@ -250,6 +257,24 @@ pub fn verify_credential(
 mod tests {
     use super::*;
     use rand::rngs::OsRng;
+
+    #[test]
+    fn classification_is_an_optional_field_of_an_upload() {
+        let old = r#"{"idempotency_key":"rec:1","record_id":"rec","version":1,"record":{},"pdf_base64":"","pdf_sha256":""}"#;
+        let parsed: UploadRequest = serde_json::from_str(old).unwrap();
+        assert_eq!(parsed.classification, None);
+        assert!(!parsed.juvenile);
+        let new = UploadRequest {
+            classification: Some("secret".into()),
+            juvenile: true,
+            ..serde_json::from_str(old).unwrap()
+        };
+        let text = serde_json::to_string(&new).unwrap();
+        assert!(text.contains(r#""classification":"secret""#), "{text}");
+        assert!(text.contains(r#""juvenile":true"#), "{text}");
+        // Unclassified-by-omission requests keep their old shape.
+        assert!(!serde_json::to_string(&parsed).unwrap().contains("juvenile"));
+    }
 
     fn receipt() -> Receipt {
         Receipt {

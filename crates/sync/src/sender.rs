@@ -496,6 +496,8 @@ impl Sender {
             pdf_base64: STANDARD.encode(&item.pdf),
             pdf_sha256: protocol::sha256_hex(&item.pdf),
             audio,
+            classification: item.classification.clone(),
+            juvenile: item.juvenile,
         })
         .map_err(|e| e.to_string())
     }

@@ -22,6 +22,8 @@ impl OutboxSource for Session {
                 // The store keeps no per-version audio bundle for sync yet: records go without.
                 audio: None,
                 attempts: row.attempts,
+                classification: Some(row.classification.as_str().to_owned()),
+                juvenile: row.juvenile,
             })
             .collect())
     }
