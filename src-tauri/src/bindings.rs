@@ -1,0 +1,32 @@
+//! TypeScript bindings for the page (ui/src/bindings/), generated from [`crate::views`] and
+//! [`crate::error`] with ts-rs. `tests/bindings.rs` checks the committed files are current;
+//! `BANTHUEK_WRITE_BINDINGS=1 cargo test -p banthuek-app --test bindings` rewrites them.
+
+use crate::error::AppError;
+use crate::views::*;
+use std::path::Path;
+use ts_rs::{ExportError, TS};
+
+/// Writes every binding (and what they refer to) under `dir`.
+pub fn export_all(dir: &Path) -> Result<(), ExportError> {
+    AppError::export_all_to(dir)?;
+    AppInfo::export_all_to(dir)?;
+    SessionInfo::export_all_to(dir)?;
+    RecordSummaryView::export_all_to(dir)?;
+    RecordView::export_all_to(dir)?;
+    FieldIssue::export_all_to(dir)?;
+    FieldComment::export_all_to(dir)?;
+    HistoryView::export_all_to(dir)?;
+    AudioClip::export_all_to(dir)?;
+    SyncView::export_all_to(dir)?;
+    Settings::export_all_to(dir)?;
+    ModelView::export_all_to(dir)?;
+    ResumeInfo::export_all_to(dir)?;
+    AudioLevel::export_all_to(dir)?;
+    TranscriptPartial::export_all_to(dir)?;
+    TranscriptFinal::export_all_to(dir)?;
+    EngineStatus::export_all_to(dir)?;
+    DictationState::export_all_to(dir)?;
+    SessionLocked::export_all_to(dir)?;
+    Ok(())
+}

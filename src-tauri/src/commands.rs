@@ -1,0 +1,251 @@
+//! The Tauri commands: each one hands its work to a blocking thread and calls one `App` method,
+//! so the window never waits on the store, the engine or the network.
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::records;
+use crate::views::{
+    AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter, RecordSummaryView,
+    RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
+};
+use base64::Engine as _;
+use serde_json::Value;
+use std::sync::Arc;
+use tauri::State;
+
+type AppState<'a> = State<'a, Arc<App>>;
+
+async fn blocking<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(Arc<App>) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || f(app))
+        .await
+        .map_err(AppError::internal)?
+}
+
+#[tauri::command]
+pub async fn app_info(state: AppState<'_>) -> AppResult<AppInfo> {
+    blocking(&state, |app| Ok(app.info())).await
+}
+
+#[tauri::command]
+pub async fn login(state: AppState<'_>, user: String, password: String) -> AppResult<SessionInfo> {
+    blocking(&state, move |app| app.login(&user, &password)).await
+}
+
+#[tauri::command]
+pub async fn logout(state: AppState<'_>) -> AppResult<()> {
+    blocking(&state, |app| {
+        app.logout();
+        Ok(())
+    })
+    .await
+}
+
+/// The person is at the keyboard (keys, clicks): postpones the idle lock.
+#[tauri::command]
+pub async fn activity(state: AppState<'_>) -> AppResult<()> {
+    state.touch();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn list_records(
+    state: AppState<'_>,
+    status: Option<String>,
+    query: Option<String>,
+) -> AppResult<Vec<RecordSummaryView>> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::list_records(s, &RecordFilter { status, query }))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn new_record(state: AppState<'_>) -> AppResult<RecordView> {
+    blocking(&state, |app| app.with_session(records::new_record)).await
+}
+
+#[tauri::command]
+pub async fn get_record(state: AppState<'_>, id: String) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::get_record(s, &id))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn save_record(
+    state: AppState<'_>,
+    id: String,
+    record: Value,
+    reason: Option<String>,
+) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| {
+            records::save_record(s, &id, record, reason.as_deref().unwrap_or("edited"))
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn confirm_field(
+    state: AppState<'_>,
+    id: String,
+    pointer: String,
+) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::confirm_field(s, &id, &pointer))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn confirm_all(state: AppState<'_>, id: String) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::confirm_all(s, &id))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn history(state: AppState<'_>, id: String) -> AppResult<HistoryView> {
+    blocking(&state, move |app| app.with_session(|s| records::history(s, &id))).await
+}
+
+#[tauri::command]
+pub async fn start_dictation(
+    state: AppState<'_>,
+    id: String,
+    pointer: Option<String>,
+) -> AppResult<()> {
+    blocking(&state, move |app| app.start_dictation(&id, pointer.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn stop_dictation(state: AppState<'_>) -> AppResult<Option<RecordView>> {
+    blocking(&state, |app| app.stop_dictation()).await
+}
+
+#[tauri::command]
+pub async fn field_audio(
+    state: AppState<'_>,
+    id: String,
+    pointer: String,
+) -> AppResult<AudioClip> {
+    blocking(&state, move |app| app.field_audio(&id, &pointer)).await
+}
+
+#[tauri::command]
+pub async fn sign_and_submit(
+    state: AppState<'_>,
+    id: String,
+    comment: Option<String>,
+) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::sign_and_submit(s, &id, comment.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn review_queue(state: AppState<'_>) -> AppResult<Vec<RecordSummaryView>> {
+    blocking(&state, |app| app.with_session(|s| records::review_queue(s))).await
+}
+
+#[tauri::command]
+pub async fn return_record(
+    state: AppState<'_>,
+    id: String,
+    comments: Vec<FieldComment>,
+) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::return_record(s, &id, &comments))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn approve_and_countersign(state: AppState<'_>, id: String) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::approve_and_countersign(s, &id))
+    })
+    .await
+}
+
+/// The record's PDF as base64 (for the preview).
+#[tauri::command]
+pub async fn record_pdf(state: AppState<'_>, id: String) -> AppResult<String> {
+    blocking(&state, move |app| {
+        let pdf = app.with_session(|s| records::record_pdf(s, &id))?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sync_status(state: AppState<'_>) -> AppResult<SyncView> {
+    blocking(&state, |app| app.sync_status()).await
+}
+
+#[tauri::command]
+pub async fn sync_now(state: AppState<'_>) -> AppResult<bool> {
+    blocking(&state, |app| app.sync_now()).await
+}
+
+#[tauri::command]
+pub async fn retry(state: AppState<'_>, key: String) -> AppResult<bool> {
+    blocking(&state, move |app| app.retry(&key)).await
+}
+
+#[tauri::command]
+pub async fn get_settings(state: AppState<'_>) -> AppResult<Settings> {
+    Ok(state.settings())
+}
+
+#[tauri::command]
+pub async fn set_settings(state: AppState<'_>, settings: Settings) -> AppResult<Settings> {
+    blocking(&state, move |app| app.set_settings(settings)).await
+}
+
+#[tauri::command]
+pub async fn list_microphones(state: AppState<'_>) -> AppResult<Vec<String>> {
+    blocking(&state, |_| Ok(banthuek_speech::capture::input_devices()?)).await
+}
+
+/// Starts (true) or stops (false) the microphone test; levels arrive as "audio-level".
+#[tauri::command]
+pub async fn mic_test(state: AppState<'_>, start: bool) -> AppResult<()> {
+    blocking(&state, move |app| {
+        if start {
+            app.start_mic_test()
+        } else {
+            app.stop_mic_test();
+            Ok(())
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_models(state: AppState<'_>) -> AppResult<Vec<ModelView>> {
+    blocking(&state, |app| app.list_models()).await
+}
+
+#[tauri::command]
+pub async fn pending_resume(state: AppState<'_>) -> AppResult<Option<ResumeInfo>> {
+    blocking(&state, |app| app.pending_resume()).await
+}
+
+#[tauri::command]
+pub async fn resume(state: AppState<'_>, record_id: String) -> AppResult<RecordView> {
+    blocking(&state, move |app| app.resume(&record_id)).await
+}
+
+#[tauri::command]
+pub async fn discard_resume(state: AppState<'_>, record_id: String) -> AppResult<()> {
+    blocking(&state, move |app| app.discard_resume(&record_id)).await
+}

@@ -1,0 +1,464 @@
+//! Record commands as plain functions over an unlocked store session: what the page asks for,
+//! built from the store, the signing rules (banthuek_core::rules) and the station's signing
+//! (banthuek_station). No rule is decided here.
+
+use crate::error::{AppError, AppResult};
+use crate::views::{
+    EventView, FieldComment, FieldDiff, FieldIssue, HistoryView, RecordFilter, RecordSummaryView,
+    RecordView, VersionView,
+};
+use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
+use banthuek_core::{check_signable, Action, RuleViolation, Status};
+use banthuek_store::{Session, StoredRecord, VersionSource};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// Provenance key naming the dictation recording a value was heard in (see `dictation`).
+pub const AUDIO_KEY: &str = "audio";
+
+fn issue(v: &RuleViolation) -> FieldIssue {
+    let rule = match v {
+        RuleViolation::Missing { .. } => "missing",
+        RuleViolation::BadNationalId { .. } => "bad_national_id",
+        RuleViolation::BadDate { .. } => "bad_date",
+        RuleViolation::FutureDate { .. } => "future_date",
+        RuleViolation::Unconfirmed { .. } => "unconfirmed",
+    };
+    // The rule's own message reads "pointer: English / ไทย".
+    let text = v.to_string();
+    let text = text
+        .strip_prefix(&format!("{}: ", v.field()))
+        .unwrap_or(&text);
+    let e = AppError::from_message(rule, text);
+    FieldIssue {
+        pointer: v.field().to_owned(),
+        rule: rule.to_owned(),
+        en: e.en,
+        th: e.th,
+    }
+}
+
+fn low_confidence(record: &ArrestRecord) -> Vec<String> {
+    record
+        .provenance
+        .iter()
+        .filter(|(_, p)| p.confidence.is_some_and(|c| c < LOW_CONFIDENCE) && !p.is_confirmed())
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// The supervisor's comments from the latest return, kept as JSON in the event's comment.
+fn latest_comments(session: &Session, id: &str) -> AppResult<Vec<FieldComment>> {
+    let history = session.history(id)?;
+    let Some(ev) = history
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Return.as_str())
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(text) = ev.comment.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let mut comments: Vec<FieldComment> =
+        serde_json::from_str(text).unwrap_or_else(|_| {
+            vec![FieldComment {
+                pointer: String::new(),
+                text: text.to_owned(),
+                author: None,
+                at: None,
+            }]
+        });
+    for c in &mut comments {
+        c.author = Some(ev.actor.clone());
+        c.at = Some(ev.at.clone());
+    }
+    Ok(comments)
+}
+
+pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView> {
+    let missing = check_signable(&stored.record, chrono::Local::now().naive_local())
+        .iter()
+        .map(issue)
+        .collect();
+    let comments = if stored.status == Status::Returned {
+        latest_comments(session, &stored.id)?
+    } else {
+        Vec::new()
+    };
+    let editable = banthuek_core::workflow::transition(stored.status, Action::Edit, session.role())
+        .is_ok();
+    let with_audio = stored
+        .record
+        .provenance
+        .iter()
+        .filter(|(_, p)| p.audio_ms.is_some() && p.extra.contains_key(AUDIO_KEY))
+        .map(|(k, _)| k.clone())
+        .collect();
+    Ok(RecordView {
+        id: stored.id,
+        status: stored.status.as_str().to_owned(),
+        version: stored.version,
+        low_confidence: low_confidence(&stored.record),
+        record: stored.record.to_value(),
+        missing,
+        comments,
+        editable,
+        with_audio,
+    })
+}
+
+pub fn get_record(session: &Session, id: &str) -> AppResult<RecordView> {
+    let stored = session.record(id)?;
+    view_of(session, stored)
+}
+
+fn text_of(parts: &[Option<&String>]) -> String {
+    parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summary(
+    session: &Session,
+    s: banthuek_store::RecordSummary,
+) -> AppResult<(RecordSummaryView, ArrestRecord)> {
+    let record = session.record(&s.id)?.record;
+    let arrest = record.arrest.clone().unwrap_or_default();
+    let view = RecordSummaryView {
+        arrestees: record
+            .arrestees
+            .iter()
+            .map(|a| text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]))
+            .collect(),
+        arrest_date: arrest.date.clone(),
+        arrest_time: arrest.time.clone(),
+        charges: record.charges.iter().filter_map(|c| c.text.clone()).collect(),
+        id: s.id,
+        status: s.status.as_str().to_owned(),
+        version: s.version,
+        created_at: s.created_at,
+        created_by: s.created_by,
+        updated_at: s.updated_at,
+    };
+    Ok((view, record))
+}
+
+/// Whether `query` matches an arrestee's name, national ID or passport, or the arrest or
+/// writing date (ISO, or Thai/Arabic digits as typed).
+fn matches(record: &ArrestRecord, query: &str) -> bool {
+    let q = banthuek_core::thai::digits::to_arabic(query.trim()).to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    let mut hay: Vec<String> = Vec::new();
+    for a in &record.arrestees {
+        hay.extend(
+            [&a.first_name, &a.last_name, &a.national_id, &a.passport]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        hay.push(text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]));
+    }
+    if let Some(d) = record.arrest.as_ref().and_then(|a| a.date.clone()) {
+        hay.push(d);
+    }
+    if let Some(d) = record.recorded.as_ref().and_then(|r| r.date.clone()) {
+        hay.push(d);
+    }
+    hay.iter()
+        .any(|h| h.to_lowercase().replace(' ', "").contains(&q.replace(' ', "")))
+}
+
+pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<RecordSummaryView>> {
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?,
+        ),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for s in session.list_records(status)? {
+        let (view, record) = summary(session, s)?;
+        if filter.query.as_deref().is_none_or(|q| matches(&record, q)) {
+            out.push(view);
+        }
+    }
+    Ok(out)
+}
+
+/// Submitted records waiting for a supervisor, oldest first.
+pub fn review_queue(session: &Session) -> AppResult<Vec<RecordSummaryView>> {
+    let mut out = list_records(
+        session,
+        &RecordFilter {
+            status: Some(Status::Submitted.as_str().into()),
+            query: None,
+        },
+    )?;
+    out.reverse();
+    Ok(out)
+}
+
+pub fn new_record(session: &mut Session) -> AppResult<RecordView> {
+    let id = session.create_record(ArrestRecord::default(), VersionSource::Typed, "new record")?;
+    get_record(session, &id)
+}
+
+/// Every leaf of a record (provenance and record id left out) by JSON pointer.
+pub fn leaves(record: &ArrestRecord) -> BTreeMap<String, Value> {
+    fn walk(prefix: String, v: &Value, out: &mut BTreeMap<String, Value>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let k = k.replace('~', "~0").replace('/', "~1");
+                    walk(format!("{prefix}/{k}"), x, out);
+                }
+            }
+            Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(format!("{prefix}/{i}"), x, out);
+                }
+            }
+            // Arrays of plain values (rights notified) are one field.
+            other => {
+                out.insert(prefix, other.clone());
+            }
+        }
+    }
+    let mut value = record.to_value();
+    if let Value::Object(m) = &mut value {
+        m.remove("provenance");
+        m.remove("record_id");
+        m.remove("schema");
+    }
+    let mut out = BTreeMap::new();
+    walk(String::new(), &value, &mut out);
+    out
+}
+
+/// Saves the page's edit of a record. Every value the person changed gets `typed` provenance
+/// (or `edited`, when it had been dictated), so dictation never overwrites it and the history
+/// shows who said what.
+pub fn save_record(
+    session: &mut Session,
+    id: &str,
+    record: Value,
+    reason: &str,
+) -> AppResult<RecordView> {
+    let current = session.record(id)?;
+    let mut next = ArrestRecord::from_value(record)?;
+    next.record_id = current.record.record_id.clone();
+    // Provenance is the backend's to keep; the page may not rewrite it.
+    next.provenance = current.record.provenance.clone();
+    let before = leaves(&current.record);
+    let after = leaves(&next);
+    let mut changed = false;
+    for (pointer, value) in &after {
+        if before.get(pointer) != Some(value) {
+            changed = true;
+            let source = match next.provenance.get(pointer).map(|p| p.source) {
+                Some(Source::Dictated) | Some(Source::Edited) => Source::Edited,
+                _ => Source::Typed,
+            };
+            next.provenance.insert(
+                pointer.clone(),
+                Provenance {
+                    source,
+                    ..Provenance::typed()
+                },
+            );
+        }
+    }
+    for pointer in before.keys() {
+        if !after.contains_key(pointer) {
+            changed = true;
+            next.provenance.remove(pointer);
+        }
+    }
+    if !changed {
+        return view_of(session, current);
+    }
+    let source = if next
+        .provenance
+        .values()
+        .any(|p| p.source != Source::Typed && p.source != Source::Default)
+    {
+        VersionSource::Edited
+    } else {
+        VersionSource::Typed
+    };
+    let reason = if reason.trim().is_empty() {
+        "edited"
+    } else {
+        reason
+    };
+    session.save_version(id, next, source, reason)?;
+    get_record(session, id)
+}
+
+/// The officer confirms a low-confidence value as heard: it stays dictated, marked confirmed.
+pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResult<RecordView> {
+    let current = session.record(id)?;
+    let mut record = current.record.clone();
+    let Some(p) = record.provenance.get_mut(pointer) else {
+        return Err(AppError::new(
+            "no_such_field",
+            format!("{pointer} has no machine value to confirm"),
+            format!("ช่อง {pointer} ไม่มีค่าที่ต้องยืนยัน"),
+        ));
+    };
+    if p.is_confirmed() {
+        return view_of(session, current);
+    }
+    p.extra.insert("confirmed".into(), Value::Bool(true));
+    session.save_version(id, record, VersionSource::Edited, &format!("confirmed {pointer}"))?;
+    get_record(session, id)
+}
+
+/// Confirms every low-confidence value at once (the officer has read them all).
+pub fn confirm_all(session: &mut Session, id: &str) -> AppResult<RecordView> {
+    let current = session.record(id)?;
+    let pending = low_confidence(&current.record);
+    if pending.is_empty() {
+        return view_of(session, current);
+    }
+    let mut record = current.record.clone();
+    for pointer in &pending {
+        if let Some(p) = record.provenance.get_mut(pointer) {
+            p.extra.insert("confirmed".into(), Value::Bool(true));
+        }
+    }
+    session.save_version(id, record, VersionSource::Edited, "confirmed all flagged values")?;
+    get_record(session, id)
+}
+
+pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
+    let h = session.history(id)?;
+    let first = h
+        .versions
+        .iter()
+        .find(|v| v.source == VersionSource::Machine.as_str())
+        .map(|v| v.version)
+        .unwrap_or(1);
+    let first_record = session.record_version(id, first)?.record;
+    let current = session.record(id)?.record;
+    let (a, b) = (leaves(&first_record), leaves(&current));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let diff = keys
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| FieldDiff {
+            pointer: k.clone(),
+            first: a.get(k).cloned().unwrap_or(Value::Null),
+            current: b.get(k).cloned().unwrap_or(Value::Null),
+        })
+        .collect();
+    Ok(HistoryView {
+        versions: h
+            .versions
+            .into_iter()
+            .map(|v| VersionView {
+                version: v.version,
+                author: v.author,
+                saved_at: v.saved_at,
+                reason: v.reason,
+                source: v.source,
+            })
+            .collect(),
+        events: h
+            .events
+            .into_iter()
+            .map(|e| EventView {
+                action: e.action,
+                from: e.from.map(|s| s.as_str().to_owned()),
+                to: e.to.as_str().to_owned(),
+                version: e.version,
+                actor: e.actor,
+                at: e.at,
+            })
+            .collect(),
+        first_draft_version: first,
+        diff_from_first_draft: diff,
+    })
+}
+
+pub fn sign_and_submit(
+    session: &mut Session,
+    id: &str,
+    comment: Option<&str>,
+) -> AppResult<RecordView> {
+    banthuek_station::sign_and_submit(session, id, comment)?;
+    get_record(session, id)
+}
+
+pub fn approve_and_countersign(session: &mut Session, id: &str) -> AppResult<RecordView> {
+    banthuek_station::approve_and_countersign(session, id, None)?;
+    get_record(session, id)
+}
+
+pub fn return_record(
+    session: &mut Session,
+    id: &str,
+    comments: &[FieldComment],
+) -> AppResult<RecordView> {
+    let comments: Vec<FieldComment> = comments
+        .iter()
+        .filter(|c| !c.text.trim().is_empty())
+        .map(|c| FieldComment {
+            pointer: c.pointer.clone(),
+            text: c.text.trim().to_owned(),
+            author: None,
+            at: None,
+        })
+        .collect();
+    if comments.is_empty() {
+        return Err(AppError::new(
+            "comment_required",
+            "Say what must change: add at least one comment",
+            "กรุณาระบุสิ่งที่ต้องแก้ไขอย่างน้อยหนึ่งข้อ",
+        ));
+    }
+    let text = serde_json::to_string(&comments).map_err(AppError::internal)?;
+    session.return_record(id, Some(&text))?;
+    get_record(session, id)
+}
+
+/// The PDF as it stands (countersigned, officer-signed or a fresh unsigned rendering).
+pub fn record_pdf(session: &Session, id: &str) -> AppResult<Vec<u8>> {
+    Ok(banthuek_station::current_pdf(session, id)?)
+}
+
+/// The dictation recording named `audio` in a value's provenance, and the value's span in it.
+pub fn audio_span_of(record: &ArrestRecord, pointer: &str) -> AppResult<(String, [u64; 2])> {
+    let not_dictated = || {
+        AppError::new(
+            "no_audio",
+            format!("{pointer} was not dictated: there is no audio behind it"),
+            format!("ช่อง {pointer} ไม่ได้มาจากการพูด จึงไม่มีเสียงให้ฟัง"),
+        )
+    };
+    let p = record.provenance.get(pointer).ok_or_else(not_dictated)?;
+    let span = p.audio_ms.ok_or_else(not_dictated)?;
+    let rec = p
+        .extra
+        .get(AUDIO_KEY)
+        .and_then(Value::as_str)
+        .ok_or_else(not_dictated)?;
+    Ok((rec.to_owned(), span))
+}
+
+/// Adds the recording's name to a dictated value's provenance.
+pub fn tag_audio(p: &mut Provenance, recording: &str) {
+    p.extra
+        .insert(AUDIO_KEY.into(), Value::String(recording.to_owned()));
+}

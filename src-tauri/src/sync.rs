@@ -1,0 +1,170 @@
+//! The sync panel: the outbox as the user sees it, and one run of the sync crate's sender in a
+//! background thread on demand. The sender talks to the store through [`SessionOutbox`], which
+//! takes the session lock only for each outbox step, never across a network call, so the page
+//! stays responsive while records upload.
+
+use crate::app::{lock, App};
+use crate::error::{AppError, AppResult};
+use crate::views::{SyncRowView, SyncView};
+use banthuek_sync::station::load_enrolment;
+use banthuek_sync::{OutboxItem, OutboxSource, Sender, SourceError, SyncConfig, SyncError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct SyncState {
+    running: AtomicBool,
+    /// None until an attempt has been made.
+    online: Mutex<Option<bool>>,
+    last_error: Mutex<Option<AppError>>,
+    last_attempt_at: Mutex<Option<String>>,
+}
+
+/// The store's outbox, reached through the app's session lock one step at a time.
+struct SessionOutbox(Arc<App>);
+
+impl SessionOutbox {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut banthuek_store::Session) -> Result<T, SourceError>,
+    ) -> Result<T, SourceError> {
+        self.0.with_session_quiet(|s| f(s))
+    }
+}
+
+impl OutboxSource for SessionOutbox {
+    fn next_batch(&mut self, limit: usize) -> Result<Vec<OutboxItem>, SourceError> {
+        self.with(|s| s.next_batch(limit))
+    }
+    fn mark_sending(&mut self, key: &str) -> Result<(), SourceError> {
+        self.with(|s| s.mark_sending(key))
+    }
+    fn mark_synced(&mut self, key: &str, receipt_json: &str) -> Result<(), SourceError> {
+        self.with(|s| s.mark_synced(key, receipt_json))
+    }
+    fn mark_rejected(&mut self, key: &str, reason: &str) -> Result<(), SourceError> {
+        self.with(|s| s.mark_rejected(key, reason))
+    }
+    fn mark_retry(&mut self, key: &str, error: &str) -> Result<(), SourceError> {
+        self.with(|s| s.mark_retry(key, error))
+    }
+}
+
+impl App {
+    /// Like `with_session`, but not user activity (background work must not keep the screen
+    /// unlocked).
+    pub(crate) fn with_session_quiet<T>(
+        &self,
+        f: impl FnOnce(&mut banthuek_store::Session) -> Result<T, SourceError>,
+    ) -> Result<T, SourceError> {
+        let mut guard = lock(self.session_lock());
+        let session = guard
+            .as_mut()
+            .ok_or_else(|| Box::new(AppError::locked()) as SourceError)?;
+        f(session)
+    }
+
+    pub fn sync_status(&self) -> AppResult<SyncView> {
+        let (enrolled, rows) = self.with_session(|s| {
+            Ok((load_enrolment(s).is_ok(), s.outbox_rows()?))
+        })?;
+        Ok(SyncView {
+            online: lock(&self.sync.online).unwrap_or(false),
+            enrolled,
+            running: self.sync.running.load(Ordering::SeqCst),
+            last_error: lock(&self.sync.last_error).clone(),
+            last_attempt_at: lock(&self.sync.last_attempt_at).clone(),
+            rows: rows
+                .into_iter()
+                .map(|r| SyncRowView {
+                    reason: r.last_error.filter(|_| r.status != "synced"),
+                    key: r.idempotency_key,
+                    record_id: r.record_id,
+                    version: r.version,
+                    state: r.status,
+                    attempts: r.attempts,
+                    updated_at: r.updated_at,
+                })
+                .collect(),
+        })
+    }
+
+    fn sync_updated(&self) {
+        match self.sync_status() {
+            Ok(v) => self.emit("sync-updated", &v),
+            Err(e) => tracing::debug!("sync-updated not sent: {e}"),
+        }
+    }
+
+    /// Sends what is queued now, in a background thread; "sync-updated" events report progress.
+    /// Returns at once (false when a run is already going).
+    pub fn sync_now(self: &Arc<Self>) -> AppResult<bool> {
+        let enrolment = self.with_session(|s| {
+            load_enrolment(s).map_err(|e| AppError::from_message("not_enrolled", &e.to_string()))
+        })?;
+        if self.sync.running.swap(true, Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let config = SyncConfig {
+            // The panel's run reports an unreachable central system instead of waiting for it.
+            max_attempts: Some(3),
+            backoff_cap: Duration::from_secs(10),
+            ..SyncConfig::default()
+        };
+        let mut sender = match Sender::new(&enrolment, config) {
+            Ok(s) => s,
+            Err(e) => {
+                self.sync.running.store(false, Ordering::SeqCst);
+                return Err(AppError::from_message("sync", &e.to_string()));
+            }
+        };
+        let app = self.clone();
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || {
+                app.sync_updated();
+                let mut source = SessionOutbox(app.clone());
+                let result = sender.drain(&mut source, &mut |_| app.sync_updated());
+                let (online, error) = match result {
+                    Ok(_) => (true, None),
+                    Err(e @ SyncError::Unreachable { .. }) => {
+                        (false, Some(AppError::from_message("offline", &e.to_string())))
+                    }
+                    Err(e) => (true, Some(AppError::from_message("sync", &e.to_string()))),
+                };
+                *lock(&app.sync.online) = Some(online);
+                *lock(&app.sync.last_error) = error;
+                *lock(&app.sync.last_attempt_at) = Some(chrono::Utc::now().to_rfc3339());
+                app.sync.running.store(false, Ordering::SeqCst);
+                app.sync_updated();
+            })
+            .map_err(AppError::internal)?;
+        Ok(true)
+    }
+
+    /// Sends one waiting row again now. A row the central system rejected is not sent again
+    /// unchanged (it would be refused the same way): the reason says what to fix.
+    pub fn retry(self: &Arc<Self>, key: &str) -> AppResult<bool> {
+        let rows = self.with_session(|s| Ok(s.outbox_rows()?))?;
+        let row = rows
+            .into_iter()
+            .find(|r| r.idempotency_key == key)
+            .ok_or_else(|| AppError::from(banthuek_store::StoreError::UnknownOutboxEntry(key.to_owned())))?;
+        match row.status.as_str() {
+            "queued" | "sending" => self.sync_now(),
+            "synced" => Ok(false),
+            _ => Err(AppError::new(
+                "rejected",
+                format!(
+                    "The central system refused this record: {}. It is not sent again unchanged",
+                    row.last_error.as_deref().unwrap_or("no reason given")
+                ),
+                format!(
+                    "ระบบกลางปฏิเสธบันทึกนี้: {} จะไม่ส่งซ้ำโดยไม่แก้ไข",
+                    row.last_error.as_deref().unwrap_or("ไม่ระบุเหตุผล")
+                ),
+            )),
+        }
+    }
+}

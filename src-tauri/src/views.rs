@@ -1,0 +1,352 @@
+//! What the page sees: the commands' arguments and results and the events' payloads. Each type is
+//! exported to TypeScript (ui/src/bindings/) by `bindings::write`, so the page and the backend
+//! cannot disagree on a field name.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "Digits.ts")]
+pub enum Digits {
+    /// ๐๑๒๓… (the default on official Thai documents).
+    #[default]
+    Thai,
+    Arabic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "Language.ts")]
+pub enum Language {
+    #[default]
+    Th,
+    En,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AppInfo.ts")]
+pub struct AppInfo {
+    pub version: String,
+    /// The station's name, once someone has logged in on this laptop (it is in the locked store).
+    pub station: Option<String>,
+    pub digits: Digits,
+    pub language: Language,
+    pub idle_lock_minutes: u32,
+    /// Whether a user is logged in now.
+    pub session: Option<SessionInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SessionInfo.ts")]
+pub struct SessionInfo {
+    pub user: String,
+    /// "officer" | "supervisor" | "admin".
+    pub role: String,
+    /// Rank and full name from the account, when set.
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// A status code ("draft", "submitted", …); none for all.
+    pub status: Option<String>,
+    /// Matched against arrestee names, national ID / passport and the arrest date.
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "RecordSummaryView.ts")]
+pub struct RecordSummaryView {
+    pub id: String,
+    pub status: String,
+    pub version: u32,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    /// "first last" of each arrestee.
+    pub arrestees: Vec<String>,
+    pub arrest_date: Option<String>,
+    pub arrest_time: Option<String>,
+    pub charges: Vec<String>,
+}
+
+/// Why a record cannot be signed yet, for one field.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FieldIssue.ts")]
+pub struct FieldIssue {
+    pub pointer: String,
+    /// "missing" | "bad_national_id" | "bad_date" | "future_date" | "unconfirmed".
+    pub rule: String,
+    pub en: String,
+    pub th: String,
+}
+
+/// A supervisor's comment on one field (pointer "" for the record as a whole).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FieldComment.ts")]
+pub struct FieldComment {
+    pub pointer: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "RecordView.ts")]
+pub struct RecordView {
+    pub id: String,
+    pub status: String,
+    pub version: u32,
+    /// The record in the exchange format (arrest-record-v1), provenance included.
+    pub record: Value,
+    /// Everything that still blocks signing (missing fields, bad IDs, unconfirmed values…).
+    pub missing: Vec<FieldIssue>,
+    /// JSON pointers of dictated values below the confidence threshold, not yet confirmed.
+    pub low_confidence: Vec<String>,
+    /// The supervisor's comments from the latest return, if the record was returned.
+    pub comments: Vec<FieldComment>,
+    /// Whether the logged-in user may change it now.
+    pub editable: bool,
+    /// JSON pointers of fields with dictation audio behind them.
+    pub with_audio: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "VersionView.ts")]
+pub struct VersionView {
+    pub version: u32,
+    pub author: String,
+    pub saved_at: String,
+    pub reason: String,
+    /// "machine" | "typed" | "edited" | "imported".
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "EventView.ts")]
+pub struct EventView {
+    pub action: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub version: u32,
+    pub actor: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FieldDiff.ts")]
+pub struct FieldDiff {
+    pub pointer: String,
+    /// The value in the first machine draft (null: absent there).
+    pub first: Value,
+    /// The value now (null: removed since).
+    pub current: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "HistoryView.ts")]
+pub struct HistoryView {
+    pub versions: Vec<VersionView>,
+    pub events: Vec<EventView>,
+    /// The version the diff starts from: the first machine draft, or version 1 if none.
+    pub first_draft_version: u32,
+    pub diff_from_first_draft: Vec<FieldDiff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AudioClip.ts")]
+pub struct AudioClip {
+    pub mime: String,
+    pub base64: String,
+    /// Where the clip lies in the dictation recording.
+    #[ts(type = "number")]
+    pub start_ms: u64,
+    #[ts(type = "number")]
+    pub end_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SyncRowView.ts")]
+pub struct SyncRowView {
+    /// record id:version, the idempotency key.
+    pub key: String,
+    pub record_id: String,
+    pub version: u32,
+    /// "queued" | "sending" | "synced" | "rejected".
+    pub state: String,
+    /// The receiver's reason (rejected) or the last error (still queued).
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SyncView.ts")]
+pub struct SyncView {
+    /// The central system answered the last attempt (false until one has been made).
+    pub online: bool,
+    pub enrolled: bool,
+    /// A send is in progress.
+    pub running: bool,
+    pub last_error: Option<AppError>,
+    pub last_attempt_at: Option<String>,
+    pub rows: Vec<SyncRowView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "Settings.ts")]
+pub struct Settings {
+    /// Input device name; none: the system default.
+    #[serde(default)]
+    pub microphone: Option<String>,
+    /// Speech model name from the manifest; none: the default one.
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub digits: Digits,
+    #[serde(default = "default_idle_lock")]
+    pub idle_lock_minutes: u32,
+    #[serde(default)]
+    pub language: Language,
+}
+
+pub fn default_idle_lock() -> u32 {
+    10
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            microphone: None,
+            model: None,
+            digits: Digits::Thai,
+            idle_lock_minutes: default_idle_lock(),
+            language: Language::Th,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "ModelView.ts")]
+pub struct ModelView {
+    pub name: String,
+    pub size_mb: f64,
+    pub installed: bool,
+    pub default: bool,
+    /// Seconds of work per second of speech measured on this laptop (lower is faster).
+    pub measured_rtf: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "ResumeInfo.ts")]
+pub struct ResumeInfo {
+    pub record_id: String,
+    pub audio_seconds: f64,
+    pub started_at: String,
+    /// The field being dictated into, if it was field-directed.
+    pub pointer: Option<String>,
+}
+
+// ---- events ----
+
+/// "audio-level": the input level about ten times a second.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AudioLevel.ts")]
+pub struct AudioLevel {
+    /// RMS of the last ~100 ms, 0…1.
+    pub rms: f32,
+    /// A slowly falling hold of the RMS, 0…1, for the meter's peak mark.
+    pub peak: f32,
+    /// RMS in dBFS.
+    pub db: f32,
+}
+
+/// "transcript-partial": what the engine has heard so far of the utterance in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "TranscriptPartial.ts")]
+pub struct TranscriptPartial {
+    pub text: String,
+}
+
+/// "transcript-final": one utterance's text and its span in the recording.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "TranscriptFinal.ts")]
+pub struct TranscriptFinal {
+    pub text: String,
+    #[ts(type = "number")]
+    pub start_ms: u64,
+    #[ts(type = "number")]
+    pub end_ms: u64,
+    /// The field it was put into (directed dictation), or the fields extraction filled.
+    pub filled: Vec<String>,
+    /// Set when the utterance was heard but nothing could be read from it.
+    pub problem: Option<AppError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "EngineState.ts")]
+pub enum EngineState {
+    Loading,
+    Ready,
+    Crashed,
+    Restarted,
+}
+
+/// "engine-status".
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "EngineStatus.ts")]
+pub struct EngineStatus {
+    pub state: EngineState,
+    pub en: String,
+    pub th: String,
+}
+
+/// "dictation-state": recording started or stopped (also when the microphone went away).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "DictationState.ts")]
+pub struct DictationState {
+    pub recording: bool,
+    pub record_id: Option<String>,
+    pub pointer: Option<String>,
+    /// Why it stopped on its own (microphone lost, engine failure).
+    pub error: Option<AppError>,
+}
+
+/// "session-locked": the session ended without the user asking (idle lock).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SessionLocked.ts")]
+pub struct SessionLocked {
+    /// "idle".
+    pub reason: String,
+}
+
+use crate::error::AppError;

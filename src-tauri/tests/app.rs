@@ -1,0 +1,408 @@
+//! The command layer over a real encrypted store in a temporary home, with no window: the same
+//! `App` methods and record functions the Tauri commands call.
+
+use banthuek_app::app::{App, EventSink};
+use banthuek_app::dictation::{cut_wav, merge, recovery_root, RecoveryMeta};
+use banthuek_app::records;
+use banthuek_app::views::{FieldComment, Settings};
+use banthuek_core::record::{ArrestRecord, Provenance, Source};
+use banthuek_core::Role;
+use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "correct horse battery";
+
+#[derive(Default)]
+struct Events(Mutex<Vec<(String, Value)>>);
+
+impl EventSink for Events {
+    fn emit(&self, event: &str, payload: Value) {
+        self.0.lock().unwrap().push((event.to_owned(), payload));
+    }
+}
+
+impl Events {
+    fn named(&self, name: &str) -> Vec<Value> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn station(home: &Path) {
+    let opts = StoreOptions {
+        kdf: KdfParams::INSECURE_FOR_TESTS,
+        policy: LockoutPolicy {
+            max_failed_attempts: 3,
+            lockout_secs: 300,
+        },
+    };
+    let (mut admin, _) = Store::init(home, "admin", PASSWORD, opts).expect("init");
+    banthuek_station::create_station_ca(&mut admin, "สภ.ทดสอบ").expect("CA");
+    for (name, role) in [("officer", Role::Officer), ("supervisor", Role::Supervisor)] {
+        let secrets = banthuek_station::issue_signing_key(&admin, role, name).expect("key");
+        let secrets: Vec<(&str, &[u8])> =
+            secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        admin
+            .add_user_with_secrets(name, role, PASSWORD, Some("ทดสอบ ระบบ"), Some("ร.ต.อ."), &secrets)
+            .expect("user");
+    }
+}
+
+fn app() -> (tempfile::TempDir, Arc<App>, Arc<Events>) {
+    let home = tempfile::tempdir().expect("temp home");
+    station(home.path());
+    let events = Arc::new(Events::default());
+    let app = App::new(home.path().to_owned(), events.clone());
+    (home, app, events)
+}
+
+fn complete_record() -> Value {
+    banthuek_store::bench::sample_record(7).to_value()
+}
+
+#[test]
+fn officer_signs_supervisor_returns_then_countersigns() {
+    let (_home, app, _) = app();
+    let who = app.login("officer", PASSWORD).expect("officer logs in");
+    assert_eq!(who.role, "officer");
+    assert_eq!(who.display_name.as_deref(), Some("ร.ต.อ. ทดสอบ ระบบ"));
+    assert_eq!(app.info().station.as_deref(), Some("สภ.ทดสอบ"));
+
+    let fresh = app.with_session(records::new_record).expect("new record");
+    assert_eq!(fresh.status, "draft");
+    assert!(fresh.editable);
+    assert!(fresh.missing.iter().any(|m| m.pointer == "/arrest/time" && m.rule == "missing"));
+    let id = fresh.id.clone();
+
+    let saved = app
+        .with_session(|s| records::save_record(s, &id, complete_record(), "typed"))
+        .expect("saved");
+    assert!(saved.missing.is_empty(), "still missing: {:?}", saved.missing);
+    assert_eq!(saved.version, 2);
+    let record = ArrestRecord::from_value(saved.record.clone()).expect("record");
+    assert_eq!(record.provenance["/arrest/time"].source, Source::Typed);
+
+    // Search by arrestee name, national-ID-less record by date, and a miss.
+    let by_name = app
+        .with_session(|s| {
+            records::list_records(s, &banthuek_app::views::RecordFilter {
+                status: Some("draft".into()),
+                query: Some("ทดสอบ7".into()),
+            })
+        })
+        .expect("list");
+    assert_eq!(by_name.len(), 1);
+    assert_eq!(by_name[0].arrestees, vec!["ทดสอบ7 สมมติ".to_owned()]);
+    let by_date = app
+        .with_session(|s| {
+            records::list_records(s, &banthuek_app::views::RecordFilter {
+                status: None,
+                query: Some("๒๐๒๖-๑๑-๒๔".into()),
+            })
+        })
+        .expect("list");
+    assert_eq!(by_date.len(), 1);
+    let none = app
+        .with_session(|s| {
+            records::list_records(s, &banthuek_app::views::RecordFilter {
+                status: None,
+                query: Some("ไม่มีชื่อนี้".into()),
+            })
+        })
+        .expect("list");
+    assert!(none.is_empty());
+
+    let submitted = app
+        .with_session(|s| records::sign_and_submit(s, &id, None))
+        .expect("signed");
+    assert_eq!(submitted.status, "submitted");
+    assert!(!submitted.editable);
+    app.logout();
+    assert_eq!(
+        app.with_session(|s| records::get_record(s, &id)).unwrap_err().code,
+        "locked"
+    );
+
+    app.login("supervisor", PASSWORD).expect("supervisor logs in");
+    let queue = app.with_session(|s| records::review_queue(s)).expect("queue");
+    assert_eq!(queue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![id.as_str()]);
+    let empty = app.with_session(|s| records::return_record(s, &id, &[]));
+    assert_eq!(empty.unwrap_err().code, "comment_required");
+    let comments = vec![FieldComment {
+        pointer: "/arrest/place".into(),
+        text: "ระบุเลขที่บ้านให้ชัดเจน".into(),
+        author: None,
+        at: None,
+    }];
+    let returned = app
+        .with_session(|s| records::return_record(s, &id, &comments))
+        .expect("returned");
+    assert_eq!(returned.status, "returned");
+    assert_eq!(returned.comments.len(), 1);
+    assert_eq!(returned.comments[0].pointer, "/arrest/place");
+    assert_eq!(returned.comments[0].author.as_deref(), Some("supervisor"));
+    app.logout();
+
+    app.login("officer", PASSWORD).expect("officer again");
+    let mut fixed = complete_record();
+    fixed["arrest"]["place"] = json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส");
+    let fixed = app
+        .with_session(|s| records::save_record(s, &id, fixed, "place corrected"))
+        .expect("fixed");
+    let record = ArrestRecord::from_value(fixed.record).expect("record");
+    assert_eq!(record.provenance["/arrest/place"].source, Source::Typed);
+    let history = app.with_session(|s| records::history(s, &id)).expect("history");
+    assert!(history.versions.len() >= 3);
+    assert!(history
+        .diff_from_first_draft
+        .iter()
+        .any(|d| d.pointer == "/arrest/place" && d.current == json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส")));
+    app.with_session(|s| records::sign_and_submit(s, &id, Some("แก้ไขแล้ว")))
+        .expect("resubmitted");
+    app.logout();
+
+    app.login("supervisor", PASSWORD).expect("supervisor again");
+    let done = app
+        .with_session(|s| records::approve_and_countersign(s, &id))
+        .expect("countersigned");
+    assert_eq!(done.status, "queued");
+    let pdf = app.with_session(|s| records::record_pdf(s, &id)).expect("pdf");
+    let report = banthuek_document::verify_pdf(&pdf).expect("verifies");
+    assert_eq!(report.signatures.len(), 2);
+    assert!(report.valid && report.is_final);
+    let sync = app.sync_status().expect("sync view");
+    assert!(!sync.enrolled);
+    assert_eq!(sync.rows.len(), 1);
+    assert_eq!(sync.rows[0].state, "queued");
+    assert_eq!(sync.rows[0].record_id, id);
+    assert_eq!(app.sync_now().unwrap_err().code, "not_enrolled");
+}
+
+#[test]
+fn wrong_passwords_then_lockout_in_both_languages() {
+    let (_home, app, _) = app();
+    let e = app.login("officer", "wrong password").unwrap_err();
+    assert_eq!(e.code, "wrong_password");
+    assert!(e.en.contains("2 attempts left"), "{}", e.en);
+    assert!(e.th.contains("ไม่ถูกต้อง"), "{}", e.th);
+    let _ = app.login("officer", "wrong password");
+    let locked = app.login("officer", "wrong password").unwrap_err();
+    assert_eq!(locked.code, "account_locked");
+    assert_eq!(locked.retry_after_s, Some(300));
+    let still = app.login("officer", PASSWORD).unwrap_err();
+    assert_eq!(still.code, "account_locked");
+    assert!(still.retry_after_s.is_some_and(|s| s > 0 && s <= 300));
+    assert!(app.logged_in().is_none());
+}
+
+#[test]
+fn idle_session_is_locked_and_the_page_told() {
+    let (_home, app, events) = app();
+    app.login("officer", PASSWORD).expect("login");
+    assert_eq!(app.settings().idle_lock_minutes, 10);
+    assert!(!app.check_idle(Instant::now() + Duration::from_secs(9 * 60)));
+    assert!(app.logged_in().is_some());
+    assert!(app.check_idle(Instant::now() + Duration::from_secs(10 * 60 + 1)));
+    assert!(app.logged_in().is_none());
+    assert_eq!(events.named("session-locked"), vec![json!({"reason": "idle"})]);
+    assert_eq!(app.with_session(|_| Ok(())).unwrap_err().code, "locked");
+}
+
+#[test]
+fn station_settings_need_an_administrator_laptop_settings_do_not() {
+    let (home, app, _) = app();
+    app.login("officer", PASSWORD).expect("login");
+    let mut s = app.settings();
+    s.language = banthuek_app::views::Language::En;
+    s.microphone = Some("USB Mic".into());
+    let saved = app.set_settings(s.clone()).expect("officer sets laptop settings");
+    assert_eq!(saved.microphone.as_deref(), Some("USB Mic"));
+    s.idle_lock_minutes = 3;
+    assert_eq!(app.set_settings(s.clone()).unwrap_err().code, "not_permitted");
+    app.logout();
+
+    app.login("admin", PASSWORD).expect("admin");
+    let s = Settings {
+        idle_lock_minutes: 3,
+        digits: banthuek_app::views::Digits::Arabic,
+        ..app.settings()
+    };
+    app.set_settings(s).expect("admin sets station settings");
+    app.logout();
+    // A fresh start reads the mirror before anyone logs in, then the store at login.
+    let again = App::new(home.path().to_owned(), Arc::new(Events::default()));
+    assert_eq!(again.info().idle_lock_minutes, 3);
+    assert_eq!(again.info().language, banthuek_app::views::Language::En);
+    again.login("officer", PASSWORD).expect("login");
+    assert_eq!(again.settings().digits, banthuek_app::views::Digits::Arabic);
+    let bad = Settings {
+        idle_lock_minutes: 0,
+        ..again.settings()
+    };
+    assert_eq!(again.set_settings(bad).unwrap_err().code, "bad_setting");
+}
+
+#[test]
+fn dictated_values_never_overwrite_what_a_person_typed() {
+    let mut draft = ArrestRecord::default()
+        .with_field("/arrest/time", "\"09:00\"")
+        .expect("field");
+    draft.provenance.insert("/arrest/time".into(), Provenance::typed());
+    let text = "จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569 เวลา 14.30 น. ที่หน้าสวนลุมพินี ถนนราชดำริ";
+    let heard = banthuek_extract::extract(
+        text,
+        &banthuek_extract::ExtractOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+    );
+    let heard_time = heard.record.arrest.as_ref().and_then(|a| a.time.clone());
+    assert_eq!(heard_time.as_deref(), Some("14:30"), "extractor read the time");
+    let (merged, filled) = merge(&draft, &heard.record, "rec-1");
+    let arrest = merged.arrest.clone().expect("arrest");
+    assert_eq!(arrest.time.as_deref(), Some("09:00"), "typed value kept");
+    assert!(!filled.contains(&"/arrest/time".to_owned()));
+    assert_eq!(arrest.date.as_deref(), Some("2026-11-19"));
+    assert!(filled.contains(&"/arrest/date".to_owned()));
+    let p = &merged.provenance["/arrest/date"];
+    assert_eq!(p.source, Source::Dictated);
+    assert_eq!(p.extra.get("audio"), Some(&json!("rec-1")));
+    // A later utterance may correct a value that was only heard, not confirmed.
+    let (again, filled) = merge(&merged, &heard.record, "rec-2");
+    assert!(filled.is_empty(), "same values: nothing to change");
+    assert_eq!(again, merged);
+}
+
+#[test]
+fn low_confidence_values_block_signing_until_confirmed() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("login");
+    let id = app.with_session(records::new_record).expect("new").id;
+    let mut record = banthuek_store::bench::sample_record(1);
+    record.provenance.insert(
+        "/arrest/place".into(),
+        Provenance {
+            source: Source::Dictated,
+            transcript_span: Some([0, 10]),
+            audio_ms: Some([0, 900]),
+            confidence: Some(0.6),
+            extra: Default::default(),
+        },
+    );
+    app.with_session(|s| Ok(s.save_version(&id, record, VersionSource::Machine, "dictation")?))
+        .expect("machine draft");
+    let view = app.with_session(|s| records::get_record(s, &id)).expect("view");
+    assert_eq!(view.low_confidence, vec!["/arrest/place".to_owned()]);
+    assert!(view.missing.iter().any(|m| m.rule == "unconfirmed" && m.pointer == "/arrest/place"));
+    let refused = app.with_session(|s| records::sign_and_submit(s, &id, None)).unwrap_err();
+    assert_eq!(refused.code, "not_signable");
+    assert!(refused.th.contains("ยังส่งบันทึกไม่ได้"), "{}", refused.th);
+    let confirmed = app
+        .with_session(|s| records::confirm_field(s, &id, "/arrest/place"))
+        .expect("confirmed");
+    assert!(confirmed.low_confidence.is_empty());
+    assert!(confirmed.missing.is_empty());
+    let history = app.with_session(|s| records::history(s, &id)).expect("history");
+    assert_eq!(history.first_draft_version, 2, "the machine draft is the diff's base");
+}
+
+fn wav(seconds: f64) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut w = hound::WavWriter::new(&mut out, spec).unwrap();
+    for i in 0..(seconds * 16_000.0) as usize {
+        let s = (i as f64 * 440.0 * 2.0 * std::f64::consts::PI / 16_000.0).sin();
+        w.write_sample((s * 8000.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    out.into_inner()
+}
+
+fn wav_ms(bytes: &[u8]) -> u64 {
+    let r = hound::WavReader::new(std::io::Cursor::new(bytes)).unwrap();
+    r.duration() as u64 * 1000 / r.spec().sample_rate as u64
+}
+
+#[test]
+fn field_audio_plays_the_span_behind_a_value() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("login");
+    let id = app.with_session(records::new_record).expect("new").id;
+    let mut record = ArrestRecord::default()
+        .with_field("/arrest/time", "\"14:30\"")
+        .expect("field");
+    let mut p = Provenance {
+        source: Source::Dictated,
+        transcript_span: Some([0, 20]),
+        audio_ms: Some([1000, 2000]),
+        confidence: Some(0.95),
+        extra: Default::default(),
+    };
+    records::tag_audio(&mut p, "rec-a");
+    record.provenance.insert("/arrest/time".into(), p);
+    app.with_session(|s| {
+        s.save_version(&id, record, VersionSource::Machine, "dictation")?;
+        s.put_audio(&id, "audio/wav; recording=rec-a", &wav(3.0))?;
+        Ok(())
+    })
+    .expect("stored");
+    let clip = app.field_audio(&id, "/arrest/time").expect("clip");
+    assert_eq!((clip.start_ms, clip.end_ms), (1000, 2000));
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(clip.base64)
+        .expect("base64");
+    // The span with a quarter second either side.
+    assert_eq!(wav_ms(&bytes), 1500);
+    assert_eq!(app.field_audio(&id, "/arrest/date").unwrap_err().code, "no_audio");
+    assert_eq!(wav_ms(&cut_wav(&wav(1.0), [800, 5000]).expect("cut")), 450);
+}
+
+#[test]
+fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
+    let (home, app, _) = app();
+    app.login("officer", PASSWORD).expect("login");
+    let id = app.with_session(records::new_record).expect("new").id;
+    let dir = recovery_root(home.path()).join(&id).join("rec-crash");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("evidence.wav"), wav(2.0)).unwrap();
+    let meta = RecoveryMeta {
+        record_id: id.clone(),
+        recording: "rec-crash".into(),
+        pointer: Some("/arrest/time".into()),
+        user: "officer".into(),
+        started_at: "2026-11-25T10:00:00Z".into(),
+    };
+    std::fs::write(dir.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
+
+    let offer = app.pending_resume().expect("looked").expect("offered");
+    assert_eq!(offer.record_id, id);
+    assert_eq!(offer.audio_seconds, 2.0);
+    assert_eq!(offer.pointer.as_deref(), Some("/arrest/time"));
+
+    app.discard_resume(&id).expect("declined");
+    assert!(app.pending_resume().expect("looked").is_none());
+    assert!(!dir.exists());
+    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    assert_eq!(audio.len(), 1, "declining still keeps the recording as evidence");
+    assert_eq!(audio[0].mime, "audio/wav; recording=rec-crash");
+    assert_eq!(
+        audio[0].sha256,
+        banthuek_speech::models::sha256_file(&{
+            let p = home.path().join("check.wav");
+            std::fs::write(&p, wav(2.0)).unwrap();
+            p
+        })
+        .unwrap()
+    );
+}
