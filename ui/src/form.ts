@@ -438,23 +438,23 @@ export class RecordForm {
 
     const tools = div("field-tools");
     if (this.mode === "edit" && this.handlers.dictate) {
-      const b = iconButton(ICON_MIC, t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer));
+      const b = iconButton(ICON_MIC, t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer), "Alt+D");
       b.dataset.dictate = pointer;
       tools.append(b);
     }
-    const play = iconButton(ICON_PLAY, t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer));
+    const play = iconButton(ICON_PLAY, t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer), "Alt+P");
     play.dataset.play = pointer;
     play.hidden = true;
     tools.append(play);
     if (this.mode === "edit" && this.handlers.confirm) {
-      const c = iconButton(ICON_CHECK, t("confirmField", { field: t(f.label) }), () => this.handlers.confirm!(pointer));
+      const c = iconButton(ICON_CHECK, t("confirmField", { field: t(f.label) }), () => this.handlers.confirm!(pointer), "Alt+C");
       c.dataset.confirm = pointer;
       c.hidden = true;
       c.classList.add("confirm");
       tools.append(c);
     }
     if (this.mode === "review" && this.handlers.comment) {
-      const c = iconButton(ICON_COMMENT, `${t("commentBtn")}: ${fieldName(pointer)}`, () => this.handlers.comment!(pointer));
+      const c = iconButton(ICON_COMMENT, `${t("commentBtn")}: ${fieldName(pointer)}`, () => this.handlers.comment!(pointer), "Alt+C");
       c.dataset.comment = pointer;
       c.classList.add("comment");
       tools.append(c);
@@ -605,10 +605,11 @@ const ICON_PLAY = svg('<path d="M7 5l12 7-12 7z" fill="currentColor"/>');
 const ICON_CHECK = svg('<path d="M5 12l5 5 9-10"/>');
 const ICON_COMMENT = svg('<path d="M4 5h16v11H9l-5 4z"/>');
 
-function iconButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
+/** `keys`: the shortcut that does the same from the field itself (shown in the tooltip). */
+function iconButton(icon: string, label: string, onClick: () => void, keys?: string): HTMLButtonElement {
   const b = button("", "icon", onClick);
   b.innerHTML = icon;
   b.setAttribute("aria-label", label);
-  b.title = label;
+  b.title = keys ? `${label} (${keys})` : label;
   return b;
 }
