@@ -4,7 +4,7 @@
 
 use banthuek_core::{Role, Status};
 use banthuek_station::*;
-use banthuek_store::{KdfParams, Locked, LockoutPolicy, Store, StoreOptions, VersionSource};
+use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -24,7 +24,7 @@ fn add_user(admin: &mut banthuek_store::Session, name: &str, role: Role) {
 }
 
 fn unlock(home: &std::path::Path, user: &str) -> banthuek_store::Session {
-    Locked::open_with(home, opts())
+    Store::open_with(home, opts())
         .and_then(|l| l.unlock(user, PASSWORD))
         .expect("unlocks")
 }
@@ -51,7 +51,7 @@ fn officer_signs_supervisor_countersigns_and_both_verify() {
         Status::Submitted
     );
     let signed = current_pdf(&officer, &id).expect("pdf");
-    let report = banthuek_document::verify_pdf(&signed).expect("verifies");
+    let report = banthuek_document::verify_pdf(&signed, &[]).expect("verifies");
     assert_eq!(report.signatures.len(), 1);
     drop(officer);
 
@@ -59,9 +59,14 @@ fn officer_signs_supervisor_countersigns_and_both_verify() {
     let status = approve_and_countersign(&mut supervisor, &id, Some("ok")).expect("countersigned");
     assert_eq!(status, Status::Queued);
     let final_pdf = current_pdf(&supervisor, &id).expect("pdf");
-    let report = banthuek_document::verify_pdf(&final_pdf).expect("verifies");
+    let ca = banthuek_document::pki::certs_from_pem_or_der(
+        station_ca_pem(&supervisor).expect("CA").as_bytes(),
+    )
+    .expect("CA parses");
+    let report = banthuek_document::verify_pdf(&final_pdf, &ca).expect("verifies");
     assert_eq!(report.signatures.len(), 2);
     assert!(report.valid && report.is_final);
+    assert!(report.signatures.iter().all(|s| s.trusted == Some(true)));
     assert!(station_ca_pem(&supervisor)
         .expect("CA")
         .contains("BEGIN CERTIFICATE"));
