@@ -37,7 +37,9 @@ function render(rows: RecordSummaryView[]): void {
   const body = $("record-list");
   body.replaceChildren();
   for (const r of rows) {
-    const tr = document.createElement("tr");
+    // Rows are plain elements, not <tr>: WebKit's WebDriver will not click table rows.
+    const tr = document.createElement("div");
+    tr.setAttribute("role", "row");
     tr.className = "record-row";
     tr.dataset.id = r.id;
     tr.dataset.status = r.status;
@@ -46,7 +48,8 @@ function render(rows: RecordSummaryView[]): void {
     const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
     const cells = [names, withDigits(date, state.digits), statusLabel(r.status), formatWhen(r.updatedAt)];
     for (const [i, text] of cells.entries()) {
-      const td = document.createElement("td");
+      const td = document.createElement("span");
+      td.setAttribute("role", "cell");
       td.textContent = text;
       if (i === 0 && r.charges.length) {
         const c = document.createElement("small");
