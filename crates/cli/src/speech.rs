@@ -44,14 +44,24 @@ pub enum Command {
         /// Stop after this many seconds (default: until Ctrl-C / end of input).
         #[arg(long)]
         seconds: Option<f64>,
-        /// One JSON object per line for each final utterance.
+        /// One JSON object per line: {"type":"listening"} first, then "partial", "final",
+        /// "failed", "engine_restarted", "device_error", and a last {"type":"stopped"} with the
+        /// recording (path, duration_ms, sha256, and with --record the stored ids).
         #[arg(long)]
         json: bool,
         #[arg(long)]
         model: Option<String>,
-        /// Where to write the recording (evidence WAV); default: <home>/audio/listen-<time>.wav.
+        /// Directory for the recording: evidence.wav, written as audio arrives, and each
+        /// utterance's audio; default: <home>/audio/listen-<time>.
         #[arg(long)]
-        audio_out: Option<PathBuf>,
+        audio_dir: Option<PathBuf>,
+        /// Store the recording (encrypted, with its SHA-256) and its transcript (each segment
+        /// with its span in the recording) with this record; needs --user.
+        #[arg(long)]
+        record: Option<String>,
+        /// Do not show partial results of the utterance in progress.
+        #[arg(long)]
+        no_partials: bool,
         /// List input devices and exit.
         #[arg(long)]
         list_devices: bool,
@@ -152,7 +162,9 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             seconds,
             json,
             model,
-            audio_out,
+            audio_dir,
+            record,
+            no_partials,
             list_devices,
         } => {
             if list_devices {
@@ -163,107 +175,189 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             }
             listen(
                 ctx,
-                device.as_deref(),
-                seconds,
-                json,
-                model.as_deref(),
-                audio_out,
+                ListenArgs {
+                    device,
+                    seconds,
+                    json,
+                    model,
+                    audio_dir,
+                    record,
+                    partials: !no_partials,
+                },
             )
         }
     }
 }
 
-fn listen(
-    ctx: &crate::Context,
-    device: Option<&str>,
+struct ListenArgs {
+    device: Option<String>,
     seconds: Option<f64>,
     json: bool,
-    model: Option<&str>,
-    audio_out: Option<PathBuf>,
-) -> Result<ExitCode> {
-    use banthuek_speech::capture::{Capture, CaptureEvent};
-    use banthuek_speech::live::{self, LiveEvent};
+    model: Option<String>,
+    audio_dir: Option<PathBuf>,
+    record: Option<String>,
+    partials: bool,
+}
+
+/// The MIME type of a transcript stored next to its recording.
+pub const TRANSCRIPT_MIME: &str = "application/vnd.banthuek.transcript+json";
+
+fn listen(ctx: &crate::Context, args: ListenArgs) -> Result<ExitCode> {
+    use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession};
     use std::sync::mpsc::RecvTimeoutError;
     use std::time::{Duration, Instant};
 
-    let evidence = audio_out.unwrap_or_else(|| {
+    let json = args.json;
+    // Unlock the store first: a wrong password should not cost the officer a dictation.
+    let mut store = match &args.record {
+        Some(id) => {
+            let session = crate::records::session(ctx)?;
+            session
+                .record(id)
+                .with_context(|| format!("record {id} / ไม่พบบันทึก"))?;
+            Some((session, id.clone()))
+        }
+        None => None,
+    };
+    let dir = args.audio_dir.unwrap_or_else(|| {
         ctx.home.join("audio").join(format!(
-            "listen-{}.wav",
+            "listen-{}",
             chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
         ))
     });
-    let engine = start_engine(ctx, model)?;
-    let utterance_dir = evidence.with_extension("utterances");
-    let (to_engine, results, transcriber) =
-        live::spawn_transcriber(engine, utterance_dir, DecodeOptions::default())?;
-    let mut capture = Capture::start(device, &evidence)?;
-    if !json {
-        eprintln!("listening; recording to {} / กำลังฟัง", evidence.display());
-    }
-    let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)));
-    let print = |ev: LiveEvent| match ev {
-        LiveEvent::Final {
-            index,
-            start_ms,
-            end_ms,
-            transcript,
-            ..
-        } => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"utterance": index, "start_ms": start_ms, "end_ms": end_ms,
-                        "text": transcript.text, "segments": transcript.segments})
-                );
-            } else {
-                println!("{}", transcript.text);
-            }
-        }
-        LiveEvent::Failed { index, error } => eprintln!("utterance {index}: {error}"),
-        LiveEvent::WorkerRestarted { status } => eprintln!("speech engine restarted ({status})"),
-        LiveEvent::Partial { .. } => {}
+    let engine = start_engine(ctx, args.model.as_deref())?;
+    let config = LiveConfig {
+        device: args.device,
+        partials: args.partials,
+        ..LiveConfig::new(&dir)
     };
-    let mut device_failed = false;
-    let mut stopped = None;
-    loop {
-        if deadline.is_some_and(|d| Instant::now() >= d) && stopped.is_none() {
-            capture.stop();
-        }
-        match capture.events.recv_timeout(Duration::from_millis(50)) {
-            Ok(CaptureEvent::Utterance(u)) => {
-                let _ = to_engine.send(u);
-            }
-            Ok(CaptureEvent::DeviceError(e)) => {
-                device_failed = true;
-                eprintln!("audio device: {e}");
-            }
-            Ok(CaptureEvent::Stopped {
-                evidence,
-                duration_ms,
-            }) => stopped = Some((evidence, duration_ms)),
-            Ok(_) => {}
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-        while let Ok(ev) = results.try_recv() {
-            print(ev);
-        }
-        if stopped.is_some() && capture.events.try_recv().is_err() {
-            break;
-        }
-    }
-    drop(to_engine);
-    for ev in results {
-        print(ev);
-    }
-    let _ = transcriber.join();
-    if let Some((path, ms)) = stopped {
-        let sha = banthuek_speech::models::sha256_file(&path)?;
-        eprintln!(
-            "recording: {} ({} s, sha256 {sha})",
-            path.display(),
-            ms / 1000
+    let session = LiveSession::start(engine, config.clone())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"type": "listening", "evidence": config.evidence_path()})
         );
+    } else {
+        eprintln!(
+            "listening; recording to {} / กำลังฟัง",
+            config.evidence_path().display()
+        );
+    }
+    let deadline = args
+        .seconds
+        .map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)));
+    let stopper = session.stopper();
+    let mut device_failed = false;
+    loop {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            stopper.stop();
+        }
+        let ev = match session.events().recv_timeout(Duration::from_millis(100)) {
+            Ok(ev) => ev,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        match ev {
+            LiveEvent::Partial {
+                index,
+                start_ms,
+                text,
+            } => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "partial", "utterance": index, "start_ms": start_ms, "text": text})
+                    );
+                } else {
+                    eprintln!("… {text}");
+                }
+            }
+            LiveEvent::Final(u) => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "final", "utterance": u.index, "start_ms": u.start_ms,
+                            "end_ms": u.end_ms, "text": u.transcript.text, "segments": u.transcript.segments,
+                            "latency_ms": u.latency.as_millis() as u64})
+                    );
+                } else {
+                    println!("{}", u.transcript.text);
+                }
+            }
+            LiveEvent::Failed { index, error } => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "failed", "utterance": index, "message": error.to_string()})
+                    );
+                } else {
+                    eprintln!("utterance {index}: {error}");
+                }
+            }
+            LiveEvent::WorkerRestarted { status } => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "engine_restarted", "status": status})
+                    );
+                } else {
+                    eprintln!("speech engine restarted ({status}) / เครื่องมือรู้จำเสียงเริ่มใหม่");
+                }
+            }
+            LiveEvent::DeviceError(message) => {
+                device_failed = true;
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "device_error", "message": message})
+                    );
+                } else {
+                    eprintln!("audio device: {message}");
+                }
+            }
+            LiveEvent::Level(_) | LiveEvent::SpeechStarted { .. } => {}
+        }
+    }
+    let recording = session.finish()?;
+    let mut stored = serde_json::Value::Null;
+    if let Some((session, record_id)) = store.as_mut() {
+        let wav = std::fs::read(&recording.evidence)
+            .with_context(|| format!("reading {}", recording.evidence.display()))?;
+        let audio_id = session
+            .put_audio(record_id, "audio/wav", &wav)
+            .context("storing the recording / เก็บไฟล์เสียงไม่สำเร็จ")?;
+        let transcript = serde_json::json!({
+            "audio_id": audio_id,
+            "audio_sha256": recording.sha256,
+            "duration_ms": recording.duration_ms,
+            "text": recording.text(),
+            "segments": recording.segments(),
+        });
+        let transcript_id = session
+            .put_audio(
+                record_id,
+                TRANSCRIPT_MIME,
+                serde_json::to_string(&transcript)?.as_bytes(),
+            )
+            .context("storing the transcript / เก็บข้อความถอดเสียงไม่สำเร็จ")?;
+        stored = serde_json::json!({"record": record_id, "audio_id": audio_id, "transcript_id": transcript_id});
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"type": "stopped", "evidence": recording.evidence, "duration_ms": recording.duration_ms,
+                "sha256": recording.sha256, "device_error": recording.device_error, "stored": stored})
+        );
+    } else {
+        eprintln!(
+            "recording: {} ({} s, sha256 {})",
+            recording.evidence.display(),
+            recording.duration_ms / 1000,
+            recording.sha256
+        );
+        if let Some((_, record_id)) = &store {
+            eprintln!("stored with record {record_id} / เก็บไว้กับบันทึกแล้ว");
+        }
     }
     Ok(if device_failed {
         ExitCode::from(3)
@@ -427,9 +521,11 @@ pub fn bench(
     };
     if let Some(file) = vocabulary {
         let prompt = read_vocabulary(&file)?;
+        // Post-correction as the record pipeline applies it: the extractor's lexicon snapping.
+        let correct = |t: &str| banthuek_extract::normalise::normalise(t).text;
         println!(
             "{}",
-            banthuek_speech::bench::vocabulary_effect(&cfg, &prompt)?
+            banthuek_speech::bench::vocabulary_effect(&cfg, &prompt, &correct)?
         );
         return Ok(ExitCode::SUCCESS);
     }
