@@ -246,8 +246,9 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
         config,
         sessions: Mutex::new(HashMap::new()),
     });
+    // Faults are injected into the record traffic only: enrolment is a one-time step every fault
+    // test must get through first, and a failed one would only fail the test's set-up.
     let mut api = Router::new()
-        .route("/v1/enrol", post(enrol))
         .route("/v1/session", post(open_session))
         .route("/v1/records", post(upload))
         .route(
@@ -259,6 +260,7 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
     }
     Router::new()
         .merge(api)
+        .route("/v1/enrol", post(enrol))
         .route("/", get(status_page))
         .route("/v1/health", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(limit))

@@ -242,7 +242,8 @@ fn an_unknown_revoked_or_expired_device_is_refused_and_nothing_is_lost() {
 
 #[test]
 fn retry_after_is_honoured_and_a_wrong_pin_is_refused() {
-    let s = setup(3, &["--chaos-5xx", "0.5", "--chaos-retry-after", "1"]);
+    // Ten records: with half the requests failing, the chance that none fails is below 0.1 %.
+    let s = setup(10, &["--chaos-5xx", "0.5", "--chaos-retry-after", "1"]);
     let mut session = session(&s.station);
     let mut waits = Vec::new();
     let report = Sender::new(&s.enrolment, test_config())
@@ -256,7 +257,7 @@ fn retry_after_is_honoured_and_a_wrong_pin_is_refused() {
             }
         })
         .expect("drain");
-    assert_eq!(report.synced, 3);
+    assert_eq!(report.synced, 10);
     // Every retry the receiver asked for with Retry-After waits exactly that long. Other
     // retries (a request timing out on a loaded machine) follow the backoff and are not what
     // this test is about.
