@@ -1,4 +1,4 @@
-//! The microphone disappears mid-utterance (its PulseAudio source is unloaded): the session
+//! The microphone disappears mid-utterance (the sound server behind it goes away): the session
 //! reports a device error, keeps the audio recorded so far, and still transcribes the utterance
 //! that was cut short.
 
@@ -8,12 +8,6 @@ use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession};
 use banthuek_speech::supervisor::Supervisor;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn pactl(args: &[&str]) -> String {
-    let out = Command::new("pactl").args(args).output().expect("pactl");
-    assert!(out.status.success(), "pactl {args:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn a_microphone_that_disappears_keeps_the_audio_so_far() {
@@ -42,12 +36,14 @@ fn a_microphone_that_disappears_keeps_the_audio_so_far() {
     // Halfway through the speech, the microphone goes away.
     let spoken_ms = 4_000;
     std::thread::sleep(Duration::from_millis(spoken_ms));
-    let module = pactl(&["list", "short", "modules"])
-        .lines()
-        .find(|l| l.contains("module-remap-source"))
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .expect("the virtual microphone's module");
-    pactl(&["unload-module", &module]);
+    // PulseAudio moves a stream whose source is unloaded to another source (as it would to the
+    // laptop's own microphone when a USB one is pulled); the device itself disappears when the
+    // sound server goes.
+    let killed = Command::new("pulseaudio")
+        .arg("--kill")
+        .status()
+        .expect("pulseaudio --kill");
+    assert!(killed.success());
     let gone = Instant::now();
 
     let mut device_error = None;
