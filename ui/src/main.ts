@@ -221,8 +221,8 @@ let bannerTimer: number | undefined;
 function engineStatus(s: { state: string; en: string; th: string }): void {
   const el = $("engine-status");
   el.dataset.state = s.state;
-  el.textContent = `${t("engine")}: ${pick(s)}`;
-  el.title = lang() === "en" ? s.th : s.en;
+  el.textContent = pick(s);
+  el.title = `${t("engine")}: ${pick(s)} / ${lang() === "en" ? s.th : s.en}`;
   const banner = $("engine-banner");
   clearTimeout(bannerTimer);
   if (s.state === "crashed") {
