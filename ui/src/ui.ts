@@ -1,6 +1,8 @@
 // Small DOM helpers shared by the screens: lookups, error display, the toast.
 import type { AppError } from "./api";
 import { lang, t } from "./i18n";
+import { withDigits } from "./digits";
+import { state } from "./state";
 
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -69,10 +71,8 @@ export function formatWhen(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang() === "th" ? "th-TH" : "en-GB", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+  const text = d.toLocaleString(lang() === "th" ? "th-TH" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+  return withDigits(text, state.digits);
 }
 
 export function showOverlay(el: HTMLElement, focus?: HTMLElement): void {

@@ -63,6 +63,7 @@ export const en: Record<keyof typeof th, string> = {
   levelMeter: "Microphone level",
   transcript: "Transcript",
   missingTitle: "To fix before signing",
+  notEditable: "Status \"{status}\": it cannot be changed at this step",
   readyToSign: "Complete, ready to sign",
   nextMissing: "Go to the next field to fix",
   confirmAll: "Confirm all uncertain values",

@@ -61,6 +61,7 @@ export const th = {
   levelMeter: "ระดับเสียงไมโครโฟน",
   transcript: "ข้อความที่ได้ยิน",
   missingTitle: "ต้องแก้ไขก่อนลงนาม",
+  notEditable: "สถานะ \"{status}\": แก้ไขไม่ได้ในขั้นนี้",
   readyToSign: "ข้อมูลครบ พร้อมลงนาม",
   nextMissing: "ไปยังช่องที่ยังต้องแก้ไข",
   confirmAll: "ยืนยันค่าที่ระบบไม่แน่ใจทั้งหมด",

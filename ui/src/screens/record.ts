@@ -71,11 +71,11 @@ function renderMissing(): void {
     li.append(b);
     list.append(li);
   }
-  if (!issues.length) {
+  if (!issues.length || !view?.editable) {
     const li = document.createElement("li");
-    li.className = "ready";
-    li.textContent = t("readyToSign");
-    list.append(li);
+    li.className = view?.editable ? "ready" : "locked";
+    li.textContent = view?.editable ? t("readyToSign") : t("notEditable", { status: statusLabel(view?.status ?? "") });
+    list.prepend(li);
   }
   $("confirm-all").hidden = !(view?.lowConfidence.length);
 }
