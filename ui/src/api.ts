@@ -3,171 +3,55 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Json } from "./pointer";
+import type { AppError } from "./bindings/AppError";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { RecordSummaryView } from "./bindings/RecordSummaryView";
+import type { FieldIssue } from "./bindings/FieldIssue";
+import type { FieldComment } from "./bindings/FieldComment";
+import type { RecordView } from "./bindings/RecordView";
+import type { VersionView } from "./bindings/VersionView";
+import type { FieldDiff } from "./bindings/FieldDiff";
+import type { EventView } from "./bindings/EventView";
+import type { HistoryView } from "./bindings/HistoryView";
+import type { AudioClip } from "./bindings/AudioClip";
+import type { SyncRowView } from "./bindings/SyncRowView";
+import type { SyncView } from "./bindings/SyncView";
+import type { Settings } from "./bindings/Settings";
+import type { ModelView } from "./bindings/ModelView";
+import type { ResumeInfo } from "./bindings/ResumeInfo";
+import type { AudioLevel } from "./bindings/AudioLevel";
+import type { TranscriptPartial } from "./bindings/TranscriptPartial";
+import type { TranscriptFinal } from "./bindings/TranscriptFinal";
+import type { EngineStatus } from "./bindings/EngineStatus";
+import type { DictationState } from "./bindings/DictationState";
+import type { SessionLocked } from "./bindings/SessionLocked";
 
-export interface AppError {
-  code: string;
-  en: string;
-  th: string;
-  retryAfterS?: number | null;
-}
-
-export interface SessionInfo {
-  user: string;
-  role: string;
-  displayName: string | null;
-}
-
-export interface AppInfo {
-  version: string;
-  station: string | null;
-  digits: string;
-  language: string;
-  idleLockMinutes: number;
-  session: SessionInfo | null;
-}
-
-export interface RecordSummaryView {
-  id: string;
-  status: string;
-  version: number;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  arrestees: string[];
-  arrestDate: string | null;
-  arrestTime: string | null;
-  charges: string[];
-}
-
-export interface FieldIssue {
-  pointer: string;
-  rule: string;
-  en: string;
-  th: string;
-}
-
-export interface FieldComment {
-  pointer: string;
-  text: string;
-  author?: string;
-  at?: string;
-}
-
-export interface RecordView {
-  id: string;
-  status: string;
-  version: number;
-  record: Json;
-  missing: FieldIssue[];
-  lowConfidence: string[];
-  comments: FieldComment[];
-  editable: boolean;
-  withAudio: string[];
-}
-
-export interface VersionView {
-  version: number;
-  author: string;
-  savedAt: string;
-  reason: string;
-  source: string;
-}
-
-export interface FieldDiff {
-  pointer: string;
-  first: Json;
-  current: Json;
-}
-
-export interface EventView {
-  action: string;
-  from: string | null;
-  to: string;
-  version: number;
-  actor: string;
-  at: string;
-}
-
-export interface HistoryView {
-  versions: VersionView[];
-  events: EventView[];
-  firstDraftVersion: number;
-  diffFromFirstDraft: FieldDiff[];
-}
-
-export interface AudioClip {
-  mime: string;
-  base64: string;
-}
-
-export interface SyncRowView {
-  key: string;
-  recordId: string;
-  version: number;
-  state: string;
-  reason: string | null;
-  attempts: number;
-  updatedAt: string;
-}
-
-export interface SyncView {
-  online: boolean;
-  enrolled: boolean;
-  running: boolean;
-  lastError: AppError | null;
-  lastAttemptAt: string | null;
-  rows: SyncRowView[];
-}
-
-export interface Settings {
-  microphone: string | null;
-  model: string | null;
-  digits: string;
-  idleLockMinutes: number;
-  language: string;
-}
-
-export interface ModelView {
-  name: string;
-  sizeMb: number;
-  installed: boolean;
-  default: boolean;
-  measuredRtf: number | null;
-}
-
-export interface ResumeInfo {
-  recordId: string;
-  audioSeconds: number;
-  startedAt: string;
-  pointer: string | null;
-}
-
-export interface AudioLevel {
-  rms: number;
-  peak: number;
-}
-export interface TranscriptPartial {
-  text: string;
-}
-export interface TranscriptFinal {
-  text: string;
-  filled: string[];
-  problem: AppError | null;
-}
-export interface EngineStatus {
-  state: string;
-  en: string;
-  th: string;
-}
-export interface DictationState {
-  recording: boolean;
-  recordId: string | null;
-  pointer: string | null;
-  error: AppError | null;
-}
-export interface SessionLocked {
-  reason: string;
-}
+export type {
+  AppError,
+  SessionInfo,
+  AppInfo,
+  RecordSummaryView,
+  FieldIssue,
+  FieldComment,
+  RecordView,
+  VersionView,
+  FieldDiff,
+  EventView,
+  HistoryView,
+  AudioClip,
+  SyncRowView,
+  SyncView,
+  Settings,
+  ModelView,
+  ResumeInfo,
+  AudioLevel,
+  TranscriptPartial,
+  TranscriptFinal,
+  EngineStatus,
+  DictationState,
+  SessionLocked,
+};
 
 /** Every command error reaches the page as an AppError, whatever the backend threw. */
 export function asAppError(e: unknown): AppError {

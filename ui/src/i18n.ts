@@ -1,9 +1,10 @@
 // Thai first, English on a switch. All strings live in one dictionary per language.
 import { th } from "./i18n/th";
 import { en } from "./i18n/en";
+import type { Language } from "./bindings/Language";
 
 export type Key = keyof typeof th;
-export type Lang = "th" | "en";
+export type Lang = Language;
 
 const DICTS: Record<Lang, Record<Key, string>> = { th, en };
 let current: Lang = "th";

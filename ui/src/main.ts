@@ -2,7 +2,7 @@
 // offer after a crash, the language switch and the shortcut overlay.
 import "./style.css";
 import { api, asAppError, on, type AppError, type ResumeInfo, type SessionInfo } from "./api";
-import { applyI18n, both, lang, pick, setLang, t } from "./i18n";
+import { applyI18n, both, lang, pick, setLang, t, type Lang } from "./i18n";
 import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
 import { go, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
 import { $, showError, showOverlay, toastError } from "./ui";
@@ -243,7 +243,7 @@ function engineStatus(s: { state: string; en: string; th: string }): void {
 // ---- language, help ------------------------------------------------------------------------
 
 function switchLanguage(to?: string): void {
-  const next = to ?? (lang() === "th" ? "en" : "th");
+  const next: Lang = (to ?? (lang() === "th" ? "en" : "th")) === "en" ? "en" : "th";
   setLang(next);
   localStorage.setItem("banthuek.lang", next);
   relabel();

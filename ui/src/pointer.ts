@@ -1,8 +1,9 @@
 // JSON pointers (RFC 6901) bind form inputs to places in the record, the same pointers the backend
 // uses for missing fields, low-confidence values, provenance and comments.
+import type { JsonValue } from "./bindings/serde_json/JsonValue";
 
-/** The same shape as the generated bindings' JsonValue (serde_json::Value). */
-export type Json = null | boolean | number | string | Json[] | { [key in string]?: Json };
+/** A record in the exchange format, as the backend sends it (serde_json::Value). */
+export type Json = JsonValue;
 type Container = Json[] | { [key in string]?: Json };
 
 export function tokens(pointer: string): string[] {

@@ -62,7 +62,7 @@ async function save(): Promise<void> {
     model: $<HTMLSelectElement>("set-model").value || null,
     digits,
     idleLockMinutes: Number($<HTMLInputElement>("set-idle").value),
-    language: $<HTMLSelectElement>("set-language").value,
+    language: $<HTMLSelectElement>("set-language").value === "en" ? "en" : "th",
   };
   try {
     const saved = await api.setSettings(settings);
