@@ -108,8 +108,7 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
     // same segmenter as the microphone, with partial results of the utterance in progress as in
     // `banthuek listen`; latency runs from the cut at the end of speech to the final text.
     let (ev_tx, events) = std::sync::mpsc::channel();
-    let (feed, handle) =
-        live::spawn_transcriber(sup, dir.join("live"), opts.clone(), true, ev_tx)?;
+    let (feed, handle) = live::spawn_transcriber(sup, dir.join("live"), opts.clone(), true, ev_tx)?;
     let mut references = Vec::new();
     let mut stream = Vec::new();
     for k in 0..cfg.utterances {
@@ -244,7 +243,10 @@ impl std::fmt::Display for BenchReport {
         writeln!(
             f,
             "{:<44} {:>12} {:>10}",
-            format!("live: final results / partials (of {})", self.live_utterances),
+            format!(
+                "live: final results / partials (of {})",
+                self.live_utterances
+            ),
             format!("{} / {}", self.utterances, self.partials),
             ""
         )?;

@@ -178,7 +178,8 @@ pub fn spawn_transcriber(
             while let Some(job) = next_job(&shared, partials) {
                 match job {
                     Job::Final(u) => {
-                        if let Some(f) = transcribe_final(&mut supervisor, &dir, &options, u, &events)
+                        if let Some(f) =
+                            transcribe_final(&mut supervisor, &dir, &options, u, &events)
                         {
                             let _ = events.send(LiveEvent::Final(f.clone()));
                             finals.push(f);

@@ -79,7 +79,11 @@ fn a_microphone_that_disappears_keeps_the_audio_so_far() {
         recording.duration_ms,
         finals.len()
     );
-    assert!(recording.duration_ms >= spoken_ms - 500, "{}", recording.duration_ms);
+    assert!(
+        recording.duration_ms >= spoken_ms - 500,
+        "{}",
+        recording.duration_ms
+    );
     assert_eq!(kept.len() as u64 / 16, recording.duration_ms);
     // The utterance cut short by the loss was still transcribed.
     assert!(!finals.is_empty() && !recording.text().is_empty());

@@ -84,7 +84,11 @@ fn speech_into_the_virtual_microphone_comes_out_as_text() {
     );
     // The 1.5 s pause must cut; a clip with a long internal pause (the clock voice's "9") may cut
     // once more, which costs nothing since every piece is transcribed.
-    assert!((2..=5).contains(&finals.len()), "{} utterances", finals.len());
+    assert!(
+        (2..=5).contains(&finals.len()),
+        "{} utterances",
+        finals.len()
+    );
     assert!(
         loudest > -30.0,
         "the virtual microphone delivered sound ({loudest} dBFS)"
@@ -102,7 +106,10 @@ fn speech_into_the_virtual_microphone_comes_out_as_text() {
     // Each segment keeps its span in the evidence recording, inside its utterance.
     for u in &finals {
         for s in &u.transcript.segments {
-            assert!(s.start_ms >= u.start_ms && s.end_ms <= u.end_ms + 500, "{s:?} in {u:?}");
+            assert!(
+                s.start_ms >= u.start_ms && s.end_ms <= u.end_ms + 500,
+                "{s:?} in {u:?}"
+            );
         }
     }
     // The evidence file holds everything heard, and is a readable WAV whose hash is reported.

@@ -87,7 +87,10 @@ fn the_utterance_in_progress_gets_a_partial_then_its_final() {
     assert!(common::cer(&reference, &u.transcript.text) < 0.4);
     // Segment times are positions in the whole recording.
     for s in &u.transcript.segments {
-        assert!(s.start_ms >= 2_000 && s.end_ms <= 2_000 + duration_ms + 500, "{s:?}");
+        assert!(
+            s.start_ms >= 2_000 && s.end_ms <= 2_000 + duration_ms + 500,
+            "{s:?}"
+        );
     }
 }
 
