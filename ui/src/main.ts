@@ -187,7 +187,13 @@ async function offerResume(): Promise<boolean> {
   discard.dataset.armed = "false";
   discard.querySelector("span")!.textContent = t("resumeDiscard");
   showOverlay($("resume-offer"), $("resume-accept"));
-  $("resume-accept").onclick = async () => {
+  const accept = $<HTMLButtonElement>("resume-accept");
+  accept.disabled = false;
+  accept.onclick = async () => {
+    // The kept audio is stored and read again: this can take a few seconds.
+    accept.disabled = true;
+    accept.setAttribute("aria-busy", "true");
+    $("resume-text").textContent = t("resuming");
     try {
       const view = await api.resume(r.recordId);
       $("resume-offer").hidden = true;
@@ -195,6 +201,9 @@ async function offerResume(): Promise<boolean> {
       showView(view);
     } catch (e) {
       toastError(asAppError(e));
+      accept.disabled = false;
+    } finally {
+      accept.removeAttribute("aria-busy");
     }
   };
   discard.onclick = async () => {

@@ -263,6 +263,7 @@ export const en: Record<keyof typeof th, string> = {
   resumeTitle: "Unfinished work found",
   resumeText: "The app closed during dictation. {secs} s of audio for record {id} were kept. Continue?",
   resumeAccept: "Continue",
+  resuming: "Storing the kept audio and transcribing it again…",
   resumeDiscard: "Discard the audio",
   resumeDiscardConfirm: "Press again to discard",
 
