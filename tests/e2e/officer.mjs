@@ -58,7 +58,7 @@ export async function officerFlow() {
     const got = await waitUntil(async () => {
       const v = normaliseTime(await fieldValue(s, "/arrest/time"));
       return v === spoken ? v : null;
-    }, `/arrest/time to become ${spoken} from speech`, 90_000, 250);
+    }, `/arrest/time to become ${spoken} from speech`, 240_000, 250);
     log("dictated /arrest/time =", got, "transcript:", await (await s.find("#transcript")).text());
     await shot(s, "04-time-dictated");
     if (await pressed(s, dictate)) await (await s.find(dictate)).click();

@@ -16,10 +16,12 @@ done
 
 pids=()
 pulse_pid=
+runtime=
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -n "$pulse_pid" ] && kill "$pulse_pid" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "$runtime" ] && rm -rf "$runtime" || true
 }
 trap cleanup EXIT INT TERM
 
@@ -32,14 +34,13 @@ pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$display" ] || { echo "e2e: Xvfb did not start on $DISPLAY" >&2; exit 1; }
 
-# The virtual microphone (reused if one is already running; stopped after only if started here).
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/xdg-runtime-$(id -u)}
-had_pulse=0
-pactl info >/dev/null 2>&1 && pactl list short sources 2>/dev/null | grep -q vmic && had_pulse=1
+# A PulseAudio virtual microphone of our own: a private runtime directory gives a separate daemon,
+# so other tests using a virtual microphone at the same time neither hear our speech nor stop it.
+runtime=$(mktemp -d "${TMPDIR:-/tmp}/banthuek-e2e-xdg.XXXXXX")
+chmod 700 "$runtime"
+export XDG_RUNTIME_DIR=$runtime
 bash "$root/crates/speech/tests/virtual-mic.sh"
-if ((had_pulse == 0)) && [ -r "$XDG_RUNTIME_DIR/pulse/pid" ]; then
-  pulse_pid=$(cat "$XDG_RUNTIME_DIR/pulse/pid")
-fi
+pulse_pid=$(cat "$XDG_RUNTIME_DIR/pulse/pid" 2>/dev/null || true)
 
 cd "$here"
 "$@"
