@@ -95,7 +95,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             let identity = match (key, cert) {
                 (Some(key), Some(cert)) => identity_from_files(&key, &cert, ca.as_deref())?,
                 // Without key files: the acting user's key from the encrypted store.
-                _ => crate::signing::identity(&crate::records::session(ctx)?)?,
+                _ => banthuek_station::identity(&crate::records::session(ctx)?)?,
             };
             let pdf =
                 std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
