@@ -5,7 +5,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::prefs::Prefs;
-use crate::views::{Digits, EngineState, EngineStatus, Settings, SessionInfo, SessionLocked};
+use crate::views::{Digits, EngineState, EngineStatus, SessionInfo, SessionLocked, Settings};
 use banthuek_speech::models::{ModelKind, ModelStore};
 use banthuek_speech::supervisor::{Supervisor, WorkerCommand};
 use banthuek_store::{Session, Store};
@@ -410,7 +410,9 @@ impl App {
             "engine-status",
             &engine_status(
                 EngineState::Restarted,
-                &format!("The speech engine stopped ({status}) and was restarted; nothing was lost"),
+                &format!(
+                    "The speech engine stopped ({status}) and was restarted; nothing was lost"
+                ),
                 "เครื่องมือรู้จำเสียงหยุดทำงานและเริ่มใหม่แล้ว ไม่มีข้อมูลสูญหาย",
             ),
         );
@@ -449,7 +451,8 @@ impl App {
     }
 }
 
-/// The station's name: the common name of its CA certificate.
+/// The station's name: the common name of its CA certificate, less the suffix the document
+/// crate adds (`<station> Banthuek Station CA`).
 fn station_name(pem: &str) -> Option<String> {
     use x509_cert::der::DecodePem;
     let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).ok()?;
@@ -457,5 +460,5 @@ fn station_name(pem: &str) -> Option<String> {
     subject
         .split(',')
         .find_map(|part| part.trim().strip_prefix("CN="))
-        .map(|cn| cn.to_owned())
+        .map(|cn| cn.trim_end_matches(" Banthuek Station CA").to_owned())
 }

@@ -113,7 +113,10 @@ pub async fn confirm_all(state: AppState<'_>, id: String) -> AppResult<RecordVie
 
 #[tauri::command]
 pub async fn history(state: AppState<'_>, id: String) -> AppResult<HistoryView> {
-    blocking(&state, move |app| app.with_session(|s| records::history(s, &id))).await
+    blocking(&state, move |app| {
+        app.with_session(|s| records::history(s, &id))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -122,7 +125,10 @@ pub async fn start_dictation(
     id: String,
     pointer: Option<String>,
 ) -> AppResult<()> {
-    blocking(&state, move |app| app.start_dictation(&id, pointer.as_deref())).await
+    blocking(&state, move |app| {
+        app.start_dictation(&id, pointer.as_deref())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -131,11 +137,7 @@ pub async fn stop_dictation(state: AppState<'_>) -> AppResult<Option<RecordView>
 }
 
 #[tauri::command]
-pub async fn field_audio(
-    state: AppState<'_>,
-    id: String,
-    pointer: String,
-) -> AppResult<AudioClip> {
+pub async fn field_audio(state: AppState<'_>, id: String, pointer: String) -> AppResult<AudioClip> {
     blocking(&state, move |app| app.field_audio(&id, &pointer)).await
 }
 

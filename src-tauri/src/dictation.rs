@@ -13,7 +13,10 @@
 use crate::app::{lock, App};
 use crate::error::{AppError, AppResult};
 use crate::records::{self, audio_span_of, tag_audio};
-use crate::views::{AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, TranscriptFinal, TranscriptPartial};
+use crate::views::{
+    AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, TranscriptFinal,
+    TranscriptPartial,
+};
 use banthuek_core::record::{set_pointer, ArrestRecord, Source};
 use banthuek_core::Action;
 use banthuek_extract::commands::VoiceCommand;
@@ -77,7 +80,12 @@ struct Heard {
 /// Timing of each transcript segment as character spans of `text` (which starts at character
 /// `offset` of the whole transcript), found in order; the whole text when a segment's words
 /// cannot be found.
-fn timing_of(text: &str, offset: usize, segments: &[Segment], whole: [u64; 2]) -> Vec<TimedSegment> {
+fn timing_of(
+    text: &str,
+    offset: usize,
+    segments: &[Segment],
+    whole: [u64; 2],
+) -> Vec<TimedSegment> {
     let mut out = Vec::new();
     let mut cursor = 0usize;
     for s in segments {
@@ -110,7 +118,11 @@ fn timing_of(text: &str, offset: usize, segments: &[Segment], whole: [u64; 2]) -
 
 /// Puts every value `heard` filled into `draft`, except where a person typed, edited or confirmed
 /// the value; returns the new record and the pointers that changed.
-pub fn merge(draft: &ArrestRecord, heard: &ArrestRecord, recording: &str) -> (ArrestRecord, Vec<String>) {
+pub fn merge(
+    draft: &ArrestRecord,
+    heard: &ArrestRecord,
+    recording: &str,
+) -> (ArrestRecord, Vec<String>) {
     let mut doc = draft.to_value();
     let heard_doc = heard.to_value();
     let mut provenance = draft.provenance.clone();
@@ -219,7 +231,12 @@ fn emit_record(app: &App, id: &str) {
     }
 }
 
-fn state(recording: bool, record_id: Option<&str>, pointer: Option<&str>, error: Option<AppError>) -> DictationState {
+fn state(
+    recording: bool,
+    record_id: Option<&str>,
+    pointer: Option<&str>,
+    error: Option<AppError>,
+) -> DictationState {
     DictationState {
         recording,
         record_id: record_id.map(str::to_owned),
@@ -379,7 +396,13 @@ impl App {
         Ok(())
     }
 
-    fn run_dictation(self: Arc<Self>, live: LiveSession, mut heard: Heard, dir: PathBuf, stopper: LiveStopper) {
+    fn run_dictation(
+        self: Arc<Self>,
+        live: LiveSession,
+        mut heard: Heard,
+        dir: PathBuf,
+        stopper: LiveStopper,
+    ) {
         let mut device_error = None;
         let model = self.model_name().unwrap_or_default();
         for event in live.events().iter() {
@@ -399,7 +422,9 @@ impl App {
                         let rtf = u.latency.as_secs_f64() / (spoken_ms as f64 / 1000.0);
                         let _ = self.update_prefs(|p| p.note_rtf(&model, rtf));
                     }
-                    if banthuek_extract::commands::recognise(&text) == Some(VoiceCommand::StopRecording) {
+                    if banthuek_extract::commands::recognise(&text)
+                        == Some(VoiceCommand::StopRecording)
+                    {
                         stopper.stop();
                         continue;
                     }
@@ -465,7 +490,12 @@ impl App {
         tracing::info!("dictation stopped");
         self.emit(
             "dictation-state",
-            &state(false, Some(&heard.record_id), heard.pointer.as_deref(), error),
+            &state(
+                false,
+                Some(&heard.record_id),
+                heard.pointer.as_deref(),
+                error,
+            ),
         );
         emit_record(&self, &heard.record_id);
         self.prewarm_engine();
@@ -483,7 +513,7 @@ impl App {
             .thread
             .join()
             .map_err(|_| AppError::internal("the dictation thread panicked"))?;
-        if lock(&self.session).is_none() {
+        if self.logged_in().is_none() {
             return Ok(None);
         }
         self.with_session(|s| records::get_record(s, &active.record_id))
@@ -596,7 +626,10 @@ impl App {
             if editable && evidence.is_file() {
                 if let Err(e) = self.reread(&evidence, &meta) {
                     tracing::warn!("resumed recording not read into the record: {e}");
-                    self.emit("dictation-state", &state(false, Some(id), meta.pointer.as_deref(), Some(e)));
+                    self.emit(
+                        "dictation-state",
+                        &state(false, Some(id), meta.pointer.as_deref(), Some(e)),
+                    );
                 }
             }
             remove_recording(&dir)?;
@@ -643,7 +676,11 @@ impl App {
 
     /// Declines to re-read a left-over recording; the audio is still kept in the store.
     pub fn discard_resume(&self, id: &str) -> AppResult<()> {
-        for (dir, meta) in self.recoveries().into_iter().filter(|(_, m)| m.record_id == id) {
+        for (dir, meta) in self
+            .recoveries()
+            .into_iter()
+            .filter(|(_, m)| m.record_id == id)
+        {
             store_recording(self, &dir, id, &meta.recording)?;
         }
         Ok(())

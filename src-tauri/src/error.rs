@@ -91,6 +91,7 @@ impl From<banthuek_station::StationError> for AppError {
     fn from(e: banthuek_station::StationError) -> Self {
         match e {
             banthuek_station::StationError::Store(s) => s.into(),
+            banthuek_station::StationError::Document(d) => d.into(),
             other => AppError::from_message("signing", &other.to_string()),
         }
     }

@@ -62,15 +62,14 @@ fn latest_comments(session: &Session, id: &str) -> AppResult<Vec<FieldComment>> 
     let Some(text) = ev.comment.as_deref() else {
         return Ok(Vec::new());
     };
-    let mut comments: Vec<FieldComment> =
-        serde_json::from_str(text).unwrap_or_else(|_| {
-            vec![FieldComment {
-                pointer: String::new(),
-                text: text.to_owned(),
-                author: None,
-                at: None,
-            }]
-        });
+    let mut comments: Vec<FieldComment> = serde_json::from_str(text).unwrap_or_else(|_| {
+        vec![FieldComment {
+            pointer: String::new(),
+            text: text.to_owned(),
+            author: None,
+            at: None,
+        }]
+    });
     for c in &mut comments {
         c.author = Some(ev.actor.clone());
         c.at = Some(ev.at.clone());
@@ -88,8 +87,8 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
     } else {
         Vec::new()
     };
-    let editable = banthuek_core::workflow::transition(stored.status, Action::Edit, session.role())
-        .is_ok();
+    let editable =
+        banthuek_core::workflow::transition(stored.status, Action::Edit, session.role()).is_ok();
     let with_audio = stored
         .record
         .provenance
@@ -139,7 +138,11 @@ fn summary(
             .collect(),
         arrest_date: arrest.date.clone(),
         arrest_time: arrest.time.clone(),
-        charges: record.charges.iter().filter_map(|c| c.text.clone()).collect(),
+        charges: record
+            .charges
+            .iter()
+            .filter_map(|c| c.text.clone())
+            .collect(),
         id: s.id,
         status: s.status.as_str().to_owned(),
         version: s.version,
@@ -173,15 +176,16 @@ fn matches(record: &ArrestRecord, query: &str) -> bool {
     if let Some(d) = record.recorded.as_ref().and_then(|r| r.date.clone()) {
         hay.push(d);
     }
-    hay.iter()
-        .any(|h| h.to_lowercase().replace(' ', "").contains(&q.replace(' ', "")))
+    hay.iter().any(|h| {
+        h.to_lowercase()
+            .replace(' ', "")
+            .contains(&q.replace(' ', ""))
+    })
 }
 
 pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<RecordSummaryView>> {
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?,
-        ),
+        Some(s) => Some(Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?),
         None => None,
     };
     let mut out = Vec::new();
@@ -319,7 +323,12 @@ pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResul
         return view_of(session, current);
     }
     p.extra.insert("confirmed".into(), Value::Bool(true));
-    session.save_version(id, record, VersionSource::Edited, &format!("confirmed {pointer}"))?;
+    session.save_version(
+        id,
+        record,
+        VersionSource::Edited,
+        &format!("confirmed {pointer}"),
+    )?;
     get_record(session, id)
 }
 
@@ -336,7 +345,12 @@ pub fn confirm_all(session: &mut Session, id: &str) -> AppResult<RecordView> {
             p.extra.insert("confirmed".into(), Value::Bool(true));
         }
     }
-    session.save_version(id, record, VersionSource::Edited, "confirmed all flagged values")?;
+    session.save_version(
+        id,
+        record,
+        VersionSource::Edited,
+        "confirmed all flagged values",
+    )?;
     get_record(session, id)
 }
 
@@ -397,6 +411,12 @@ pub fn sign_and_submit(
     id: &str,
     comment: Option<&str>,
 ) -> AppResult<RecordView> {
+    // The store refuses the same; asking first spares rendering and signing a PDF in vain.
+    let current = session.record(id)?;
+    let problems = check_signable(&current.record, chrono::Local::now().naive_local());
+    if !problems.is_empty() {
+        return Err(banthuek_store::StoreError::NotSignable(problems).into());
+    }
     banthuek_station::sign_and_submit(session, id, comment)?;
     get_record(session, id)
 }

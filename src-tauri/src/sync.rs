@@ -66,9 +66,8 @@ impl App {
     }
 
     pub fn sync_status(&self) -> AppResult<SyncView> {
-        let (enrolled, rows) = self.with_session(|s| {
-            Ok((load_enrolment(s).is_ok(), s.outbox_rows()?))
-        })?;
+        let (enrolled, rows) =
+            self.with_session(|s| Ok((load_enrolment(s).is_ok(), s.outbox_rows()?)))?;
         Ok(SyncView {
             online: lock(&self.sync.online).unwrap_or(false),
             enrolled,
@@ -128,9 +127,10 @@ impl App {
                 let result = sender.drain(&mut source, &mut |_| app.sync_updated());
                 let (online, error) = match result {
                     Ok(_) => (true, None),
-                    Err(e @ SyncError::Unreachable { .. }) => {
-                        (false, Some(AppError::from_message("offline", &e.to_string())))
-                    }
+                    Err(e @ SyncError::Unreachable { .. }) => (
+                        false,
+                        Some(AppError::from_message("offline", &e.to_string())),
+                    ),
                     Err(e) => (true, Some(AppError::from_message("sync", &e.to_string()))),
                 };
                 *lock(&app.sync.online) = Some(online);
@@ -150,7 +150,11 @@ impl App {
         let row = rows
             .into_iter()
             .find(|r| r.idempotency_key == key)
-            .ok_or_else(|| AppError::from(banthuek_store::StoreError::UnknownOutboxEntry(key.to_owned())))?;
+            .ok_or_else(|| {
+                AppError::from(banthuek_store::StoreError::UnknownOutboxEntry(
+                    key.to_owned(),
+                ))
+            })?;
         match row.status.as_str() {
             "queued" | "sending" => self.sync_now(),
             "synced" => Ok(false),

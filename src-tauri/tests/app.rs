@@ -48,10 +48,16 @@ fn station(home: &Path) {
     banthuek_station::create_station_ca(&mut admin, "สภ.ทดสอบ").expect("CA");
     for (name, role) in [("officer", Role::Officer), ("supervisor", Role::Supervisor)] {
         let secrets = banthuek_station::issue_signing_key(&admin, role, name).expect("key");
-        let secrets: Vec<(&str, &[u8])> =
-            secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        let secrets: Vec<(&str, &[u8])> = secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
         admin
-            .add_user_with_secrets(name, role, PASSWORD, Some("ทดสอบ ระบบ"), Some("ร.ต.อ."), &secrets)
+            .add_user_with_secrets(
+                name,
+                role,
+                PASSWORD,
+                Some("ทดสอบ ระบบ"),
+                Some("ร.ต.อ."),
+                &secrets,
+            )
             .expect("user");
     }
 }
@@ -79,13 +85,20 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let fresh = app.with_session(records::new_record).expect("new record");
     assert_eq!(fresh.status, "draft");
     assert!(fresh.editable);
-    assert!(fresh.missing.iter().any(|m| m.pointer == "/arrest/time" && m.rule == "missing"));
+    assert!(fresh
+        .missing
+        .iter()
+        .any(|m| m.pointer == "/arrest/time" && m.rule == "missing"));
     let id = fresh.id.clone();
 
     let saved = app
         .with_session(|s| records::save_record(s, &id, complete_record(), "typed"))
         .expect("saved");
-    assert!(saved.missing.is_empty(), "still missing: {:?}", saved.missing);
+    assert!(
+        saved.missing.is_empty(),
+        "still missing: {:?}",
+        saved.missing
+    );
     assert_eq!(saved.version, 2);
     let record = ArrestRecord::from_value(saved.record.clone()).expect("record");
     assert_eq!(record.provenance["/arrest/time"].source, Source::Typed);
@@ -93,29 +106,38 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     // Search by arrestee name, national-ID-less record by date, and a miss.
     let by_name = app
         .with_session(|s| {
-            records::list_records(s, &banthuek_app::views::RecordFilter {
-                status: Some("draft".into()),
-                query: Some("ทดสอบ7".into()),
-            })
+            records::list_records(
+                s,
+                &banthuek_app::views::RecordFilter {
+                    status: Some("draft".into()),
+                    query: Some("ทดสอบ7".into()),
+                },
+            )
         })
         .expect("list");
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].arrestees, vec!["ทดสอบ7 สมมติ".to_owned()]);
     let by_date = app
         .with_session(|s| {
-            records::list_records(s, &banthuek_app::views::RecordFilter {
-                status: None,
-                query: Some("๒๐๒๖-๑๑-๒๔".into()),
-            })
+            records::list_records(
+                s,
+                &banthuek_app::views::RecordFilter {
+                    status: None,
+                    query: Some("๒๐๒๖-๑๑-๒๔".into()),
+                },
+            )
         })
         .expect("list");
     assert_eq!(by_date.len(), 1);
     let none = app
         .with_session(|s| {
-            records::list_records(s, &banthuek_app::views::RecordFilter {
-                status: None,
-                query: Some("ไม่มีชื่อนี้".into()),
-            })
+            records::list_records(
+                s,
+                &banthuek_app::views::RecordFilter {
+                    status: None,
+                    query: Some("ไม่มีชื่อนี้".into()),
+                },
+            )
         })
         .expect("list");
     assert!(none.is_empty());
@@ -127,13 +149,21 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     assert!(!submitted.editable);
     app.logout();
     assert_eq!(
-        app.with_session(|s| records::get_record(s, &id)).unwrap_err().code,
+        app.with_session(|s| records::get_record(s, &id))
+            .unwrap_err()
+            .code,
         "locked"
     );
 
-    app.login("supervisor", PASSWORD).expect("supervisor logs in");
-    let queue = app.with_session(|s| records::review_queue(s)).expect("queue");
-    assert_eq!(queue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![id.as_str()]);
+    app.login("supervisor", PASSWORD)
+        .expect("supervisor logs in");
+    let queue = app
+        .with_session(|s| records::review_queue(s))
+        .expect("queue");
+    assert_eq!(
+        queue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec![id.as_str()]
+    );
     let empty = app.with_session(|s| records::return_record(s, &id, &[]));
     assert_eq!(empty.unwrap_err().code, "comment_required");
     let comments = vec![FieldComment {
@@ -159,7 +189,9 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         .expect("fixed");
     let record = ArrestRecord::from_value(fixed.record).expect("record");
     assert_eq!(record.provenance["/arrest/place"].source, Source::Typed);
-    let history = app.with_session(|s| records::history(s, &id)).expect("history");
+    let history = app
+        .with_session(|s| records::history(s, &id))
+        .expect("history");
     assert!(history.versions.len() >= 3);
     assert!(history
         .diff_from_first_draft
@@ -174,8 +206,14 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         .with_session(|s| records::approve_and_countersign(s, &id))
         .expect("countersigned");
     assert_eq!(done.status, "queued");
-    let pdf = app.with_session(|s| records::record_pdf(s, &id)).expect("pdf");
-    let report = banthuek_document::verify_pdf(&pdf).expect("verifies");
+    let pdf = app
+        .with_session(|s| records::record_pdf(s, &id))
+        .expect("pdf");
+    let ca_pem = app
+        .with_session(|s| Ok(banthuek_station::station_ca_pem(s)?))
+        .expect("CA");
+    let ca = banthuek_document::pki::certs_from_pem_or_der(ca_pem.as_bytes()).expect("CA parses");
+    let report = banthuek_document::verify_pdf(&pdf, &ca).expect("verifies");
     assert_eq!(report.signatures.len(), 2);
     assert!(report.valid && report.is_final);
     let sync = app.sync_status().expect("sync view");
@@ -212,7 +250,10 @@ fn idle_session_is_locked_and_the_page_told() {
     assert!(app.logged_in().is_some());
     assert!(app.check_idle(Instant::now() + Duration::from_secs(10 * 60 + 1)));
     assert!(app.logged_in().is_none());
-    assert_eq!(events.named("session-locked"), vec![json!({"reason": "idle"})]);
+    assert_eq!(
+        events.named("session-locked"),
+        vec![json!({"reason": "idle"})]
+    );
     assert_eq!(app.with_session(|_| Ok(())).unwrap_err().code, "locked");
 }
 
@@ -223,10 +264,15 @@ fn station_settings_need_an_administrator_laptop_settings_do_not() {
     let mut s = app.settings();
     s.language = banthuek_app::views::Language::En;
     s.microphone = Some("USB Mic".into());
-    let saved = app.set_settings(s.clone()).expect("officer sets laptop settings");
+    let saved = app
+        .set_settings(s.clone())
+        .expect("officer sets laptop settings");
     assert_eq!(saved.microphone.as_deref(), Some("USB Mic"));
     s.idle_lock_minutes = 3;
-    assert_eq!(app.set_settings(s.clone()).unwrap_err().code, "not_permitted");
+    assert_eq!(
+        app.set_settings(s.clone()).unwrap_err().code,
+        "not_permitted"
+    );
     app.logout();
 
     app.login("admin", PASSWORD).expect("admin");
@@ -255,14 +301,22 @@ fn dictated_values_never_overwrite_what_a_person_typed() {
     let mut draft = ArrestRecord::default()
         .with_field("/arrest/time", "\"09:00\"")
         .expect("field");
-    draft.provenance.insert("/arrest/time".into(), Provenance::typed());
-    let text = "จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569 เวลา 14.30 น. ที่หน้าสวนลุมพินี ถนนราชดำริ";
+    draft
+        .provenance
+        .insert("/arrest/time".into(), Provenance::typed());
+    let text = "ได้จับกุมตัว นายเอกพล มั่นใจ จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569 เวลา 14.30 น. ที่หน้าสวนลุมพินี";
     let heard = banthuek_extract::extract(
         text,
-        &banthuek_extract::ExtractOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+        &banthuek_extract::ExtractOptions::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        ),
     );
     let heard_time = heard.record.arrest.as_ref().and_then(|a| a.time.clone());
-    assert_eq!(heard_time.as_deref(), Some("14:30"), "extractor read the time");
+    assert_eq!(
+        heard_time.as_deref(),
+        Some("14:30"),
+        "extractor read the time"
+    );
     let (merged, filled) = merge(&draft, &heard.record, "rec-1");
     let arrest = merged.arrest.clone().expect("arrest");
     assert_eq!(arrest.time.as_deref(), Some("09:00"), "typed value kept");
@@ -296,10 +350,17 @@ fn low_confidence_values_block_signing_until_confirmed() {
     );
     app.with_session(|s| Ok(s.save_version(&id, record, VersionSource::Machine, "dictation")?))
         .expect("machine draft");
-    let view = app.with_session(|s| records::get_record(s, &id)).expect("view");
+    let view = app
+        .with_session(|s| records::get_record(s, &id))
+        .expect("view");
     assert_eq!(view.low_confidence, vec!["/arrest/place".to_owned()]);
-    assert!(view.missing.iter().any(|m| m.rule == "unconfirmed" && m.pointer == "/arrest/place"));
-    let refused = app.with_session(|s| records::sign_and_submit(s, &id, None)).unwrap_err();
+    assert!(view
+        .missing
+        .iter()
+        .any(|m| m.rule == "unconfirmed" && m.pointer == "/arrest/place"));
+    let refused = app
+        .with_session(|s| records::sign_and_submit(s, &id, None))
+        .unwrap_err();
     assert_eq!(refused.code, "not_signable");
     assert!(refused.th.contains("ยังส่งบันทึกไม่ได้"), "{}", refused.th);
     let confirmed = app
@@ -307,8 +368,13 @@ fn low_confidence_values_block_signing_until_confirmed() {
         .expect("confirmed");
     assert!(confirmed.low_confidence.is_empty());
     assert!(confirmed.missing.is_empty());
-    let history = app.with_session(|s| records::history(s, &id)).expect("history");
-    assert_eq!(history.first_draft_version, 2, "the machine draft is the diff's base");
+    let history = app
+        .with_session(|s| records::history(s, &id))
+        .expect("history");
+    assert_eq!(
+        history.first_draft_version, 2,
+        "the machine draft is the diff's base"
+    );
 }
 
 fn wav(seconds: f64) -> Vec<u8> {
@@ -364,7 +430,10 @@ fn field_audio_plays_the_span_behind_a_value() {
         .expect("base64");
     // The span with a quarter second either side.
     assert_eq!(wav_ms(&bytes), 1500);
-    assert_eq!(app.field_audio(&id, "/arrest/date").unwrap_err().code, "no_audio");
+    assert_eq!(
+        app.field_audio(&id, "/arrest/date").unwrap_err().code,
+        "no_audio"
+    );
     assert_eq!(wav_ms(&cut_wav(&wav(1.0), [800, 5000]).expect("cut")), 450);
 }
 
@@ -394,7 +463,11 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
     assert!(app.pending_resume().expect("looked").is_none());
     assert!(!dir.exists());
     let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
-    assert_eq!(audio.len(), 1, "declining still keeps the recording as evidence");
+    assert_eq!(
+        audio.len(),
+        1,
+        "declining still keeps the recording as evidence"
+    );
     assert_eq!(audio[0].mime, "audio/wav; recording=rec-crash");
     assert_eq!(
         audio[0].sha256,
