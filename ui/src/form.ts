@@ -299,7 +299,9 @@ export class RecordForm {
   }
 
   private shapeKey(): string {
-    return GROUPS.filter((g) => g.list).map((g) => this.count(g.base)).join(",") + lang();
+    // What is drawn, not what is stored: an empty list still shows one item, so its first value
+    // (0 → 1 items) must not rebuild the inputs under the officer's cursor.
+    return GROUPS.filter((g) => g.list).map((g) => Math.max(1, this.count(g.base))).join(",") + lang();
   }
 
   private build(): void {
