@@ -143,15 +143,16 @@ async function approve(): Promise<void> {
     comments.clear();
     render();
     toast(t("approved"));
-    await loadQueue();
-    // Show the countersigned document at once.
-    await renderPdf();
   } catch (e) {
     showError($("review-error"), asAppError(e));
+    return;
   } finally {
     btn.disabled = false;
     btn.removeAttribute("aria-busy");
   }
+  await loadQueue();
+  // Show the countersigned document at once.
+  await renderPdf();
 }
 
 async function play(pointer: string): Promise<void> {
