@@ -36,8 +36,8 @@ export async function logout(s) {
 }
 
 /** The id of the record open on the record screen. */
-export async function openRecordId(s) {
-  const screen = await s.waitFor("#screen-record");
+export async function openRecordId(s, timeoutMs = 10_000) {
+  const screen = await s.waitFor("#screen-record", timeoutMs);
   return waitUntil(async () => screen.attribute("data-id"), "#screen-record[data-id]");
 }
 
