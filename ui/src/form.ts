@@ -253,8 +253,12 @@ export class RecordForm {
     for (const p of keep) set(record, p, get(this.record, p) ?? undefined);
     this.record = record;
     const shape = this.shapeKey();
-    if (shape !== this.shape) this.build();
-    this.fill(keep);
+    // Fresh inputs after a rebuild hold nothing yet: fill every one, kept values included
+    // (they are already in this.record).
+    if (shape !== this.shape) {
+      this.build();
+      this.fill(new Set());
+    } else this.fill(keep);
   }
 
   /** Re-renders labels after a language switch. */
