@@ -480,6 +480,119 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
     );
 }
 
+/// Speech tests use the real base model and the app's own binary as the speech worker
+/// (`banthuek-app engine`), through a script at a fixed place (tests run in parallel).
+fn use_real_engine() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let worker = Path::new(env!("CARGO_TARGET_TMPDIR")).join("banthuek-app-worker.sh");
+    std::fs::write(
+        &worker,
+        format!(
+            "#!/bin/sh\nexec '{}' engine\n",
+            env!("CARGO_BIN_EXE_banthuek-app")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&worker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::env::set_var("BANTHUEK_ENGINE", &worker);
+    std::env::set_var("BANTHUEK_MODELS", repo.join("models"));
+}
+
+/// The time the field must hold for what the engine heard (None: nothing readable).
+fn time_in(heard: &str) -> Option<String> {
+    banthuek_core::thai::times::parse_time(&banthuek_extract::normalise::normalise(heard).text)
+        .map(|t| t.format("%H:%M").to_string())
+}
+
+/// The officer dictates the arrest time into its field through the PulseAudio virtual
+/// microphone: the field fills from the final utterance, the recording goes into the store.
+#[test]
+fn dictating_into_the_time_field_through_the_virtual_microphone() {
+    if std::env::var_os("BANTHUEK_SKIP_SPEECH_MODEL").is_some()
+        || std::env::var_os("BANTHUEK_SKIP_AUDIO").is_some()
+    {
+        eprintln!("BANTHUEK_SKIP_SPEECH_MODEL or BANTHUEK_SKIP_AUDIO is set: skipping");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runtime = std::env::var("XDG_RUNTIME_DIR").unwrap_or_else(|_| "/tmp/xdg-runtime-0".into());
+    std::env::set_var("XDG_RUNTIME_DIR", &runtime);
+    let ok = std::process::Command::new("bash")
+        .arg(repo.join("crates/speech/tests/virtual-mic.sh"))
+        .status()
+        .expect("virtual-mic.sh runs");
+    assert!(ok.success(), "virtual microphone set-up failed");
+    let wheel = banthuek_speech::clock::fetch_wheel(&repo.join("models/cache")).expect("clips");
+    let voice = banthuek_speech::clock::ClockVoice::from_wheel(&wheel).expect("clips decode");
+    let (samples, said) = voice.time(23, 45).expect("composed");
+    use_real_engine();
+
+    let (home, app, events) = app();
+    let play = home.path().join("play.wav");
+    {
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&play, spec).unwrap();
+        for s in &samples {
+            let v = (s * 32767.0) as i16;
+            w.write_sample(v).unwrap();
+            w.write_sample(v).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+    app.login("officer", PASSWORD).expect("login");
+    let id = app.with_session(records::new_record).expect("new").id;
+    app.start_dictation(&id, Some("/arrest/time"))
+        .expect("recording");
+    assert!(app.is_dictating());
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("paplay")
+        .arg(&play)
+        .status()
+        .expect("paplay");
+    assert!(status.success());
+    let until = Instant::now() + Duration::from_secs(90);
+    while events.named("transcript-final").is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let view = app.stop_dictation().expect("stopped").expect("record");
+    assert!(!app.is_dictating());
+    let finals = events.named("transcript-final");
+    assert!(!finals.is_empty(), "no utterance came out of: {said}");
+    assert!(!events.named("audio-level").is_empty());
+    let heard = finals[0]["text"].as_str().unwrap_or("").to_owned();
+    match time_in(&heard) {
+        Some(t) => {
+            assert_eq!(view.record.pointer("/arrest/time"), Some(&json!(t)));
+            assert_eq!(finals[0]["filled"], json!(["/arrest/time"]));
+            assert!(app.field_audio(&id, "/arrest/time").is_ok());
+        }
+        None => {
+            eprintln!("the model misheard {said:?} as {heard:?}");
+            assert_eq!(finals[0]["problem"]["code"], json!("not_understood"));
+        }
+    }
+    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    assert_eq!(audio.len(), 1, "the whole recording is stored");
+    assert!(audio[0].mime.starts_with("audio/wav; recording="));
+    assert!(!recovery_root(home.path()).join(&id).exists());
+    let states = events.named("dictation-state");
+    assert_eq!(
+        states.first().map(|s| s["recording"].clone()),
+        Some(json!(true))
+    );
+    assert_eq!(
+        states.last().map(|s| s["recording"].clone()),
+        Some(json!(false))
+    );
+    app.logout();
+}
+
 /// The real model reads a recording left by a crash back into the field it was dictated into:
 /// Thai speech composed from the talking-clock clips, the app's own binary as the speech worker.
 #[test]
@@ -495,20 +608,7 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
     let (samples, said) = voice.time(23, 45).expect("composed");
 
     let (home, app, events) = app();
-    // The app's own binary is the speech worker (`banthuek-app engine`).
-    let worker = home.path().join("worker.sh");
-    std::fs::write(
-        &worker,
-        format!(
-            "#!/bin/sh\nexec '{}' engine\n",
-            env!("CARGO_BIN_EXE_banthuek-app")
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&worker, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::env::set_var("BANTHUEK_ENGINE", &worker);
-    std::env::set_var("BANTHUEK_MODELS", repo.join("models"));
+    use_real_engine();
 
     app.login("officer", PASSWORD).expect("login");
     let id = app.with_session(records::new_record).expect("new").id;
@@ -534,19 +634,13 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
         .collect();
     assert!(!heard.is_empty(), "the engine heard something of: {said}");
     let heard = heard.join(" ");
-    let readable = banthuek_core::thai::times::parse_time(
-        &banthuek_extract::normalise::normalise(&heard).text,
-    );
+    let readable = time_in(&heard);
     let time = view.record.pointer("/arrest/time").cloned();
     let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
     assert_eq!(audio.len(), 1, "the recording is stored whatever was heard");
     match readable {
         Some(t) => {
-            assert_eq!(
-                time,
-                Some(json!(t.format("%H:%M").to_string())),
-                "heard {heard}"
-            );
+            assert_eq!(time, Some(json!(t)), "heard {heard}");
             assert!(view.with_audio.contains(&"/arrest/time".to_owned()));
             let p = &view.record["provenance"]["/arrest/time"];
             assert_eq!(p["source"], json!("dictated"));
