@@ -43,7 +43,8 @@ pub enum Bench {
         threads: i32,
         #[arg(long)]
         model: Option<String>,
-        /// Instead: compare clock-time accuracy without and with this station vocabulary file.
+        /// Instead: clock-time accuracy with and without this station vocabulary file as the
+        /// initial prompt, and with and without post-correction (lexicon snapping).
         #[arg(long)]
         vocabulary: Option<std::path::PathBuf>,
     },
