@@ -14,6 +14,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     SessionInfo::export_all_to(dir)?;
     RecordSummaryView::export_all_to(dir)?;
     RecordView::export_all_to(dir)?;
+    ClassificationView::export_all_to(dir)?;
+    AccessReportView::export_all_to(dir)?;
     FieldIssue::export_all_to(dir)?;
     FieldComment::export_all_to(dir)?;
     HistoryView::export_all_to(dir)?;

@@ -5,8 +5,8 @@ use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::records;
 use crate::views::{
-    AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter, RecordSummaryView,
-    RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
+    AccessReportView, AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter,
+    RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
 };
 use base64::Engine as _;
 use serde_json::Value;
@@ -71,7 +71,31 @@ pub async fn new_record(state: AppState<'_>) -> AppResult<RecordView> {
 #[tauri::command]
 pub async fn get_record(state: AppState<'_>, id: String) -> AppResult<RecordView> {
     blocking(&state, move |app| {
-        app.with_session(|s| records::get_record(s, &id))
+        app.with_session(|s| records::open_record(s, &id))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_classification(
+    state: AppState<'_>,
+    id: String,
+    level: String,
+) -> AppResult<RecordView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::set_classification(s, &id, &level))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn access_report(
+    state: AppState<'_>,
+    user: Option<String>,
+    record_id: Option<String>,
+) -> AppResult<AccessReportView> {
+    blocking(&state, move |app| {
+        app.with_session(|s| records::access_report(s, user.as_deref(), record_id.as_deref()))
     })
     .await
 }

@@ -484,8 +484,17 @@ impl App {
                     Err(e) => Some(e),
                 }
             }
-            // The folder stays: the recording is offered for resuming.
-            Err(e) => Some(e.into()),
+            // A normal stop that ended in an error still keeps what was recorded: the audio goes
+            // into the store and the folder is removed, so it is never offered as a crash. Only
+            // when it cannot be stored does the folder stay, to be offered for resuming.
+            Err(e) => {
+                if let Err(stored) =
+                    store_recording(&self, &dir, &heard.record_id, &heard.recording)
+                {
+                    tracing::warn!("recording left for resuming: {stored}");
+                }
+                Some(e.into())
+            }
         };
         tracing::info!("dictation stopped");
         self.emit(
@@ -584,27 +593,58 @@ impl App {
         out
     }
 
-    /// A recording left by a crash or a closed window, if any.
-    pub fn pending_resume(&self) -> AppResult<Option<ResumeInfo>> {
-        self.with_session(|_| Ok(()))?;
-        Ok(self.recoveries().into_iter().next().map(|(dir, meta)| {
-            let bytes = std::fs::metadata(evidence_of(&dir))
-                .map(|m| m.len().saturating_sub(44))
-                .unwrap_or(0);
-            ResumeInfo {
-                record_id: meta.record_id,
-                audio_seconds: (bytes as f64 / (RATE as f64 * 2.0) * 10.0).round() / 10.0,
-                started_at: meta.started_at,
-                pointer: meta.pointer,
+    /// Recordings left by a crash that the logged-in user may resume: their own, into a record
+    /// they created and may still edit. Another user's recording is never offered.
+    fn own_recoveries(&self) -> AppResult<Vec<(PathBuf, RecoveryMeta)>> {
+        let found = self.recoveries();
+        self.with_session(|s| {
+            let mut out = Vec::new();
+            for (dir, meta) in found {
+                if meta.user != s.user() || !s.may_open(&meta.record_id).unwrap_or(false) {
+                    continue;
+                }
+                let Ok(stored) = s.record(&meta.record_id) else {
+                    continue;
+                };
+                let created_by = s
+                    .history(&meta.record_id)
+                    .ok()
+                    .and_then(|h| h.versions.first().map(|v| v.author.clone()));
+                let editable =
+                    banthuek_core::workflow::transition(stored.status, Action::Edit, s.role())
+                        .is_ok();
+                if editable && created_by.as_deref() == Some(s.user()) {
+                    out.push((dir, meta));
+                }
             }
-        }))
+            Ok(out)
+        })
+    }
+
+    /// A recording left by a crash or a closed window that this user may resume, if any.
+    pub fn pending_resume(&self) -> AppResult<Option<ResumeInfo>> {
+        Ok(self
+            .own_recoveries()?
+            .into_iter()
+            .next()
+            .map(|(dir, meta)| {
+                let bytes = std::fs::metadata(evidence_of(&dir))
+                    .map(|m| m.len().saturating_sub(44))
+                    .unwrap_or(0);
+                ResumeInfo {
+                    record_id: meta.record_id,
+                    audio_seconds: (bytes as f64 / (RATE as f64 * 2.0) * 10.0).round() / 10.0,
+                    started_at: meta.started_at,
+                    pointer: meta.pointer,
+                }
+            }))
     }
 
     /// Stores a left-over recording and reads it again into the record: the audio goes into the
     /// store first, so even a failed transcription loses nothing.
     pub fn resume(self: &Arc<Self>, id: &str) -> AppResult<RecordView> {
         let found: Vec<_> = self
-            .recoveries()
+            .own_recoveries()?
             .into_iter()
             .filter(|(_, m)| m.record_id == id)
             .collect();

@@ -77,6 +77,9 @@ impl From<banthuek_store::StoreError> for AppError {
             E::Tampered { .. } => "tampered",
             E::UnknownOutboxEntry(_) => "unknown_outbox_entry",
             E::ReasonRequired => "reason_required",
+            E::AccessDenied { .. } => "access_denied",
+            E::ClassificationLowered { .. } => "classification_lowered",
+            E::ClassificationSealed { .. } => "classification_sealed",
             _ => "store",
         };
         let mut err = AppError::from_message(code, &e.to_string());

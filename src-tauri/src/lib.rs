@@ -78,6 +78,8 @@ pub fn main() -> ExitCode {
             commands::list_records,
             commands::new_record,
             commands::get_record,
+            commands::set_classification,
+            commands::access_report,
             commands::save_record,
             commands::confirm_field,
             commands::confirm_all,

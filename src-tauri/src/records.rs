@@ -4,8 +4,8 @@
 
 use crate::error::{AppError, AppResult};
 use crate::views::{
-    EventView, FieldComment, FieldDiff, FieldIssue, HistoryView, RecordFilter, RecordSummaryView,
-    RecordView, VersionView,
+    AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
+    FieldIssue, HistoryView, RecordFilter, RecordSummaryView, RecordView, VersionView,
 };
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
 use banthuek_core::{check_signable, Action, RuleViolation, Status};
@@ -96,6 +96,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
         .filter(|(_, p)| p.audio_ms.is_some() && p.extra.contains_key(AUDIO_KEY))
         .map(|(k, _)| k.clone())
         .collect();
+    let c = session.classification(&stored.id)?;
     Ok(RecordView {
         id: stored.id,
         status: stored.status.as_str().to_owned(),
@@ -106,12 +107,60 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
         comments,
         editable,
         with_audio,
+        classification: ClassificationView {
+            level: c.level.as_str().to_owned(),
+            juvenile: c.juvenile,
+            effective: c.effective.as_str().to_owned(),
+            floor: c.floor.as_str().to_owned(),
+        },
     })
 }
 
+/// The record as it now is, for the app's own use after a change (not audited as an opening).
 pub fn get_record(session: &Session, id: &str) -> AppResult<RecordView> {
     let stored = session.record(id)?;
     view_of(session, stored)
+}
+
+/// A person opens a record: checked against its classification and written to the audit log.
+pub fn open_record(session: &Session, id: &str) -> AppResult<RecordView> {
+    let stored = session.open_record(id)?;
+    view_of(session, stored)
+}
+
+/// Sets a record's classification ("unclassified" | "secret" | "top_secret"); who may choose
+/// or raise which level is the store's rule.
+pub fn set_classification(session: &mut Session, id: &str, level: &str) -> AppResult<RecordView> {
+    let to = banthuek_core::Classification::from_str(level)
+        .map_err(|e| AppError::from_message("bad_classification", &e))?;
+    session.set_classification(id, to)?;
+    get_record(session, id)
+}
+
+/// The access report (administrators only: the store refuses anyone else).
+pub fn access_report(
+    session: &Session,
+    user: Option<&str>,
+    record_id: Option<&str>,
+) -> AppResult<AccessReportView> {
+    let user = user.map(str::trim).filter(|u| !u.is_empty());
+    let record_id = record_id.map(str::trim).filter(|r| !r.is_empty());
+    let report = session.access_report(user, record_id)?;
+    Ok(AccessReportView {
+        chain_whole: report.chain.is_whole(),
+        events: report
+            .events
+            .into_iter()
+            .map(|e| AccessEventView {
+                seq: e.seq,
+                at: e.at,
+                user: e.user,
+                kind: e.kind.as_str().to_owned(),
+                action: e.action,
+                record_id: e.record_id,
+            })
+            .collect(),
+    })
 }
 
 fn text_of(parts: &[Option<&String>]) -> String {
@@ -124,10 +173,30 @@ fn text_of(parts: &[Option<&String>]) -> String {
         .join(" ")
 }
 
+/// A list row, with the record's content when the user may open it; a record they may not
+/// open shows only id, status, dates and classification (and is not read, so nothing is audited).
 fn summary(
     session: &Session,
     s: banthuek_store::RecordSummary,
-) -> AppResult<(RecordSummaryView, ArrestRecord)> {
+) -> AppResult<(RecordSummaryView, Option<ArrestRecord>)> {
+    if !session.may_open(&s.id)? {
+        let view = RecordSummaryView {
+            arrestees: Vec::new(),
+            arrest_date: None,
+            arrest_time: None,
+            charges: Vec::new(),
+            id: s.id,
+            status: s.status.as_str().to_owned(),
+            version: s.version,
+            created_at: s.created_at,
+            created_by: s.created_by,
+            updated_at: s.updated_at,
+            classification: s.classification.as_str().to_owned(),
+            juvenile: s.juvenile,
+            restricted: true,
+        };
+        return Ok((view, None));
+    }
     let record = session.record(&s.id)?.record;
     let arrest = record.arrest.clone().unwrap_or_default();
     let view = RecordSummaryView {
@@ -149,8 +218,11 @@ fn summary(
         created_at: s.created_at,
         created_by: s.created_by,
         updated_at: s.updated_at,
+        classification: s.classification.as_str().to_owned(),
+        juvenile: s.juvenile,
+        restricted: false,
     };
-    Ok((view, record))
+    Ok((view, Some(record)))
 }
 
 /// Whether `query` matches an arrestee's name, national ID or passport, or the arrest or
@@ -191,7 +263,14 @@ pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<R
     let mut out = Vec::new();
     for s in session.list_records(status)? {
         let (view, record) = summary(session, s)?;
-        if filter.query.as_deref().is_none_or(|q| matches(&record, q)) {
+        // A record the user may not open is never searched by its content.
+        let shown = match (filter.query.as_deref(), &record) {
+            (None, _) => true,
+            (Some(q), _) if q.trim().is_empty() => true,
+            (Some(q), Some(r)) => matches(r, q),
+            (Some(_), None) => false,
+        };
+        if shown {
             out.push(view);
         }
     }

@@ -73,6 +73,52 @@ pub struct RecordSummaryView {
     pub arrest_date: Option<String>,
     pub arrest_time: Option<String>,
     pub charges: Vec<String>,
+    /// Classification code: "unclassified" | "secret" | "top_secret" (the chosen level).
+    pub classification: String,
+    /// An arrestee is under 18 (the record counts as at least secret).
+    pub juvenile: bool,
+    /// The logged-in user may not open it: names, charges and arrest time are left out.
+    pub restricted: bool,
+}
+
+/// A record's classification as the record screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "ClassificationView.ts")]
+pub struct ClassificationView {
+    /// Chosen or raised level: "unclassified" | "secret" | "top_secret".
+    pub level: String,
+    /// An arrestee is under 18: the record counts as at least secret.
+    pub juvenile: bool,
+    /// The level the access rules apply.
+    pub effective: String,
+    /// The lowest level the officer may still choose (what a supervisor raised it to).
+    pub floor: String,
+}
+
+/// One line of the access report (administrators).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AccessEventView.ts")]
+pub struct AccessEventView {
+    pub seq: i64,
+    pub at: String,
+    pub user: String,
+    /// "opened" | "changed" | "signed" | "exported" | "synced" | "denied" | "purged" | "account".
+    pub kind: String,
+    /// The audit action, e.g. "record_opened".
+    pub action: String,
+    pub record_id: Option<String>,
+}
+
+/// The access report: who did what to which record, and whether the audit chain is whole.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AccessReportView.ts")]
+pub struct AccessReportView {
+    /// The audit chain checks out; when false the report cannot be trusted.
+    pub chain_whole: bool,
+    pub events: Vec<AccessEventView>,
 }
 
 /// Why a record cannot be signed yet, for one field.
@@ -121,6 +167,7 @@ pub struct RecordView {
     pub editable: bool,
     /// JSON pointers of fields with dictation audio behind them.
     pub with_audio: Vec<String>,
+    pub classification: ClassificationView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

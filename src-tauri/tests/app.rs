@@ -4,7 +4,7 @@
 use banthuek_app::app::{App, EventSink};
 use banthuek_app::dictation::{cut_wav, merge, recovery_root, RecoveryMeta};
 use banthuek_app::records;
-use banthuek_app::views::{FieldComment, Settings};
+use banthuek_app::views::{FieldComment, RecordFilter, Settings};
 use banthuek_core::record::{ArrestRecord, Provenance, Source};
 use banthuek_core::Role;
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
@@ -581,6 +581,10 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
     assert_eq!(audio.len(), 1, "the whole recording is stored");
     assert!(audio[0].mime.starts_with("audio/wav; recording="));
     assert!(!recovery_root(home.path()).join(&id).exists());
+    assert!(
+        app.pending_resume().expect("looked").is_none(),
+        "a dictation stopped normally is never offered for resuming"
+    );
     let states = events.named("dictation-state");
     assert_eq!(
         states.first().map(|s| s["recording"].clone()),
@@ -590,6 +594,9 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
         states.last().map(|s| s["recording"].clone()),
         Some(json!(false))
     );
+    app.logout();
+    app.login("supervisor", PASSWORD).expect("supervisor");
+    assert!(app.pending_resume().expect("looked").is_none());
     app.logout();
 }
 
@@ -674,5 +681,192 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
         .named("engine-status")
         .iter()
         .any(|e| e["state"] == json!("ready")));
+    app.logout();
+}
+
+/// A second officer of the station, added by the administrator through the app's session.
+fn add_officer(app: &Arc<App>, name: &str) {
+    app.login("admin", PASSWORD).expect("admin");
+    app.with_session(|s| Ok(s.add_user(name, Role::Officer, PASSWORD, None, None)?))
+        .expect("second officer");
+    app.logout();
+}
+
+fn leave_recording(home: &Path, id: &str, recording: &str, user: &str) -> std::path::PathBuf {
+    let dir = recovery_root(home).join(id).join(recording);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("evidence.wav"), wav(1.0)).unwrap();
+    let meta = RecoveryMeta {
+        record_id: id.to_owned(),
+        recording: recording.to_owned(),
+        pointer: None,
+        user: user.to_owned(),
+        started_at: "2026-11-25T10:00:00Z".into(),
+    };
+    std::fs::write(dir.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
+    dir
+}
+
+#[test]
+fn a_left_recording_is_offered_only_to_the_officer_who_created_the_record() {
+    let (home, app, _) = app();
+    add_officer(&app, "officer2");
+    app.login("officer", PASSWORD).expect("officer");
+    let id = app.with_session(records::new_record).expect("new").id;
+    app.logout();
+    let officers = leave_recording(home.path(), &id, "rec-officer", "officer");
+    // Even a recording marked with the supervisor's name is not theirs to resume: the record is
+    // the officer's.
+    let supervisors = leave_recording(home.path(), &id, "rec-supervisor", "supervisor");
+
+    for other in ["supervisor", "officer2"] {
+        app.login(other, PASSWORD).expect("login");
+        assert!(
+            app.pending_resume().expect("looked").is_none(),
+            "{other} was offered another user's recording"
+        );
+        let refused = app.resume(&id).expect_err("not theirs");
+        assert_eq!(refused.code, "nothing_to_resume");
+        app.logout();
+    }
+    assert!(officers.exists() && supervisors.exists(), "nothing is lost");
+
+    app.login("officer", PASSWORD).expect("officer");
+    let offer = app.pending_resume().expect("looked").expect("offered");
+    assert_eq!(offer.record_id, id);
+    app.discard_resume(&id).expect("declined");
+    assert!(!officers.exists());
+    assert!(app.pending_resume().expect("looked").is_none());
+    app.logout();
+}
+
+fn named_record(app: &Arc<App>) -> String {
+    let id = app.with_session(records::new_record).expect("new").id;
+    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed"))
+        .expect("saved");
+    id
+}
+
+fn report(app: &Arc<App>, record: Option<&str>) -> Vec<banthuek_app::views::AccessEventView> {
+    app.login("admin", PASSWORD).expect("admin");
+    let r = app
+        .with_session(|s| records::access_report(s, None, record))
+        .expect("report");
+    app.logout();
+    assert!(r.chain_whole);
+    r.events
+}
+
+#[test]
+fn another_officers_secret_record_is_listed_without_its_content_and_never_searched() {
+    let (_home, app, _) = app();
+    add_officer(&app, "officer2");
+    app.login("officer", PASSWORD).expect("officer");
+    let secret = named_record(&app);
+    let view = app
+        .with_session(|s| records::set_classification(s, &secret, "secret"))
+        .expect("classified");
+    assert_eq!(view.classification.level, "secret");
+    let name = app
+        .with_session(|s| records::list_records(s, &RecordFilter::default()))
+        .expect("list")[0]
+        .arrestees[0]
+        .clone();
+    assert!(!name.is_empty());
+    app.logout();
+    app.login("officer2", PASSWORD).expect("officer2");
+    let open = named_record(&app);
+    let denied_before = report_denied(&app, &secret);
+
+    app.login("officer2", PASSWORD).expect("officer2");
+    let list = app
+        .with_session(|s| records::list_records(s, &RecordFilter::default()))
+        .expect("the list opens despite a secret record");
+    assert_eq!(list.len(), 2);
+    let row = list.iter().find(|r| r.id == secret).expect("listed");
+    assert!(row.restricted);
+    assert_eq!(row.classification, "secret");
+    assert!(row.arrestees.is_empty() && row.charges.is_empty() && row.arrest_time.is_none());
+    let own = list.iter().find(|r| r.id == open).expect("own");
+    assert!(!own.restricted && !own.arrestees.is_empty());
+    let found = app
+        .with_session(|s| {
+            records::list_records(
+                s,
+                &RecordFilter {
+                    status: None,
+                    query: Some(name.clone()),
+                },
+            )
+        })
+        .expect("search");
+    assert!(found.iter().all(|r| r.id != secret), "searched by content");
+    app.logout();
+    assert_eq!(
+        report_denied(&app, &secret),
+        denied_before,
+        "listing is not an attempt to open"
+    );
+
+    app.login("officer2", PASSWORD).expect("officer2");
+    let refused = app
+        .with_session(|s| records::open_record(s, &secret))
+        .expect_err("secret");
+    assert_eq!(refused.code, "access_denied");
+    app.logout();
+    assert_eq!(report_denied(&app, &secret), denied_before + 1);
+
+    app.login("supervisor", PASSWORD).expect("supervisor");
+    let seen = app
+        .with_session(|s| records::open_record(s, &secret))
+        .expect("a supervisor opens it");
+    assert_eq!(seen.id, secret);
+    let not_admin = app
+        .with_session(|s| records::access_report(s, None, None))
+        .expect_err("admins only");
+    assert_eq!(not_admin.code, "not_permitted");
+    app.logout();
+    let events = report(&app, Some(&secret));
+    assert!(events
+        .iter()
+        .any(|e| e.user == "supervisor" && e.kind == "opened"));
+}
+
+fn report_denied(app: &Arc<App>, id: &str) -> usize {
+    app.logout();
+    report(app, Some(id))
+        .iter()
+        .filter(|e| e.kind == "denied")
+        .count()
+}
+
+#[test]
+fn the_officer_chooses_the_level_and_a_supervisor_may_only_raise_it() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("officer");
+    let id = named_record(&app);
+    let view = app
+        .with_session(|s| records::get_record(s, &id))
+        .expect("record");
+    assert_eq!(view.classification.level, "unclassified");
+    app.with_session(|s| records::set_classification(s, &id, "secret"))
+        .expect("own draft");
+    let bad = app
+        .with_session(|s| records::set_classification(s, &id, "confidential"))
+        .expect_err("no such level");
+    assert_eq!(bad.code, "bad_classification");
+    app.logout();
+
+    app.login("supervisor", PASSWORD).expect("supervisor");
+    let lowered = app
+        .with_session(|s| records::set_classification(s, &id, "unclassified"))
+        .expect_err("never lowered");
+    assert_eq!(lowered.code, "classification_lowered");
+    assert!(!lowered.th.is_empty() && !lowered.en.is_empty());
+    let raised = app
+        .with_session(|s| records::set_classification(s, &id, "top_secret"))
+        .expect("raised");
+    assert_eq!(raised.classification.level, "top_secret");
+    assert_eq!(raised.classification.effective, "top_secret");
     app.logout();
 }

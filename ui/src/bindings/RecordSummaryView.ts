@@ -4,4 +4,16 @@ export type RecordSummaryView = { id: string, status: string, version: number, c
 /**
  * "first last" of each arrestee.
  */
-arrestees: Array<string>, arrestDate: string | null, arrestTime: string | null, charges: Array<string>, };
+arrestees: Array<string>, arrestDate: string | null, arrestTime: string | null, charges: Array<string>, 
+/**
+ * Classification code: "unclassified" | "secret" | "top_secret" (the chosen level).
+ */
+classification: string, 
+/**
+ * An arrestee is under 18 (the record counts as at least secret).
+ */
+juvenile: boolean, 
+/**
+ * The logged-in user may not open it: names, charges and arrest time are left out.
+ */
+restricted: boolean, };
