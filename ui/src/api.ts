@@ -26,6 +26,9 @@ import type { TranscriptFinal } from "./bindings/TranscriptFinal";
 import type { EngineStatus } from "./bindings/EngineStatus";
 import type { DictationState } from "./bindings/DictationState";
 import type { SessionLocked } from "./bindings/SessionLocked";
+import type { ClassificationView } from "./bindings/ClassificationView";
+import type { AccessReportView } from "./bindings/AccessReportView";
+import type { AccessEventView } from "./bindings/AccessEventView";
 
 export type {
   AppError,
@@ -51,6 +54,9 @@ export type {
   EngineStatus,
   DictationState,
   SessionLocked,
+  ClassificationView,
+  AccessReportView,
+  AccessEventView,
 };
 
 /** Every command error reaches the page as an AppError, whatever the backend threw. */
@@ -82,6 +88,9 @@ export const api = {
     call<RecordSummaryView[]>("list_records", { status: status || null, query: query || null }),
   newRecord: () => call<RecordView>("new_record"),
   getRecord: (id: string) => call<RecordView>("get_record", { id }),
+  setClassification: (id: string, level: string) => call<RecordView>("set_classification", { id, level }),
+  accessReport: (user?: string, recordId?: string) =>
+    call<AccessReportView>("access_report", { user: user || null, recordId: recordId || null }),
   saveRecord: (id: string, record: Json, reason: string) =>
     call<RecordView>("save_record", { id, record, reason }),
   confirmField: (id: string, pointer: string) => call<RecordView>("confirm_field", { id, pointer }),

@@ -4,20 +4,22 @@ import "./style.css";
 import { api, asAppError, on, type AppError, type ResumeInfo, type SessionInfo } from "./api";
 import { applyI18n, both, lang, pick, setLang, t, type Lang } from "./i18n";
 import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
-import { go, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
+import { go, isAdmin, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
 import { $, showError, showOverlay, toastError } from "./ui";
 import { initList } from "./screens/list";
 import { currentRecordId, dictationStopped, initRecord, showView, stop } from "./screens/record";
 import { initReview, refreshQueueCount } from "./screens/review";
 import { initSettings } from "./screens/settings";
+import { initAudit } from "./screens/audit";
 import { initSync, startPolling, stopPolling } from "./screens/sync";
 
-const SCREENS: ScreenName[] = ["login", "list", "record", "history", "review", "sync", "settings"];
+const SCREENS: ScreenName[] = ["login", "list", "record", "history", "review", "sync", "settings", "audit"];
 const NAV: Partial<Record<ScreenName, string>> = {
   list: "nav-list",
   review: "nav-review",
   sync: "nav-sync",
   settings: "nav-settings",
+  audit: "nav-audit",
 };
 
 /** Where the officer was when the screen locked, to return there after unlocking. */
@@ -105,6 +107,7 @@ async function enter(session: SessionInfo): Promise<void> {
   $("lock-note").hidden = true;
   showWho();
   $("nav-review").hidden = !isSupervisor();
+  $("nav-audit").hidden = !isAdmin();
   if (isSupervisor()) void refreshQueueCount();
   await loadInfo();
   startPolling();
@@ -348,6 +351,7 @@ async function main(): Promise<void> {
   initReview();
   initSync();
   initSettings();
+  initAudit();
   wire();
   install(scope, () => true);
   applyI18n(document.body);

@@ -1,7 +1,7 @@
 // What the whole page shares: who is logged in, the station's preferences, which screen shows.
 import type { AppInfo, SessionInfo } from "./api";
 
-export type ScreenName = "login" | "list" | "record" | "history" | "review" | "sync" | "settings";
+export type ScreenName = "login" | "list" | "record" | "history" | "review" | "sync" | "settings" | "audit";
 
 export interface Screen {
   /** Called when the screen becomes visible. */

@@ -6,6 +6,7 @@ import { defineScreen, go, state } from "../state";
 import { $, formatWhen, showError, statusLabel } from "../ui";
 import { readableDate, withDigits } from "../digits";
 import { lang } from "../i18n";
+import { classificationBadge } from "../classification";
 
 export const STATUSES = ["draft", "submitted", "returned", "approved", "signed", "queued", "synced"];
 
@@ -43,8 +44,10 @@ function render(rows: RecordSummaryView[]): void {
     tr.className = "record-row";
     tr.dataset.id = r.id;
     tr.dataset.status = r.status;
+    tr.dataset.classification = r.classification;
+    if (r.restricted) tr.classList.add("restricted");
     tr.tabIndex = 0;
-    const names = r.arrestees.filter(Boolean).join(", ") || t("noName");
+    const names = r.restricted ? t("restricted") : r.arrestees.filter(Boolean).join(", ") || t("noName");
     const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
     const cells = [names, withDigits(date, state.digits), statusLabel(r.status), formatWhen(r.updatedAt)];
     for (const [i, text] of cells.entries()) {
@@ -56,6 +59,10 @@ function render(rows: RecordSummaryView[]): void {
         c.className = "charges";
         c.textContent = r.charges.join(" · ");
         td.append(c);
+      }
+      if (i === 0) {
+        const badge = classificationBadge(r.classification, r.juvenile);
+        if (badge) td.prepend(badge, " ");
       }
       if (i === 1 && r.arrestTime) td.append(` ${withDigits(r.arrestTime, state.digits)}`);
       if (i === 2) td.className = `status status-${r.status}`;

@@ -2,6 +2,7 @@
 // partial text greyed, the form filling beside it, the checklist of what is still missing,
 // per-field dictation, audio playback, confirmation, history and sign & submit.
 import { api, asAppError, on, type AppError, type DictationState, type RecordView } from "../api";
+import { bindClassification } from "../classification";
 import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
 import { register } from "../shortcuts";
@@ -41,7 +42,10 @@ function apply(v: RecordView): void {
   setEditable(editable);
   renderMissing();
   renderRecordComments();
+  classCtl?.show(v);
 }
+
+let classCtl: ReturnType<typeof bindClassification> | null = null;
 
 function setEditable(editable: boolean): void {
   for (const el of $("record-form").querySelectorAll<HTMLInputElement>(
@@ -432,6 +436,7 @@ export function initRecord(): void {
   $("record-form").addEventListener("focusout", () => {
     if (dirty.size) void flush();
   });
+  classCtl = bindClassification("classification", "juvenile-note", "record-error", () => view, apply);
   $("dictate-toggle").addEventListener("click", () => void toggle());
   $("confirm-all").addEventListener("click", () => void confirmAll());
   $("sign-submit").addEventListener("click", () => void sign());
@@ -543,6 +548,7 @@ export function initRecord(): void {
       await flush();
     },
     relabel: () => {
+      classCtl?.relabel();
       form.relabel();
       if (view) apply(view);
       renderDictation();

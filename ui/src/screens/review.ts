@@ -1,6 +1,7 @@
 // The supervisor's queue and review: the record read-only with per-field comments and audio,
 // return with comments, or approve and countersign; the rendered PDF previewed with pdf.js.
 import { api, asAppError, type FieldComment, type RecordView } from "../api";
+import { bindClassification } from "../classification";
 import { RecordForm, fieldName } from "../form";
 import { renderPdf as drawPdf } from "../pdf";
 import { both, t } from "../i18n";
@@ -11,6 +12,7 @@ import { readableDate, withDigits } from "../digits";
 import { lang } from "../i18n";
 
 let form: RecordForm;
+let reviewClass: ReturnType<typeof bindClassification> | null = null;
 let view: RecordView | null = null;
 const comments = new Map<string, string>();
 let commentPointer = "";
@@ -100,6 +102,7 @@ function render(): void {
   if (!view) return;
   form.show(view, new Set(), pending());
   showStatus("screen-review", view.status);
+  reviewClass?.show(view);
   $("return").classList.toggle("has-comments", comments.size > 0);
 }
 
@@ -193,6 +196,10 @@ function focusedPointer(): string | undefined {
 }
 
 export function initReview(): void {
+  reviewClass = bindClassification("review-classification", "review-juvenile-note", "review-error", () => view, (v) => {
+    view = v;
+    render();
+  });
   form = new RecordForm($("review-form"), "review", {
     change: () => {},
     play: (p) => void play(p),
@@ -249,6 +256,7 @@ export function initReview(): void {
       if (id) await open(id);
     },
     relabel: () => {
+      reviewClass?.relabel();
       form.relabel();
       render();
       void loadQueue();
