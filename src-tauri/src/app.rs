@@ -39,6 +39,9 @@ pub struct App {
     engine: Mutex<Option<Supervisor>>,
     warming: AtomicBool,
     pub(crate) dictation: Mutex<Option<crate::dictation::Active>>,
+    /// Held while a dictation is being stopped, so a logout that comes meanwhile waits until the
+    /// recording is stored (else the session would be gone and the recording look like a crash).
+    pub(crate) stopping: Mutex<()>,
     pub(crate) mic_test: Mutex<Option<crate::dictation::MicTest>>,
     pub(crate) sync: crate::sync::SyncState,
 }
@@ -124,6 +127,7 @@ impl App {
             engine: Mutex::new(None),
             warming: AtomicBool::new(false),
             dictation: Mutex::new(None),
+            stopping: Mutex::new(()),
             mic_test: Mutex::new(None),
             sync: Default::default(),
         })

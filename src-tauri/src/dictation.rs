@@ -513,6 +513,7 @@ impl App {
     /// Stops the dictation, waits until every utterance is read into the record and the recording
     /// is stored, and returns the record as it now is.
     pub fn stop_dictation(&self) -> AppResult<Option<RecordView>> {
+        let _stopping = lock(&self.stopping);
         let active = lock(&self.dictation).take();
         let Some(active) = active else {
             return Ok(None);
