@@ -55,6 +55,28 @@ fn each_field_is_read_by_its_type() {
     assert_eq!(p.audio_ms, Some([5000, 7000]));
 }
 
+/// What the base model wrote in the desktop app's real-window test for "สิบสี่นาฬิกาสามสิบนาที":
+/// the tone mark of สี่ dropped and นาฬิกา misspelt. Both are snapped back; the value is filled
+/// and left for the officer to confirm.
+#[test]
+fn a_time_with_asr_misspellings_is_still_read() {
+    let r = fill_field(
+        &ArrestRecord::default(),
+        "/arrest/time",
+        &utter("สิบสี นาลิกา 30 นาที"),
+    )
+    .unwrap();
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("14:30")
+    );
+    let r = fill_field(&r.record, "/arrest/time", &utter("ตีสี สิบห้านาที")).unwrap();
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("04:15")
+    );
+}
+
 #[test]
 fn a_bad_id_is_kept_with_proposals_and_nonsense_is_refused() {
     let rec = ArrestRecord::default();
