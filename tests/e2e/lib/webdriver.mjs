@@ -48,7 +48,13 @@ export class Element {
   #p(rest) {
     return `/session/${this.s.id}/element/${this.id}${rest}`;
   }
-  click() { return this.s.call("POST", this.#p("/click"), {}); }
+  // WebKitWebDriver does not scroll an element inside a pane that scrolls on its own into view
+  // ("element not interactable"), so scroll it to the middle first, as a person would.
+  async click() {
+    await this.s.execute("arguments[0].scrollIntoView({block: 'center'});", [this.ref()]);
+    return this.s.call("POST", this.#p("/click"), {});
+  }
+  ref() { return { [ELEMENT]: this.id }; }
   clear() { return this.s.call("POST", this.#p("/clear"), {}); }
   type(text) { return this.s.call("POST", this.#p("/value"), { text }); }
   text() { return this.s.call("GET", this.#p("/text")); }
