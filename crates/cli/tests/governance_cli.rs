@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const PASSWORD: &str = "correct horse battery";
+mod common;
+use common::PASSWORD;
 const ARRESTEE_FIRST: &str = "ชื่อจริงเฉพาะคดี";
 const ARRESTEE_LAST: &str = "นามสกุลเฉพาะคดี";
 const ADDRESS: &str = "บ้านเลขที่ 77/12 หมู่บ้านทดสอบลับ";
@@ -45,19 +46,7 @@ impl Home {
     }
 
     fn cmd(&self, user: Option<&str>, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_banthuek"));
-        c.arg("--home").arg(self.path());
-        if let Some(u) = user {
-            c.args(["--user", u]);
-        }
-        c.args(args)
-            .env("BANTHUEK_PASSWORD", PASSWORD)
-            // Cheap Argon2 for tests; the default cost is measured by `banthuek bench store`.
-            .env("BANTHUEK_KDF", "64,1,1")
-            .env_remove("BANTHUEK_NEW_PASSWORD")
-            .env_remove("BANTHUEK_HOME")
-            .env_remove("BANTHUEK_USER");
-        c
+        common::banthuek(self.path(), user, args)
     }
 
     fn run(&self, user: &str, args: &[&str]) -> Output {
