@@ -9,15 +9,6 @@ use banthuek_speech::supervisor::Supervisor;
 use banthuek_speech::SpeechError;
 use std::io::Write;
 
-fn start() -> Supervisor {
-    Supervisor::start(
-        common::worker(),
-        &common::base_model(),
-        Some(&common::vad_model()),
-    )
-    .expect("start worker")
-}
-
 fn code_of(e: &SpeechError) -> &str {
     match e {
         SpeechError::Reported { code, .. } => code,
@@ -47,7 +38,7 @@ fn bad_audio_files_are_clear_errors() {
     fake_flac.extend((0..4000u32).map(|i| (i * 7919 % 251) as u8));
     std::fs::write(d.join("fake.flac"), fake_flac).expect("write");
 
-    let mut engine = start();
+    let mut engine = common::start_engine();
     let pid = engine.worker_pid();
     for (name, want) in [
         ("empty.wav", "ไฟล์ว่างเปล่า"),
@@ -110,11 +101,11 @@ fn an_hour_of_audio_streams_with_bounded_memory() {
     w.finalize().expect("finalize");
 
     // Peak memory of a fresh worker on a short file, then of a fresh worker on the hour.
-    let short_out = start()
+    let short_out = common::start_engine()
         .transcribe(&short, &DecodeOptions::default(), &mut |_| {})
         .expect("short");
     let mut progress = Vec::new();
-    let hour_out = start()
+    let hour_out = common::start_engine()
         .transcribe(&hour, &DecodeOptions::default(), &mut |e| {
             if let banthuek_speech::supervisor::SupervisorEvent::Progress(p) = e {
                 progress.push(p);

@@ -6,18 +6,8 @@ mod common;
 
 use banthuek_speech::capture::{Growing, Utterance};
 use banthuek_speech::live::{spawn_transcriber, LiveEvent};
-use banthuek_speech::supervisor::Supervisor;
 use std::sync::mpsc;
 use std::time::Instant;
-
-fn start() -> Supervisor {
-    Supervisor::start(
-        common::worker(),
-        &common::base_model(),
-        Some(&common::vad_model()),
-    )
-    .expect("start worker")
-}
 
 #[test]
 fn the_utterance_in_progress_gets_a_partial_then_its_final() {
@@ -30,7 +20,7 @@ fn the_utterance_in_progress_gets_a_partial_then_its_final() {
         .expect("compose");
     let (events_tx, events) = mpsc::channel();
     let (feed, transcriber) = spawn_transcriber(
-        start(),
+        common::start_engine(),
         dir.path().to_path_buf(),
         Default::default(),
         true,
@@ -102,7 +92,7 @@ fn a_final_cancels_the_partial_being_decoded_and_comes_first() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (events_tx, events) = mpsc::channel();
     let (feed, transcriber) = spawn_transcriber(
-        start(),
+        common::start_engine(),
         dir.path().to_path_buf(),
         Default::default(),
         true,

@@ -4,19 +4,10 @@
 mod common;
 
 use banthuek_speech::engine::DecodeOptions;
-use banthuek_speech::supervisor::{Supervisor, SupervisorEvent};
+use banthuek_speech::supervisor::SupervisorEvent;
 use banthuek_speech::SpeechError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-fn start() -> Supervisor {
-    Supervisor::start(
-        common::worker(),
-        &common::base_model(),
-        Some(&common::vad_model()),
-    )
-    .expect("start worker")
-}
 
 #[test]
 fn clock_times_are_transcribed() {
@@ -24,7 +15,7 @@ fn clock_times_are_transcribed() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut engine = start();
+    let mut engine = common::start_engine();
     let opts = DecodeOptions::default();
     let (mut total_cer, mut exact) = (0.0, 0);
     let times = common::test_times();
@@ -62,7 +53,7 @@ fn json_contract_has_segments_with_token_probabilities() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (audio, _) = common::clock_utterance(14, 30);
     let wav = common::write_wav(dir.path(), "1430.wav", &audio);
-    let mut engine = start();
+    let mut engine = common::start_engine();
     let mut streamed = 0;
     let out = engine
         .transcribe(&wav, &DecodeOptions::default(), &mut |e| {
@@ -109,7 +100,7 @@ fn killed_worker_is_restarted_and_the_utterance_retried() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (audio, reference) = common::clock_utterance(20, 37);
     let wav = common::write_wav(dir.path(), "2037.wav", &audio);
-    let mut engine = start();
+    let mut engine = common::start_engine();
     let baseline = engine
         .transcribe(&wav, &DecodeOptions::default(), &mut |_| {})
         .expect("baseline");
@@ -152,7 +143,7 @@ fn cancel_stops_mid_utterance_and_the_worker_carries_on() {
         long.extend(common::clock_utterance(h, m).0);
     }
     let wav = common::write_wav(dir.path(), "long.wav", &long);
-    let mut engine = start();
+    let mut engine = common::start_engine();
     let canceller = engine.canceller();
     let done = Arc::new(AtomicBool::new(false));
     let d = done.clone();

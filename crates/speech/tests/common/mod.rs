@@ -55,6 +55,12 @@ pub fn worker() -> banthuek_speech::supervisor::WorkerCommand {
 }
 
 /// The clock voice, decoded once per test binary.
+/// The real base model and Silero VAD in a supervised worker process.
+pub fn start_engine() -> banthuek_speech::supervisor::Supervisor {
+    banthuek_speech::supervisor::Supervisor::start(worker(), &base_model(), Some(&vad_model()))
+        .expect("start worker")
+}
+
 pub fn voice() -> &'static ClockVoice {
     static VOICE: OnceLock<ClockVoice> = OnceLock::new();
     VOICE.get_or_init(|| {
