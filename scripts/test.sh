@@ -39,7 +39,8 @@ if [ -x scripts/get-models.sh ]; then
 fi
 
 step "tests"
-cargo test --workspace -- --test-threads=2
+# Every test binary runs even after one fails, so one CI run reports every failure.
+cargo test --workspace --no-fail-fast -- --test-threads=2
 
 step "page tests"
 npm --prefix ui test

@@ -38,12 +38,17 @@ fn speech_into_the_virtual_microphone_comes_out_as_text() {
     let session = LiveSession::start(engine, config.clone()).expect("capture");
     std::thread::sleep(Duration::from_millis(300));
     let mut player = Command::new("paplay").arg(&play).spawn().expect("paplay");
-    let until = Instant::now() + Duration::from_secs_f64(speech.len() as f64 / 16_000.0 + 2.5);
+    // Stop a while after the player has played everything (a loaded machine starts it late),
+    // long enough for the last pause to end the last utterance.
+    let mut until = None;
     let stopper = session.stopper();
     let mut loudest = f32::MIN;
     let (mut partials, mut finals) = (Vec::new(), Vec::new());
     loop {
-        if Instant::now() >= until {
+        if until.is_none() && player.try_wait().expect("paplay").is_some() {
+            until = Some(Instant::now() + Duration::from_millis(2_500));
+        }
+        if until.is_some_and(|t| Instant::now() >= t) {
             stopper.stop();
         }
         match session.events().recv_timeout(Duration::from_millis(50)) {

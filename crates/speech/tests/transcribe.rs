@@ -98,36 +98,51 @@ fn killed_worker_is_restarted_and_the_utterance_retried() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let (audio, reference) = common::clock_utterance(20, 37);
-    let wav = common::write_wav(dir.path(), "2037.wav", &audio);
+    // Speech longer than one window, so the worker is killed mid-file: as soon as the first
+    // window's text arrives, while it decodes the next (not after a guessed delay, which a fast
+    // or a loaded machine would miss).
+    let mut speech = Vec::new();
+    let mut reference = Vec::new();
+    for (h, m) in common::test_times() {
+        if speech.len() > 35 * 16_000 {
+            break;
+        }
+        let (audio, text) = common::clock_utterance(h, m);
+        speech.extend(audio);
+        reference.push(text);
+    }
+    let wav = common::write_wav(dir.path(), "speech.wav", &speech);
     let mut engine = common::start_engine();
     let baseline = engine
         .transcribe(&wav, &DecodeOptions::default(), &mut |_| {})
         .expect("baseline");
     let pid = engine.worker_pid().expect("pid");
-    // Kill the worker while it decodes: shortly after the request has been sent.
-    let killer = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-    });
+    let mut killed = None;
     let mut restarted = None;
     let out = engine
-        .transcribe(&wav, &DecodeOptions::default(), &mut |e| {
-            if let SupervisorEvent::WorkerRestarted { status, .. } = e {
-                restarted = Some(status.clone());
+        .transcribe(&wav, &DecodeOptions::default(), &mut |e| match e {
+            SupervisorEvent::Segment(_) if killed.is_none() => {
+                killed = Some(
+                    std::process::Command::new("kill")
+                        .args(["-9", &pid.to_string()])
+                        .status()
+                        .expect("kill"),
+                );
             }
+            SupervisorEvent::WorkerRestarted { status, .. } => restarted = Some(status.clone()),
+            _ => {}
         })
         .expect("retried after the crash");
-    assert!(killer.join().expect("killer").expect("kill").success());
+    assert!(killed.expect("killed mid-file").success());
     assert_eq!(restarted.as_deref(), Some("killed by signal 9"));
     assert_eq!(out.restarts, 1);
     assert_ne!(engine.worker_pid(), Some(pid));
-    // Nothing lost: the retried utterance gives the same transcript as before the crash.
+    // Nothing lost: the retried file gives the same transcript as before the crash.
     assert_eq!(
-        out.transcript, baseline.transcript,
-        "reference: {reference}"
+        out.transcript,
+        baseline.transcript,
+        "reference: {}",
+        reference.join(" ")
     );
 }
 
