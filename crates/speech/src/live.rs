@@ -209,10 +209,14 @@ pub fn spawn_transcriber(
 fn next_job(shared: &Shared, partials: bool) -> Option<Job> {
     let mut q = shared.queue.lock().ok()?;
     loop {
+        // A cancel is only ever meant for the partial the feed saw running; under the queue
+        // lock, the next job starts without it.
         if let Some(u) = q.finals.pop_front() {
+            shared.canceller.reset();
             return Some(Job::Final(u));
         }
         if let Some(g) = q.growing.take().filter(|_| partials) {
+            shared.canceller.reset();
             q.partial_running = true;
             return Some(Job::Partial(g));
         }
@@ -236,7 +240,7 @@ fn transcribe_final(
         let _ = events.send(LiveEvent::Failed { index, error });
         return None;
     }
-    let res = supervisor.transcribe(&audio, options, &mut |e| {
+    let res = supervisor.transcribe_unless_cancelled(&audio, options, &mut |e| {
         if let SupervisorEvent::WorkerRestarted { status, .. } = e {
             let _ = events.send(LiveEvent::WorkerRestarted { status });
         }
@@ -274,7 +278,7 @@ fn transcribe_partial(
 ) -> Option<String> {
     let audio = dir.join("partial.wav");
     crate::audio::write_wav(&audio, &g.samples).ok()?;
-    match supervisor.transcribe(&audio, options, &mut |_| {}) {
+    match supervisor.transcribe_unless_cancelled(&audio, options, &mut |_| {}) {
         Ok(out) => Some(out.transcript.text),
         Err(SpeechError::Cancelled) => None,
         Err(e) => {

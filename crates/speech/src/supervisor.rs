@@ -86,6 +86,12 @@ pub struct Canceller {
 }
 
 impl Canceller {
+    /// Forgets an earlier cancel, before the next job of a caller that uses
+    /// [`Supervisor::transcribe_unless_cancelled`].
+    pub fn reset(&self) {
+        self.requested.store(false, Ordering::SeqCst);
+    }
+
     pub fn cancel(&self) {
         self.requested.store(true, Ordering::SeqCst);
         if let Ok(mut s) = self.shared.lock() {
@@ -287,6 +293,18 @@ impl Supervisor {
         on_event: &mut dyn FnMut(SupervisorEvent),
     ) -> Result<Outcome> {
         self.cancel_requested.store(false, Ordering::SeqCst);
+        self.transcribe_unless_cancelled(path, options, on_event)
+    }
+
+    /// As [`Supervisor::transcribe`], except that a cancel made since the last
+    /// [`Canceller::reset`] applies to this file too: a caller that queues work decides when a
+    /// cancel is spent, so a cancel that arrives just before the request is sent is not lost.
+    pub fn transcribe_unless_cancelled(
+        &mut self,
+        path: &Path,
+        options: &DecodeOptions,
+        on_event: &mut dyn FnMut(SupervisorEvent),
+    ) -> Result<Outcome> {
         let mut restarts = 0;
         loop {
             if self.worker.is_none() {
@@ -296,6 +314,14 @@ impl Supervisor {
             self.next_id += 1;
             if let Ok(mut s) = self.shared.lock() {
                 s.current = Some(id);
+            }
+            // After `current` is set: a cancel from now on reaches the worker with this id (the
+            // worker remembers ids cancelled before their request arrives).
+            if self.cancel_requested.load(Ordering::SeqCst) {
+                if let Ok(mut s) = self.shared.lock() {
+                    s.current = None;
+                }
+                return Err(SpeechError::Cancelled);
             }
             self.send(&Request::Transcribe {
                 id,
