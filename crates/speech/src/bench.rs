@@ -40,6 +40,8 @@ pub struct BenchReport {
     /// Partial results shown while utterances were being spoken.
     pub partials: usize,
     pub peak_rss_mb: f64,
+    /// Character error rate of the worker's transcript of the minute.
+    pub cer_minute: f64,
     pub cer_live: f64,
 }
 
@@ -62,10 +64,13 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
     let times = clock::test_times();
     // A minute of speech: spoken times one after another.
     let mut minute = Vec::new();
+    let mut minute_reference = Vec::new();
     let mut i = 0;
     while minute.len() < 60 * RATE as usize {
         let (h, m) = times[i % times.len()];
-        minute.extend(voice.time(h, m)?.0);
+        let (audio, text) = voice.time(h, m)?;
+        minute.extend(audio);
+        minute_reference.push(text);
         i += 1;
     }
     let audio_s = minute.len() as f64 / RATE as f64;
@@ -78,29 +83,39 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
         ..DecodeOptions::default()
     };
 
-    // Whisper called directly, in this process.
-    let mut direct = Vec::new();
-    {
-        let mut engine = Engine::load(&cfg.model, cfg.vad_model.as_deref())?;
-        let never = AtomicBool::new(false);
-        for r in 0..cfg.runs {
-            let t = Instant::now();
-            engine.transcribe_file(&wav, &opts, &never, &mut |_| {})?;
-            direct.push(t.elapsed().as_secs_f64());
-            log(&format!("direct run {}: {:.1} s", r + 1, direct[r]));
-        }
-    }
-    // The same through the worker process.
+    // Whisper called directly in this process and through the worker process, run after run in
+    // turn, so that whatever else the machine is doing weighs on both alike.
+    let mut engine = Engine::load(&cfg.model, cfg.vad_model.as_deref())?;
+    let never = AtomicBool::new(false);
     let mut sup = Supervisor::start(cfg.worker.clone(), &cfg.model, cfg.vad_model.as_deref())?;
+    let mut direct = Vec::new();
     let mut worker = Vec::new();
     let mut peak_kb = 0;
+    let mut minute_text = String::new();
     for r in 0..cfg.runs {
+        let t = Instant::now();
+        engine.transcribe_file(&wav, &opts, &never, &mut |_| {})?;
+        direct.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         let out = sup.transcribe(&wav, &opts, &mut |_| {})?;
         worker.push(t.elapsed().as_secs_f64());
         peak_kb = peak_kb.max(out.peak_rss_kb.unwrap_or(0));
-        log(&format!("worker run {}: {:.1} s", r + 1, worker[r]));
+        log(&format!(
+            "run {}: direct {:.1} s, worker {:.1} s",
+            r + 1,
+            direct[r],
+            worker[r]
+        ));
+        minute_text = out.transcript.text;
     }
+    drop(engine);
+    // The overhead of each pair of runs, then their median: pairs ran side by side in time.
+    let mut overheads: Vec<f64> = direct
+        .iter()
+        .zip(&worker)
+        .map(|(d, w)| (w - d) / d * 100.0)
+        .collect();
+    let overhead_pct = median(&mut overheads);
     let d = median(&mut direct);
     let w = median(&mut worker);
 
@@ -184,13 +199,14 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
         audio_s,
         rtf_direct: d / audio_s,
         rtf_worker: w / audio_s,
-        overhead_pct: (w - d) / d * 100.0,
+        overhead_pct,
         latency_p50_ms: percentile(&mut latencies.clone(), 0.5),
         latency_p95_ms: percentile(&mut latencies, 0.95),
         utterances: n,
         live_utterances,
         partials,
         peak_rss_mb: peak_kb as f64 / 1024.0,
+        cer_minute: crate::score::cer(&minute_reference.join(" "), &minute_text),
         // Over the whole text: a pause inside a spoken number may cut one utterance in two.
         cer_live: crate::score::cer(&references.join(" "), &heard.join(" ")),
     })
@@ -219,6 +235,11 @@ impl std::fmt::Display for BenchReport {
             f,
             "{:<44} {:>11.1}% {:>10}",
             "worker overhead vs direct", self.overhead_pct, "<= 5 %"
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>12.3} {:>10}",
+            "CER of the minute (worker)", self.cer_minute, ""
         )?;
         writeln!(
             f,
