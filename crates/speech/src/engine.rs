@@ -327,9 +327,13 @@ impl Engine {
             {
                 continue;
             }
+            // Whisper's timestamps can run past the audio into the context's margin; a span
+            // points into the evidence recording, so it ends where the audio does.
+            let end_ms = base_ms + audio.len() as u64 * 1000 / RATE as u64;
+            let at = |centiseconds: i64| (base_ms + centiseconds.max(0) as u64 * 10).min(end_ms);
             out.push(Segment {
-                start_ms: base_ms + seg.start_timestamp().max(0) as u64 * 10,
-                end_ms: base_ms + seg.end_timestamp().max(0) as u64 * 10,
+                start_ms: at(seg.start_timestamp()),
+                end_ms: at(seg.end_timestamp()),
                 text,
                 tokens,
             });
