@@ -56,8 +56,8 @@ fn each_field_is_read_by_its_type() {
 }
 
 /// What the base model wrote in the desktop app's real-window test for "สิบสี่นาฬิกาสามสิบนาที":
-/// the tone mark of สี่ dropped and นาฬิกา misspelt. Both are snapped back; the value is filled
-/// and left for the officer to confirm.
+/// the tone mark of สี่ dropped, สิบ written with the final ป that sounds the same, and นาฬิกา
+/// misspelt. All are snapped back; the value is filled and left for the officer to confirm.
 #[test]
 fn a_time_with_asr_misspellings_is_still_read() {
     let r = fill_field(
@@ -69,6 +69,16 @@ fn a_time_with_asr_misspellings_is_still_read() {
     assert_eq!(
         r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
         Some("14:30")
+    );
+    let r = fill_field(&r.record, "/arrest/time", &utter("สิปสี นาลีกา 30 นาที")).unwrap();
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("14:30")
+    );
+    let r = fill_field(&r.record, "/arrest/time", &utter("ยิสิป นาลิกา สิปห้า นาที")).unwrap();
+    assert_eq!(
+        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("20:15")
     );
     let r = fill_field(&r.record, "/arrest/time", &utter("ตีสี สิบห้านาที")).unwrap();
     assert_eq!(
