@@ -28,10 +28,6 @@ pub enum Command {
         /// Model name or file (default: the manifest's default model).
         #[arg(long)]
         model: Option<String>,
-        /// Station vocabulary file (one term per line: names, units, places) given to the
-        /// decoder as context.
-        #[arg(long)]
-        vocabulary: Option<PathBuf>,
         /// Decoder threads.
         #[arg(long, default_value_t = 2)]
         threads: i32,
@@ -112,7 +108,8 @@ pub enum ModelsCommand {
     },
 }
 
-/// A station vocabulary file (one term per line) as a decoder prompt.
+/// A station vocabulary file (one term per line) as a decoder prompt, for the benchmark that
+/// measures whether it helps.
 fn read_vocabulary(file: &Path) -> Result<String> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("reading vocabulary {} / อ่านไฟล์คำศัพท์ไม่ได้", file.display()))?;
@@ -151,12 +148,8 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             file,
             json,
             model,
-            vocabulary,
             threads,
-        } => {
-            let prompt = vocabulary.as_deref().map(read_vocabulary).transpose()?;
-            transcribe(ctx, &file, json, model.as_deref(), prompt, threads)
-        }
+        } => transcribe(ctx, &file, json, model.as_deref(), threads),
         Command::Listen {
             device,
             seconds,
@@ -371,7 +364,6 @@ fn transcribe(
     file: &Path,
     json: bool,
     model: Option<&str>,
-    prompt: Option<String>,
     threads: i32,
 ) -> Result<ExitCode> {
     if !file.is_file() {
@@ -379,7 +371,6 @@ fn transcribe(
     }
     let mut engine = start_engine(ctx, model)?;
     let opts = DecodeOptions {
-        initial_prompt: prompt,
         threads,
         ..DecodeOptions::default()
     };

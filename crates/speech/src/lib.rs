@@ -14,7 +14,8 @@
 //!   it with the record is the caller's: `Session::put_audio(record_id, "audio/wav", bytes)`,
 //!   as `banthuek listen --record ID` does (see the `live` module's example).
 //! - [`models::ModelStore`]: installed models, import, resumable download, manifest.
-//! - [`vocabulary`]: the station vocabulary as the decoder's initial prompt.
+//! - [`vocabulary`]: the station vocabulary as an initial prompt, measured by the benchmark
+//!   (it does not help with the fitted encoder context, so transcription does not use it).
 
 pub mod archive;
 pub mod convert;

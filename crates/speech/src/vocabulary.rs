@@ -1,13 +1,15 @@
-//! Station vocabulary: officer names, units, places and the words of the record, given to the
-//! decoder as its initial prompt so that it prefers their spelling (e.g. "นาฬิกา" over the
+//! Station vocabulary: officer names, units, places and the words of the record, as the
+//! decoder's initial prompt, so that it might prefer their spelling (e.g. "นาฬิกา" over the
 //! homophone-like "นาลิกา" that base produces).
 //!
 //! Measured on the spoken clock times with base q8_0 (`banthuek bench speech --vocabulary
-//! crates/speech/tests/data/station-vocabulary.txt`, 25 Nov 2026): mean CER 0.225 (0/10 exactly
-//! right) without, 0.213 (1/10) with this prompt, 0.193 (1/10) with post-correction alone (the
-//! extractor's lexicon snapping, which every transcript goes through on its way to the record),
-//! 0.191 (2/10) with both. Both help a little, so both are kept: the prompt here, the
-//! post-correction in `banthuek-extract`.
+//! crates/speech/tests/data/station-vocabulary.txt`). With the 30 s encoder context (25 Nov
+//! 2026) the prompt helped a little: mean CER 0.225 without, 0.213 with, 0.191 with
+//! post-correction too. Since the encoder context is fitted to the utterance (26 Nov 2026) it
+//! hurts: 0.306 (0/10 exactly right) without, 0.510 (1/10) with the prompt; post-correction (the
+//! extractor's lexicon snapping, which every transcript goes through on its way to the record)
+//! still helps, 0.223 (2/10). So only post-correction is used; the prompt is kept for this
+//! measurement alone, to be repeated when the model or the decoding changes.
 
 /// Whisper reads at most half its text context (224 tokens) of prompt; Thai takes about one
 /// token per one to two characters, so longer prompts are cut to stay inside that.
