@@ -252,8 +252,11 @@ impl Engine {
             p.set_initial_prompt(prompt);
         }
         // The encoder's context is 30 s; audio shorter than that is otherwise padded with silence
-        // the encoder still pays for. A context fitted to the audio (plus a margin) cost a
-        // third of the time on utterances of 3–8 s, with no loss of accuracy (bench speech).
+        // the encoder still pays for. A context fitted to the audio (plus a margin) costs about a
+        // third of the time on utterances of 3–8 s (`banthuek bench speech`). Accuracy on the
+        // benchmark's minute and live utterances held; on single short clock times mean CER rose
+        // from 0.225 to 0.306. A margin of 400 frames won that back but missed the latency target
+        // (p95 2.5 s), so the margin stays small.
         let frames = audio.len().div_ceil(AUDIO_FRAME) + AUDIO_CTX_MARGIN;
         if frames < FULL_AUDIO_CTX {
             p.set_audio_ctx(frames as i32);
