@@ -60,31 +60,20 @@ fn each_field_is_read_by_its_type() {
 /// misspelt. All are snapped back; the value is filled and left for the officer to confirm.
 #[test]
 fn a_time_with_asr_misspellings_is_still_read() {
-    let r = fill_field(
-        &ArrestRecord::default(),
-        "/arrest/time",
-        &utter("สิบสี นาลิกา 30 นาที"),
-    )
-    .unwrap();
-    assert_eq!(
-        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
-        Some("14:30")
-    );
-    let r = fill_field(&r.record, "/arrest/time", &utter("สิปสี นาลีกา 30 นาที")).unwrap();
-    assert_eq!(
-        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
-        Some("14:30")
-    );
-    let r = fill_field(&r.record, "/arrest/time", &utter("ยิสิป นาลิกา สิปห้า นาที")).unwrap();
-    assert_eq!(
-        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
-        Some("20:15")
-    );
-    let r = fill_field(&r.record, "/arrest/time", &utter("ตีสี สิบห้านาที")).unwrap();
-    assert_eq!(
-        r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
-        Some("04:15")
-    );
+    let heard = [
+        ("สิบสี นาลิกา 30 นาที", "14:30"),
+        ("สิปสี นาลีกา 30 นาที", "14:30"),
+        ("ยิสิป นาลิกา สิปห้า นาที", "20:15"),
+        ("ตีสี สิบห้านาที", "04:15"),
+    ];
+    for (transcript, meant) in heard {
+        let r = fill_field(&ArrestRecord::default(), "/arrest/time", &utter(transcript)).unwrap();
+        assert_eq!(
+            r.record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+            Some(meant),
+            "{transcript}"
+        );
+    }
 }
 
 #[test]
