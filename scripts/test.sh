@@ -54,6 +54,10 @@ for cases in crates/extract/tests/data/*.jsonl; do
   "$py" "$shared/eval/score_extract.py" --min-f1 0.95 "$cases" -- "$cli" extract --json --today '{today}'
 done
 
+step "speech benchmark (figures for the log; the targets are judged on a quiet machine)"
+# The debug CLI: whisper itself is built optimised (Cargo.toml's dev profile for dependencies).
+"$cli" bench speech --runs 3 --utterances 8
+
 step "desktop (real window)"
 if [ -n "${BANTHUEK_SKIP_DESKTOP:-}" ]; then
   echo "BANTHUEK_SKIP_DESKTOP is set: skipping the real-window tests"
