@@ -546,6 +546,17 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             "ข้อมูลบันทึกไม่ตรงตามรูปแบบการแลกเปลี่ยนข้อมูล",
         ));
     }
+    // Stored as its code, so the central side can restrict who reads the record.
+    let classification = match request.classification.as_deref() {
+        None => None,
+        Some(text) => Some(
+            text.parse::<banthuek_core::classification::Classification>()
+                .map_err(|e| {
+                    ApiError::unprocessable(codes::SCHEMA_INVALID, e, "ชั้นความลับของบันทึกไม่ถูกต้อง")
+                })?
+                .as_str(),
+        ),
+    };
     if value.get("record_id").and_then(|v| v.as_str()) != Some(request.record_id.as_str()) {
         return Err(ApiError::unprocessable(
             codes::KEY_MISMATCH,
@@ -599,6 +610,8 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             record_sha256: &record_sha256,
             pdf_sha256: &pdf_sha256,
             receipt_json: &receipt_json,
+            classification,
+            juvenile: request.juvenile,
         })
         .map_err(ApiError::internal)?;
     match outcome {

@@ -45,6 +45,10 @@ pub struct NewRecord<'a> {
     pub pdf_sha256: &'a str,
     /// The signed receipt as JSON text, returned verbatim for every replay.
     pub receipt_json: &'a str,
+    /// The station's classification code, when the station sent one.
+    pub classification: Option<&'a str>,
+    /// An arrestee is under 18.
+    pub juvenile: bool,
 }
 
 /// What is already stored under an idempotency key.
@@ -145,6 +149,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        add_classification_columns(&conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -153,6 +158,21 @@ impl SqliteStore {
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StorageError> {
         self.conn.lock().map_err(|_| StorageError::Poisoned)
     }
+}
+
+/// Databases made before the classification was sent get its two columns; their records stay
+/// without one (NULL), which is what was known of them.
+fn add_classification_columns(conn: &Connection) -> Result<(), StorageError> {
+    let has_column = conn
+        .prepare("SELECT 1 FROM pragma_table_info('records') WHERE name = 'classification'")?
+        .exists([])?;
+    if !has_column {
+        conn.execute_batch(
+            "ALTER TABLE records ADD COLUMN classification TEXT;
+             ALTER TABLE records ADD COLUMN juvenile INTEGER NOT NULL DEFAULT 0;",
+        )?;
+    }
+    Ok(())
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -295,8 +315,8 @@ impl CentralStore for SqliteStore {
         let inserted = tx.execute(
             "INSERT INTO records (idempotency_key, record_id, version, device_id, received_at,
                                   record_json, pdf, audio_mime, audio, record_sha256, pdf_sha256,
-                                  receipt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                  receipt, classification, juvenile)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT DO NOTHING",
             params![
                 r.idempotency_key,
@@ -310,7 +330,9 @@ impl CentralStore for SqliteStore {
                 r.audio.map(|a| a.1),
                 r.record_sha256,
                 r.pdf_sha256,
-                r.receipt_json
+                r.receipt_json,
+                r.classification,
+                r.juvenile
             ],
         )?;
         let outcome = if inserted == 1 {
@@ -419,6 +441,8 @@ mod tests {
             record_sha256: "a",
             pdf_sha256: "b",
             receipt_json: receipt,
+            classification: None,
+            juvenile: false,
         };
         assert_eq!(
             store.insert_record(&rec("first")).unwrap(),

@@ -88,6 +88,48 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
 }
 
 /// Yields fixed items and records what the sender does with them.
+#[test]
+fn the_receiver_keeps_the_classification_it_is_sent_and_refuses_an_unknown_one() {
+    let s = setup(2, &[]);
+    let session = session(&s.station);
+    let item = |id: &str, classification: &str| banthuek_sync::OutboxItem {
+        record_id: id.to_owned(),
+        version: 1,
+        idempotency_key: protocol::idempotency_key(id, 1),
+        record_json: session.record_json(id, 1).expect("json"),
+        pdf: session
+            .artifact(id, 1, "countersigned_pdf")
+            .expect("pdf")
+            .expect("stored pdf"),
+        audio: None,
+        attempts: 0,
+        classification: Some(classification.to_owned()),
+        juvenile: true,
+    };
+    let mut source = ReplaySource {
+        items: vec![item(&s.ids[0], "secret"), item(&s.ids[1], "very secret")],
+        receipts: Vec::new(),
+    };
+    let mut sender = Sender::new(&s.enrolment, test_config()).expect("sender");
+    let report = sender.drain(&mut source, &mut |_| {}).expect("drain");
+    assert_eq!(report.synced, 1);
+    assert_eq!(report.rejected.len(), 1);
+    assert!(report.rejected[0].reason.contains(codes::SCHEMA_INVALID));
+
+    let conn = rusqlite::Connection::open(s.dir.path().join("central/central.db")).expect("db");
+    let stored: Vec<(String, Option<String>, bool)> = conn
+        .prepare("SELECT record_id, classification, juvenile FROM records")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read rows");
+    assert_eq!(
+        stored,
+        vec![(s.ids[0].clone(), Some("secret".into()), true)]
+    );
+}
+
 struct ReplaySource {
     items: Vec<banthuek_sync::OutboxItem>,
     receipts: Vec<String>,
