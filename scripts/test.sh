@@ -55,8 +55,7 @@ for cases in crates/extract/tests/data/*.jsonl; do
 done
 
 step "speech benchmark (figures for the log; the targets are judged on a release build, see README)"
-# The debug CLI: whisper is built optimised (Cargo.toml's dev profile for dependencies) but at -O2,
-# and CI's machine is shared, so these figures run slower than a station laptop's release build.
+# The debug CLI: whisper.cpp itself is built as Release (Cargo.toml), but CI's machine is shared.
 "$cli" bench speech --runs 3 --utterances 8
 
 step "desktop (real window)"
