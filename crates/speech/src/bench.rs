@@ -93,12 +93,24 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
     let mut peak_kb = 0;
     let mut minute_text = String::new();
     for r in 0..cfg.runs {
-        let t = Instant::now();
-        engine.transcribe_file(&wav, &opts, &never, &mut |_| {})?;
-        direct.push(t.elapsed().as_secs_f64());
+        // Which goes first alternates, so that neither always gets the warmer caches.
+        let mut run_direct = || -> Result<f64> {
+            let t = Instant::now();
+            engine.transcribe_file(&wav, &opts, &never, &mut |_| {})?;
+            Ok(t.elapsed().as_secs_f64())
+        };
+        let first = if r % 2 == 0 {
+            Some(run_direct()?)
+        } else {
+            None
+        };
         let t = Instant::now();
         let out = sup.transcribe(&wav, &opts, &mut |_| {})?;
         worker.push(t.elapsed().as_secs_f64());
+        direct.push(match first {
+            Some(d) => d,
+            None => run_direct()?,
+        });
         peak_kb = peak_kb.max(out.peak_rss_kb.unwrap_or(0));
         log(&format!(
             "run {}: direct {:.1} s, worker {:.1} s",
