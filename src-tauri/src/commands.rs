@@ -8,6 +8,7 @@ use crate::views::{
     AccessReportView, AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter,
     RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
 };
+use banthuek_store::Session;
 use base64::Engine as _;
 use serde_json::Value;
 use std::sync::Arc;
@@ -23,6 +24,14 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || f(app))
         .await
         .map_err(AppError::internal)?
+}
+
+/// A command that works in the signed-in user's store session, off the async runtime.
+async fn in_session<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&mut Session) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    blocking(app, move |app| app.with_session(f)).await
 }
 
 #[tauri::command]
@@ -57,23 +66,20 @@ pub async fn list_records(
     status: Option<String>,
     query: Option<String>,
 ) -> AppResult<Vec<RecordSummaryView>> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::list_records(s, &RecordFilter { status, query }))
+    in_session(&state, move |s| {
+        records::list_records(s, &RecordFilter { status, query })
     })
     .await
 }
 
 #[tauri::command]
 pub async fn new_record(state: AppState<'_>) -> AppResult<RecordView> {
-    blocking(&state, |app| app.with_session(records::new_record)).await
+    in_session(&state, records::new_record).await
 }
 
 #[tauri::command]
 pub async fn get_record(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::open_record(s, &id))
-    })
-    .await
+    in_session(&state, move |s| records::open_record(s, &id)).await
 }
 
 #[tauri::command]
@@ -82,10 +88,7 @@ pub async fn set_classification(
     id: String,
     level: String,
 ) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::set_classification(s, &id, &level))
-    })
-    .await
+    in_session(&state, move |s| records::set_classification(s, &id, &level)).await
 }
 
 #[tauri::command]
@@ -94,8 +97,8 @@ pub async fn access_report(
     user: Option<String>,
     record_id: Option<String>,
 ) -> AppResult<AccessReportView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::access_report(s, user.as_deref(), record_id.as_deref()))
+    in_session(&state, move |s| {
+        records::access_report(s, user.as_deref(), record_id.as_deref())
     })
     .await
 }
@@ -107,10 +110,8 @@ pub async fn save_record(
     record: Value,
     reason: Option<String>,
 ) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| {
-            records::save_record(s, &id, record, reason.as_deref().unwrap_or("edited"))
-        })
+    in_session(&state, move |s| {
+        records::save_record(s, &id, record, reason.as_deref().unwrap_or("edited"))
     })
     .await
 }
@@ -121,26 +122,17 @@ pub async fn confirm_field(
     id: String,
     pointer: String,
 ) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::confirm_field(s, &id, &pointer))
-    })
-    .await
+    in_session(&state, move |s| records::confirm_field(s, &id, &pointer)).await
 }
 
 #[tauri::command]
 pub async fn confirm_all(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::confirm_all(s, &id))
-    })
-    .await
+    in_session(&state, move |s| records::confirm_all(s, &id)).await
 }
 
 #[tauri::command]
 pub async fn history(state: AppState<'_>, id: String) -> AppResult<HistoryView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::history(s, &id))
-    })
-    .await
+    in_session(&state, move |s| records::history(s, &id)).await
 }
 
 #[tauri::command]
@@ -171,15 +163,15 @@ pub async fn sign_and_submit(
     id: String,
     comment: Option<String>,
 ) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::sign_and_submit(s, &id, comment.as_deref()))
+    in_session(&state, move |s| {
+        records::sign_and_submit(s, &id, comment.as_deref())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn review_queue(state: AppState<'_>) -> AppResult<Vec<RecordSummaryView>> {
-    blocking(&state, |app| app.with_session(|s| records::review_queue(s))).await
+    in_session(&state, |s| records::review_queue(s)).await
 }
 
 #[tauri::command]
@@ -188,28 +180,19 @@ pub async fn return_record(
     id: String,
     comments: Vec<FieldComment>,
 ) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::return_record(s, &id, &comments))
-    })
-    .await
+    in_session(&state, move |s| records::return_record(s, &id, &comments)).await
 }
 
 #[tauri::command]
 pub async fn approve_and_countersign(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    blocking(&state, move |app| {
-        app.with_session(|s| records::approve_and_countersign(s, &id))
-    })
-    .await
+    in_session(&state, move |s| records::approve_and_countersign(s, &id)).await
 }
 
 /// The record's PDF as base64 (for the preview).
 #[tauri::command]
 pub async fn record_pdf(state: AppState<'_>, id: String) -> AppResult<String> {
-    blocking(&state, move |app| {
-        let pdf = app.with_session(|s| records::record_pdf(s, &id))?;
-        Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
-    })
-    .await
+    let pdf = in_session(&state, move |s| records::record_pdf(s, &id)).await?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
 }
 
 #[tauri::command]
