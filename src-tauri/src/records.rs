@@ -179,37 +179,27 @@ fn summary(
     session: &Session,
     s: banthuek_store::RecordSummary,
 ) -> AppResult<(RecordSummaryView, Option<ArrestRecord>)> {
-    if !session.may_open(&s.id)? {
-        let view = RecordSummaryView {
-            arrestees: Vec::new(),
-            arrest_date: None,
-            arrest_time: None,
-            charges: Vec::new(),
-            id: s.id,
-            status: s.status.as_str().to_owned(),
-            version: s.version,
-            created_at: s.created_at,
-            created_by: s.created_by,
-            updated_at: s.updated_at,
-            classification: s.classification.as_str().to_owned(),
-            juvenile: s.juvenile,
-            restricted: true,
-        };
-        return Ok((view, None));
-    }
-    let record = session.record(&s.id)?.record;
-    let arrest = record.arrest.clone().unwrap_or_default();
+    let restricted = !session.may_open(&s.id)?;
+    let record = if restricted {
+        None
+    } else {
+        Some(session.record(&s.id)?.record)
+    };
+    let arrest = record
+        .as_ref()
+        .and_then(|r| r.arrest.clone())
+        .unwrap_or_default();
     let view = RecordSummaryView {
         arrestees: record
-            .arrestees
             .iter()
+            .flat_map(|r| &r.arrestees)
             .map(|a| text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]))
             .collect(),
-        arrest_date: arrest.date.clone(),
-        arrest_time: arrest.time.clone(),
+        arrest_date: arrest.date,
+        arrest_time: arrest.time,
         charges: record
-            .charges
             .iter()
+            .flat_map(|r| &r.charges)
             .filter_map(|c| c.text.clone())
             .collect(),
         id: s.id,
@@ -220,9 +210,9 @@ fn summary(
         updated_at: s.updated_at,
         classification: s.classification.as_str().to_owned(),
         juvenile: s.juvenile,
-        restricted: false,
+        restricted,
     };
-    Ok((view, Some(record)))
+    Ok((view, record))
 }
 
 /// Whether `query` matches an arrestee's name, national ID or passport, or the arrest or
