@@ -530,21 +530,8 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
 
     let (home, app, events) = app();
     let play = home.path().join("play.wav");
-    {
-        let spec = hound::WavSpec {
-            channels: 2,
-            sample_rate: 16_000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::create(&play, spec).unwrap();
-        for s in &samples {
-            let v = (s * 32767.0) as i16;
-            w.write_sample(v).unwrap();
-            w.write_sample(v).unwrap();
-        }
-        w.finalize().unwrap();
-    }
+    // Stereo: paplay splits a mono file over both channels, 6 dB quieter.
+    banthuek_speech::audio::write_wav_channels(&play, &samples, 2).expect("stereo wav");
     app.login("officer", PASSWORD).expect("login");
     let id = app.with_session(records::new_record).expect("new").id;
     app.start_dictation(&id, Some("/arrest/time"))

@@ -180,17 +180,5 @@ fn make_speech(path: &Path) {
     let mut speech = a.clone();
     speech.extend(banthuek_speech::clock::silence(1500));
     speech.extend(a);
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).expect("create");
-    for s in speech {
-        let v = (s * 32767.0) as i16;
-        w.write_sample(v).expect("l");
-        w.write_sample(v).expect("r");
-    }
-    w.finalize().expect("finalize");
+    banthuek_speech::audio::write_wav_channels(path, &speech, 2).expect("stereo wav");
 }

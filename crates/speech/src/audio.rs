@@ -381,8 +381,14 @@ pub fn read_all(path: &Path) -> Result<Vec<f32>> {
 
 /// Writes 16 kHz mono samples as a 16-bit WAV file.
 pub fn write_wav(path: &Path, samples: &[f32]) -> Result<()> {
+    write_wav_channels(path, samples, 1)
+}
+
+/// Writes 16 kHz mono samples as a 16-bit WAV file with the same sound on every channel (a
+/// player such as paplay splits a mono file over two channels, 6 dB quieter each).
+pub fn write_wav_channels(path: &Path, samples: &[f32], channels: u16) -> Result<()> {
     let spec = hound::WavSpec {
-        channels: 1,
+        channels,
         sample_rate: RATE,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
@@ -390,8 +396,10 @@ pub fn write_wav(path: &Path, samples: &[f32]) -> Result<()> {
     let err = |e: hound::Error| SpeechError::io(path, std::io::Error::other(e.to_string()));
     let mut w = hound::WavWriter::create(path, spec).map_err(err)?;
     for s in samples {
-        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
-            .map_err(err)?;
+        let v = (s.clamp(-1.0, 1.0) * 32767.0) as i16;
+        for _ in 0..channels {
+            w.write_sample(v).map_err(err)?;
+        }
     }
     w.finalize().map_err(err)
 }

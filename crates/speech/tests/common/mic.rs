@@ -29,18 +29,6 @@ pub fn skip() -> bool {
 /// channels and comes back 6 dB quieter.
 pub fn stereo_wav(dir: &Path, samples: &[f32]) -> PathBuf {
     let play = dir.join("play.wav");
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&play, spec).expect("create");
-    for s in samples {
-        let v = (s * 32767.0) as i16;
-        w.write_sample(v).expect("l");
-        w.write_sample(v).expect("r");
-    }
-    w.finalize().expect("finalize");
+    banthuek_speech::audio::write_wav_channels(&play, samples, 2).expect("stereo wav");
     play
 }
