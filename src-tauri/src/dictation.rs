@@ -607,10 +607,7 @@ impl App {
                 let Ok(stored) = s.record(&meta.record_id) else {
                     continue;
                 };
-                let created_by = s
-                    .history(&meta.record_id)
-                    .ok()
-                    .and_then(|h| h.versions.first().map(|v| v.author.clone()));
+                let created_by = s.created_by(&meta.record_id).ok();
                 let editable =
                     banthuek_core::workflow::transition(stored.status, Action::Edit, s.role())
                         .is_ok();

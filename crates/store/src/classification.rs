@@ -171,6 +171,12 @@ impl Session {
         classification(&self.conn, id)
     }
 
+    /// Who created record `id` (metadata, like the classification).
+    pub fn created_by(&self, id: &str) -> Result<String> {
+        state(&self.conn, id)?;
+        created_by(&self.conn, id)
+    }
+
     /// Checks that the acting user may make `use_` of record `id`; a refusal is audited and
     /// returned as [`StoreError::AccessDenied`].
     pub(crate) fn check_access(&self, id: &str, use_: Use) -> Result<()> {
