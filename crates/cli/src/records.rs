@@ -116,13 +116,13 @@ pub enum RecordCommand {
         /// adds an arrestee).
         #[arg(long, requires = "arrestee", conflicts_with_all = ["set", "reason"])]
         from_card: bool,
-        #[arg(long, requires = "from_card")]
+        #[arg(long, conflicts_with_all = ["set", "reason"])]
         arrestee: Option<usize>,
         /// With --from-card: only this reader.
-        #[arg(long, requires = "from_card")]
+        #[arg(long, conflicts_with_all = ["set", "reason"])]
         reader: Option<String>,
         /// With --from-card: seconds to wait for the card.
-        #[arg(long, requires = "from_card", default_value_t = 10)]
+        #[arg(long, conflicts_with_all = ["set", "reason"], default_value_t = 10)]
         wait: u64,
     },
     /// Every version and status change of a record.
