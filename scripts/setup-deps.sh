@@ -14,6 +14,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev                 # the desktop app (Tauri 2)
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev
   webkit2gtk-driver                                                  # WebKitWebDriver for tauri-driver
+  pcscd libpcsclite-dev vsmartcard-vpcd                              # ID card: PC/SC, virtual reader
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -39,6 +39,11 @@ if [ -x scripts/get-models.sh ]; then
 fi
 
 step "tests"
+# The ID card tests start and stop their own pcscd (its socket is global): a pcscd the system
+# socket-activates would take the socket first.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active -q pcscd.socket 2>/dev/null; then
+  systemctl stop pcscd.socket pcscd.service
+fi
 # Every test binary runs even after one fails, so one CI run reports every failure.
 cargo test --workspace --no-fail-fast -- --test-threads=2
 
@@ -57,6 +62,14 @@ done
 step "speech benchmark (figures for the log; the targets are judged on a release build, see README)"
 # The debug CLI: whisper.cpp itself is built as Release (Cargo.toml), but CI's machine is shared.
 "$cli" bench speech --runs 3 --utterances 8
+
+step "ID card benchmark (virtual reader: pcscd + vpcd + the card emulator; a few seconds)"
+pcscd --foreground & pcscd_pid=$!
+python3 crates/idcard/tests/support/thai_id_card.py --cards crates/idcard/tests/data/cards.json \
+  --card p10 >/dev/null & card_pid=$!
+"$cli" bench idcard --reads 20 || { kill "$card_pid" "$pcscd_pid"; exit 1; }
+kill "$card_pid" "$pcscd_pid"
+wait "$card_pid" "$pcscd_pid" 2>/dev/null || true
 
 step "desktop (real window)"
 if [ -n "${BANTHUEK_SKIP_DESKTOP:-}" ]; then

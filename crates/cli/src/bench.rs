@@ -48,6 +48,15 @@ pub enum Bench {
         #[arg(long)]
         vocabulary: Option<std::path::PathBuf>,
     },
+    /// National ID card: read → filled fields on the card in the reader (target ≤ 1.5 s).
+    Idcard {
+        #[arg(long, default_value_t = 20)]
+        reads: usize,
+        #[arg(long)]
+        reader: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
         #[arg(long, default_value_t = 20)]
@@ -81,6 +90,11 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             model.as_deref(),
             vocabulary,
         ),
+        Command::Bench(Bench::Idcard {
+            reads,
+            reader,
+            json,
+        }) => crate::idcard::bench(reads, reader, json),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)
         }

@@ -11,6 +11,7 @@ mod context;
 mod document;
 mod extract;
 mod governance;
+mod idcard;
 mod records;
 mod signing;
 mod speech;
@@ -56,6 +57,8 @@ enum Command {
     Start(start::Command),
     #[command(flatten)]
     Governance(governance::Command),
+    #[command(flatten)]
+    Idcard(idcard::Command),
 }
 
 fn main() -> ExitCode {
@@ -88,5 +91,6 @@ fn run(ctx: &Context, command: Command) -> Result<ExitCode> {
         Command::Signing(cmd) => signing::run(ctx, cmd),
         Command::Start(cmd) => start::run(ctx, cmd),
         Command::Governance(cmd) => governance::run(ctx, cmd),
+        Command::Idcard(cmd) => idcard::run(cmd),
     }
 }

@@ -101,13 +101,29 @@ pub enum RecordCommand {
         json: bool,
     },
     /// Save a new version with fields changed: --set /json/pointer=VALUE (VALUE is JSON, or a
-    /// bare string).
+    /// bare string); or --arrestee N --from-card to fill arrestee N from the national ID card.
     Edit {
         id: String,
-        #[arg(long = "set", value_name = "POINTER=VALUE", required = true)]
+        #[arg(
+            long = "set",
+            value_name = "POINTER=VALUE",
+            required_unless_present = "from_card"
+        )]
         set: Vec<String>,
-        #[arg(long)]
-        reason: String,
+        #[arg(long, required_unless_present = "from_card")]
+        reason: Option<String>,
+        /// Read the national ID card into arrestee --arrestee (0 is the first; one past the last
+        /// adds an arrestee).
+        #[arg(long, requires = "arrestee", conflicts_with_all = ["set", "reason"])]
+        from_card: bool,
+        #[arg(long, conflicts_with_all = ["set", "reason"])]
+        arrestee: Option<usize>,
+        /// With --from-card: only this reader.
+        #[arg(long, conflicts_with_all = ["set", "reason"])]
+        reader: Option<String>,
+        /// With --from-card: seconds to wait for the card.
+        #[arg(long, conflicts_with_all = ["set", "reason"], default_value_t = 10)]
+        wait: u64,
     },
     /// Every version and status change of a record.
     History {
@@ -424,7 +440,20 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
                 }
             }
         }
-        RecordCommand::Edit { id, set, reason } => {
+        RecordCommand::Edit {
+            id,
+            from_card: true,
+            arrestee,
+            reader,
+            wait,
+            ..
+        } => {
+            return crate::idcard::fill_record(ctx, &id, arrestee.unwrap_or(0), reader, wait);
+        }
+        RecordCommand::Edit {
+            id, set, reason, ..
+        } => {
+            let reason = reason.context("--reason is required / ต้องระบุเหตุผล")?;
             let mut s = session(ctx)?;
             let current = s.record(&id)?;
             let edited = apply_edits(&current.record, &set)?;

@@ -174,6 +174,87 @@ pub struct Arrestee {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// วันเกิด: ISO date, Common Era (the card holds it in the Buddhist Era).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// The name in Latin script, as on the national ID card or passport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<NameEn>,
+    /// The registered address split into its parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_parts: Option<AddressParts>,
+    /// The national ID card read for this arrestee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_card: Option<IdCardDates>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// เพศ, as on the national ID card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// A name in Latin script: "Mr." "Somchai" "" "Jaidee".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NameEn {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A Thai address in parts. Place names are stored without their level word ("สุเทพ", not
+/// "ตำบลสุเทพ"); `moo` is the number only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddressParts {
+    /// บ้านเลขที่, e.g. "45/7".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    /// หมู่ (หมู่ที่).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moo: Option<String>,
+    /// หมู่บ้าน or building, and ตรอก.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<String>,
+    /// ซอย.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soi: Option<String>,
+    /// ถนน.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub road: Option<String>,
+    /// ตำบล, or แขวง in Bangkok.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdistrict: Option<String>,
+    /// อำเภอ, or เขต in Bangkok.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// จังหวัด.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// When the national ID card read for an arrestee was issued and when it expires (ISO dates, CE;
+/// no `expires` for a card valid for life).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdCardDates {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -280,6 +361,8 @@ pub enum Source {
     Typed,
     Edited,
     Default,
+    /// Read from the chip of the national ID card (exact; the reader and time are noted).
+    Card,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -305,6 +388,21 @@ impl Provenance {
             audio_ms: None,
             confidence: None,
             extra: Map::new(),
+        }
+    }
+
+    /// A value read from the national ID card in `reader` at `read_at` (RFC 3339): exact, so its
+    /// confidence is 1.
+    pub fn card(reader: &str, read_at: &str) -> Self {
+        let mut extra = Map::new();
+        extra.insert("reader".into(), Value::String(reader.to_owned()));
+        extra.insert("read_at".into(), Value::String(read_at.to_owned()));
+        Provenance {
+            source: Source::Card,
+            transcript_span: None,
+            audio_ms: None,
+            confidence: Some(1.0),
+            extra,
         }
     }
 

@@ -89,3 +89,72 @@ fn a_record_without_schema_key_is_rejected() {
     assert!(ArrestRecord::from_json_str("{}").is_err());
     assert!(ArrestRecord::from_json_str("not json").is_err());
 }
+
+#[test]
+fn id_card_fields_round_trip_as_typed_fields() {
+    let v: Value = serde_json::json!({
+        "schema": banthuek_core::SCHEMA_ID,
+        "arrestees": [{
+            "title": "นางสาว",
+            "first_name": "ฤดี",
+            "last_name": "ฦๅชา",
+            "birth_date": "1990-02-28",
+            "sex": "female",
+            "name_en": {"title": "Miss", "first_name": "Ruedee", "middle_name": "", "last_name": "Luecha"},
+            "address_parts": {
+                "house_number": "45/7", "moo": "3", "village": "หมู่บ้านสุขใจ", "soi": "ร่วมมิตร",
+                "road": "พหลโยธิน", "subdistrict": "สามเสนใน", "district": "พญาไท",
+                "province": "กรุงเทพมหานคร"
+            },
+            "id_card": {"issued": "2020-01-15", "expires": "2029-02-27"}
+        }],
+        "provenance": {
+            "/arrestees/0/first_name": {
+                "source": "card", "confidence": 1.0,
+                "reader": "Virtual PCD 00 00", "read_at": "2026-12-05T08:00:00+07:00"
+            }
+        }
+    });
+    let r = ArrestRecord::from_value(v.clone()).unwrap();
+    let a = &r.arrestees[0];
+    assert_eq!(a.sex, Some(banthuek_core::record::Sex::Female));
+    assert_eq!(
+        a.name_en.as_ref().and_then(|n| n.last_name.as_deref()),
+        Some("Luecha")
+    );
+    assert_eq!(
+        a.address_parts.as_ref().and_then(|p| p.district.as_deref()),
+        Some("พญาไท")
+    );
+    assert_eq!(
+        a.id_card.as_ref().and_then(|c| c.expires.as_deref()),
+        Some("2029-02-27")
+    );
+    assert!(a.extra.is_empty(), "every card field is a typed field");
+    assert_eq!(
+        r.provenance["/arrestees/0/first_name"].source,
+        banthuek_core::Source::Card
+    );
+    assert_eq!(r.to_value(), v);
+}
+
+#[test]
+fn card_fields_are_checked_by_the_schema() {
+    for (arrestee, field) in [
+        (serde_json::json!({"sex": "m"}), "/arrestees/0/sex"),
+        (
+            serde_json::json!({"birth_date": "2533-01-01x"}),
+            "/arrestees/0/birth_date",
+        ),
+        (
+            serde_json::json!({"id_card": {"expires": "27/02/2572"}}),
+            "/arrestees/0/id_card/expires",
+        ),
+    ] {
+        let v = serde_json::json!({"schema": banthuek_core::SCHEMA_ID, "arrestees": [arrestee]});
+        match ArrestRecord::from_value(v) {
+            Err(RecordError::Schema { path, .. }) => assert_eq!(path, field),
+            other => panic!("expected a schema error at {field}, got {other:?}"),
+        }
+    }
+}

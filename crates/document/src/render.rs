@@ -43,6 +43,9 @@ const PARA_INDENT: f32 = 15.0 * MM;
 /// The note printed on every page (DESIGN.md, evidence integrity).
 pub const FOOTER_NOTE: &str = "ร่างบันทึกนี้จัดทำด้วยระบบรู้จำเสียงพูด และเจ้าพนักงานผู้บันทึกได้ตรวจทานแล้ว";
 
+/// Added to the footer when values were read from the national ID card (provenance `card`).
+pub const FOOTER_CARD_NOTE: &str = "ข้อมูลผู้ต้องหาบางส่วนอ่านจากบัตรประจำตัวประชาชน";
+
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     pub digits: Digits,
@@ -165,6 +168,10 @@ pub fn render_with_fonts(
             page: index + 1,
             pages: page_count,
             digits: opts.digits,
+            from_card: record
+                .provenance
+                .values()
+                .any(|p| p.source == banthuek_core::Source::Card),
         };
         footer.draw(&mut surface, fonts, &measurer);
         if let Some(marking) = opts.marking {
@@ -825,6 +832,7 @@ struct Footer<'a> {
     page: usize,
     pages: usize,
     digits: Digits,
+    from_card: bool,
 }
 
 impl Footer<'_> {
@@ -835,8 +843,13 @@ impl Footer<'_> {
         let lines = [
             FOOTER_NOTE.to_owned(),
             format!(
-                "เลขที่บันทึก {id} ฉบับที่ {}",
-                digits(&self.version.to_string(), self.digits)
+                "เลขที่บันทึก {id} ฉบับที่ {}{}",
+                digits(&self.version.to_string(), self.digits),
+                if self.from_card {
+                    format!(" · {FOOTER_CARD_NOTE}")
+                } else {
+                    String::new()
+                }
             ),
             format!("SHA-256 ของข้อมูลบันทึก {}", self.sha256),
         ];

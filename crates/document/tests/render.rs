@@ -343,3 +343,23 @@ fn missing_font_is_a_typed_error() {
     .expect("must fail");
     assert!(matches!(err, DocumentError::BadFont { .. }), "{err}");
 }
+
+#[test]
+fn the_footer_says_when_values_came_from_the_id_card() {
+    let mut record = ArrestRecord::default()
+        .with_field("/record_id", "TEST-card")
+        .unwrap()
+        .with_field("/arrestees/0/first_name", "ฤดี")
+        .unwrap();
+    let (_, path) = render_to(&record, Digits::Arabic, "footer-dictated.pdf");
+    let note = squash(banthuek_document::render::FOOTER_CARD_NOTE);
+    assert!(!squash(&pdftotext(&path, Some(1))).contains(&note));
+    record.provenance.insert(
+        "/arrestees/0/first_name".into(),
+        banthuek_core::Provenance::card("Virtual PCD 00 00", "2026-12-05T08:00:00+07:00"),
+    );
+    let (_, path) = render_to(&record, Digits::Arabic, "footer-card.pdf");
+    let text = squash(&pdftotext(&path, Some(1)));
+    assert!(text.contains(&note), "{text}");
+    assert!(text.contains("เลขที่บันทึกTEST-card"), "{text}");
+}

@@ -28,6 +28,8 @@ pub enum VersionSource {
     Edited,
     /// Loaded from an exchange-format JSON file.
     Imported,
+    /// Read from the national ID card (`Session::save_card_version`).
+    Card,
 }
 
 impl VersionSource {
@@ -37,6 +39,7 @@ impl VersionSource {
             VersionSource::Typed => "typed",
             VersionSource::Edited => "edited",
             VersionSource::Imported => "imported",
+            VersionSource::Card => "card",
         }
     }
 }
@@ -229,6 +232,38 @@ impl Session {
         source: VersionSource,
         reason: &str,
     ) -> Result<u32> {
+        self.save_version_audited(id, record, source, reason, None)
+    }
+
+    /// Saves `record`, whose arrestee `arrestee` was filled from the national ID card read in
+    /// `reader`, as the next version, and writes `idcard_read` to the audit log in the same
+    /// transaction. The audit detail names the record, the arrestee's index, the reader and the
+    /// version, never a value from the card.
+    pub fn save_card_version(
+        &mut self,
+        id: &str,
+        record: ArrestRecord,
+        arrestee: usize,
+        reader: &str,
+    ) -> Result<u32> {
+        let detail = json!({"arrestee": arrestee, "reader": reader});
+        self.save_version_audited(
+            id,
+            record,
+            VersionSource::Card,
+            "read from the national ID card / อ่านจากบัตรประชาชน",
+            Some(("idcard_read", detail)),
+        )
+    }
+
+    fn save_version_audited(
+        &mut self,
+        id: &str,
+        record: ArrestRecord,
+        source: VersionSource,
+        reason: &str,
+        also: Option<(&str, serde_json::Value)>,
+    ) -> Result<u32> {
         if reason.trim().is_empty() {
             return Err(StoreError::ReasonRequired);
         }
@@ -253,6 +288,10 @@ impl Session {
             Some(id),
             &json!({"version": version, "sha256": sha, "source": source.as_str()}),
         )?;
+        if let Some((action, mut detail)) = also {
+            detail["version"] = json!(version);
+            audit::append(&tx, &at, &actor, action, Some(id), &detail)?;
+        }
         tx.commit()?;
         Ok(version)
     }

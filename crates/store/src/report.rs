@@ -63,9 +63,11 @@ impl AccessKind {
                 Some("mark_synced") => AccessKind::Synced,
                 _ => AccessKind::Changed,
             },
-            "record_created" | "version_saved" | "audio_stored" | "classification_changed" => {
-                AccessKind::Changed
-            }
+            "record_created"
+            | "version_saved"
+            | "audio_stored"
+            | "classification_changed"
+            | "idcard_read" => AccessKind::Changed,
             _ => AccessKind::Account,
         }
     }

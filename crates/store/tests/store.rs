@@ -574,3 +574,38 @@ fn the_recovery_key_resets_an_admin_password() {
         .iter()
         .any(|e| e.action == "password_recovered"));
 }
+
+#[test]
+fn a_card_read_is_saved_as_a_version_and_audited_without_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(setup(dir.path()));
+    let mut s = unlock(dir.path(), "somsak");
+    let id = s
+        .create_record(ArrestRecord::default(), VersionSource::Typed, "new")
+        .unwrap();
+    let filled = s
+        .record(&id)
+        .unwrap()
+        .record
+        .with_field("/arrestees/0/first_name", "ฤทธิ์")
+        .unwrap()
+        .with_field("/arrestees/0/national_id", "\"1101700203450\"")
+        .unwrap();
+    let v = s
+        .save_card_version(&id, filled, 0, "Virtual PCD 00 01")
+        .unwrap();
+    assert_eq!(v, 2);
+    assert_eq!(s.record(&id).unwrap().source, "card");
+    let entries = s.audit_entries(Some(&id)).unwrap();
+    let read = entries
+        .iter()
+        .find(|e| e.action == "idcard_read")
+        .expect("the read is audited");
+    assert_eq!(
+        read.detail,
+        serde_json::json!({"arrestee": 0, "reader": "Virtual PCD 00 01", "version": 2})
+    );
+    let all = serde_json::to_string(&entries).unwrap();
+    assert!(!all.contains("ฤทธิ์") && !all.contains("1101700203450"));
+    assert!(s.audit_verify().unwrap().is_whole());
+}
