@@ -33,6 +33,7 @@ pub mod commands;
 pub mod directed;
 pub mod items;
 pub mod lexicon;
+pub mod names;
 pub mod normalise;
 pub mod officers;
 pub mod provenance;
@@ -49,7 +50,7 @@ use banthuek_core::record::{
 };
 use chrono::NaiveDate;
 use provenance::{Tracker, DOUBTFUL, LIKELY, SURE};
-use sections::{scan_date_phrase, scan_time_phrase, Section, Segment};
+use sections::{read_date_phrase, read_time_phrase, scan_date_phrase, Section, Segment};
 use serde::Serialize;
 use std::ops::Range;
 use text::{clean, strip_prefixes, strip_suffixes, trim, TRAILING_FILLERS};
@@ -213,6 +214,16 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
         }
     }
     record.arrestees = arrestees::build(text, &segs, &mut track, &mut suggestions);
+    if segs.iter().all(|s| s.section == Section::Ignored) {
+        // No keyword at all: a lone "ยาบ้า จำนวน 200 เม็ด" is still a list of seized items.
+        let mut lone = Tracker::default();
+        let mut items = Vec::new();
+        items::parse(text, 0..text.len(), &mut items, &mut lone);
+        if items.iter().any(|i| i.quantity.is_some()) {
+            record.seized_items = items;
+            track.filled.extend(lone.filled);
+        }
+    }
 
     if saw_warrant {
         arrest.basis = Some(ArrestBasis::Warrant);
@@ -315,13 +326,63 @@ fn fill_date(
     slot: &mut Option<String>,
     track: &mut Tracker,
 ) -> Option<Range<usize>> {
-    let (date, e) = scan_date_phrase(text, seg.start, today)?;
+    let (reading, e) = read_date_phrase(text, seg.start, today)?;
     let e = e.min(seg.end);
     if slot.is_none() {
-        *slot = Some(date.format("%Y-%m-%d").to_string());
-        track.fill(pointer, seg.start..e, SURE);
+        *slot = Some(reading.date.format("%Y-%m-%d").to_string());
+        let doubt = if reading.weekday_mismatch {
+            Some("the weekday said is not the weekday of this date: confirm the date / วันในสัปดาห์ที่พูดไม่ตรงกับวันที่ โปรดตรวจสอบวันที่".to_owned())
+        } else {
+            unread_tail(text, e, &["ปี", "พ.ศ.", "ค.ศ."])
+        };
+        match doubt {
+            None => track.fill(pointer, seg.start..e, SURE),
+            Some(note) => track.fill_noted(pointer, seg.start..e, DOUBTFUL, note, Vec::new()),
+        }
     }
     Some(e..seg.end)
+}
+
+/// When the words right after a value at `end` look like more of it that could not be read
+/// ("… สิบห้านาฬิกา สีสิบห้า นาที", "… สองพันห้าร้อยหกสิบเจ็ต"), a note saying what was heard.
+/// `more`: words that would continue the value.
+fn unread_tail(text: &str, end: usize, more: &[&str]) -> Option<String> {
+    const NUMBER_WORD_ENDS: &[&str] = &[
+        "ศูนย์",
+        "หนึ่ง",
+        "เอ็ด",
+        "สอง",
+        "สาม",
+        "สี่",
+        "ห้า",
+        "หก",
+        "เจ็ด",
+        "แปด",
+        "เก้า",
+        "สิบ",
+        "ร้อย",
+        "พัน",
+        "หมื่น",
+        "แสน",
+        "ล้าน",
+    ];
+    let rest = &text[end..];
+    let glued = rest
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
+    let window: String = rest.chars().take(24).collect();
+    let number_word_glued = glued
+        && NUMBER_WORD_ENDS.iter().any(|w| text[..end].ends_with(w))
+        && !sections::glued_word_ok(rest);
+    let continued = more.iter().any(|w| window.trim_start().starts_with(w));
+    (number_word_glued || continued).then(|| {
+        format!(
+            "only part of what was said could be read, heard \"{}\" / อ่านได้ไม่ครบ ได้ยินว่า \"{}\"",
+            window.trim(),
+            window.trim()
+        )
+    })
 }
 
 /// Fills a time at the start of `r` (after an optional "เวลา…"); returns what follows.
@@ -336,11 +397,14 @@ fn fill_time_at(
     if t.is_empty() {
         return r;
     }
-    match scan_time_phrase(text, t.start) {
-        Some((time, e)) if e <= r.end => {
+    match read_time_phrase(text, t.start) {
+        Some((reading, e)) if e <= r.end => {
             if slot.is_none() {
-                *slot = Some(time.format("%H:%M").to_string());
-                track.fill(pointer, t.start..e, SURE);
+                *slot = Some(reading.time.format("%H:%M").to_string());
+                match time_doubt(text, t.start..e, reading.ambiguous) {
+                    None => track.fill(pointer, t.start..e, SURE),
+                    Some(note) => track.fill_noted(pointer, t.start..e, DOUBTFUL, note, Vec::new()),
+                }
             }
             e..r.end
         }
@@ -348,14 +412,44 @@ fn fill_time_at(
     }
 }
 
+/// Why a time read at `r` must be confirmed: its words fit two times, or minutes were said after
+/// it that could not be read ("ยี่สิบนาฬิกา สีสิบนาที" read as 20:00).
+fn time_doubt(text: &str, r: Range<usize>, ambiguous: bool) -> Option<String> {
+    if ambiguous {
+        return Some("six o'clock without morning or evening: 06:00 or 18:00? / หกโมงไม่ระบุเช้าหรือเย็น โปรดตรวจสอบเวลา".to_owned());
+    }
+    let said = &text[r.clone()];
+    let minutes_read = said.contains("นาที")
+        || said.contains("ครึ่ง")
+        || said
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b':') && w[2].is_ascii_digit());
+    let window: String = text[r.end..].chars().take(30).collect();
+    if !minutes_read && (window.contains("นาที") || window.trim_start().starts_with("ครึ่ง"))
+    {
+        let heard: String = text[r.start..]
+            .chars()
+            .take(said.chars().count() + 30)
+            .collect();
+        return Some(format!(
+            "the minutes could not be read, heard \"{}\" / อ่านนาทีไม่ได้ ได้ยินว่า \"{}\"",
+            heard.trim(),
+            heard.trim()
+        ));
+    }
+    unread_tail(text, r.end, &[])
+}
+
 fn fill_arrest_place(text: &str, r: Range<usize>, arrest: &mut Arrest, track: &mut Tracker) {
     let r = strip_prefixes(text, r, &["โดย", "จับกุมได้", "จับกุม", "ได้", "ที่", "ณ"]);
     // The place ends where a clause about the arrest begins.
+    // The longer clauses are found even when speech recognition dropped the space before them.
     let cut = [
-        " ซึ่งเป็นความผิด",
-        " อันเป็นความผิด",
-        " ซึ่งหน้า",
-        " ขณะที่",
+        "ซึ่งเป็นความผิด",
+        "อันเป็นความผิด",
+        "ซึ่งหน้า",
+        "ขณะที่",
         " ขณะ",
         " ซึ่งเป็น",
     ]

@@ -247,6 +247,79 @@ pub fn match_keyword(text: &str, pos: usize, pat: &str) -> Option<usize> {
     Some(end)
 }
 
+/// Words that may follow a value with no space between them in a transcript (spaces dropped by
+/// speech recognition): keywords, titles, months, classifiers and the small words of a record.
+/// A value that runs into anything else may have been cut short.
+pub fn glued_word_ok(rest: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "ที่",
+        "ณ",
+        "โดย",
+        "ได้",
+        "และ",
+        "ซึ่ง",
+        "เวลา",
+        "ปี",
+        "บริเวณ",
+        "หน้า",
+        "ใน",
+        "จึง",
+        "พร้อม",
+        "ขณะ",
+        "นาฬิกา",
+        "น.",
+        "นาที",
+        "วินาที",
+        "โมง",
+        "ทุ่ม",
+        "เดือน",
+        "พ.ศ.",
+        "ค.ศ.",
+        "ตรง",
+        "ครึ่ง",
+        "เช้า",
+        "เย็น",
+        "บ่าย",
+        "คืน",
+        "กับ",
+        "ถนน",
+        "ซอย",
+        "หมู่",
+        "ตำบล",
+        "อำเภอ",
+        "จังหวัด",
+        "แขวง",
+        "เขต",
+        "บ้าน",
+        "ร้าน",
+        "ตลาด",
+        "คน",
+        "ราย",
+        "เศษ",
+        "กว่า",
+        "จำนวน",
+        "รวม",
+        "ทับ",
+        "ขึ้น",
+        "ลง",
+        "ก่อน",
+        "หลัง",
+        "ต่อ",
+        "นาย",
+        "นาง",
+        "ข้อ",
+        "ของ",
+        "เป็น",
+    ];
+    let lex = lexicons();
+    COMMON.iter().any(|w| rest.starts_with(w))
+        || marker_at(rest, 0).is_some()
+        || lex.classifiers.iter().any(|w| rest.starts_with(w.as_str()))
+        || lex.titles.iter().any(|(t, _)| rest.starts_with(t.as_str()))
+        || dates::month_prefix(rest)
+        || numbers::scan_number(rest).is_some()
+}
+
 fn is_thai_letter(c: char) -> bool {
     ('\u{0E01}'..='\u{0E2E}').contains(&c) || c.is_ascii_alphanumeric()
 }
@@ -363,6 +436,15 @@ fn match_enumerator(text: &str, pos: usize) -> Option<usize> {
 
 /// The date that a "เมื่อ…"/"วันที่…" phrase at `pos` gives, and its byte end.
 pub fn scan_date_phrase(text: &str, pos: usize, today: NaiveDate) -> Option<(NaiveDate, usize)> {
+    read_date_phrase(text, pos, today).map(|(r, e)| (r.date, e))
+}
+
+/// [`scan_date_phrase`] with the date's reading (whether a weekday said disagrees with it).
+pub fn read_date_phrase(
+    text: &str,
+    pos: usize,
+    today: NaiveDate,
+) -> Option<(dates::DateReading, usize)> {
     let mut starts = vec![pos];
     for lead in [
         "โดยจับกุมได้เมื่อ",
@@ -385,12 +467,17 @@ pub fn scan_date_phrase(text: &str, pos: usize, today: NaiveDate) -> Option<(Nai
     }
     starts
         .into_iter()
-        .filter_map(|s| dates::scan_date(&text[s..], today).map(|(d, n)| (d, s + n)))
+        .filter_map(|s| dates::scan_date_reading(&text[s..], today).map(|r| (r, s + r.len)))
         .max_by_key(|&(_, e)| e)
 }
 
 /// The time at `pos` (after an optional "เมื่อ"), and its byte end.
 pub fn scan_time_phrase(text: &str, pos: usize) -> Option<(chrono::NaiveTime, usize)> {
+    read_time_phrase(text, pos).map(|(r, e)| (r.time, e))
+}
+
+/// [`scan_time_phrase`] with the time's reading (whether the words fit two times).
+pub fn read_time_phrase(text: &str, pos: usize) -> Option<(times::TimeReading, usize)> {
     let mut starts = vec![pos];
     if let Some(e) = match_keyword(text, pos, "เมื่อ") {
         starts.push(e);
@@ -400,9 +487,17 @@ pub fn scan_time_phrase(text: &str, pos: usize) -> Option<(chrono::NaiveTime, us
         .filter_map(|s| {
             let t = text[s..].trim_start();
             let s = text.len() - t.len();
-            times::scan_time(t).map(|(tm, n)| (tm, s + n))
+            times::scan_time_reading(t).map(|r| (r, s + r.len))
         })
         .max_by_key(|&(_, e)| e)
+}
+
+/// A date said without a keyword starts with its day: a digit, a number word or "วัน…" (not
+/// "วันนี้" or "เมื่อวาน", which say when something happened rather than when it is written).
+fn starts_like_a_date(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_digit())
+        || (s.starts_with("วัน") && !s.starts_with("วันนี้"))
+        || numbers::scan_number(s).is_some()
 }
 
 /// Splits `text` into sections.
@@ -523,6 +618,13 @@ fn next_marker(
             return Some((Section::Ignored, None, e, e));
         }
     }
+    // A dictation that opens with a date and no keyword ("วันศุกร์ที่ 20 ธันวาคม 2567 เวลา …",
+    // "10/12/2567 …"): the day of writing, as after "วันที่".
+    if phase == Start && at_word_start(text, pos) && starts_like_a_date(&text[pos..]) {
+        if let Some((_, n)) = dates::scan_date(&text[pos..], today) {
+            return Some((Section::RecordedDate, Some(Recorded), pos, pos + n));
+        }
+    }
     if matches!(phase, Start | Recorded) {
         if let Some((_, e)) = match_rank(text, pos) {
             return Some((Section::Officers, Some(Officers), pos, e));
@@ -557,6 +659,25 @@ fn next_marker(
             }
             let (_, e) = scan_time_phrase(text, pos)?;
             Some((Section::ArrestTime, Some(Arrest), pos, e))
+        }
+        // "จับกุมเมื่อวันที่ …" says the arrest wherever it comes, even as the first words.
+        Marker::ArrestWhen
+            if matches!(phase, Start | Recorded | Officers) && end - pos > "เมื่อ".len() =>
+        {
+            if let Some((_, e)) = scan_date_phrase(text, pos, today) {
+                return Some((Section::ArrestWhen, Some(Arrest), pos, e));
+            }
+            let (_, e) = scan_time_phrase(text, pos)?;
+            Some((Section::ArrestTime, Some(Arrest), pos, e))
+        }
+        // "… ได้จับกุมตัว นายสมชาย …" after the arrest was told: the arrestees come now.
+        Marker::ArrestVerb
+            if phase == Arrest
+                && titles
+                    .iter()
+                    .any(|(t, _)| text[end..].trim_start().starts_with(t)) =>
+        {
+            Some((Section::Ignored, Some(Arrestees), end, end))
         }
         Marker::WarrantDate if arrest_side => {
             let (_, e) = scan_date_phrase(text, pos, today)?;
@@ -605,10 +726,9 @@ fn next_marker(
             found(Section::Warrant, Some(Arrest))
         }
         Marker::ArrestPlace if arrest_side => found(Section::ArrestPlace, Some(Arrest)),
-        Marker::Charges if matches!(phase, Arrestees | Arrest) => {
-            found(Section::Charges, Some(Arrest))
-        }
-        Marker::Items if matches!(phase, Arrestees | Arrest) => found(Section::Items, Some(Arrest)),
+        // A charge or seized-items sentence fills its section in any order, even on its own.
+        Marker::Charges if head => found(Section::Charges, Some(Arrest)),
+        Marker::Items if head => found(Section::Items, Some(Arrest)),
         Marker::Narrative if head => found(Section::Circumstances, Some(Narrative)),
         Marker::Rights => found(Section::Rights, Some(Tail)),
         Marker::Closing => Some((Section::Ignored, Some(Tail), end, end)),

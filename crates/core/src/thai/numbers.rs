@@ -78,8 +78,8 @@ const NOT_NUMBERS: &[&str] = &[
 ];
 
 /// What may follow สิบ/ร้อย/พัน in a rank or a word, so that the place word is not a number:
-/// สิบตำรวจโท, ร้อยตำรวจเอก, ร้อยเวร, พันโท, พันธุ์.
-const NOT_AFTER_PLACE: &[&str] = &["ตำรวจ", "ตรี", "โท", "เอก", "เวร", "ธ", "ทหาร", "จ่า"];
+/// สิบตำรวจโท, ร้อยตำรวจเอก, ร้อยเวร, พันโท, พันธุ์, พันธ์ (but "สิบ ธันวาคม" is the tenth).
+const NOT_AFTER_PLACE: &[&str] = &["ตำรวจ", "ตรี", "โท", "เอก", "เวร", "ธุ", "ธ์", "ทหาร", "จ่า"];
 
 /// Scanning stops after this many tokens: no real number is longer, and it bounds the work on
 /// long digit-word runs.
@@ -145,7 +145,15 @@ fn next_token(s: &str, pos: usize) -> Option<(Tok, usize)> {
         return Some((Tok::Literal { value, digits }, end));
     }
     let rest = &s[pos..];
-    if NOT_NUMBERS.iter().any(|w| rest.starts_with(w)) {
+    // "ห้าม" (forbid) is not five, but in "ห้ามีนาคม" the ม begins the next word (มี).
+    let not_number = NOT_NUMBERS.iter().any(|w| {
+        rest.starts_with(w)
+            && !rest[w.len()..]
+                .chars()
+                .next()
+                .is_some_and(continues_syllable)
+    });
+    if not_number {
         return None;
     }
     let (word, tok) = WORDS
