@@ -53,10 +53,13 @@ cli=$target/debug/banthuek
 # crates/extract/examples/noisy_cases.rs; a test keeps it current).
 for cases in crates/extract/tests/data/*.jsonl; do
   [ -e "$cases" ] || continue
-  "$py" "$shared/eval/score_extract.py" --min-f1 0.95 "$cases" -- "$cli" extract --json --today '{today}'
+  min=0.95
+  case "$cases" in *noisy*) min=0.97 ;; esac
+  "$py" "$shared/eval/score_extract.py" --min-f1 "$min" "$cases" -- "$cli" extract --json --today '{today}'
 done
-# Numbers, dates and times written by PyThaiNLP, generated now: exact rate, no confidently wrong value.
-"$py" crates/extract/tests/peer/peer_eval.py --cases 1800 --min-exact 99.5 -- "$cli" extract --json --today '{today}'
+# Numbers, dates and times written by PyThaiNLP, generated now: exact rate, no confidently wrong
+# value (1000 cases, one extractor process each: about 1-2 min on two cores).
+"$py" crates/extract/tests/peer/peer_eval.py --cases 1000 --min-exact 99.5 -- "$cli" extract --json --today '{today}'
 
 step "speech benchmark (figures for the log; the targets are judged on a release build, see README)"
 # The debug CLI: whisper.cpp itself is built as Release (Cargo.toml), but CI's machine is shared.

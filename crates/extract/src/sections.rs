@@ -401,13 +401,26 @@ fn match_abbreviation(text: &str, pos: usize, abbr: &str) -> Option<usize> {
     if next.map(is_thai_mark).unwrap_or(false) {
         return None;
     }
-    if dots == 0 && !matches!(next, None | Some(' ')) {
+    // "รตอสุทธิพงษ์": the space dropped before the name; taken for a rank only when a known
+    // given name follows.
+    if dots == 0 && !matches!(next, None | Some(' ')) && !starts_with_given_name(&rest[end..]) {
         return None;
     }
     if dots == 0 && letters.len() < 3 {
         return None;
     }
     Some(pos + end)
+}
+
+/// True when `s` starts with a given name of the name lists (two characters or more).
+fn starts_with_given_name(s: &str) -> bool {
+    let names = &lexicons().given_names;
+    s.char_indices()
+        .skip(2)
+        .take(24)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .any(|i| names.contains(&s[..i]))
 }
 
 /// "1." "2." (not "14.30"), "ผู้ต้องหาที่ 2", "คนที่สอง": the byte end of the enumerator.
