@@ -49,6 +49,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// The normalised place and the snapped names (heard → registry name).
 pub fn normalise_place(raw: &str) -> (String, Vec<(String, String)>) {
     let s = expand_abbreviations(raw);
+    let s = drop_number_periods(&s);
     let s = number_words_to_digits(&s);
     let s = join_slash(&s);
     snap_names(&s)
@@ -84,6 +85,21 @@ fn expand_abbreviations(s: &str) -> String {
     if out.ends_with("กรุงเทพฯ") {
         out.truncate(out.len() - "กรุงเทพฯ".len());
         out.push_str("กรุงเทพมหานคร");
+    }
+    out
+}
+
+/// "12. หมู่ 3" → "12 หมู่ 3": the period speech recognition puts after a number that a word
+/// follows (not "45.5" or "24.11.2569").
+fn drop_number_periods(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let after_digit = out.ends_with(|d: char| d.is_ascii_digit());
+        let next = s[i + c.len_utf8()..].trim_start().chars().next();
+        if c == '.' && after_digit && next.is_none_or(|n| !n.is_ascii_digit()) {
+            continue;
+        }
+        out.push(c);
     }
     out
 }
@@ -266,6 +282,8 @@ mod tests {
         assert!(snapped.is_empty());
         let (s, _) = normalise_place("ห้า หมู่ สิบเอ็ด ตำบลสุเทพ");
         assert_eq!(s, "5 หมู่ 11 ตำบลสุเทพ");
+        let (s, _) = normalise_place("บ้านเลขที่ 12. หมู่ 4.");
+        assert_eq!(s, "บ้านเลขที่ 12 หมู่ 4");
         let (s, _) = normalise_place("บ้านเลขที่ สิบสอง ทับ สาม หมู่ 4");
         assert_eq!(s, "บ้านเลขที่ 12/3 หมู่ 4");
     }

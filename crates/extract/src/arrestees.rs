@@ -4,7 +4,7 @@ use crate::address::normalise_place;
 use crate::lexicon::lexicons;
 use crate::names;
 use crate::provenance::{Tracker, DOUBTFUL, SURE};
-use crate::sections::{Section, Segment};
+use crate::sections::{self, Section, Segment};
 use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim, TRAILING_FILLERS};
 use banthuek_core::record::Arrestee;
 use banthuek_core::rules::{national_id_check_digit, national_id_is_valid};
@@ -216,7 +216,20 @@ fn parse_age(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &mu
     if let Some((n, used)) = numbers::scan_number(&text[r.clone()]) {
         if n <= 130 {
             a.age = Some(n as u32);
-            track.fill(format!("/arrestees/{i}/age"), r.start..r.start + used, SURE);
+            let span = r.start..r.start + used;
+            let pointer = format!("/arrestees/{i}/age");
+            // "อายุ สามสิบ หร้า ปี": words between the number and ปี were not read with it.
+            let after = text[span.end..].trim_start();
+            let window: String = after.chars().take(12).collect();
+            let doubt = sections::unread_tail(text, span.end, &[]).or_else(|| {
+                (!after.starts_with("ปี") && window.contains("ปี")).then(|| {
+                    format!("only part of the age could be read, heard \"{}\" / อ่านอายุได้ไม่ครบ ได้ยินว่า \"{}\"", window.trim(), window.trim())
+                })
+            });
+            match doubt {
+                None => track.fill(pointer, span, SURE),
+                Some(note) => track.fill_noted(pointer, span, DOUBTFUL, note, Vec::new()),
+            }
         }
     }
 }

@@ -232,6 +232,11 @@ fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
             };
             if boundary {
                 if let Some((value, num_start, partial)) = number_before(text, r.start, p) {
+                    let (value, end) = if u == "บาท" {
+                        satang_after(text, end, r.end, value)
+                    } else {
+                        (value, end)
+                    };
                     out.push(Qty {
                         num_start,
                         unit_start: p,
@@ -253,6 +258,26 @@ fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
         p += rest.chars().next().map(char::len_utf8).unwrap_or(1);
     }
     out
+}
+
+/// Money read out as words ends "…บาทถ้วน" or "…บาทห้าสิบสตางค์": the value with the satang
+/// added, and where the amount ends.
+fn satang_after(text: &str, end: usize, limit: usize, baht: f64) -> (f64, usize) {
+    let rest = &text[end..limit];
+    let t = rest.trim_start();
+    let at = end + rest.len() - t.len();
+    if t.starts_with("ถ้วน") {
+        return (baht, at + "ถ้วน".len());
+    }
+    if let Some((n, used)) = numbers::scan_number(t) {
+        let after = t[used..].trim_start();
+        if n < 100 && after.starts_with("สตางค์") {
+            let e = at + (t.len() - after.len()) + "สตางค์".len();
+            // baht·100 + satang, divided once: the nearest double to the decimal amount.
+            return ((baht * 100.0 + n as f64) / 100.0, e);
+        }
+    }
+    (baht, end)
 }
 
 /// "12 ท่อน": digits, then one short Thai word that is not in the classifier list, then a space
@@ -417,6 +442,17 @@ mod tests {
         assert_eq!(v[0].unit.as_deref(), Some("กระบอก"));
         assert_eq!(v[1].description.as_deref(), Some("กระสุนปืน"));
         assert_eq!(v[1].quantity, Some(Quantity(7.0)));
+    }
+
+    #[test]
+    fn baht_in_words_with_satang() {
+        let v = items("เงินสด หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].quantity, Some(Quantity(1234.5)));
+        let v = items("เงินสด ห้าหมื่นแปดพันหนึ่งร้อยยี่สิบเอ็ดบาทถ้วน");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].quantity, Some(Quantity(58121.0)));
+        assert_eq!(v[0].unit.as_deref(), Some("บาท"));
     }
 
     #[test]

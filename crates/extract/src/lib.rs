@@ -333,7 +333,7 @@ fn fill_date(
         let doubt = if reading.weekday_mismatch {
             Some("the weekday said is not the weekday of this date: confirm the date / วันในสัปดาห์ที่พูดไม่ตรงกับวันที่ โปรดตรวจสอบวันที่".to_owned())
         } else {
-            unread_tail(text, e, &["ปี", "พ.ศ.", "ค.ศ."])
+            sections::unread_tail(text, e, &["ปี", "พ.ศ.", "ค.ศ."])
         };
         match doubt {
             None => track.fill(pointer, seg.start..e, SURE),
@@ -341,48 +341,6 @@ fn fill_date(
         }
     }
     Some(e..seg.end)
-}
-
-/// When the words right after a value at `end` look like more of it that could not be read
-/// ("… สิบห้านาฬิกา สีสิบห้า นาที", "… สองพันห้าร้อยหกสิบเจ็ต"), a note saying what was heard.
-/// `more`: words that would continue the value.
-fn unread_tail(text: &str, end: usize, more: &[&str]) -> Option<String> {
-    const NUMBER_WORD_ENDS: &[&str] = &[
-        "ศูนย์",
-        "หนึ่ง",
-        "เอ็ด",
-        "สอง",
-        "สาม",
-        "สี่",
-        "ห้า",
-        "หก",
-        "เจ็ด",
-        "แปด",
-        "เก้า",
-        "สิบ",
-        "ร้อย",
-        "พัน",
-        "หมื่น",
-        "แสน",
-        "ล้าน",
-    ];
-    let rest = &text[end..];
-    let glued = rest
-        .chars()
-        .next()
-        .is_some_and(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
-    let window: String = rest.chars().take(24).collect();
-    let number_word_glued = glued
-        && NUMBER_WORD_ENDS.iter().any(|w| text[..end].ends_with(w))
-        && !sections::glued_word_ok(rest);
-    let continued = more.iter().any(|w| window.trim_start().starts_with(w));
-    (number_word_glued || continued).then(|| {
-        format!(
-            "only part of what was said could be read, heard \"{}\" / อ่านได้ไม่ครบ ได้ยินว่า \"{}\"",
-            window.trim(),
-            window.trim()
-        )
-    })
 }
 
 /// Fills a time at the start of `r` (after an optional "เวลา…"); returns what follows.
@@ -438,7 +396,7 @@ fn time_doubt(text: &str, r: Range<usize>, ambiguous: bool) -> Option<String> {
             heard.trim()
         ));
     }
-    unread_tail(text, r.end, &[])
+    sections::unread_tail(text, r.end, &[])
 }
 
 fn fill_arrest_place(text: &str, r: Range<usize>, arrest: &mut Arrest, track: &mut Tracker) {

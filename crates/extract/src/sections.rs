@@ -320,6 +320,47 @@ pub fn glued_word_ok(rest: &str) -> bool {
         || numbers::scan_number(rest).is_some()
 }
 
+/// When the words right after a value at `end` look like more of it that could not be read
+/// ("… สิบห้านาฬิกา สีสิบห้า นาที", "… สองพันห้าร้อยหกสิบเจ็ต"), a note saying what was heard.
+/// `more`: words that would continue the value.
+pub fn unread_tail(text: &str, end: usize, more: &[&str]) -> Option<String> {
+    const NUMBER_WORD_ENDS: &[&str] = &[
+        "ศูนย์",
+        "หนึ่ง",
+        "เอ็ด",
+        "สอง",
+        "สาม",
+        "สี่",
+        "ห้า",
+        "หก",
+        "เจ็ด",
+        "แปด",
+        "เก้า",
+        "สิบ",
+        "ร้อย",
+        "พัน",
+        "หมื่น",
+        "แสน",
+        "ล้าน",
+    ];
+    let rest = &text[end..];
+    let glued = rest
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
+    let window: String = rest.chars().take(24).collect();
+    let number_word_glued =
+        glued && NUMBER_WORD_ENDS.iter().any(|w| text[..end].ends_with(w)) && !glued_word_ok(rest);
+    let continued = more.iter().any(|w| window.trim_start().starts_with(w));
+    (number_word_glued || continued).then(|| {
+        format!(
+            "only part of what was said could be read, heard \"{}\" / อ่านได้ไม่ครบ ได้ยินว่า \"{}\"",
+            window.trim(),
+            window.trim()
+        )
+    })
+}
+
 fn is_thai_letter(c: char) -> bool {
     ('\u{0E01}'..='\u{0E2E}').contains(&c) || c.is_ascii_alphanumeric()
 }
@@ -330,7 +371,9 @@ pub fn at_word_start(text: &str, pos: usize) -> bool {
     match before.chars().next_back() {
         None => true,
         Some(c) if !is_thai_letter(c) && !is_thai_mark(c) => true,
-        _ => ["และ", "คือ", "กับ", "ตัว", "ได้แก่"]
+        // Joining words, and the arrest verbs a name is glued to when spaces are dropped
+        // ("ได้ร่วมกันจับกุมนายธีรวัฒน์").
+        _ => ["และ", "คือ", "กับ", "ตัว", "ได้แก่", "จับกุม", "ผู้ต้องหา", "ผู้ถูกจับ"]
             .iter()
             .any(|w| before.ends_with(w)),
     }

@@ -139,6 +139,22 @@ fn glued_names_are_split_or_flagged() {
 }
 
 #[test]
+fn an_age_whose_words_do_not_all_read_is_flagged() {
+    for said in ["อายุ สามสิบ หร้า ปี", "อายุ สามสิบหร้าปี"]
+    {
+        let out = run(&format!("ได้จับกุมตัว นายสมชาย ใจดี {said} สัญชาติไทย"));
+        assert_eq!(out.record.arrestees[0].age, Some(30), "{said}");
+        assert!(
+            confidence(&out, "/arrestees/0/age") < LOW_CONFIDENCE,
+            "{said}"
+        );
+    }
+    let out = run("ได้จับกุมตัว นายสมชาย ใจดี อายุ สามสิบห้าปี สัญชาติไทย");
+    assert_eq!(out.record.arrestees[0].age, Some(35));
+    assert!(confidence(&out, "/arrestees/0/age") >= LOW_CONFIDENCE);
+}
+
+#[test]
 fn house_numbers_and_ids_in_words() {
     let out = run("ได้จับกุมตัว นายสมชาย ใจดี อายุ สามสิบห้า ปี เลขประจำตัวประชาชน หนึ่ง หนึ่ง ศูนย์ สาม เจ็ด ศูนย์ ศูนย์ สี่ ห้า หก เจ็ด แปด สาม ที่อยู่ ห้า หมู่ สิบเอ็ด ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่");
     let a = &out.record.arrestees[0];

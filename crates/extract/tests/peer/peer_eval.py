@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Numbers, dates and times written by a peer library (PyThaiNLP), read back by the extractor.
 
-Generates CASES cases with PyThaiNLP at run time (num_to_thaiword for quantities and ages,
+Generates CASES cases with PyThaiNLP at run time (num_to_thaiword for quantities and ages, bahttext
+for money,
 thai_strftime for dates in every month form, weekday forms, พ.ศ. / ค.ศ., Thai digits, and
 time_to_thaiword for times), runs the extractor command on each (as the shared scorer does) and
 prints the exact rate (cases whose every expected leaf is right and nothing else is filled) and
@@ -19,7 +20,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from pythainlp.util import num_to_thaiword, thai_strftime, time_to_thaiword
+from pythainlp.util import bahttext, num_to_thaiword, thai_strftime, time_to_thaiword
 
 here = os.path.dirname(os.path.abspath(__file__))
 shared = os.environ.get("BANTHUEK_SHARED") or os.path.join(here, "../../../../../shared")
@@ -93,9 +94,15 @@ def random_time(rng):
 
 def make_case(rng, k):
     today = "2030-12-31"
-    kind = rng.choice(["quantity", "quantity_lone", "age", "arrest_date", "arrest_date_time",
-                       "recorded_date_time"])
-    if kind.startswith("quantity"):
+    kind = rng.choice(["quantity", "quantity_lone", "money", "age", "arrest_date",
+                       "arrest_date_time", "recorded_date_time"])
+    if kind == "money":
+        baht = random_number(rng)
+        satang = rng.randint(1, 99) if rng.random() < 0.3 else 0
+        amount = (baht * 100 + satang) / 100 if satang else baht
+        t = f"ของกลาง เงินสด {bahttext(amount)}"
+        exp = {"seized_items": [{"description": "เงินสด", "quantity": amount, "unit": "บาท"}]}
+    elif kind.startswith("quantity"):
         desc, unit = rng.choice(ITEMS)
         n = random_number(rng)
         space = " " if rng.random() < 0.6 else ""
