@@ -219,7 +219,10 @@ fn parse_age(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &mu
             let span = r.start..r.start + used;
             let pointer = format!("/arrestees/{i}/age");
             // "อายุ สามสิบ หร้า ปี": words between the number and ปี were not read with it.
-            let after = text[span.end..].trim_start();
+            let after = text[span.end..]
+                .trim_start()
+                .trim_start_matches('.')
+                .trim_start();
             let window: String = after.chars().take(12).collect();
             let doubt = sections::unread_tail(text, span.end, &[]).or_else(|| {
                 (!after.starts_with("ปี") && window.contains("ปี")).then(|| {

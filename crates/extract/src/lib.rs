@@ -475,7 +475,14 @@ fn warrant_number(s: &str) -> Option<(String, Range<usize>)> {
             };
             if let Some(sl) = sep {
                 let after = rest[sl..].trim_start();
-                let b_len = after.bytes().take_while(u8::is_ascii_digit).count();
+                // The year after ทับ may be said in words ("ทับ สองห้าหกแปด").
+                let (year, b_len) = match after.bytes().take_while(u8::is_ascii_digit).count() {
+                    0 => banthuek_core::thai::numbers::scan_number(after)
+                        .filter(|(n, _)| (1..=9999).contains(n))
+                        .map(|(n, used)| (n.to_string(), used))
+                        .unwrap_or_default(),
+                    n => (after[..n].to_owned(), n),
+                };
                 if b_len > 0 {
                     let end = s.len() - after.len() + b_len;
                     // A prefix like "จ." or "อ.จ." sticks to the number.
@@ -492,7 +499,7 @@ fn warrant_number(s: &str) -> Option<(String, Range<usize>)> {
                         }
                     }
                     let prefix: String = s[start..i].chars().filter(|c| *c != ' ').collect();
-                    let value = format!("{prefix}{}/{}", &s[i..a_end], &after[..b_len]);
+                    let value = format!("{prefix}{}/{year}", &s[i..a_end]);
                     return Some((value, start..end));
                 }
             }
@@ -617,6 +624,10 @@ mod tests {
         assert_eq!(
             warrant_number("เลขที่ จ. 215 ทับ 2569").map(|x| x.0),
             Some("จ.215/2569".into())
+        );
+        assert_eq!(
+            warrant_number("เลขที่ จ. 120 ทับ สองห้าหกแปดของศาล").map(|x| x.0),
+            Some("จ.120/2568".into())
         );
     }
 }

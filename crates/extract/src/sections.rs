@@ -455,6 +455,15 @@ fn match_abbreviation(text: &str, pos: usize, abbr: &str) -> Option<usize> {
     Some(pos + end)
 }
 
+/// `pos` moved past one space, if there is one.
+fn skip_space(text: &str, pos: usize) -> usize {
+    if text[pos..].starts_with(' ') {
+        pos + 1
+    } else {
+        pos
+    }
+}
+
 /// True when `s` starts with a given name of the name lists (two characters or more).
 fn starts_with_given_name(s: &str) -> bool {
     let names = &lexicons().given_names;
@@ -654,7 +663,16 @@ fn next_marker(
     let head = phase < Narrative;
     let arrest_side = matches!(phase, Arrestees | Arrest);
     // Enumerators and titles start arrestees.
-    if phase == Arrestees && at_word_start(text, pos) {
+    // "อายุ 35. ปี": a number right after a keyword that wants one is its value, not "35." the
+    // enumerator of the next arrestee.
+    let awaits_value = matches!(
+        cur.section,
+        Section::Age | Section::NationalId | Section::Passport | Section::Phone | Section::Address
+    ) && text[cur.body..pos].trim().is_empty()
+        || ["หมู่", "หมู่ที่", "เลขที่", "ซอย", "อายุ", "จำนวน", "ที่", "ทับ"]
+            .iter()
+            .any(|w| text[..pos].trim_end().ends_with(w));
+    if phase == Arrestees && at_word_start(text, pos) && !awaits_value {
         if let Some(e) = match_enumerator(text, pos) {
             return Some((Section::ArresteeNext, None, e, e));
         }
@@ -749,6 +767,10 @@ fn next_marker(
         }
         Marker::Officers if matches!(phase, Start | Recorded | Officers) => {
             found(Section::Officers, Some(Officers))
+        }
+        // "… โดยผู้จับกุม ร.ต.อ. …" said after the arrestees: the officers, in any order.
+        Marker::Officers if arrest_side && match_rank(text, skip_space(text, end)).is_some() => {
+            found(Section::Officers, None)
         }
         Marker::ArrestVerb | Marker::Suspect if matches!(phase, Start | Recorded | Officers) => {
             Some((Section::Ignored, Some(Arrestees), end, end))

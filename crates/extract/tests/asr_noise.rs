@@ -149,6 +149,9 @@ fn an_age_whose_words_do_not_all_read_is_flagged() {
             "{said}"
         );
     }
+    let out = run("ได้จับกุมตัว นายสมชาย ใจดี อายุ 35. ปี สัญชาติไทย");
+    assert_eq!(out.record.arrestees[0].age, Some(35));
+    assert!(confidence(&out, "/arrestees/0/age") >= LOW_CONFIDENCE);
     let out = run("ได้จับกุมตัว นายสมชาย ใจดี อายุ สามสิบห้าปี สัญชาติไทย");
     assert_eq!(out.record.arrestees[0].age, Some(35));
     assert!(confidence(&out, "/arrestees/0/age") >= LOW_CONFIDENCE);
@@ -164,4 +167,17 @@ fn house_numbers_and_ids_in_words() {
         a.address.as_deref(),
         Some("5 หมู่ 11 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
     );
+}
+
+#[test]
+fn sections_in_any_order() {
+    let out = run("ข้อหา ลักทรัพย์ ได้จับกุมตัว นายสมชาย ใจดี อายุ 35 ปี เมื่อวันที่ 5 ตุลาคม 2569 เวลา 14.30 น. ที่ตลาดสด โดยผู้จับกุม ร.ต.อ. สมศักดิ์ รักชาติ ของกลาง ยาบ้า 20 เม็ด");
+    let r = &out.record;
+    assert_eq!(r.charges[0].text.as_deref(), Some("ลักทรัพย์"));
+    assert_eq!(r.arrestees[0].age, Some(35));
+    assert_eq!(arrest_date(&out), Some("2026-10-05"));
+    assert_eq!(arrest_time(&out), Some("14:30"));
+    assert_eq!(r.officers[0].rank.as_deref(), Some("ร.ต.อ."));
+    assert_eq!(r.officers[0].last_name.as_deref(), Some("รักชาติ"));
+    assert_eq!(r.seized_items[0].quantity.map(|q| q.0), Some(20.0));
 }

@@ -311,6 +311,17 @@ fn numbers(s: &str, rng: &mut Rng, noise: &Noise) -> String {
         }
         let n: u64 = digits.parse().unwrap_or(0);
         let next_word = after.trim_start();
+        // Said in words, or left in digits with (sometimes) a period after them ("35. ปี").
+        let period = after.starts_with(' ') && rng.chance(noise.periods);
+        let in_words_or_period = |words_ok: bool, words: String| {
+            if words_ok {
+                Some(words)
+            } else if period {
+                Some(format!("{digits}."))
+            } else {
+                None
+            }
+        };
         let replaced: Option<String> = if digits.len() == 13
             || (digits.starts_with('0') && (9..=10).contains(&digits.len()))
         {
@@ -320,30 +331,29 @@ fn numbers(s: &str, rng: &mut Rng, noise: &Noise) -> String {
         } else if digits.len() >= 9 || run.contains('-') || digits.starts_with('0') {
             // Passports, other long numbers, dashed and zero-led numbers stay as written.
             None
-        } else if ctx_t.ends_with("อายุ") || ctx_t.ends_with("อายุประมาณ")
-        {
-            words_ok.then(|| number_words(n))
-        } else if ctx_t.ends_with("เลขที่")
+        } else if ctx_t.ends_with("อายุ")
+            || ctx_t.ends_with("อายุประมาณ")
+            || ctx_t.ends_with("เลขที่")
             || ctx_t.ends_with("หมู่")
             || ctx_t.ends_with("ที่อยู่")
             || ctx_t.ends_with("ที่อยู่ที่")
         {
-            words_ok.then(|| number_words(n))
+            // Ages, house numbers, หมู่.
+            in_words_or_period(words_ok, number_words(n))
         } else if digits.len() == 4 && (digits.starts_with("25") || digits.starts_with("20")) {
-            words_ok.then(|| {
-                if rng.chance(0.5) {
-                    number_words(n)
-                } else {
-                    digit_by_digit(&digits, &mut Rng::new(2))
-                }
-            })
+            let words = if rng.chance(0.5) {
+                number_words(n)
+            } else {
+                digit_by_digit(&digits, &mut Rng::new(2))
+            };
+            in_words_or_period(words_ok, words)
         } else if digits.len() <= 2
             && (1..=31).contains(&n)
             && (next_word.starts_with(|c: char| is_thai(c))
                 && (banthuek_core::thai::dates::month_prefix(next_word)
                     || MONTH_WORDS.iter().any(|m| next_word.starts_with(m))))
         {
-            words_ok.then(|| number_words(n))
+            in_words_or_period(words_ok, number_words(n))
         } else if COUNTED.iter().any(|w| next_word.starts_with(w)) && n > 0 {
             // The period lands after digits ("1. กระบอก"), never after words.
             Some(if words_ok {
