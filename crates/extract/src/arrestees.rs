@@ -32,6 +32,7 @@ const NUMBER_WORDS: &[&str] = &[
     "หมื่น",
     "แสน",
     "ล้าน",
+    "ขีด",
 ];
 
 /// A dictated ID that needs a person: the field, what was heard, proposed fixes.

@@ -12,6 +12,16 @@
 //! words officers say ([`sections`]), then read each section with a typed parser. Dates, times and
 //! numbers come from [`banthuek_core::thai`].
 //!
+//! The invariant, for transcripts as small speech models print them (ranks in full, numbers in
+//! words or digit by digit, นาลิกา/นาทิ/สี for นาฬิกา/นาที/สี่, periods after numbers, spaces
+//! dropped, names glued): every filled value is either right or below the confirmation
+//! threshold with what was heard in its provenance note. Partial parses are never confident: an
+//! hour whose minutes could not be read, a number whose words do not all read as one, a date or
+//! age running into words that are not a value, "หกโมง" (06:00 or 18:00), a weekday that is not
+//! the date's, a glued name that the name lists cannot split in exactly one way. The property
+//! test `no_confident_value_is_wrong_under_noise` (tests/extract.rs) holds this over noisy
+//! rewrites of the project's cases.
+//!
 //! [`directed`] fills one selected field from one utterance (field-directed dictation), and
 //! [`commands`] recognises voice commands. The voice commands, recognised only as a whole
 //! utterance (polite particles ครับ/ค่ะ and spaces ignored):

@@ -163,6 +163,11 @@ fn house_numbers_and_ids_in_words() {
     let a = &out.record.arrestees[0];
     assert_eq!(a.age, Some(35));
     assert_eq!(a.national_id.as_deref(), Some("1103700456783"));
+    let out = run("ได้จับกุมตัว นายสมชาย ใจดี เลขประจำตัวประชาชน หนึ่ง ขีด หนึ่งศูนย์สามเจ็ด ขีด ศูนย์ศูนย์สี่ห้าหก ขีด เจ็ดแปด ขีด สาม");
+    assert_eq!(
+        out.record.arrestees[0].national_id.as_deref(),
+        Some("1103700456783")
+    );
     assert_eq!(
         a.address.as_deref(),
         Some("5 หมู่ 11 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")

@@ -320,7 +320,7 @@ pub fn scan_number(s: &str) -> Option<(u64, usize)> {
 }
 
 /// Digits read one at a time, for national IDs, phone numbers and plates: "3 1006 01234 56 5",
-/// "หนึ่ง หนึ่ง ศูนย์ สาม", "ศูนย์ แปด โท ...", Thai digits, dashes. Each word is one digit (no
+/// "หนึ่ง หนึ่ง ศูนย์ สาม", "ศูนย์ แปด โท ...", Thai digits, dashes (written, or read as "ขีด"). Each word is one digit (no
 /// place values); anything else in the string gives None.
 pub fn parse_digit_sequence(s: &str) -> Option<String> {
     let mut out = String::new();
@@ -328,6 +328,9 @@ pub fn parse_digit_sequence(s: &str) -> Option<String> {
     while let Some(c) = rest.chars().next() {
         if is_space(c) || c == '-' {
             rest = &rest[c.len_utf8()..];
+        } else if let Some(after) = rest.strip_prefix("ขีด") {
+            // The dash read out: "หนึ่ง ขีด หนึ่งศูนย์สามเจ็ด ขีด …".
+            rest = after;
         } else if let Some(d) = digit_value(c) {
             out.push(char::from(b'0' + d as u8));
             rest = &rest[c.len_utf8()..];
