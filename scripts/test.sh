@@ -58,7 +58,7 @@ for cases in crates/extract/tests/data/*.jsonl; do
   "$py" "$shared/eval/score_extract.py" --min-f1 "$min" "$cases" -- "$cli" extract --json --today '{today}'
 done
 # Numbers, dates and times written by PyThaiNLP, generated now: exact rate, no confidently wrong
-# value (1000 cases, one extractor process each: about 1-2 min on two cores).
+# value (1000 cases, one extractor process each: about 2-4 min on two cores).
 "$py" crates/extract/tests/peer/peer_eval.py --cases 1000 --min-exact 99.5 -- "$cli" extract --json --today '{today}'
 
 step "speech benchmark (figures for the log; the targets are judged on a release build, see README)"
