@@ -719,9 +719,13 @@ fn next_marker(
         Marker::RecordedPlace if matches!(phase, Start | Recorded) => {
             found(Section::RecordedPlace, Some(Recorded))
         }
+        // A date that does not read still ends the value before it (the place must not swallow
+        // "วันที่…"); it fills nothing.
         Marker::Date if matches!(phase, Start | Recorded) => {
-            let (_, e) = scan_date_phrase(text, pos, today)?;
-            Some((Section::RecordedDate, Some(Recorded), pos, e))
+            match scan_date_phrase(text, pos, today) {
+                Some((_, e)) => Some((Section::RecordedDate, Some(Recorded), pos, e)),
+                None => Some((Section::Ignored, None, end, end)),
+            }
         }
         Marker::Date | Marker::ArrestWhen if arrest_side => {
             if let Some((_, e)) = scan_date_phrase(text, pos, today) {
@@ -731,8 +735,14 @@ fn next_marker(
             {
                 return Some((Section::ArrestWhen, Some(Arrest), pos, end));
             }
-            let (_, e) = scan_time_phrase(text, pos)?;
-            Some((Section::ArrestTime, Some(Arrest), pos, e))
+            match scan_time_phrase(text, pos) {
+                Some((_, e)) => Some((Section::ArrestTime, Some(Arrest), pos, e)),
+                // "เมื่อวันที่ …" that does not read: the address before it ends here.
+                None if text[pos..].starts_with("เมื่อวัน") || marker == Marker::Date => {
+                    Some((Section::Ignored, None, end, end))
+                }
+                None => None,
+            }
         }
         // "จับกุมเมื่อวันที่ …" says the arrest wherever it comes, even as the first words.
         Marker::ArrestWhen
