@@ -69,7 +69,9 @@ venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0)
-if ! "$venv/bin/python" -c "import pyhanko_cli" >/dev/null 2>&1; then
+# pythainlp: the peer library whose Thai numbers, dates and times the extraction evaluation reads
+# back (scripts/test.sh), and the source of assets/lexicons/names (about 20 MB, pure Python).
+want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0 pythainlp==5.4.0)
+if ! "$venv/bin/python" -c "import pyhanko_cli, pythainlp" >/dev/null 2>&1; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${want_py[@]}"
 fi

@@ -1,7 +1,8 @@
 //! Thai dates: tables of dictated and written forms, and round-trip properties.
 
 use banthuek_core::thai::dates::{
-    be_to_ce, ce_to_be, format_date, month_from_name, parse_date, scan_date, MONTHS,
+    be_to_ce, ce_to_be, format_date, month_from_name, parse_date, scan_date, scan_date_reading,
+    MONTHS,
 };
 use banthuek_core::thai::Digits;
 use chrono::NaiveDate;
@@ -100,6 +101,44 @@ fn parse_date_reads_dictated_and_written_dates() {
     for (text, want) in cases {
         assert_eq!(parse_date(text, t), Some(*want), "parse_date({text:?})");
     }
+}
+
+#[test]
+fn parse_date_reads_weekdays_december_and_pythainlp_forms() {
+    let t = today();
+    let cases: &[(&str, NaiveDate)] = &[
+        ("วันที่ สิบ ธันวาคม 2567", ymd(2024, 12, 10)),
+        ("สิบธันวาคม 2567", ymd(2024, 12, 10)),
+        ("ยี่สิบ ธันวาคม 2567", ymd(2024, 12, 20)),
+        ("สามสิบ ธ.ค. 2567", ymd(2024, 12, 30)),
+        ("ห้ามีนาคม 2567", ymd(2024, 3, 5)),
+        ("วันจันทร์ที่ 7 ตุลาคม พ.ศ. 2567", ymd(2024, 10, 7)),
+        ("เมื่อวันจันทร์ที่ 7 ตุลาคม 2567", ymd(2024, 10, 7)),
+        ("วันศุกร์ ที่ 20 ธันวาคม 2567", ymd(2024, 12, 20)),
+        ("วันพฤหัสบดี 19 ธันวาคม 2567", ymd(2024, 12, 19)),
+        ("20-ธ.ค.-2567", ymd(2024, 12, 20)),
+        ("2567-12-20", ymd(2024, 12, 20)),
+        ("20 ธันวาคม ค.ศ. 2024", ymd(2024, 12, 20)),
+        ("14. ตุลาคม 2567", ymd(2024, 10, 14)),
+    ];
+    for (text, want) in cases {
+        assert_eq!(parse_date(text, t), Some(*want), "parse_date({text:?})");
+    }
+}
+
+#[test]
+fn a_weekday_that_disagrees_with_the_date_is_reported() {
+    let t = today();
+    let r = scan_date_reading("วันจันทร์ที่ 7 ตุลาคม 2567", t).expect("date");
+    assert!(!r.weekday_mismatch);
+    let r = scan_date_reading("วันจันทร์ที่ 8 ตุลาคม 2567", t).expect("date");
+    assert_eq!(r.date, ymd(2024, 10, 8));
+    assert!(r.weekday_mismatch);
+    assert!(
+        !scan_date_reading("8 ตุลาคม 2567", t)
+            .expect("date")
+            .weekday_mismatch
+    );
 }
 
 #[test]

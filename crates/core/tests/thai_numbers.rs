@@ -82,6 +82,24 @@ fn parse_number_reads_dictated_numbers() {
 }
 
 #[test]
+fn long_numbers_in_words_as_pythainlp_writes_them() {
+    for (text, want) in [
+        ("ห้าหมื่นแปดพันหนึ่งร้อยยี่สิบเอ็ด", 58_121),
+        ("เก้าล้านเก้าแสนเก้าหมื่นเก้าพันเก้าร้อยเก้าสิบเก้า", 9_999_999),
+        ("สองล้านสิบเอ็ด", 2_000_011),
+        ("หนึ่งร้อยเอ็ด", 101),
+    ] {
+        assert_eq!(parse_number(text), Some(want), "parse_number({text:?})");
+    }
+    // Five before มีนาคม is five: "ห้าม" (forbid) only when the ม ends the word.
+    assert_eq!(scan_number("ห้ามีนาคม"), Some((5, "ห้า".len())));
+    assert_eq!(scan_number("ห้ามเข้า"), None);
+    // Ten before ธันวาคม is ten; พันธุ์ is not a thousand.
+    assert_eq!(scan_number("สิบ ธันวาคม"), Some((10, "สิบ".len())));
+    assert_eq!(scan_number("พันธุ์"), None);
+}
+
+#[test]
 fn parse_number_rejects_what_is_not_one_number() {
     let cases = [
         "",

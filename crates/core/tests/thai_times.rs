@@ -1,6 +1,6 @@
 //! Thai times of day: tables of written, formal and colloquial forms, and round-trip properties.
 
-use banthuek_core::thai::times::{format_time, parse_time, scan_time};
+use banthuek_core::thai::times::{format_time, parse_time, scan_time, scan_time_reading};
 use banthuek_core::thai::Digits;
 use chrono::NaiveTime;
 use proptest::prelude::*;
@@ -42,6 +42,46 @@ fn parse_time_reads_written_and_formal_forms() {
     ];
     for (text, want) in cases {
         assert_eq!(parse_time(text), Some(*want), "parse_time({text:?})");
+    }
+}
+
+#[test]
+fn parse_time_reads_what_speech_recognition_and_pythainlp_print() {
+    let cases: &[(&str, NaiveTime)] = &[
+        // A period after the hour or the minutes.
+        ("14. นาฬิกา", hm(14, 0)),
+        ("9. นาฬิกา 15 นาที", hm(9, 15)),
+        ("9 นาฬิกา 15. นาที", hm(9, 15)),
+        ("สิบห้านาฬิกาสี่สิบห้านาที", hm(15, 45)),
+        ("ยี่สิบนาฬิกา สี่สิบนาที", hm(20, 40)),
+        // PyThaiNLP time_to_thaiword: seconds, ตีหก, "N โมงเช้า" counted from six.
+        ("เก้านาฬิกาสิบห้านาทียี่สิบวินาที", hm(9, 15)),
+        ("สิบสองนาฬิกาศูนย์นาทีศูนย์วินาที", hm(12, 0)),
+        ("ศูนย์นาฬิกาสามสิบนาที", hm(0, 30)),
+        ("ตีหกสี่สิบห้านาที", hm(6, 45)),
+        ("ตีหก", hm(6, 0)),
+        ("สามโมงเช้าสิบห้านาที", hm(9, 15)),
+        ("หนึ่งโมงเช้าครึ่ง", hm(7, 30)),
+        ("เที่ยงศูนย์นาทีศูนย์วินาที", hm(12, 0)),
+        ("สิบเอ็ดโมงครึ่ง", hm(11, 30)),
+    ];
+    for (text, want) in cases {
+        assert_eq!(parse_time(text), Some(*want), "parse_time({text:?})");
+    }
+}
+
+#[test]
+fn six_oclock_without_morning_or_evening_is_ambiguous() {
+    for (text, ambiguous) in [
+        ("หกโมง", true),
+        ("หกโมงครึ่ง", true),
+        ("หกโมงเช้า", false),
+        ("หกโมงเย็น", false),
+        ("เจ็ดโมง", false),
+        ("18.00 น.", false),
+    ] {
+        let r = scan_time_reading(text).expect(text);
+        assert_eq!(r.ambiguous, ambiguous, "{text}");
     }
 }
 
@@ -116,7 +156,7 @@ fn parse_time_rejects_impossible_and_non_times() {
         "ตี",
         "ตีสองครั้ง",
         "เจ็ดทุ่ม",
-        "ตีหก",
+        "ตีเจ็ด",
         "ตี 12",
         "บ่ายหกโมง",
         "สิบสามโมง",

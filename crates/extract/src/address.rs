@@ -49,8 +49,9 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// The normalised place and the snapped names (heard → registry name).
 pub fn normalise_place(raw: &str) -> (String, Vec<(String, String)>) {
     let s = expand_abbreviations(raw);
-    let s = join_slash(&s);
+    let s = drop_number_periods(&s);
     let s = number_words_to_digits(&s);
+    let s = join_slash(&s);
     snap_names(&s)
 }
 
@@ -88,6 +89,21 @@ fn expand_abbreviations(s: &str) -> String {
     out
 }
 
+/// "12. หมู่ 3" → "12 หมู่ 3": the period speech recognition puts after a number that a word
+/// follows (not "45.5" or "24.11.2569").
+fn drop_number_periods(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let after_digit = out.ends_with(|d: char| d.is_ascii_digit());
+        let next = s[i + c.len_utf8()..].trim_start().chars().next();
+        if c == '.' && after_digit && next.is_none_or(|n| !n.is_ascii_digit()) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "45 ทับ 7" → "45/7".
 pub fn join_slash(s: &str) -> String {
     let mut out = s.to_owned();
@@ -112,12 +128,24 @@ pub fn join_slash(s: &str) -> String {
     out
 }
 
-/// "หมู่สาม" → "หมู่ 3", "บ้านเลขที่สิบสอง" → "บ้านเลขที่ 12".
+/// "หมู่สาม" → "หมู่ 3", "บ้านเลขที่สิบสอง ทับ สาม" → "บ้านเลขที่ 12 ทับ 3", and a house number
+/// said first: "ห้า หมู่ 11" → "5 หมู่ 11".
 fn number_words_to_digits(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
+    // The house number said first, before หมู่/ทับ/ซอย/ถนน…
+    if let Some((n, used)) = numbers::scan_number(s) {
+        let after = s[used..].trim_start();
+        let house = ["หมู่", "ทับ", "ซอย", "ถนน", "ตำบล", "แขวง", "/"]
+            .iter()
+            .any(|w| after.starts_with(w));
+        if house && !s.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push_str(&n.to_string());
+            rest = &s[used..];
+        }
+    }
     'outer: while !rest.is_empty() {
-        for key in ["บ้านเลขที่", "เลขที่", "หมู่ที่", "หมู่", "ซอย"]
+        for key in ["บ้านเลขที่", "เลขที่", "หมู่ที่", "หมู่", "ซอย", "ทับ"]
         {
             if let Some(after) = rest.strip_prefix(key) {
                 out.push_str(key);
@@ -132,6 +160,7 @@ fn number_words_to_digits(s: &str) -> String {
                         let after = &t[used..];
                         after.is_empty()
                             || after.starts_with(' ')
+                            || after.starts_with("ทับ")
                             || STOPS.iter().any(|w| after.starts_with(w))
                     });
                     if let Some((n, used)) = scanned {
@@ -251,5 +280,11 @@ mod tests {
         let (s, snapped) = normalise_place("บ้านเลขที่สิบสอง หมู่สาม แขวงบางซื่อ เขตบางซื่อ กทม.");
         assert_eq!(s, "บ้านเลขที่ 12 หมู่ 3 แขวงบางซื่อ เขตบางซื่อ กรุงเทพมหานคร");
         assert!(snapped.is_empty());
+        let (s, _) = normalise_place("ห้า หมู่ สิบเอ็ด ตำบลสุเทพ");
+        assert_eq!(s, "5 หมู่ 11 ตำบลสุเทพ");
+        let (s, _) = normalise_place("บ้านเลขที่ 12. หมู่ 4.");
+        assert_eq!(s, "บ้านเลขที่ 12 หมู่ 4");
+        let (s, _) = normalise_place("บ้านเลขที่ สิบสอง ทับ สาม หมู่ 4");
+        assert_eq!(s, "บ้านเลขที่ 12/3 หมู่ 4");
     }
 }

@@ -2,8 +2,9 @@
 
 use crate::address::normalise_place;
 use crate::lexicon::lexicons;
+use crate::names;
 use crate::provenance::{Tracker, DOUBTFUL, SURE};
-use crate::sections::{Section, Segment};
+use crate::sections::{self, Section, Segment};
 use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim, TRAILING_FILLERS};
 use banthuek_core::record::Arrestee;
 use banthuek_core::rules::{national_id_check_digit, national_id_is_valid};
@@ -31,6 +32,7 @@ const NUMBER_WORDS: &[&str] = &[
     "หมื่น",
     "แสน",
     "ล้าน",
+    "ขีด",
 ];
 
 /// A dictated ID that needs a person: the field, what was heard, proposed fixes.
@@ -139,9 +141,16 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
         toks.pop();
     }
     let Some(first) = toks.first() else { return };
+    if toks.len() < 2 && !text[first.clone()].is_ascii() {
+        // No space between first and last name: split on the name lists, or flag.
+        let (given, family) =
+            names::fill_glued(text, first.clone(), &format!("/arrestees/{i}"), track);
+        a.first_name = Some(given);
+        a.last_name = family;
+        return;
+    }
     a.first_name = Some(text[first.clone()].to_owned());
     if toks.len() < 2 {
-        // No space between first and last name: the officer has to split it.
         track.fill(
             format!("/arrestees/{i}/first_name"),
             first.clone(),
@@ -162,6 +171,30 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
         toks[1].start..end
     } else if &text[toks[1].clone()] == "ณ" && toks.len() >= 3 {
         toks[1].start..toks[2].end
+    } else if let Some(split) = glued_na(text, first.clone(), toks[1].clone()) {
+        // "ประไพณ นคร": the ณ of "ณ นคร" glued to the given name.
+        a.first_name = Some(text[first.start..split].to_owned());
+        a.last_name = Some(format!("ณ {}", &text[toks[1].clone()]));
+        let pointer = format!("/arrestees/{i}");
+        let note = "ณ heard on the given name, moved to the family name: confirm / ได้ยิน ณ ติดชื่อ ย้ายไปนามสกุล โปรดตรวจสอบ";
+        track
+            .filled
+            .retain(|f| f.pointer != format!("{pointer}/first_name"));
+        track.fill_noted(
+            format!("{pointer}/first_name"),
+            first.start..split,
+            DOUBTFUL,
+            note,
+            Vec::new(),
+        );
+        track.fill_noted(
+            format!("{pointer}/last_name"),
+            split..toks[1].end,
+            DOUBTFUL,
+            note,
+            Vec::new(),
+        );
+        return;
     } else {
         toks[1].clone()
     };
@@ -169,12 +202,38 @@ fn parse_name(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &m
     track.fill(format!("/arrestees/{i}/last_name"), last, SURE);
 }
 
+/// Where the ณ of a family name "ณ X" starts when it was heard glued to the given name
+/// ("ประไพณ" "นคร"), if "ณ X" is a known family name and the given name is known without it.
+fn glued_na(text: &str, first: Range<usize>, last: Range<usize>) -> Option<usize> {
+    let f = text[first.clone()].strip_suffix('ณ')?;
+    let lex = lexicons();
+    let family = format!("ณ {}", &text[last]);
+    (lex.family_names.contains(family.as_str()) && lex.given_names.contains(f))
+        .then_some(first.start + f.len())
+}
+
 fn parse_age(text: &str, r: Range<usize>, a: &mut Arrestee, i: usize, track: &mut Tracker) {
     let r = strip_prefixes(text, r, &["ประมาณ", "ราว"]);
     if let Some((n, used)) = numbers::scan_number(&text[r.clone()]) {
         if n <= 130 {
             a.age = Some(n as u32);
-            track.fill(format!("/arrestees/{i}/age"), r.start..r.start + used, SURE);
+            let span = r.start..r.start + used;
+            let pointer = format!("/arrestees/{i}/age");
+            // "อายุ สามสิบ หร้า ปี": words between the number and ปี were not read with it.
+            let after = text[span.end..]
+                .trim_start()
+                .trim_start_matches('.')
+                .trim_start();
+            let window: String = after.chars().take(12).collect();
+            let doubt = sections::unread_tail(text, span.end, &[]).or_else(|| {
+                (!after.starts_with("ปี") && window.contains("ปี")).then(|| {
+                    format!("only part of the age could be read, heard \"{}\" / อ่านอายุได้ไม่ครบ ได้ยินว่า \"{}\"", window.trim(), window.trim())
+                })
+            });
+            match doubt {
+                None => track.fill(pointer, span, SURE),
+                Some(note) => track.fill_noted(pointer, span, DOUBTFUL, note, Vec::new()),
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! A number followed by a classifier (ลักษณนาม) closes an item; the words before it describe it.
 
 use crate::lexicon::lexicons;
-use crate::provenance::{Tracker, LIKELY, SURE};
+use crate::provenance::{Tracker, DOUBTFUL, LIKELY, SURE};
 use crate::sections::is_thai_mark;
 use crate::text::{clean, strip_prefixes, strip_suffixes, tokens, trim, TRAILING_FILLERS};
 use banthuek_core::record::{Quantity, SeizedItem};
@@ -70,6 +70,8 @@ struct Qty {
     end: usize,
     value: f64,
     unit: String,
+    /// Number words before the number could not be read with it.
+    partial: bool,
 }
 
 /// Appends the seized items said in `text[r]`.
@@ -104,11 +106,23 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<SeizedItem>, track: &mut
             item.description = Some(clean(&text[desc.clone()]));
             track.fill(format!("/seized_items/{i}/description"), desc, SURE);
         }
-        track.fill(
-            format!("/seized_items/{i}/quantity"),
-            q.num_start..q.unit_start,
-            SURE,
-        );
+        if q.partial {
+            let from = number_run_start(text, r.start, q.num_start);
+            let heard = clean(&text[from..q.end]);
+            track.fill_noted(
+                format!("/seized_items/{i}/quantity"),
+                from..q.unit_start,
+                DOUBTFUL,
+                format!("only part of the number could be read, heard \"{heard}\" / อ่านจำนวนได้ไม่ครบ ได้ยินว่า \"{heard}\""),
+                Vec::new(),
+            );
+        } else {
+            track.fill(
+                format!("/seized_items/{i}/quantity"),
+                q.num_start..q.unit_start,
+                SURE,
+            );
+        }
         track.fill(format!("/seized_items/{i}/unit"), q.unit_start..q.end, SURE);
         if let Some(stop) = found_at(text, q.end..next_start, is_last, &mut item, i, track) {
             prev_end = stop;
@@ -208,19 +222,28 @@ fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
         if let Some(u) = unit {
             let end = p + u.len();
             let next = text[end..r.end].chars().next();
+            // A short classifier glued to the next word still closes the item when a number
+            // stands right before it (spaces dropped by speech recognition: "1 ใบเงินสด …");
+            // number_before below requires that number.
             let boundary = match next {
                 None => true,
                 Some(c) if c == ' ' || c.is_ascii_punctuation() => true,
-                Some(c) => u.chars().count() >= 3 && !is_thai_mark(c),
+                Some(c) => !is_thai_mark(c),
             };
             if boundary {
-                if let Some((value, num_start)) = number_before(text, r.start, p) {
+                if let Some((value, num_start, partial)) = number_before(text, r.start, p) {
+                    let (value, end) = if u == "บาท" {
+                        satang_after(text, end, r.end, value)
+                    } else {
+                        (value, end)
+                    };
                     out.push(Qty {
                         num_start,
                         unit_start: p,
                         end,
                         value,
                         unit: u.clone(),
+                        partial,
                     });
                     p = end;
                     continue;
@@ -235,6 +258,26 @@ fn quantities(text: &str, r: Range<usize>) -> Vec<Qty> {
         p += rest.chars().next().map(char::len_utf8).unwrap_or(1);
     }
     out
+}
+
+/// Money read out as words ends "…บาทถ้วน" or "…บาทห้าสิบสตางค์": the value with the satang
+/// added, and where the amount ends.
+fn satang_after(text: &str, end: usize, limit: usize, baht: f64) -> (f64, usize) {
+    let rest = &text[end..limit];
+    let t = rest.trim_start();
+    let at = end + rest.len() - t.len();
+    if t.starts_with("ถ้วน") {
+        return (baht, at + "ถ้วน".len());
+    }
+    if let Some((n, used)) = numbers::scan_number(t) {
+        let after = t[used..].trim_start();
+        if n < 100 && after.starts_with("สตางค์") {
+            let e = at + (t.len() - after.len()) + "สตางค์".len();
+            // baht·100 + satang, divided once: the nearest double to the decimal amount.
+            return ((baht * 100.0 + n as f64) / 100.0, e);
+        }
+    }
+    (baht, end)
 }
 
 /// "12 ท่อน": digits, then one short Thai word that is not in the classifier list, then a space
@@ -272,17 +315,71 @@ fn unlisted_unit(text: &str, r: Range<usize>, p: usize) -> Option<Qty> {
         end: unit_start + word_len,
         value,
         unit: word.to_owned(),
+        partial: false,
     })
 }
 
-/// The number that ends right before `p` (digits "3,200" / "0.5" or Thai words), and its start.
-fn number_before(text: &str, floor: usize, p: usize) -> Option<(f64, usize)> {
+/// Number words, to find where a run of them begins.
+const NUMBER_WORDS: &[&str] = &[
+    "ศูนย์",
+    "หนึ่ง",
+    "นึง",
+    "เอ็ด",
+    "สอง",
+    "ยี่",
+    "สาม",
+    "สี่",
+    "ห้า",
+    "หก",
+    "เจ็ด",
+    "แปด",
+    "เก้า",
+    "สิบ",
+    "ร้อย",
+    "พัน",
+    "หมื่น",
+    "แสน",
+    "ล้าน",
+];
+
+/// Where the run of number words (and single digits, spaces between) that ends at `end` begins.
+fn number_run_start(text: &str, floor: usize, end: usize) -> usize {
+    let mut p = end;
+    loop {
+        let head = &text[floor..p];
+        let t = head.trim_end();
+        let q = floor + t.len();
+        if let Some(w) = NUMBER_WORDS.iter().find(|w| t.ends_with(**w)) {
+            p = q - w.len();
+            continue;
+        }
+        if t.ends_with(|c: char| c.is_ascii_digit())
+            && !t[..t.len() - 1].ends_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+        {
+            p = q - 1;
+            continue;
+        }
+        return p;
+    }
+}
+
+/// The number that ends right before `p` (digits "3,200" / "0.5" or Thai words, "1." with the
+/// period speech recognition adds), its start, and whether number words before it could not be
+/// read with it ("…ร้อยหมื่น…": the quantity is then only part of what was said).
+fn number_before(text: &str, floor: usize, p: usize) -> Option<(f64, usize, bool)> {
     let head = &text[floor..p];
-    let trimmed = head.trim_end();
+    let mut trimmed = head.trim_end();
+    // "1. กระบอก": a period after the digits, not a decimal.
+    if let Some(t) = trimmed.strip_suffix('.') {
+        if t.ends_with(|c: char| c.is_ascii_digit()) {
+            trimmed = t;
+        }
+    }
     let end = floor + trimmed.len();
     let last = trimmed.chars().next_back()?;
     let start;
     let value;
+    let mut partial = false;
     if last.is_ascii_digit() {
         let run = trimmed
             .char_indices()
@@ -294,19 +391,20 @@ fn number_before(text: &str, floor: usize, p: usize) -> Option<(f64, usize)> {
         start = end - raw.len();
         value = raw.replace(',', "").parse::<f64>().ok()?;
     } else {
-        // Longest run of number words: try starts from far to near.
-        let lo = end.saturating_sub(90).max(floor);
+        // The whole run of number words, or the longest tail of it that reads as one number.
+        let lo = number_run_start(text, floor, end);
         let found = (lo..end)
             .filter(|&s| text.is_char_boundary(s))
             .find_map(|s| numbers::parse_number(&text[s..end]).map(|n| (n, s)))?;
         value = found.0 as f64;
         start = found.1;
+        partial = !text[lo..start].trim().is_empty();
     }
     // "ฉบับละ 100 บาท" is a price, not a quantity.
     if text[floor..start].trim_end().ends_with("ละ") {
         return None;
     }
-    Some((value, start))
+    Some((value, start, partial))
 }
 
 #[cfg(test)]
@@ -331,6 +429,44 @@ mod tests {
         let w = items("ยาบ้าสองร้อยเม็ด");
         assert_eq!(w[0].description.as_deref(), Some("ยาบ้า"));
         assert_eq!(w[0].quantity, Some(Quantity(200.0)));
+    }
+
+    #[test]
+    fn long_number_words_and_periods() {
+        let v = items("ยาบ้า ห้าหมื่นแปดพันหนึ่งร้อยยี่สิบเอ็ด เม็ด");
+        assert_eq!(v[0].quantity, Some(Quantity(58121.0)));
+        assert_eq!(v[0].description.as_deref(), Some("ยาบ้า"));
+        let v = items("อาวุธปืน จำนวน 1. กระบอก กระสุนปืน 7 นัด");
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].quantity, Some(Quantity(1.0)));
+        assert_eq!(v[0].unit.as_deref(), Some("กระบอก"));
+        assert_eq!(v[1].description.as_deref(), Some("กระสุนปืน"));
+        assert_eq!(v[1].quantity, Some(Quantity(7.0)));
+    }
+
+    #[test]
+    fn baht_in_words_with_satang() {
+        let v = items("เงินสด หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].quantity, Some(Quantity(1234.5)));
+        let v = items("เงินสด ห้าหมื่นแปดพันหนึ่งร้อยยี่สิบเอ็ดบาทถ้วน");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].quantity, Some(Quantity(58121.0)));
+        assert_eq!(v[0].unit.as_deref(), Some("บาท"));
+    }
+
+    #[test]
+    fn a_number_that_only_partly_reads_is_flagged() {
+        let s = "ยาบ้า ห้าร้อยหมื่นสาม เม็ด";
+        let mut out = Vec::new();
+        let mut track = Tracker::default();
+        parse(s, 0..s.len(), &mut out, &mut track);
+        let q = track
+            .filled
+            .iter()
+            .find(|f| f.pointer == "/seized_items/0/quantity")
+            .expect("quantity filled");
+        assert!(q.confidence < banthuek_core::record::LOW_CONFIDENCE);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Lexicons compiled into the binary from `assets/lexicons/` (see its README for sources and
 //! licences): ranks, titles, positions, units, classifiers, the charge catalogue, Thai places,
-//! ASR corrections, voice commands and spoken field names. Parsed once, on first use.
+//! ASR corrections, voice commands, spoken field names, Thai given and family names. Parsed once, on first use.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -17,6 +17,8 @@ const FIELDS: &str = include_str!("../../../assets/lexicons/fields.tsv");
 const PROVINCES: &str = include_str!("../../../assets/lexicons/geo/provinces.tsv");
 const DISTRICTS: &str = include_str!("../../../assets/lexicons/geo/districts.tsv");
 const SUBDISTRICTS: &str = include_str!("../../../assets/lexicons/geo/subdistricts.tsv");
+const GIVEN_NAMES: &str = include_str!("../../../assets/lexicons/names/given-names.txt");
+const FAMILY_NAMES: &str = include_str!("../../../assets/lexicons/names/family-names.txt");
 
 /// A police rank: the abbreviation printed in documents and the forms said aloud.
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct Lexicons {
     pub districts: Vec<String>,
     pub subdistricts: Vec<String>,
     pub place_names: HashSet<String>,
+    /// Thai given names and family names, to split a name said without a space.
+    pub given_names: HashSet<&'static str>,
+    pub family_names: HashSet<&'static str>,
 }
 
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -80,6 +85,13 @@ fn names(text: &str) -> Vec<String> {
     rows(text)
         .filter_map(|r| r.get(1).map(|s| s.to_string()))
         .filter(|n| seen.insert(n.clone()))
+        .collect()
+}
+
+fn word_set(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect()
 }
 
@@ -158,6 +170,8 @@ fn load() -> Lexicons {
         districts,
         subdistricts,
         place_names,
+        given_names: word_set(GIVEN_NAMES),
+        family_names: word_set(FAMILY_NAMES),
     }
 }
 
@@ -187,5 +201,7 @@ mod tests {
             .all(|c| !c.keywords.is_empty() && !c.law.is_empty()));
         assert!(l.classifiers.contains(&"เม็ด".to_string()));
         assert_eq!(l.voice_commands.len(), 5);
+        assert!(l.given_names.len() > 10_000 && l.given_names.contains("กาญจนา"));
+        assert!(l.family_names.len() > 9_000 && l.family_names.contains("พรหมมา"));
     }
 }

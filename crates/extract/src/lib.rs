@@ -12,6 +12,16 @@
 //! words officers say ([`sections`]), then read each section with a typed parser. Dates, times and
 //! numbers come from [`banthuek_core::thai`].
 //!
+//! The invariant, for transcripts as small speech models print them (ranks in full, numbers in
+//! words or digit by digit, นาลิกา/นาทิ/สี for นาฬิกา/นาที/สี่, periods after numbers, spaces
+//! dropped, names glued): every filled value is either right or below the confirmation
+//! threshold with what was heard in its provenance note. Partial parses are never confident: an
+//! hour whose minutes could not be read, a number whose words do not all read as one, a date or
+//! age running into words that are not a value, "หกโมง" (06:00 or 18:00), a weekday that is not
+//! the date's, a glued name that the name lists cannot split in exactly one way. The property
+//! test `no_confident_value_is_wrong_under_noise` (tests/extract.rs) holds this over noisy
+//! rewrites of the project's cases.
+//!
 //! [`directed`] fills one selected field from one utterance (field-directed dictation), and
 //! [`commands`] recognises voice commands. The voice commands, recognised only as a whole
 //! utterance (polite particles ครับ/ค่ะ and spaces ignored):
@@ -33,6 +43,7 @@ pub mod commands;
 pub mod directed;
 pub mod items;
 pub mod lexicon;
+pub mod names;
 pub mod normalise;
 pub mod officers;
 pub mod provenance;
@@ -49,7 +60,7 @@ use banthuek_core::record::{
 };
 use chrono::NaiveDate;
 use provenance::{Tracker, DOUBTFUL, LIKELY, SURE};
-use sections::{scan_date_phrase, scan_time_phrase, Section, Segment};
+use sections::{read_date_phrase, read_time_phrase, scan_date_phrase, Section, Segment};
 use serde::Serialize;
 use std::ops::Range;
 use text::{clean, strip_prefixes, strip_suffixes, trim, TRAILING_FILLERS};
@@ -213,6 +224,16 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
         }
     }
     record.arrestees = arrestees::build(text, &segs, &mut track, &mut suggestions);
+    if segs.iter().all(|s| s.section == Section::Ignored) {
+        // No keyword at all: a lone "ยาบ้า จำนวน 200 เม็ด" is still a list of seized items.
+        let mut lone = Tracker::default();
+        let mut items = Vec::new();
+        items::parse(text, 0..text.len(), &mut items, &mut lone);
+        if items.iter().any(|i| i.quantity.is_some()) {
+            record.seized_items = items;
+            track.filled.extend(lone.filled);
+        }
+    }
 
     if saw_warrant {
         arrest.basis = Some(ArrestBasis::Warrant);
@@ -315,11 +336,19 @@ fn fill_date(
     slot: &mut Option<String>,
     track: &mut Tracker,
 ) -> Option<Range<usize>> {
-    let (date, e) = scan_date_phrase(text, seg.start, today)?;
+    let (reading, e) = read_date_phrase(text, seg.start, today)?;
     let e = e.min(seg.end);
     if slot.is_none() {
-        *slot = Some(date.format("%Y-%m-%d").to_string());
-        track.fill(pointer, seg.start..e, SURE);
+        *slot = Some(reading.date.format("%Y-%m-%d").to_string());
+        let doubt = if reading.weekday_mismatch {
+            Some("the weekday said is not the weekday of this date: confirm the date / วันในสัปดาห์ที่พูดไม่ตรงกับวันที่ โปรดตรวจสอบวันที่".to_owned())
+        } else {
+            sections::unread_tail(text, e, &["ปี", "พ.ศ.", "ค.ศ."])
+        };
+        match doubt {
+            None => track.fill(pointer, seg.start..e, SURE),
+            Some(note) => track.fill_noted(pointer, seg.start..e, DOUBTFUL, note, Vec::new()),
+        }
     }
     Some(e..seg.end)
 }
@@ -336,11 +365,14 @@ fn fill_time_at(
     if t.is_empty() {
         return r;
     }
-    match scan_time_phrase(text, t.start) {
-        Some((time, e)) if e <= r.end => {
+    match read_time_phrase(text, t.start) {
+        Some((reading, e)) if e <= r.end => {
             if slot.is_none() {
-                *slot = Some(time.format("%H:%M").to_string());
-                track.fill(pointer, t.start..e, SURE);
+                *slot = Some(reading.time.format("%H:%M").to_string());
+                match time_doubt(text, t.start..e, reading.ambiguous) {
+                    None => track.fill(pointer, t.start..e, SURE),
+                    Some(note) => track.fill_noted(pointer, t.start..e, DOUBTFUL, note, Vec::new()),
+                }
             }
             e..r.end
         }
@@ -348,14 +380,44 @@ fn fill_time_at(
     }
 }
 
+/// Why a time read at `r` must be confirmed: its words fit two times, or minutes were said after
+/// it that could not be read ("ยี่สิบนาฬิกา สีสิบนาที" read as 20:00).
+fn time_doubt(text: &str, r: Range<usize>, ambiguous: bool) -> Option<String> {
+    if ambiguous {
+        return Some("six o'clock without morning or evening: 06:00 or 18:00? / หกโมงไม่ระบุเช้าหรือเย็น โปรดตรวจสอบเวลา".to_owned());
+    }
+    let said = &text[r.clone()];
+    let minutes_read = said.contains("นาที")
+        || said.contains("ครึ่ง")
+        || said
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b':') && w[2].is_ascii_digit());
+    let window: String = text[r.end..].chars().take(30).collect();
+    if !minutes_read && (window.contains("นาที") || window.trim_start().starts_with("ครึ่ง"))
+    {
+        let heard: String = text[r.start..]
+            .chars()
+            .take(said.chars().count() + 30)
+            .collect();
+        return Some(format!(
+            "the minutes could not be read, heard \"{}\" / อ่านนาทีไม่ได้ ได้ยินว่า \"{}\"",
+            heard.trim(),
+            heard.trim()
+        ));
+    }
+    sections::unread_tail(text, r.end, &[])
+}
+
 fn fill_arrest_place(text: &str, r: Range<usize>, arrest: &mut Arrest, track: &mut Tracker) {
     let r = strip_prefixes(text, r, &["โดย", "จับกุมได้", "จับกุม", "ได้", "ที่", "ณ"]);
     // The place ends where a clause about the arrest begins.
+    // The longer clauses are found even when speech recognition dropped the space before them.
     let cut = [
-        " ซึ่งเป็นความผิด",
-        " อันเป็นความผิด",
-        " ซึ่งหน้า",
-        " ขณะที่",
+        "ซึ่งเป็นความผิด",
+        "อันเป็นความผิด",
+        "ซึ่งหน้า",
+        "ขณะที่",
         " ขณะ",
         " ซึ่งเป็น",
     ]
@@ -423,7 +485,14 @@ fn warrant_number(s: &str) -> Option<(String, Range<usize>)> {
             };
             if let Some(sl) = sep {
                 let after = rest[sl..].trim_start();
-                let b_len = after.bytes().take_while(u8::is_ascii_digit).count();
+                // The year after ทับ may be said in words ("ทับ สองห้าหกแปด").
+                let (year, b_len) = match after.bytes().take_while(u8::is_ascii_digit).count() {
+                    0 => banthuek_core::thai::numbers::scan_number(after)
+                        .filter(|(n, _)| (1..=9999).contains(n))
+                        .map(|(n, used)| (n.to_string(), used))
+                        .unwrap_or_default(),
+                    n => (after[..n].to_owned(), n),
+                };
                 if b_len > 0 {
                     let end = s.len() - after.len() + b_len;
                     // A prefix like "จ." or "อ.จ." sticks to the number.
@@ -440,7 +509,7 @@ fn warrant_number(s: &str) -> Option<(String, Range<usize>)> {
                         }
                     }
                     let prefix: String = s[start..i].chars().filter(|c| *c != ' ').collect();
-                    let value = format!("{prefix}{}/{}", &s[i..a_end], &after[..b_len]);
+                    let value = format!("{prefix}{}/{year}", &s[i..a_end]);
                     return Some((value, start..end));
                 }
             }
@@ -565,6 +634,10 @@ mod tests {
         assert_eq!(
             warrant_number("เลขที่ จ. 215 ทับ 2569").map(|x| x.0),
             Some("จ.215/2569".into())
+        );
+        assert_eq!(
+            warrant_number("เลขที่ จ. 120 ทับ สองห้าหกแปดของศาล").map(|x| x.0),
+            Some("จ.120/2568".into())
         );
     }
 }

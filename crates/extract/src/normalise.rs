@@ -101,6 +101,22 @@ pub fn normalise(transcript: &str) -> Normalised {
     let mut out = Normalised::default();
     let mut k = 0;
     while k < chars.len() {
+        if heard_four(&chars, k, &out.text) {
+            // "สี" (colour) written for "สี่" (four) inside a number: corrected and remembered.
+            let (s, e) = (chars[k].1, chars[k + 1].2);
+            let begin = out.text.len();
+            for c in "สี่".chars() {
+                out.map.push((out.text.len(), s, e));
+                out.text.push(c);
+            }
+            out.corrections.push(Correction {
+                range: begin..out.text.len(),
+                heard: "สี".into(),
+                meant: "สี่".into(),
+            });
+            k += 2;
+            continue;
+        }
         let mut applied = false;
         if let Some(cands) = table.get(&chars[k].0) {
             for (heard, meant) in cands {
@@ -141,6 +157,94 @@ pub fn normalise(transcript: &str) -> Normalised {
     out
 }
 
+/// Number words that may stand right before a four ("ยี่สิบสี่", "หนึ่ง สี่ สาม").
+const BEFORE_FOUR: &[&str] = &[
+    "ศูนย์",
+    "หนึ่ง",
+    "สอง",
+    "สาม",
+    "สี่",
+    "ห้า",
+    "หก",
+    "เจ็ด",
+    "แปด",
+    "เก้า",
+    "สิบ",
+    "ร้อย",
+    "พัน",
+    "หมื่น",
+    "แสน",
+    "ล้าน",
+    "ตี",
+    "หมู่",
+    "อายุ",
+    "เลขที่",
+    "จำนวน",
+];
+/// Words that may follow a four: places of a number, and what numbers count in a record.
+const AFTER_FOUR: &[&str] = &[
+    "สิบ",
+    "ร้อย",
+    "พัน",
+    "หมื่น",
+    "แสน",
+    "ล้าน",
+    "นาฬิกา",
+    "นาลิกา",
+    "นาที",
+    "นาทิ",
+    "โมง",
+    "ทุ่ม",
+    "ปี",
+    "หนึ่ง",
+    "สอง",
+    "สาม",
+    "สี่",
+    "ห้า",
+    "หก",
+    "เจ็ด",
+    "แปด",
+    "เก้า",
+    "ศูนย์",
+    "ทับ",
+    "ตำบล",
+    "แขวง",
+    "ถนน",
+    "ซอย",
+    "อำเภอ",
+    "เขต",
+    "จังหวัด",
+    "สี",
+];
+
+/// "สี" at `k` stands for "สี่" (four): it is a whole syllable (no tone mark or vowel follows) and
+/// a number word comes right before it or a place word or counted word right after it ("สีสิบ",
+/// "ยี่สิบสี นาที", "ตีสี"), so that "สีแดง" (red) and "สี" alone stay colours.
+fn heard_four(chars: &[(char, usize, usize)], k: usize, before: &str) -> bool {
+    if chars.get(k).map(|c| c.0) != Some('ส') || chars.get(k + 1).map(|c| c.0) != Some('ี') {
+        return false;
+    }
+    let next_at = |i: usize| chars.get(i).map(|c| c.0);
+    // "สี่", "สีดา": the syllable goes on.
+    if next_at(k + 2)
+        .is_some_and(|c| matches!(c, '\u{0E30}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'))
+    {
+        return false;
+    }
+    let after: String = chars[k + 2..].iter().take(8).map(|c| c.0).collect();
+    let after_trim = after.strip_prefix(' ').unwrap_or(&after);
+    let followed = AFTER_FOUR.iter().any(|w| after_trim.starts_with(w))
+        || lexicons()
+            .classifiers
+            .iter()
+            .any(|w| after_trim.starts_with(w.as_str()));
+    let ends_word = matches!(next_at(k + 2), None | Some(' ' | '.' | ','))
+        || next_at(k + 2).is_some_and(|c| c.is_ascii_digit());
+    let b = before.strip_suffix(' ').unwrap_or(before);
+    let preceded = BEFORE_FOUR.iter().any(|w| b.ends_with(w));
+    followed || (preceded && ends_word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +266,24 @@ mod tests {
         assert_eq!(n.corrections[0].heard, "นาลิกา");
         let r = n.corrections[0].range.clone();
         assert_eq!(n.original_span(r), (3, 9));
+    }
+
+    #[test]
+    fn four_heard_without_its_tone_mark() {
+        for (heard, meant) in [
+            ("สีสิบห้านาที", "สี่สิบห้านาที"),
+            ("ยี่สิบสี นาที", "ยี่สิบสี่ นาที"),
+            ("หนึ่ง สี สาม", "หนึ่ง สี่ สาม"),
+            ("ศูนย์สีสีห้า", "ศูนย์สี่สี่ห้า"),
+            ("สี นาฬิกา", "สี่ นาฬิกา"),
+            ("รถสีแดง", "รถสีแดง"),
+            ("สองคัน สีดำ", "สองคัน สีดำ"),
+            ("เสื้อสีขาว", "เสื้อสีขาว"),
+        ] {
+            let n = normalise(heard);
+            assert_eq!(n.text, meant, "{heard}");
+            assert_eq!(n.corrections.is_empty(), heard == meant, "{heard}");
+        }
     }
 
     #[test]

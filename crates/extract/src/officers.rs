@@ -3,6 +3,7 @@
 //! position word starts the position and a unit word starts the unit.
 
 use crate::lexicon::lexicons;
+use crate::names;
 use crate::provenance::{Tracker, LIKELY, SURE};
 use crate::sections::match_rank;
 use crate::text::{clean, strip_suffixes, tokens, trim};
@@ -71,7 +72,13 @@ pub fn parse(text: &str, r: Range<usize>, out: &mut Vec<Officer>, track: &mut Tr
         let name_end = pos_at.or(unit_at).unwrap_or(rest.end);
         let name_toks = tokens(text, rest.start..name_end);
         let mut leftover: Option<Range<usize>> = None;
-        if let Some(first) = name_toks.first() {
+        if let [word] = &name_toks[..] {
+            // Given name and family name said as one word.
+            let (given, family) =
+                names::fill_glued(text, word.clone(), &format!("/officers/{i}"), track);
+            officer.first_name = Some(given);
+            officer.last_name = family;
+        } else if let Some(first) = name_toks.first() {
             officer.first_name = Some(text[first.clone()].to_owned());
             track.fill(format!("/officers/{i}/first_name"), first.clone(), SURE);
         }

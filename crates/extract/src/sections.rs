@@ -247,6 +247,120 @@ pub fn match_keyword(text: &str, pos: usize, pat: &str) -> Option<usize> {
     Some(end)
 }
 
+/// Words that may follow a value with no space between them in a transcript (spaces dropped by
+/// speech recognition): keywords, titles, months, classifiers and the small words of a record.
+/// A value that runs into anything else may have been cut short.
+pub fn glued_word_ok(rest: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "ที่",
+        "ณ",
+        "โดย",
+        "ได้",
+        "และ",
+        "ซึ่ง",
+        "เวลา",
+        "ปี",
+        "บริเวณ",
+        "หน้า",
+        "ใน",
+        "จึง",
+        "พร้อม",
+        "ขณะ",
+        "นาฬิกา",
+        "น.",
+        "นาที",
+        "วินาที",
+        "โมง",
+        "ทุ่ม",
+        "เดือน",
+        "พ.ศ.",
+        "ค.ศ.",
+        "ตรง",
+        "ครึ่ง",
+        "เช้า",
+        "เย็น",
+        "บ่าย",
+        "คืน",
+        "กับ",
+        "ถนน",
+        "ซอย",
+        "หมู่",
+        "ตำบล",
+        "อำเภอ",
+        "จังหวัด",
+        "แขวง",
+        "เขต",
+        "บ้าน",
+        "ร้าน",
+        "ตลาด",
+        "คน",
+        "ราย",
+        "เศษ",
+        "กว่า",
+        "จำนวน",
+        "รวม",
+        "ทับ",
+        "ขึ้น",
+        "ลง",
+        "ก่อน",
+        "หลัง",
+        "ต่อ",
+        "นาย",
+        "นาง",
+        "ข้อ",
+        "ของ",
+        "เป็น",
+    ];
+    let lex = lexicons();
+    COMMON.iter().any(|w| rest.starts_with(w))
+        || marker_at(rest, 0).is_some()
+        || lex.classifiers.iter().any(|w| rest.starts_with(w.as_str()))
+        || lex.titles.iter().any(|(t, _)| rest.starts_with(t.as_str()))
+        || dates::month_prefix(rest)
+        || numbers::scan_number(rest).is_some()
+}
+
+/// When the words right after a value at `end` look like more of it that could not be read
+/// ("… สิบห้านาฬิกา สีสิบห้า นาที", "… สองพันห้าร้อยหกสิบเจ็ต"), a note saying what was heard.
+/// `more`: words that would continue the value.
+pub fn unread_tail(text: &str, end: usize, more: &[&str]) -> Option<String> {
+    const NUMBER_WORD_ENDS: &[&str] = &[
+        "ศูนย์",
+        "หนึ่ง",
+        "เอ็ด",
+        "สอง",
+        "สาม",
+        "สี่",
+        "ห้า",
+        "หก",
+        "เจ็ด",
+        "แปด",
+        "เก้า",
+        "สิบ",
+        "ร้อย",
+        "พัน",
+        "หมื่น",
+        "แสน",
+        "ล้าน",
+    ];
+    let rest = &text[end..];
+    let glued = rest
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
+    let window: String = rest.chars().take(24).collect();
+    let number_word_glued =
+        glued && NUMBER_WORD_ENDS.iter().any(|w| text[..end].ends_with(w)) && !glued_word_ok(rest);
+    let continued = more.iter().any(|w| window.trim_start().starts_with(w));
+    (number_word_glued || continued).then(|| {
+        format!(
+            "only part of what was said could be read, heard \"{}\" / อ่านได้ไม่ครบ ได้ยินว่า \"{}\"",
+            window.trim(),
+            window.trim()
+        )
+    })
+}
+
 fn is_thai_letter(c: char) -> bool {
     ('\u{0E01}'..='\u{0E2E}').contains(&c) || c.is_ascii_alphanumeric()
 }
@@ -257,7 +371,9 @@ pub fn at_word_start(text: &str, pos: usize) -> bool {
     match before.chars().next_back() {
         None => true,
         Some(c) if !is_thai_letter(c) && !is_thai_mark(c) => true,
-        _ => ["และ", "คือ", "กับ", "ตัว", "ได้แก่"]
+        // Joining words, and the arrest verbs a name is glued to when spaces are dropped
+        // ("ได้ร่วมกันจับกุมนายธีรวัฒน์").
+        _ => ["และ", "คือ", "กับ", "ตัว", "ได้แก่", "จับกุม", "ผู้ต้องหา", "ผู้ถูกจับ"]
             .iter()
             .any(|w| before.ends_with(w)),
     }
@@ -328,13 +444,35 @@ fn match_abbreviation(text: &str, pos: usize, abbr: &str) -> Option<usize> {
     if next.map(is_thai_mark).unwrap_or(false) {
         return None;
     }
-    if dots == 0 && !matches!(next, None | Some(' ')) {
+    // "รตอสุทธิพงษ์": the space dropped before the name; taken for a rank only when a known
+    // given name follows.
+    if dots == 0 && !matches!(next, None | Some(' ')) && !starts_with_given_name(&rest[end..]) {
         return None;
     }
     if dots == 0 && letters.len() < 3 {
         return None;
     }
     Some(pos + end)
+}
+
+/// `pos` moved past one space, if there is one.
+fn skip_space(text: &str, pos: usize) -> usize {
+    if text[pos..].starts_with(' ') {
+        pos + 1
+    } else {
+        pos
+    }
+}
+
+/// True when `s` starts with a given name of the name lists (two characters or more).
+fn starts_with_given_name(s: &str) -> bool {
+    let names = &lexicons().given_names;
+    s.char_indices()
+        .skip(2)
+        .take(24)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .any(|i| names.contains(&s[..i]))
 }
 
 /// "1." "2." (not "14.30"), "ผู้ต้องหาที่ 2", "คนที่สอง": the byte end of the enumerator.
@@ -363,6 +501,15 @@ fn match_enumerator(text: &str, pos: usize) -> Option<usize> {
 
 /// The date that a "เมื่อ…"/"วันที่…" phrase at `pos` gives, and its byte end.
 pub fn scan_date_phrase(text: &str, pos: usize, today: NaiveDate) -> Option<(NaiveDate, usize)> {
+    read_date_phrase(text, pos, today).map(|(r, e)| (r.date, e))
+}
+
+/// [`scan_date_phrase`] with the date's reading (whether a weekday said disagrees with it).
+pub fn read_date_phrase(
+    text: &str,
+    pos: usize,
+    today: NaiveDate,
+) -> Option<(dates::DateReading, usize)> {
     let mut starts = vec![pos];
     for lead in [
         "โดยจับกุมได้เมื่อ",
@@ -385,12 +532,17 @@ pub fn scan_date_phrase(text: &str, pos: usize, today: NaiveDate) -> Option<(Nai
     }
     starts
         .into_iter()
-        .filter_map(|s| dates::scan_date(&text[s..], today).map(|(d, n)| (d, s + n)))
+        .filter_map(|s| dates::scan_date_reading(&text[s..], today).map(|r| (r, s + r.len)))
         .max_by_key(|&(_, e)| e)
 }
 
 /// The time at `pos` (after an optional "เมื่อ"), and its byte end.
 pub fn scan_time_phrase(text: &str, pos: usize) -> Option<(chrono::NaiveTime, usize)> {
+    read_time_phrase(text, pos).map(|(r, e)| (r.time, e))
+}
+
+/// [`scan_time_phrase`] with the time's reading (whether the words fit two times).
+pub fn read_time_phrase(text: &str, pos: usize) -> Option<(times::TimeReading, usize)> {
     let mut starts = vec![pos];
     if let Some(e) = match_keyword(text, pos, "เมื่อ") {
         starts.push(e);
@@ -400,9 +552,17 @@ pub fn scan_time_phrase(text: &str, pos: usize) -> Option<(chrono::NaiveTime, us
         .filter_map(|s| {
             let t = text[s..].trim_start();
             let s = text.len() - t.len();
-            times::scan_time(t).map(|(tm, n)| (tm, s + n))
+            times::scan_time_reading(t).map(|r| (r, s + r.len))
         })
         .max_by_key(|&(_, e)| e)
+}
+
+/// A date said without a keyword starts with its day: a digit, a number word or "วัน…" (not
+/// "วันนี้" or "เมื่อวาน", which say when something happened rather than when it is written).
+fn starts_like_a_date(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_digit())
+        || (s.starts_with("วัน") && !s.starts_with("วันนี้"))
+        || numbers::scan_number(s).is_some()
 }
 
 /// Splits `text` into sections.
@@ -503,7 +663,16 @@ fn next_marker(
     let head = phase < Narrative;
     let arrest_side = matches!(phase, Arrestees | Arrest);
     // Enumerators and titles start arrestees.
-    if phase == Arrestees && at_word_start(text, pos) {
+    // "อายุ 35. ปี": a number right after a keyword that wants one is its value, not "35." the
+    // enumerator of the next arrestee.
+    let awaits_value = matches!(
+        cur.section,
+        Section::Age | Section::NationalId | Section::Passport | Section::Phone | Section::Address
+    ) && text[cur.body..pos].trim().is_empty()
+        || ["หมู่", "หมู่ที่", "เลขที่", "ซอย", "อายุ", "จำนวน", "ที่", "ทับ"]
+            .iter()
+            .any(|w| text[..pos].trim_end().ends_with(w));
+    if phase == Arrestees && at_word_start(text, pos) && !awaits_value {
         if let Some(e) = match_enumerator(text, pos) {
             return Some((Section::ArresteeNext, None, e, e));
         }
@@ -521,6 +690,13 @@ fn next_marker(
     if matches!(phase, Officers) && at_word_start(text, pos) {
         if let Some(e) = match_enumerator(text, pos) {
             return Some((Section::Ignored, None, e, e));
+        }
+    }
+    // A dictation that opens with a date and no keyword ("วันศุกร์ที่ 20 ธันวาคม 2567 เวลา …",
+    // "10/12/2567 …"): the day of writing, as after "วันที่".
+    if phase == Start && at_word_start(text, pos) && starts_like_a_date(&text[pos..]) {
+        if let Some((_, n)) = dates::scan_date(&text[pos..], today) {
+            return Some((Section::RecordedDate, Some(Recorded), pos, pos + n));
         }
     }
     if matches!(phase, Start | Recorded) {
@@ -543,9 +719,13 @@ fn next_marker(
         Marker::RecordedPlace if matches!(phase, Start | Recorded) => {
             found(Section::RecordedPlace, Some(Recorded))
         }
+        // A date that does not read still ends the value before it (the place must not swallow
+        // "วันที่…"); it fills nothing.
         Marker::Date if matches!(phase, Start | Recorded) => {
-            let (_, e) = scan_date_phrase(text, pos, today)?;
-            Some((Section::RecordedDate, Some(Recorded), pos, e))
+            match scan_date_phrase(text, pos, today) {
+                Some((_, e)) => Some((Section::RecordedDate, Some(Recorded), pos, e)),
+                None => Some((Section::Ignored, None, end, end)),
+            }
         }
         Marker::Date | Marker::ArrestWhen if arrest_side => {
             if let Some((_, e)) = scan_date_phrase(text, pos, today) {
@@ -555,8 +735,33 @@ fn next_marker(
             {
                 return Some((Section::ArrestWhen, Some(Arrest), pos, end));
             }
+            match scan_time_phrase(text, pos) {
+                Some((_, e)) => Some((Section::ArrestTime, Some(Arrest), pos, e)),
+                // "เมื่อวันที่ …" that does not read: the address before it ends here.
+                None if text[pos..].starts_with("เมื่อวัน") || marker == Marker::Date => {
+                    Some((Section::Ignored, None, end, end))
+                }
+                None => None,
+            }
+        }
+        // "จับกุมเมื่อวันที่ …" says the arrest wherever it comes, even as the first words.
+        Marker::ArrestWhen
+            if matches!(phase, Start | Recorded | Officers) && end - pos > "เมื่อ".len() =>
+        {
+            if let Some((_, e)) = scan_date_phrase(text, pos, today) {
+                return Some((Section::ArrestWhen, Some(Arrest), pos, e));
+            }
             let (_, e) = scan_time_phrase(text, pos)?;
             Some((Section::ArrestTime, Some(Arrest), pos, e))
+        }
+        // "… ได้จับกุมตัว นายสมชาย …" after the arrest was told: the arrestees come now.
+        Marker::ArrestVerb
+            if phase == Arrest
+                && titles
+                    .iter()
+                    .any(|(t, _)| text[end..].trim_start().starts_with(t)) =>
+        {
+            Some((Section::Ignored, Some(Arrestees), end, end))
         }
         Marker::WarrantDate if arrest_side => {
             let (_, e) = scan_date_phrase(text, pos, today)?;
@@ -572,6 +777,10 @@ fn next_marker(
         }
         Marker::Officers if matches!(phase, Start | Recorded | Officers) => {
             found(Section::Officers, Some(Officers))
+        }
+        // "… โดยผู้จับกุม ร.ต.อ. …" said after the arrestees: the officers, in any order.
+        Marker::Officers if arrest_side && match_rank(text, skip_space(text, end)).is_some() => {
+            found(Section::Officers, None)
         }
         Marker::ArrestVerb | Marker::Suspect if matches!(phase, Start | Recorded | Officers) => {
             Some((Section::Ignored, Some(Arrestees), end, end))
@@ -605,10 +814,9 @@ fn next_marker(
             found(Section::Warrant, Some(Arrest))
         }
         Marker::ArrestPlace if arrest_side => found(Section::ArrestPlace, Some(Arrest)),
-        Marker::Charges if matches!(phase, Arrestees | Arrest) => {
-            found(Section::Charges, Some(Arrest))
-        }
-        Marker::Items if matches!(phase, Arrestees | Arrest) => found(Section::Items, Some(Arrest)),
+        // A charge or seized-items sentence fills its section in any order, even on its own.
+        Marker::Charges if head => found(Section::Charges, Some(Arrest)),
+        Marker::Items if head => found(Section::Items, Some(Arrest)),
         Marker::Narrative if head => found(Section::Circumstances, Some(Narrative)),
         Marker::Rights => found(Section::Rights, Some(Tail)),
         Marker::Closing => Some((Section::Ignored, Some(Tail), end, end)),

@@ -2,6 +2,8 @@
 //! (leaf-level F1 over the exchange format), schema validity, provenance, suggestions, size and
 //! arbitrary input.
 
+mod noise;
+
 use banthuek_core::record::LOW_CONFIDENCE;
 use banthuek_extract::{extract, ExtractOptions, TimedSegment};
 use chrono::NaiveDate;
@@ -244,6 +246,123 @@ fn hundred_kilobytes_of_dictation() {
     let out = out.expect("ran");
     banthuek_core::schema::validate(&out.record.to_value()).expect("schema");
     assert_eq!(out.record.officers[0].first_name.as_deref(), Some("ธนพล"));
+}
+
+/// Fields where a confidently wrong value is never acceptable (custody limits, identity, evidence).
+const CRITICAL: &[&str] = &["date", "time", "national_id", "quantity", "age"];
+
+/// The values of `case` extracted from `transcript` that are at or above the confirmation
+/// threshold and differ from the expected ones: (pointer, expected, got).
+fn confidently_wrong(case: &Value, transcript: &str) -> Vec<(String, Option<String>, String)> {
+    let out = extract(
+        transcript,
+        &ExtractOptions::new(day(case["today"].as_str().expect("today"))),
+    );
+    let mut exp = BTreeMap::new();
+    leaves(&case["expected"], String::new(), true, &mut exp);
+    let mut pred = BTreeMap::new();
+    leaves(&out.record.to_value(), String::new(), true, &mut pred);
+    pred.into_iter()
+        .filter(|(p, v)| exp.get(p) != Some(v))
+        .filter(|(p, _)| {
+            out.record
+                .provenance
+                .get(p)
+                .and_then(|x| x.confidence)
+                .is_none_or(|c| c >= LOW_CONFIDENCE)
+        })
+        .map(|(p, v)| {
+            let e = exp.get(&p).cloned();
+            (p, e, v)
+        })
+        .collect()
+}
+
+fn cases() -> Vec<Value> {
+    CASES
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("case is JSON"))
+        .collect()
+}
+
+fn critical(pointer: &str) -> bool {
+    pointer
+        .rsplit('/')
+        .next()
+        .is_some_and(|f| CRITICAL.contains(&f))
+}
+
+#[test]
+fn noisy_rewrites_keep_every_confident_value_right() {
+    // Every case with five noise seeds: counts what is confidently wrong, per field, and fails on
+    // any time, date, ID, quantity or age among them.
+    let mut by_field: BTreeMap<String, usize> = BTreeMap::new();
+    let mut critical_wrong = Vec::new();
+    let mut values = 0;
+    for (k, case) in cases().iter().enumerate() {
+        for seed in 0..5u64 {
+            let t = noise::noisy(
+                case["transcript"].as_str().expect("transcript"),
+                &case["expected"],
+                (k as u64) << 8 | seed,
+            );
+            values += 1;
+            for (p, e, g) in confidently_wrong(case, &t) {
+                let field = p.rsplit('/').next().unwrap_or("").to_owned();
+                *by_field.entry(field).or_default() += 1;
+                println!("{} seed {seed}: {p}: expected {e:?} got {g:?}", case["id"]);
+                if critical(&p) {
+                    critical_wrong.push(format!(
+                        "{} seed {seed}: {p}: expected {e:?} got {g:?} in {t}",
+                        case["id"]
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "noisy rewrites: {values} transcripts; confidently wrong values by field: {by_field:?}"
+    );
+    assert!(critical_wrong.is_empty(), "{}", critical_wrong.join("\n"));
+}
+
+#[test]
+fn the_noisy_set_is_what_the_generator_writes() {
+    let noisy = include_str!("data/extract-noisy.jsonl");
+    let mut lines = noisy.lines();
+    for (k, case) in cases().iter().enumerate() {
+        for v in 0..3u64 {
+            let line = lines.next().expect("three noisy variants per clean case");
+            let got: Value = serde_json::from_str(line).expect("noisy case is JSON");
+            let want = noise::noisy(
+                case["transcript"].as_str().expect("transcript"),
+                &case["expected"],
+                (k as u64) << 8 | v,
+            );
+            assert_eq!(
+                got["transcript"].as_str(),
+                Some(want.as_str()),
+                "regenerate with examples/noisy_cases.rs"
+            );
+            assert_eq!(got["expected"], case["expected"]);
+        }
+    }
+    assert!(lines.next().is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// The central invariant: whatever noise a transcript carries, no time, date, ID, quantity
+    /// or age is filled at or above the confirmation threshold with a wrong value.
+    #[test]
+    fn no_confident_value_is_wrong_under_noise(k in 0usize..1000, seed in any::<u64>()) {
+        let all = cases();
+        let case = &all[k % all.len()];
+        let t = noise::noisy(case["transcript"].as_str().expect("transcript"), &case["expected"], seed);
+        let wrong: Vec<_> = confidently_wrong(case, &t).into_iter().filter(|(p, _, _)| critical(p)).collect();
+        prop_assert!(wrong.is_empty(), "{}: {:?} in {}", case["id"], wrong, t);
+    }
 }
 
 proptest! {

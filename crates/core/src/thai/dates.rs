@@ -1,7 +1,7 @@
 //! Dates: Buddhist Era years, Thai month names, dictated and written date forms, and the form
 //! official documents print ("๒๔ พฤศจิกายน ๒๕๖๙").
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::digits::{digit_value, render, Digits};
 use super::numbers::{scan_literal, scan_number};
@@ -149,6 +149,11 @@ fn scan_month(s: &str, pos: usize) -> Option<(u32, usize)> {
     best
 }
 
+/// True when `s` starts with a month name in any form ("ธันวาคม", "ธ.ค.", "ธันวา").
+pub fn month_prefix(s: &str) -> bool {
+    scan_month(s, 0).is_some()
+}
+
 /// A month by name: full ("พฤศจิกายน"), abbreviated with or without dots ("พ.ย.", "พย", "พ.ย"),
 /// spoken short ("พฤศจิกา"): 1..=12.
 pub fn month_from_name(s: &str) -> Option<u32> {
@@ -212,6 +217,10 @@ fn is_time_after(s: &str, end: usize) -> bool {
 /// The year after a month: optional "ปี", optional era, then the number. The CE year and end.
 fn scan_year(s: &str, pos: usize) -> Option<(i32, usize)> {
     let mut p = skip_spaces(s, pos);
+    // "20-ธ.ค.-2567"
+    if s[p..].starts_with(['-', '/']) {
+        p = skip_spaces(s, p + 1);
+    }
     if let Some(end) = match_word(s, p, &["ปี"]) {
         p = skip_spaces(s, end);
     }
@@ -236,8 +245,32 @@ fn date_without_year(month: u32, day: u32, today: NaiveDate) -> Option<NaiveDate
     }
 }
 
+/// "2567-11-24": a four-digit year first, ISO order, with dashes.
+fn scan_iso_date(s: &str, pos: usize) -> Option<(NaiveDate, usize)> {
+    let (year, 4, p) = scan_literal(s, pos)? else {
+        return None;
+    };
+    let p = p + s[p..].strip_prefix('-').map(|_| 1)?;
+    let (month, 2, p) = scan_literal(s, p)? else {
+        return None;
+    };
+    let p = p + s[p..].strip_prefix('-').map(|_| 1)?;
+    let (day, 2, end) = scan_literal(s, p)? else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(
+        year_ce(year, None)?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )?;
+    Some((date, end))
+}
+
 /// "24/11/2569", "24-11-69", "24.11.2026": all digits, one separator.
 fn scan_numeric_date(s: &str, pos: usize) -> Option<(NaiveDate, usize)> {
+    if let Some(found) = scan_iso_date(s, pos) {
+        return Some(found);
+    }
     let (day, day_digits, p) = scan_literal(s, pos)?;
     let sep = s[p..]
         .chars()
@@ -270,12 +303,82 @@ const RELATIVE: &[(&str, u64)] = &[
     ("วานซืน", 2),
 ];
 
+/// Days of the week as said after "วัน", Monday first (chrono's order).
+const WEEKDAYS: [&[&str]; 7] = [
+    &["จันทร์"],
+    &["อังคาร"],
+    &["พุธ"],
+    &["พฤหัสบดี", "พฤหัส"],
+    &["ศุกร์"],
+    &["เสาร์"],
+    &["อาทิตย์"],
+];
+
+const DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// "(เมื่อ)วันจันทร์(ที่)", "(เมื่อ)วันที่", "(เมื่อ)วัน": the weekday said, if any, and where the
+/// day number starts.
+fn scan_day_lead(s: &str) -> (Option<Weekday>, usize) {
+    let mut p = match_word(s, 0, &["เมื่อ"]).map_or(0, |e| skip_spaces(s, e));
+    let Some(after_wan) = match_word(s, p, &["วัน"]) else {
+        return (None, 0);
+    };
+    let q = skip_spaces(s, after_wan);
+    let mut weekday = None;
+    for (i, names) in WEEKDAYS.iter().enumerate() {
+        if let Some(e) = match_word(s, q, names) {
+            weekday = Some(DAYS[i]);
+            p = skip_spaces(s, e);
+            break;
+        }
+    }
+    if weekday.is_none() {
+        p = after_wan;
+    }
+    match match_word(s, skip_spaces(s, p), &["ที่"]) {
+        Some(e) => (weekday, skip_spaces(s, e)),
+        None if weekday.is_some() => (weekday, p),
+        None => (None, 0),
+    }
+}
+
+/// A date as [`scan_date`] reads it, and whether what was said disagrees with itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateReading {
+    pub date: NaiveDate,
+    /// Bytes of the string the date spans.
+    pub len: usize,
+    /// A weekday was said that is not the weekday of the date ("วันจันทร์ที่ 8 ตุลาคม 2567",
+    /// a Tuesday): one of the two was misheard and a person has to confirm the date.
+    pub weekday_mismatch: bool,
+}
+
+/// [`scan_date`] with the weekday check.
+pub fn scan_date_reading(s: &str, today: NaiveDate) -> Option<DateReading> {
+    let (weekday, _) = scan_day_lead(s);
+    let (date, len) = scan_date(s, today)?;
+    Some(DateReading {
+        date,
+        len,
+        weekday_mismatch: weekday.is_some_and(|w| w != date.weekday()),
+    })
+}
+
 /// The longest date at the very start of `s`, with the bytes it spans. `today` is the day of
 /// writing: relative dates count back from it and a date without a year takes its year (or the
 /// year before, if the day would otherwise be in the future).
 ///
 /// Forms: "24 พฤศจิกายน 2569", "24 พ.ย. 69", "๒๔ พ.ย. ๒๕๖๙", "ห้าตุลาคมสองพันห้าร้อยหกสิบเก้า",
-/// "สามมีนาคมสองห้าหกเก้า", "วันที่ 24 เดือนพฤศจิกายน พ.ศ. 2569", "24/11/2569", "24 พ.ย. 2026"
+/// "สามมีนาคมสองห้าหกเก้า", "วันที่ 24 เดือนพฤศจิกายน พ.ศ. 2569", "วันจันทร์ที่ 7 ตุลาคม 2567",
+/// "24/11/2569", "20-ธ.ค.-2567", "2567-12-20", "24 พ.ย. 2026"
 /// (years from 2400 are Buddhist Era, two-digit years are Buddhist 25xx, others Common Era),
 /// "วันนี้", "เมื่อวานนี้", "เมื่อวาน", "เมื่อวานซืน". Impossible dates (31 เมษายน) are rejected.
 pub fn scan_date(s: &str, today: NaiveDate) -> Option<(NaiveDate, usize)> {
@@ -286,17 +389,17 @@ pub fn scan_date(s: &str, today: NaiveDate) -> Option<(NaiveDate, usize)> {
     if let Some((word, back)) = relative {
         return Some((today.checked_sub_days(Days::new(*back))?, word.len()));
     }
-    let mut pos = 0;
-    if let Some(end) = match_word(s, 0, &["เมื่อวันที่", "วันที่"])
-    {
-        pos = skip_spaces(s, end);
-    }
+    let (_, pos) = scan_day_lead(s);
     if let Some(found) = scan_numeric_date(s, pos) {
         return Some(found);
     }
     let (day, n) = scan_number(&s[pos..])?;
     let day = u32::try_from(day).ok().filter(|d| (1..=31).contains(d))?;
     let mut p = skip_spaces(s, pos + n);
+    // "20-ธ.ค.-2567", "14. ตุลาคม" (a period that speech recognition put after the day).
+    if s[p..].starts_with(['-', '/', '.']) {
+        p = skip_spaces(s, p + 1);
+    }
     if let Some(end) = match_word(s, p, &["เดือน"]) {
         p = skip_spaces(s, end);
     }

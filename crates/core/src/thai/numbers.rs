@@ -78,8 +78,8 @@ const NOT_NUMBERS: &[&str] = &[
 ];
 
 /// What may follow สิบ/ร้อย/พัน in a rank or a word, so that the place word is not a number:
-/// สิบตำรวจโท, ร้อยตำรวจเอก, ร้อยเวร, พันโท, พันธุ์.
-const NOT_AFTER_PLACE: &[&str] = &["ตำรวจ", "ตรี", "โท", "เอก", "เวร", "ธ", "ทหาร", "จ่า"];
+/// สิบตำรวจโท, ร้อยตำรวจเอก, ร้อยเวร, พันโท, พันธุ์, พันธ์ (but "สิบ ธันวาคม" is the tenth).
+const NOT_AFTER_PLACE: &[&str] = &["ตำรวจ", "ตรี", "โท", "เอก", "เวร", "ธุ", "ธ์", "ทหาร", "จ่า"];
 
 /// Scanning stops after this many tokens: no real number is longer, and it bounds the work on
 /// long digit-word runs.
@@ -145,7 +145,15 @@ fn next_token(s: &str, pos: usize) -> Option<(Tok, usize)> {
         return Some((Tok::Literal { value, digits }, end));
     }
     let rest = &s[pos..];
-    if NOT_NUMBERS.iter().any(|w| rest.starts_with(w)) {
+    // "ห้าม" (forbid) is not five, but in "ห้ามีนาคม" the ม begins the next word (มี).
+    let not_number = NOT_NUMBERS.iter().any(|w| {
+        rest.starts_with(w)
+            && !rest[w.len()..]
+                .chars()
+                .next()
+                .is_some_and(continues_syllable)
+    });
+    if not_number {
         return None;
     }
     let (word, tok) = WORDS
@@ -312,7 +320,7 @@ pub fn scan_number(s: &str) -> Option<(u64, usize)> {
 }
 
 /// Digits read one at a time, for national IDs, phone numbers and plates: "3 1006 01234 56 5",
-/// "หนึ่ง หนึ่ง ศูนย์ สาม", "ศูนย์ แปด โท ...", Thai digits, dashes. Each word is one digit (no
+/// "หนึ่ง หนึ่ง ศูนย์ สาม", "ศูนย์ แปด โท ...", Thai digits, dashes (written, or read as "ขีด"). Each word is one digit (no
 /// place values); anything else in the string gives None.
 pub fn parse_digit_sequence(s: &str) -> Option<String> {
     let mut out = String::new();
@@ -320,6 +328,9 @@ pub fn parse_digit_sequence(s: &str) -> Option<String> {
     while let Some(c) = rest.chars().next() {
         if is_space(c) || c == '-' {
             rest = &rest[c.len_utf8()..];
+        } else if let Some(after) = rest.strip_prefix("ขีด") {
+            // The dash read out: "หนึ่ง ขีด หนึ่งศูนย์สามเจ็ด ขีด …".
+            rest = after;
         } else if let Some(d) = digit_value(c) {
             out.push(char::from(b'0' + d as u8));
             rest = &rest[c.len_utf8()..];

@@ -11,8 +11,9 @@ use super::text::{is_thai_letter, match_word, skip_spaces, whole};
 /// Words that may introduce a time and belong to it ("เวลาประมาณ 14.30 น.").
 const PREFIXES: &[&str] = &["เวลา", "ประมาณ", "ราว", "ราวๆ", "ตอน"];
 
-/// An hour and minute as said, before they are checked.
-type Said = (u32, u32, usize);
+/// An hour and minute as said, before they are checked, the end, and whether the hour could
+/// as well be twelve hours off ("หกโมง" with neither เช้า nor เย็น).
+type Said = (u32, u32, usize, bool);
 
 /// A small number at `pos` (digits, Thai digits or words) and its end.
 fn number_at(s: &str, pos: usize) -> Option<(u32, usize)> {
@@ -20,21 +21,38 @@ fn number_at(s: &str, pos: usize) -> Option<(u32, usize)> {
     Some((u32::try_from(n).ok()?, pos + len))
 }
 
-/// An hour of the colloquial count after "ตี" or "บ่าย" (1..=5), read as one digit so that the
-/// minutes after it are not taken into the hour: "ตีสี่สิบห้านาที" is 04:15, not "ตี 45".
-fn small_hour(s: &str, pos: usize) -> Option<(u32, usize)> {
-    const WORDS: [&str; 5] = ["หนึ่ง", "สอง", "สาม", "สี่", "ห้า"];
+/// An hour of the colloquial count after "ตี" (1..=6: "ตีหก" is how some write 06:00) or "บ่าย"
+/// (1..=5), read as one digit so that the minutes after it are not taken into the hour:
+/// "ตีสี่สิบห้านาที" is 04:15, not "ตี 45".
+fn small_hour(s: &str, pos: usize, max: u32) -> Option<(u32, usize)> {
+    const WORDS: [&str; 6] = ["หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก"];
     if let Some((n, 1, end)) = scan_literal(s, pos) {
-        return (1..=5).contains(&n).then_some((n as u32, end));
+        return (1..=u64::from(max)).contains(&n).then_some((n as u32, end));
     }
     WORDS
         .iter()
-        .zip(1..)
+        .zip(1..=max)
         .find(|(w, _)| s[pos..].starts_with(**w))
         .map(|(w, n)| (n, pos + w.len()))
 }
 
-/// What may follow an hour: "ครึ่ง" (half past), "N นาที", or "ตรง" (sharp). Minutes and end.
+/// A period that speech recognition puts after a number ("14. นาฬิกา"): the offset after it
+/// and the spaces that follow, or `pos` when there is none. A period followed by a digit is a
+/// decimal or a written time, never skipped.
+fn skip_period(s: &str, pos: usize) -> usize {
+    let p = skip_spaces(s, pos);
+    if !s[p..].starts_with('.') {
+        return p;
+    }
+    let q = skip_spaces(s, p + 1);
+    match s[q..].chars().next() {
+        Some(c) if digit_value(c).is_some() => p,
+        _ => q,
+    }
+}
+
+/// What may follow an hour: "ครึ่ง" (half past), "N นาที" (and "N วินาที", which the minute
+/// does not keep), or "ตรง" (sharp). Minutes and end.
 fn minutes_after(s: &str, pos: usize) -> (u32, usize) {
     let p = skip_spaces(s, pos);
     if let Some(end) = match_word(s, p, &["ครึ่ง"]) {
@@ -44,11 +62,20 @@ fn minutes_after(s: &str, pos: usize) -> (u32, usize) {
         return (0, end);
     }
     if let Some((m, end)) = number_at(s, p) {
-        if let Some(end) = match_word(s, skip_spaces(s, end), &["นาที"]) {
-            return (m, end);
+        if let Some(end) = match_word(s, skip_period(s, end), &["นาที"]) {
+            return (m, seconds_after(s, end));
         }
     }
     (0, pos)
+}
+
+/// "N วินาที" after the minutes ("สิบห้านาทียี่สิบวินาที"): the end of it, or `pos`.
+fn seconds_after(s: &str, pos: usize) -> usize {
+    let p = skip_spaces(s, pos);
+    number_at(s, p)
+        .filter(|(sec, _)| *sec < 60)
+        .and_then(|(_, end)| match_word(s, skip_period(s, end), &["วินาที"]))
+        .unwrap_or(pos)
 }
 
 /// "14.30", "14:30", "14:30:00", "๑๔.๓๐", each with an optional "น." or "นาฬิกา"; also "14 น.".
@@ -82,9 +109,13 @@ fn scan_written(s: &str, pos: usize) -> Option<(u32, u32, u32, usize)> {
     }
     let q = skip_spaces(s, end);
     let suffix = match_word(s, q, &["น.", "นาฬิกา"]).or_else(|| {
-        // "น" without its dot, when nothing Thai follows it.
+        // "น" without its dot, when nothing Thai follows it or the next word of a record does
+        // ("20.15นที่ถนน…", spaces dropped by speech recognition).
         let e = match_word(s, q, &["น"])?;
-        (!s[e..].chars().next().is_some_and(is_thai_letter)).then_some(e)
+        let next_word = ["ที่", "ณ", "บริเวณ", "โดย", "ได้", "ผู้", "ข้อหา", "จับ"]
+            .iter()
+            .any(|w| s[e..].starts_with(w));
+        (!s[e..].chars().next().is_some_and(is_thai_letter) || next_word).then_some(e)
     });
     match (minute, suffix) {
         (Some(m), Some(e)) => Some((h, m, second, e)),
@@ -100,9 +131,9 @@ fn scan_written(s: &str, pos: usize) -> Option<(u32, u32, u32, usize)> {
 /// "สิบสี่นาฬิกาสามสิบนาที", "14 นาฬิกา 30 นาที", "16 นาฬิกา", "เก้านาฬิกาครึ่ง".
 fn scan_formal(s: &str, pos: usize) -> Option<Said> {
     let (h, p) = number_at(s, pos)?;
-    let end = match_word(s, skip_spaces(s, p), &["นาฬิกา"])?;
+    let end = match_word(s, skip_period(s, p), &["นาฬิกา"])?;
     let (m, end) = minutes_after(s, end);
-    Some((h, m, end))
+    Some((h, m, end, false))
 }
 
 /// The colloquial clock: เที่ยง, เที่ยงคืน, ตีหนึ่ง..ตีห้า, N โมง (เช้า/เย็น), บ่าย N (โมง),
@@ -110,14 +141,14 @@ fn scan_formal(s: &str, pos: usize) -> Option<Said> {
 fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
     if let Some(end) = match_word(s, pos, &["เที่ยงคืน"]) {
         let (m, end) = minutes_after(s, end);
-        return Some((0, m, end));
+        return Some((0, m, end, false));
     }
     if let Some(end) = match_word(s, pos, &["เที่ยงวัน", "เที่ยง"]) {
         let (m, end) = minutes_after(s, end);
-        return Some((12, m, end));
+        return Some((12, m, end, false));
     }
     if let Some(p) = match_word(s, pos, &["ตี"]) {
-        let (h, end) = small_hour(s, skip_spaces(s, p))?;
+        let (h, end) = small_hour(s, skip_spaces(s, p), 6)?;
         // "ตีสองครั้ง", "ตีสามที": struck twice or three times, not a time.
         let after = &s[skip_spaces(s, end)..];
         let strokes =
@@ -126,12 +157,12 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
             return None;
         }
         let (m, end) = minutes_after(s, end);
-        return Some((h, m, end));
+        return Some((h, m, end, false));
     }
     if let Some(p) = match_word(s, pos, &["บ่าย"]) {
         // "บ่ายโมง" is 13:00; "บ่ายสอง(โมง)" 14:00.
         let q = skip_spaces(s, p);
-        let (n, after_number) = match small_hour(s, q) {
+        let (n, after_number) = match small_hour(s, q, 5) {
             Some((n, e)) => (n, e),
             None => (1, p),
         };
@@ -142,13 +173,13 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
             None => return None,
         };
         let (m, end) = minutes_after(s, end);
-        return Some((12 + n, m, end));
+        return Some((12 + n, m, end, false));
     }
     if let Some(p) = match_word(s, pos, &["ทุ่ม"]) {
         // "ทุ่มนึง", "ทุ่มหนึ่ง", or "ทุ่ม" alone: 19:00.
         let end = match_word(s, skip_spaces(s, p), &["นึง", "หนึ่ง"]).unwrap_or(p);
         let (m, end) = minutes_after(s, end);
-        return Some((19, m, end));
+        return Some((19, m, end, false));
     }
     let (n, p) = number_at(s, pos)?;
     let q = skip_spaces(s, p);
@@ -157,7 +188,7 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
             return None;
         }
         let (m, end) = minutes_after(s, end);
-        return Some(((18 + n) % 24, m, end));
+        return Some(((18 + n) % 24, m, end, false));
     }
     let end = match_word(s, q, &["โมง"])?;
     let part = |at: usize| {
@@ -182,7 +213,8 @@ fn scan_colloquial(s: &str, pos: usize) -> Option<Said> {
         (None, 1..=5) => 12 + n,
         _ => return None,
     };
-    Some((h, m, end))
+    // Six o'clock without เช้า or เย็น is as often 18:00 as 06:00.
+    Some((h, m, end, morning.is_none() && n == 6))
 }
 
 fn valid(h: u32, m: u32, sec: u32) -> Option<NaiveTime> {
@@ -201,6 +233,22 @@ fn valid(h: u32, m: u32, sec: u32) -> Option<NaiveTime> {
 /// "แปดโมงครึ่ง", "สิบโมงเช้า", "เที่ยง", "สิบโมง 15 นาที". Impossible times (25:00, 14.75)
 /// are rejected.
 pub fn scan_time(s: &str) -> Option<(NaiveTime, usize)> {
+    scan_time_reading(s).map(|r| (r.time, r.len))
+}
+
+/// A time as [`scan_time`] reads it, and whether the words leave it open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeReading {
+    pub time: NaiveTime,
+    /// Bytes of the string the time spans.
+    pub len: usize,
+    /// The words fit two times twelve hours apart ("หกโมง", "หกโมงครึ่ง"): the time given is
+    /// the morning one and a person has to confirm it.
+    pub ambiguous: bool,
+}
+
+/// [`scan_time`] with what it knows about how sure the reading is.
+pub fn scan_time_reading(s: &str) -> Option<TimeReading> {
     let mut pos = 0;
     for _ in 0..2 {
         match match_word(s, pos, PREFIXES) {
@@ -208,15 +256,24 @@ pub fn scan_time(s: &str) -> Option<(NaiveTime, usize)> {
             None => break,
         }
     }
-    let written = scan_written(s, pos).and_then(|(h, m, sec, end)| Some((valid(h, m, sec)?, end)));
+    let written = scan_written(s, pos).and_then(|(h, m, sec, end)| {
+        Some(TimeReading {
+            time: valid(h, m, sec)?,
+            len: end,
+            ambiguous: false,
+        })
+    });
     let spoken = [scan_formal(s, pos), scan_colloquial(s, pos)]
         .into_iter()
         .flatten()
-        .filter_map(|(h, m, end)| Some((valid(h, m, 0)?, end)));
-    written
-        .into_iter()
-        .chain(spoken)
-        .max_by_key(|(_, end)| *end)
+        .filter_map(|(h, m, end, ambiguous)| {
+            Some(TimeReading {
+                time: valid(h, m, 0)?,
+                len: end,
+                ambiguous,
+            })
+        });
+    written.into_iter().chain(spoken).max_by_key(|r| r.len)
 }
 
 /// The whole string as one time (see [`scan_time`] for the forms).
