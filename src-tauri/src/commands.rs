@@ -5,8 +5,8 @@ use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::records;
 use crate::views::{
-    AccessReportView, AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter,
-    RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
+    AccessReportView, AppInfo, AudioClip, FieldComment, FirstRun, HistoryView, ModelView,
+    RecordFilter, RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
 };
 use banthuek_store::Session;
 use base64::Engine as _;
@@ -49,6 +49,20 @@ pub async fn app_info(state: AppState<'_>) -> AppResult<AppInfo> {
 #[tauri::command]
 pub async fn login(state: AppState<'_>, user: String, password: String) -> AppResult<SessionInfo> {
     blocking(&state, move |app| app.login(&user, &password)).await
+}
+
+/// First start: creates the station and its administrator in the window, and logs them in.
+#[tauri::command]
+pub async fn create_station(
+    state: AppState<'_>,
+    station: String,
+    admin: String,
+    password: String,
+) -> AppResult<FirstRun> {
+    blocking(&state, move |app| {
+        app.create_station(&station, &admin, &password)
+    })
+    .await
 }
 
 #[tauri::command]

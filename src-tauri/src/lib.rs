@@ -40,6 +40,10 @@ impl App {
             language: p.language,
             idle_lock_minutes: p.idle_lock_minutes,
             session: self.logged_in(),
+            initialised: !matches!(
+                banthuek_store::Store::open(&self.home),
+                Err(banthuek_store::StoreError::NotInitialised { .. })
+            ),
         }
     }
 }
@@ -85,6 +89,7 @@ pub fn main() -> ExitCode {
             commands::quit,
             commands::app_info,
             commands::login,
+            commands::create_station,
             commands::logout,
             commands::activity,
             commands::list_records,

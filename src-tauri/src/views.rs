@@ -37,6 +37,17 @@ pub struct AppInfo {
     pub idle_lock_minutes: u32,
     /// Whether a user is logged in now.
     pub session: Option<SessionInfo>,
+    /// Whether this laptop holds a station yet; before, the page shows the first-run screen.
+    pub initialised: bool,
+}
+
+/// The first-run screen's result: the administrator logged in, and the recovery key shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FirstRun.ts")]
+pub struct FirstRun {
+    pub session: SessionInfo,
+    pub recovery_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -7,7 +7,8 @@
 // - end of speech → text in the field: "14 นาฬิกา 30 นาที" played into the arrest-time field's
 //   dictation, from the end of playback to the field showing 14:30, p50 and p95 of BENCH_RUNS.
 import { readFileSync } from "node:fs";
-import { USERS, appPids, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
+import { join } from "node:path";
+import { USERS, shots, appPids, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import { engineReady, ensureItem, fieldValue, login, openRecordId, pressed, waitSaved } from "./lib/app.mjs";
 
@@ -87,7 +88,7 @@ try {
   await engineReady(s);
   const wav = composeTime(14, 30, { repeat: 3 });
   await (await s.waitFor("#dictate-toggle")).click();
-  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 10_000);
+  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 120_000);
   const playing = play(wav);
   await sleep(2000);
   const dictating = [];
@@ -101,7 +102,7 @@ try {
 
   // The page's CPU while recording silence: nothing is said, the meter and the transcript idle.
   await (await s.find("#dictate-toggle")).click();
-  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 10_000);
+  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 120_000);
   await sleep(1000);
   const cpu = await pageCpu(driver.pid, 10_000);
   await (await s.find("#dictate-toggle")).click();
@@ -120,7 +121,11 @@ try {
     await el.type(Keys.TAB);
     await waitSaved(s);
     await (await s.find(mic)).click();
-    await waitUntil(() => pressed(s, mic), "field dictation to start", 10_000);
+    await waitUntil(() => pressed(s, mic), "field dictation to start", 120_000).catch(async (e) => {
+      const why = await (await s.find("#record-error")).text().catch(() => "");
+      await s.screenshot(join(shots, "failure-bench.png")).catch(() => {});
+      throw new Error(`${e.message}; the page says: ${why}`);
+    });
     await sleep(300);
     await play(one);
     const end = performance.now();

@@ -5,7 +5,10 @@
 // - ceremony: signing shows the pages, asks "I have read" and the password (a wrong one signs
 //   nothing), Ctrl+Enter in a text field signs nothing, and both signatures are audited;
 // - lockout: one officer's lockout leaves the login open to everyone else.
-import { USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PASSWORD, USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
   assert, engineReady, ensureItem, fieldValue, fill, hasClass, login, logout, missing, nav, openRecordId,
@@ -188,6 +191,7 @@ export async function ceremonyFlow() {
 export async function lockoutFlow() {
   await withApp("lockout", async ({ s }) => {
     await s.waitFor("#screen-login", 30_000);
+    await sleep(1000); // the first frame paints before the font is in
     const officer = USERS.officer.name;
     for (let i = 1; i <= 5; i++) {
       await typeInto(s, "#login-user", officer);
@@ -299,4 +303,43 @@ export async function pushToTalkFlow() {
     await shot(s, "24-push-to-talk-into-field");
   });
   log("push-to-talk: F2 held in the time field filled 14:30");
+}
+
+/** Finding 7: the first start with no station shows a first-run screen that creates the station
+ * and its administrator in the window (before: a login that failed with "run banthuek init"). */
+export async function firstRunFlow() {
+  const home = mkdtempSync(join(tmpdir(), "banthuek-e2e-firstrun-"));
+  const driver = await startDriver(home);
+  let s;
+  try {
+    s = await driver.session();
+    await s.waitFor("#first-run", 30_000);
+    assert(!(await s.isDisplayed("#login-form")), "the login form shows on a laptop with no station");
+    await sleep(1500); // the first frame paints before the font is in
+    await shot(s, "25-first-run");
+    await typeInto(s, "#first-station", "สถานีตำรวจภูธรทดสอบ");
+    await typeInto(s, "#first-admin", "admin");
+    await typeInto(s, "#first-password", PASSWORD);
+    await typeInto(s, "#first-password2", PASSWORD);
+    await (await s.find("#first-submit")).click();
+    await s.waitFor("#recovery-dialog", 60_000);
+    const key = (await (await s.find("#recovery-key")).text()).trim();
+    assert(key.length >= 20, `no recovery key shown: "${key}"`);
+    await shot(s, "26-first-run-recovery-key");
+    await (await s.find("#recovery-done")).click();
+    await waitUntil(async () => (await s.isDisplayed("#screen-review")) || (await s.isDisplayed("#screen-list")),
+      "the administrator to be logged in", 15_000);
+    await logout(s);
+    await login(s, "admin");
+  } catch (e) {
+    if (s) await shot(s, "failure-firstrun").catch(() => {});
+    log("tauri-driver output:\n" + driver.output.join("").slice(-4000));
+    throw e;
+  } finally {
+    if (s) await s.end().catch(() => {});
+    await driver.stop();
+  }
+  // The CLI sees the same station: its CA exports.
+  cli(home, ["ca", "export", "-o", join(home, "ca.pem")], { user: "admin" });
+  log("first run: station and administrator created in the window; the CLI exports its CA");
 }

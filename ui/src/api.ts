@@ -6,6 +6,7 @@ import type { Json } from "./pointer";
 import type { AppError } from "./bindings/AppError";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { FirstRun } from "./bindings/FirstRun";
 import type { RecordSummaryView } from "./bindings/RecordSummaryView";
 import type { FieldIssue } from "./bindings/FieldIssue";
 import type { FieldComment } from "./bindings/FieldComment";
@@ -34,6 +35,7 @@ export type {
   AppError,
   SessionInfo,
   AppInfo,
+  FirstRun,
   RecordSummaryView,
   FieldIssue,
   FieldComment,
@@ -83,6 +85,8 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   login: (user: string, password: string) => call<SessionInfo>("login", { user, password }),
   logout: () => call<void>("logout"),
+  createStation: (station: string, admin: string, password: string) =>
+    call<FirstRun>("create_station", { station, admin, password }),
   activity: () => call<void>("activity"),
   listRecords: (status?: string, query?: string) =>
     call<RecordSummaryView[]>("list_records", { status: status || null, query: query || null }),

@@ -363,6 +363,7 @@ function wire(): void {
   for (const b of document.querySelectorAll<HTMLElement>("[data-close]"))
     b.addEventListener("click", () => (b.closest<HTMLElement>(".overlay")!.hidden = true));
   $("login-user").addEventListener("input", applyLockout);
+  $("first-run").addEventListener("submit", (e) => void firstRun(e));
   $("close-anyway").addEventListener("click", () => void api.quit());
   $("resume-offer").addEventListener("keydown", (e) => {
     if (e.key === "Escape") $("resume-discard").click();
@@ -405,9 +406,48 @@ async function main(): Promise<void> {
     } else {
       state.info = info;
       $("station-name").textContent = info.station ?? "";
+      if (!info.initialised) showFirstRun();
     }
   } catch (e) {
     console.warn("app_info failed", asAppError(e).code);
+  }
+}
+
+/** First start with no station: create it and its administrator here, not on a command line. */
+function showFirstRun(): void {
+  $("login-form").hidden = true;
+  $("first-run").hidden = false;
+  $("first-station").focus();
+}
+
+async function firstRun(e: Event): Promise<void> {
+  e.preventDefault();
+  const station = $<HTMLInputElement>("first-station").value.trim();
+  const admin = $<HTMLInputElement>("first-admin").value.trim();
+  const password = $<HTMLInputElement>("first-password").value;
+  const box = $("first-error");
+  if (!station || !admin || !password) return showError(box, { code: "empty", ...both("loginEmpty") });
+  if (password !== $<HTMLInputElement>("first-password2").value)
+    return showError(box, { code: "mismatch", ...both("firstRunMismatch") });
+  const submit = $<HTMLButtonElement>("first-submit");
+  submit.disabled = true;
+  try {
+    const made = await api.createStation(station, admin, password);
+    showError(box, null);
+    $("recovery-key").textContent = made.recoveryKey;
+    showOverlay($("recovery-dialog"), $("recovery-done"));
+    $("recovery-done").onclick = async () => {
+      $("recovery-dialog").hidden = true;
+      $("recovery-key").textContent = "";
+      $("first-run").hidden = true;
+      $("login-form").hidden = false;
+      await enter(made.session);
+      await go(landing());
+    };
+  } catch (err) {
+    showError(box, asAppError(err));
+  } finally {
+    submit.disabled = false;
   }
 }
 

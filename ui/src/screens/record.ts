@@ -22,6 +22,7 @@ let saving: Promise<void> = Promise.resolve();
 let dictating: { pointer?: string } | null = null;
 let pushToTalk = false;
 let startingDictation: Promise<void> | null = null;
+let stopping: Promise<void> = Promise.resolve();
 
 export function currentRecordId(): string | undefined {
   return view?.id;
@@ -177,6 +178,7 @@ function renderDictation(): void {
 async function start(pointer?: string): Promise<void> {
   if (!view || !view.editable) return;
   if (dictating) await stop();
+  await stopping;
   await flush();
   const id = view.id;
   startingDictation = (async () => {
@@ -195,16 +197,20 @@ async function start(pointer?: string): Promise<void> {
 
 export async function stop(): Promise<void> {
   if (startingDictation) await startingDictation;
-  if (!dictating) return;
+  if (!dictating) return stopping;
   dictating = null;
   renderDictation();
-  try {
-    const v = await api.stopDictation();
-    if (v) apply(v);
-  } catch (e) {
-    showError($("record-error"), asAppError(e));
-  }
-  $("transcript").querySelector(".partial")?.remove();
+  // The backend finishes the last utterance before it answers: a start meanwhile waits for it.
+  stopping = (async () => {
+    try {
+      const v = await api.stopDictation();
+      if (v) apply(v);
+    } catch (e) {
+      showError($("record-error"), asAppError(e));
+    }
+    $("transcript").querySelector(".partial")?.remove();
+  })();
+  return stopping;
 }
 
 /** The backend stopped dictation by itself (e.g. after a lock or a device loss). */
