@@ -71,7 +71,7 @@ else
   # The debug app built above (about 2 minutes); the targets are judged on a release build
   # (scripts/bench-app.sh release), but CI prints the figures on every run.
   BANTHUEK_APP=$target/debug/banthuek-app BANTHUEK_CLI=$target/debug/banthuek BENCH_RUNS=5 \
-    BENCH_NOTE="debug build, CI" OUT_DIR=${OUT_DIR:-$target/e2e-shots} bash tests/e2e/run.sh node bench.mjs
+    BENCH_NOTE="debug build, CI" OUT_DIR=${OUT_DIR:-$target/e2e-shots} timeout 900 bash tests/e2e/run.sh node bench.mjs
 fi
 
 step "all tests passed"
