@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the desktop app in a real window under Xvfb: cold start to an interactive login
-# screen (median of 5) and memory (RSS of the app, its WebKit processes and the speech engine),
-# idle and while dictating through the virtual microphone. Prints medians; asserts nothing.
+# screen (median of 5), memory (RSS of the app, its WebKit processes and the speech engine) idle
+# and while dictating through the virtual microphone, the page's CPU while recording silence
+# (target ≤ 5 % of one core) and end of speech → text in the field (p50/p95, target p95 ≤ 1.5 s).
+# Prints the figures with their targets; asserts nothing.
 # Usage: scripts/bench-app.sh [debug|release]   (default: release, built here if missing)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -5,7 +5,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::prefs::Prefs;
-use crate::views::{Digits, EngineState, EngineStatus, SessionInfo, SessionLocked, Settings};
+use crate::views::{
+    Digits, EngineState, EngineStatus, FirstRun, SessionInfo, SessionLocked, Settings,
+};
 use banthuek_speech::models::{ModelKind, ModelStore};
 use banthuek_speech::supervisor::{Supervisor, WorkerCommand};
 use banthuek_store::{Session, Store};
@@ -205,6 +207,49 @@ impl App {
             self.prewarm_engine();
         }
         Ok(info)
+    }
+
+    /// First start on this laptop: creates the encrypted store with `admin` as its
+    /// administrator and the station's CA (as `banthuek init` does), then logs the administrator
+    /// in. The recovery key is returned to be shown once. Refused when a station exists.
+    pub fn create_station(
+        self: &Arc<Self>,
+        station: &str,
+        admin: &str,
+        password: &str,
+    ) -> AppResult<FirstRun> {
+        let station = station.trim();
+        if station.is_empty() {
+            return Err(AppError::new(
+                "station_required",
+                "Enter the station's name",
+                "กรุณาใส่ชื่อสถานี",
+            ));
+        }
+        // Test harnesses make key derivation cheap (as for the CLI); stations use the default.
+        let kdf = match std::env::var("BANTHUEK_KDF") {
+            Ok(v) => banthuek_store::KdfParams::parse(&v).ok_or_else(|| {
+                AppError::new(
+                    "bad_kdf",
+                    format!("BANTHUEK_KDF must be M_KIB,T,P, got '{v}'"),
+                    format!("BANTHUEK_KDF ต้องเป็น M_KIB,T,P ได้ '{v}'"),
+                )
+            })?,
+            Err(_) => banthuek_store::KdfParams::default(),
+        };
+        let opts = banthuek_store::StoreOptions {
+            kdf,
+            policy: Default::default(),
+        };
+        let (mut session, recovery) = Store::init(&self.home, admin.trim(), password, opts)?;
+        banthuek_station::create_station_ca(&mut session, station)?;
+        drop(session);
+        tracing::info!("station created on this laptop");
+        let session = self.login(admin, password)?;
+        Ok(FirstRun {
+            session,
+            recovery_key: recovery.0,
+        })
     }
 
     /// Copies the station settings (and the station's name) to the preferences file, so the

@@ -11,6 +11,7 @@ use ts_rs::{ExportError, TS};
 pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     AppError::export_all_to(dir)?;
     AppInfo::export_all_to(dir)?;
+    FirstRun::export_all_to(dir)?;
     SessionInfo::export_all_to(dir)?;
     RecordSummaryView::export_all_to(dir)?;
     RecordView::export_all_to(dir)?;

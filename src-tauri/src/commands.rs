@@ -5,8 +5,8 @@ use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::records;
 use crate::views::{
-    AccessReportView, AppInfo, AudioClip, FieldComment, HistoryView, ModelView, RecordFilter,
-    RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
+    AccessReportView, AppInfo, AudioClip, FieldComment, FirstRun, HistoryView, ModelView,
+    RecordFilter, RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
 };
 use banthuek_store::Session;
 use base64::Engine as _;
@@ -34,6 +34,13 @@ async fn in_session<T: Send + 'static>(
     blocking(app, move |app| app.with_session(f)).await
 }
 
+/// The page has saved what it could (and the person chose): leave. Dictation in progress is
+/// finished and stored on the way out (see `main`).
+#[tauri::command]
+pub fn quit(app: tauri::AppHandle) {
+    app.exit(0);
+}
+
 #[tauri::command]
 pub async fn app_info(state: AppState<'_>) -> AppResult<AppInfo> {
     blocking(&state, |app| Ok(app.info())).await
@@ -42,6 +49,20 @@ pub async fn app_info(state: AppState<'_>) -> AppResult<AppInfo> {
 #[tauri::command]
 pub async fn login(state: AppState<'_>, user: String, password: String) -> AppResult<SessionInfo> {
     blocking(&state, move |app| app.login(&user, &password)).await
+}
+
+/// First start: creates the station and its administrator in the window, and logs them in.
+#[tauri::command]
+pub async fn create_station(
+    state: AppState<'_>,
+    station: String,
+    admin: String,
+    password: String,
+) -> AppResult<FirstRun> {
+    blocking(&state, move |app| {
+        app.create_station(&station, &admin, &password)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -109,9 +130,16 @@ pub async fn save_record(
     id: String,
     record: Value,
     reason: Option<String>,
+    based_on: u32,
 ) -> AppResult<RecordView> {
     in_session(&state, move |s| {
-        records::save_record(s, &id, record, reason.as_deref().unwrap_or("edited"))
+        records::save_record(
+            s,
+            &id,
+            record,
+            reason.as_deref().unwrap_or("edited"),
+            based_on,
+        )
     })
     .await
 }
@@ -162,9 +190,11 @@ pub async fn sign_and_submit(
     state: AppState<'_>,
     id: String,
     comment: Option<String>,
+    password: String,
+    pages_seen: u32,
 ) -> AppResult<RecordView> {
     in_session(&state, move |s| {
-        records::sign_and_submit(s, &id, comment.as_deref())
+        records::sign_and_submit(s, &id, comment.as_deref(), &password, pages_seen)
     })
     .await
 }
@@ -184,8 +214,16 @@ pub async fn return_record(
 }
 
 #[tauri::command]
-pub async fn approve_and_countersign(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::approve_and_countersign(s, &id)).await
+pub async fn approve_and_countersign(
+    state: AppState<'_>,
+    id: String,
+    password: String,
+    pages_seen: u32,
+) -> AppResult<RecordView> {
+    in_session(&state, move |s| {
+        records::approve_and_countersign(s, &id, &password, pages_seen)
+    })
+    .await
 }
 
 /// The record's PDF as base64 (for the preview).

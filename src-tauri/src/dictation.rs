@@ -621,21 +621,22 @@ impl App {
 
     /// A recording left by a crash or a closed window that this user may resume, if any.
     pub fn pending_resume(&self) -> AppResult<Option<ResumeInfo>> {
-        Ok(self
-            .own_recoveries()?
-            .into_iter()
-            .next()
-            .map(|(dir, meta)| {
-                let bytes = std::fs::metadata(evidence_of(&dir))
-                    .map(|m| m.len().saturating_sub(44))
-                    .unwrap_or(0);
-                ResumeInfo {
-                    record_id: meta.record_id,
-                    audio_seconds: (bytes as f64 / (RATE as f64 * 2.0) * 10.0).round() / 10.0,
-                    started_at: meta.started_at,
-                    pointer: meta.pointer,
-                }
-            }))
+        let Some((dir, meta)) = self.own_recoveries()?.into_iter().next() else {
+            return Ok(None);
+        };
+        let bytes = std::fs::metadata(evidence_of(&dir))
+            .map(|m| m.len().saturating_sub(44))
+            .unwrap_or(0);
+        // The offer names the arrestee, as the officer knows the record.
+        let arrestee =
+            self.with_session(|s| Ok(records::arrestee_name(&s.record(&meta.record_id)?.record)))?;
+        Ok(Some(ResumeInfo {
+            record_id: meta.record_id,
+            audio_seconds: (bytes as f64 / (RATE as f64 * 2.0) * 10.0).round() / 10.0,
+            started_at: meta.started_at,
+            pointer: meta.pointer,
+            arrestee,
+        }))
     }
 
     /// Stores a left-over recording and reads it again into the record: the audio goes into the

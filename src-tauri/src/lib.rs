@@ -40,6 +40,10 @@ impl App {
             language: p.language,
             idle_lock_minutes: p.idle_lock_minutes,
             session: self.logged_in(),
+            initialised: !matches!(
+                banthuek_store::Store::open(&self.home),
+                Err(banthuek_store::StoreError::NotInitialised { .. })
+            ),
         }
     }
 }
@@ -70,9 +74,22 @@ pub fn main() -> ExitCode {
             app.manage(core);
             Ok(())
         })
+        .on_window_event(|window, event| {
+            // Closing asks the page first: it saves what is pending and warns when something
+            // still is not saved; it then calls `quit`.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                if let Err(e) = window.emit("close-requested", ()) {
+                    tracing::warn!("close-requested not delivered: {e}");
+                    window.app_handle().exit(0);
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
+            commands::quit,
             commands::app_info,
             commands::login,
+            commands::create_station,
             commands::logout,
             commands::activity,
             commands::list_records,

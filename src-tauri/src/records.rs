@@ -7,15 +7,13 @@ use crate::views::{
     AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
     FieldIssue, HistoryView, RecordFilter, RecordSummaryView, RecordView, VersionView,
 };
+use banthuek_core::provenance::{typed_but_invalid, Flags};
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
 use banthuek_core::{check_signable, Action, RuleViolation, Status};
-use banthuek_store::{Session, StoredRecord, VersionSource};
+use banthuek_dictation::{apply_edit, as_seen, leaves, EditError, FieldKind};
+use banthuek_store::{Session, Store, StoredRecord, VersionSource};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::str::FromStr;
-
-/// Provenance key naming the dictation recording a value was heard in (see `dictation`).
-pub const AUDIO_KEY: &str = "audio";
 
 fn issue(v: &RuleViolation) -> FieldIssue {
     let rule = match v {
@@ -77,11 +75,32 @@ fn latest_comments(session: &Session, id: &str) -> AppResult<Vec<FieldComment>> 
     Ok(comments)
 }
 
+/// Fields holding typed text that does not fit them: each with the sentence saying what the
+/// field expects. They come first in the checklist and stop signing, never saving.
+fn invalid_issues(record: &ArrestRecord) -> Vec<FieldIssue> {
+    typed_but_invalid(record)
+        .into_iter()
+        .map(|(pointer, text)| {
+            let (en, th) = banthuek_dictation::expected(FieldKind::of(&pointer));
+            FieldIssue {
+                pointer,
+                rule: "invalid_value".to_owned(),
+                en: format!("\"{text}\": {en}"),
+                th: format!("\"{text}\": {th}"),
+            }
+        })
+        .collect()
+}
+
 pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView> {
-    let missing = check_signable(&stored.record, chrono::Local::now().naive_local())
-        .iter()
-        .map(issue)
-        .collect();
+    let mut missing = invalid_issues(&stored.record);
+    let invalid: Vec<String> = missing.iter().map(|i| i.pointer.clone()).collect();
+    missing.extend(
+        check_signable(&stored.record, chrono::Local::now().naive_local())
+            .iter()
+            .map(issue)
+            .filter(|i| !invalid.contains(&i.pointer)),
+    );
     let comments = if stored.status == Status::Returned {
         latest_comments(session, &stored.id)?
     } else {
@@ -93,7 +112,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
         .record
         .provenance
         .iter()
-        .filter(|(_, p)| p.audio_ms.is_some() && p.extra.contains_key(AUDIO_KEY))
+        .filter(|(_, p)| p.audio_ms.is_some() && p.audio().is_some())
         .map(|(k, _)| k.clone())
         .collect();
     let c = session.classification(&stored.id)?;
@@ -102,7 +121,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
         status: stored.status.as_str().to_owned(),
         version: stored.version,
         low_confidence: low_confidence(&stored.record),
-        record: stored.record.to_value(),
+        record: as_seen(&stored.record),
         missing,
         comments,
         editable,
@@ -175,9 +194,36 @@ fn text_of(parts: &[Option<&String>]) -> String {
 
 /// A list row, with the record's content when the user may open it; a record they may not
 /// open shows only id, status, dates and classification (and is not read, so nothing is audited).
+/// Each account's name as people read it: rank and full name, by login name.
+fn display_names(session: &Session) -> AppResult<std::collections::HashMap<String, String>> {
+    Ok(session
+        .list_users()?
+        .into_iter()
+        .map(|u| {
+            let shown = text_of(&[u.rank.as_ref(), u.full_name.as_ref()]);
+            let shown = if shown.is_empty() {
+                u.name.clone()
+            } else {
+                shown
+            };
+            (u.name, shown)
+        })
+        .collect())
+}
+
+/// The first arrestee's name, "first last", when one is named.
+pub fn arrestee_name(record: &ArrestRecord) -> Option<String> {
+    record
+        .arrestees
+        .first()
+        .map(|a| text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]))
+        .filter(|n| !n.is_empty())
+}
+
 fn summary(
     session: &Session,
     s: banthuek_store::RecordSummary,
+    names: &std::collections::HashMap<String, String>,
 ) -> AppResult<(RecordSummaryView, Option<ArrestRecord>)> {
     let restricted = !session.may_open(&s.id)?;
     let record = if restricted {
@@ -206,6 +252,10 @@ fn summary(
         status: s.status.as_str().to_owned(),
         version: s.version,
         created_at: s.created_at,
+        created_by_name: names
+            .get(&s.created_by)
+            .cloned()
+            .unwrap_or_else(|| s.created_by.clone()),
         created_by: s.created_by,
         updated_at: s.updated_at,
         classification: s.classification.as_str().to_owned(),
@@ -250,9 +300,10 @@ pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<R
         Some(s) => Some(Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?),
         None => None,
     };
+    let names = display_names(session)?;
     let mut out = Vec::new();
     for s in session.list_records(status)? {
-        let (view, record) = summary(session, s)?;
+        let (view, record) = summary(session, s, &names)?;
         // A record the user may not open is never searched by its content.
         let shown = match (filter.query.as_deref(), &record) {
             (None, _) => true,
@@ -285,80 +336,44 @@ pub fn new_record(session: &mut Session) -> AppResult<RecordView> {
     get_record(session, &id)
 }
 
-/// Every leaf of a record (provenance and record id left out) by JSON pointer.
-pub fn leaves(record: &ArrestRecord) -> BTreeMap<String, Value> {
-    fn walk(prefix: String, v: &Value, out: &mut BTreeMap<String, Value>) {
-        match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    let k = k.replace('~', "~0").replace('/', "~1");
-                    walk(format!("{prefix}/{k}"), x, out);
-                }
-            }
-            Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
-                for (i, x) in a.iter().enumerate() {
-                    walk(format!("{prefix}/{i}"), x, out);
-                }
-            }
-            // Arrays of plain values (rights notified) are one field.
-            other => {
-                out.insert(prefix, other.clone());
-            }
-        }
-    }
-    let mut value = record.to_value();
-    if let Value::Object(m) = &mut value {
-        m.remove("provenance");
-        m.remove("record_id");
-        m.remove("schema");
-    }
-    let mut out = BTreeMap::new();
-    walk(String::new(), &value, &mut out);
-    out
-}
-
-/// Saves the page's edit of a record. Every value the person changed gets `typed` provenance
-/// (or `edited`, when it had been dictated), so dictation never overwrites it and the history
-/// shows who said what.
+/// Saves the page's edit of a record, made from version `based_on`. Every value the person
+/// changed gets `typed` provenance (or `edited`, when it had been dictated), so dictation never
+/// overwrites it; a value that does not fit its field is kept as typed and listed; what another
+/// save (dictation) changed meanwhile is merged in, and the same field changed by both is refused
+/// with a message naming it (see `banthuek_dictation::edit`).
 pub fn save_record(
     session: &mut Session,
     id: &str,
     record: Value,
     reason: &str,
+    based_on: u32,
 ) -> AppResult<RecordView> {
     let current = session.record(id)?;
-    let mut next = ArrestRecord::from_value(record)?;
-    next.record_id = current.record.record_id.clone();
-    // Provenance is the backend's to keep; the page may not rewrite it.
-    next.provenance = current.record.provenance.clone();
-    let before = leaves(&current.record);
-    let after = leaves(&next);
-    let mut changed = false;
-    for (pointer, value) in &after {
-        if before.get(pointer) != Some(value) {
-            changed = true;
-            let source = match next.provenance.get(pointer).map(|p| p.source) {
-                Some(Source::Dictated) | Some(Source::Edited) => Source::Edited,
-                _ => Source::Typed,
-            };
-            next.provenance.insert(
-                pointer.clone(),
-                Provenance {
-                    source,
-                    ..Provenance::typed()
-                },
-            );
+    let base = if based_on == current.version {
+        current.record.clone()
+    } else {
+        session.record_version(id, based_on)?.record
+    };
+    let today = chrono::Local::now().date_naive();
+    let edit = match apply_edit(&base, &current.record, &record, today) {
+        Ok(Some(edit)) => edit,
+        Ok(None) => return view_of(session, current),
+        Err(EditError::Conflict(fields)) => {
+            return Err(AppError::new(
+                "save_conflict",
+                format!(
+                    "{} changed meanwhile (dictation): the value you typed is still in the field; check it and save again",
+                    fields.join(", ")
+                ),
+                format!(
+                    "{} เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
+                    fields.join(", ")
+                ),
+            ))
         }
-    }
-    for pointer in before.keys() {
-        if !after.contains_key(pointer) {
-            changed = true;
-            next.provenance.remove(pointer);
-        }
-    }
-    if !changed {
-        return view_of(session, current);
-    }
+        Err(EditError::Record(e)) => return Err(e.into()),
+    };
+    let next = edit.record;
     let source = if next
         .provenance
         .values()
@@ -373,7 +388,7 @@ pub fn save_record(
     } else {
         reason
     };
-    session.save_version(id, next, source, reason)?;
+    session.save_version_based_on(id, current.version, next, source, reason)?;
     get_record(session, id)
 }
 
@@ -391,7 +406,7 @@ pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResul
     if p.is_confirmed() {
         return view_of(session, current);
     }
-    p.extra.insert("confirmed".into(), Value::Bool(true));
+    p.set_confirmed();
     session.save_version(
         id,
         record,
@@ -411,7 +426,7 @@ pub fn confirm_all(session: &mut Session, id: &str) -> AppResult<RecordView> {
     let mut record = current.record.clone();
     for pointer in &pending {
         if let Some(p) = record.provenance.get_mut(pointer) {
-            p.extra.insert("confirmed".into(), Value::Bool(true));
+            p.set_confirmed();
         }
     }
     session.save_version(
@@ -433,7 +448,10 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
         .unwrap_or(1);
     let first_record = session.record_version(id, first)?.record;
     let current = session.record(id)?.record;
-    let (a, b) = (leaves(&first_record), leaves(&current));
+    let (a, b) = (
+        leaves(&first_record.to_value()),
+        leaves(&current.to_value()),
+    );
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -475,10 +493,29 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
     })
 }
 
+/// The signing ceremony's key: the person re-enters their password, which opens their own
+/// key slot (and so their signing key) in a session of its own, used for this one signature.
+/// A wrong password counts towards the account's lockout like a wrong login.
+fn signer(session: &Session, password: &str) -> AppResult<Session> {
+    if password.is_empty() {
+        return Err(AppError::new(
+            "password_required",
+            "Enter your password to sign",
+            "กรุณาใส่รหัสผ่านเพื่อลงนาม",
+        ));
+    }
+    let store = Store::open(session.home())?;
+    Ok(store.unlock(session.user(), password)?)
+}
+
+/// Officer: signs the latest version (after seeing its rendered pages and re-entering the
+/// password) and submits it. The ceremony is audited.
 pub fn sign_and_submit(
     session: &mut Session,
     id: &str,
     comment: Option<&str>,
+    password: &str,
+    pages_seen: u32,
 ) -> AppResult<RecordView> {
     // The store refuses the same; asking first spares rendering and signing a PDF in vain.
     let current = session.record(id)?;
@@ -486,12 +523,32 @@ pub fn sign_and_submit(
     if !problems.is_empty() {
         return Err(banthuek_store::StoreError::NotSignable(problems).into());
     }
-    banthuek_station::sign_and_submit(session, id, comment)?;
+    let invalid = typed_but_invalid(&current.record);
+    if !invalid.is_empty() {
+        return Err(banthuek_store::StoreError::TypedValuesInvalid(
+            invalid.into_iter().map(|(p, _)| p).collect(),
+        )
+        .into());
+    }
+    let mut signer = signer(session, password)?;
+    signer.record_signing_ceremony(id, current.version, Action::Submit, pages_seen)?;
+    banthuek_station::sign_and_submit(&mut signer, id, comment)?;
+    drop(signer);
     get_record(session, id)
 }
 
-pub fn approve_and_countersign(session: &mut Session, id: &str) -> AppResult<RecordView> {
-    banthuek_station::approve_and_countersign(session, id, None)?;
+/// Supervisor: approves and countersigns after seeing the pages and re-entering the password.
+pub fn approve_and_countersign(
+    session: &mut Session,
+    id: &str,
+    password: &str,
+    pages_seen: u32,
+) -> AppResult<RecordView> {
+    let current = session.record(id)?;
+    let mut signer = signer(session, password)?;
+    signer.record_signing_ceremony(id, current.version, Action::Approve, pages_seen)?;
+    banthuek_station::approve_and_countersign(&mut signer, id, None)?;
+    drop(signer);
     get_record(session, id)
 }
 
@@ -527,7 +584,7 @@ pub fn record_pdf(session: &Session, id: &str) -> AppResult<Vec<u8>> {
     Ok(banthuek_station::current_pdf(session, id)?)
 }
 
-/// The dictation recording named `audio` in a value's provenance, and the value's span in it.
+/// The dictation recording a value was heard in, and the value's span in it.
 pub fn audio_span_of(record: &ArrestRecord, pointer: &str) -> AppResult<(String, [u64; 2])> {
     let not_dictated = || {
         AppError::new(
@@ -538,16 +595,11 @@ pub fn audio_span_of(record: &ArrestRecord, pointer: &str) -> AppResult<(String,
     };
     let p = record.provenance.get(pointer).ok_or_else(not_dictated)?;
     let span = p.audio_ms.ok_or_else(not_dictated)?;
-    let rec = p
-        .extra
-        .get(AUDIO_KEY)
-        .and_then(Value::as_str)
-        .ok_or_else(not_dictated)?;
+    let rec = p.audio().ok_or_else(not_dictated)?;
     Ok((rec.to_owned(), span))
 }
 
 /// Adds the recording's name to a dictated value's provenance.
 pub fn tag_audio(p: &mut Provenance, recording: &str) {
-    p.extra
-        .insert(AUDIO_KEY.into(), Value::String(recording.to_owned()));
+    p.set_audio(recording);
 }

@@ -37,6 +37,17 @@ pub struct AppInfo {
     pub idle_lock_minutes: u32,
     /// Whether a user is logged in now.
     pub session: Option<SessionInfo>,
+    /// Whether this laptop holds a station yet; before, the page shows the first-run screen.
+    pub initialised: bool,
+}
+
+/// The first-run screen's result: the administrator logged in, and the recovery key shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FirstRun.ts")]
+pub struct FirstRun {
+    pub session: SessionInfo,
+    pub recovery_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -67,6 +78,9 @@ pub struct RecordSummaryView {
     pub version: u32,
     pub created_at: String,
     pub created_by: String,
+    /// Who created it as people read it: rank and full name (the login name when neither is
+    /// known).
+    pub created_by_name: String,
     pub updated_at: String,
     /// "first last" of each arrestee.
     pub arrestees: Vec<String>,
@@ -127,7 +141,8 @@ pub struct AccessReportView {
 #[ts(export_to = "FieldIssue.ts")]
 pub struct FieldIssue {
     pub pointer: String,
-    /// "missing" | "bad_national_id" | "bad_date" | "future_date" | "unconfirmed".
+    /// "invalid_value" (typed text kept as typed, see `banthuek_dictation`) | "missing" |
+    /// "bad_national_id" | "bad_date" | "future_date" | "unconfirmed".
     pub rule: String,
     pub en: String,
     pub th: String,
@@ -314,6 +329,8 @@ pub struct ResumeInfo {
     pub started_at: String,
     /// The field being dictated into, if it was field-directed.
     pub pointer: Option<String>,
+    /// The record's first arrestee, "first last", when one is named yet.
+    pub arrestee: Option<String>,
 }
 
 // ---- events ----

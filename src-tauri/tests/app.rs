@@ -92,7 +92,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let id = fresh.id.clone();
 
     let saved = app
-        .with_session(|s| records::save_record(s, &id, complete_record(), "typed"))
+        .with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
     assert!(
         saved.missing.is_empty(),
@@ -143,7 +143,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     assert!(none.is_empty());
 
     let submitted = app
-        .with_session(|s| records::sign_and_submit(s, &id, None))
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed");
     assert_eq!(submitted.status, "submitted");
     assert!(!submitted.editable);
@@ -185,7 +185,10 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let mut fixed = complete_record();
     fixed["arrest"]["place"] = json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส");
     let fixed = app
-        .with_session(|s| records::save_record(s, &id, fixed, "place corrected"))
+        .with_session(|s| {
+            let based_on = records::get_record(s, &id)?.version;
+            records::save_record(s, &id, fixed, "place corrected", based_on)
+        })
         .expect("fixed");
     let record = ArrestRecord::from_value(fixed.record).expect("record");
     assert_eq!(record.provenance["/arrest/place"].source, Source::Typed);
@@ -197,13 +200,13 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         .diff_from_first_draft
         .iter()
         .any(|d| d.pointer == "/arrest/place" && d.current == json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส")));
-    app.with_session(|s| records::sign_and_submit(s, &id, Some("แก้ไขแล้ว")))
+    app.with_session(|s| records::sign_and_submit(s, &id, Some("แก้ไขแล้ว"), PASSWORD, 2))
         .expect("resubmitted");
     app.logout();
 
     app.login("supervisor", PASSWORD).expect("supervisor again");
     let done = app
-        .with_session(|s| records::approve_and_countersign(s, &id))
+        .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
         .expect("countersigned");
     assert_eq!(done.status, "queued");
     let pdf = app
@@ -359,7 +362,7 @@ fn low_confidence_values_block_signing_until_confirmed() {
         .iter()
         .any(|m| m.rule == "unconfirmed" && m.pointer == "/arrest/place"));
     let refused = app
-        .with_session(|s| records::sign_and_submit(s, &id, None))
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .unwrap_err();
     assert_eq!(refused.code, "not_signable");
     assert!(refused.th.contains("ยังส่งบันทึกไม่ได้"), "{}", refused.th);
@@ -729,7 +732,7 @@ fn a_left_recording_is_offered_only_to_the_officer_who_created_the_record() {
 
 fn named_record(app: &Arc<App>) -> String {
     let id = app.with_session(records::new_record).expect("new").id;
-    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed"))
+    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
     id
 }
@@ -856,4 +859,147 @@ fn the_officer_chooses_the_level_and_a_supervisor_may_only_raise_it() {
     assert_eq!(raised.classification.level, "top_secret");
     assert_eq!(raised.classification.effective, "top_secret");
     app.logout();
+}
+
+/// What the dictation session does with a heard value: the latest version, one field set,
+/// saved as the machine's.
+fn dictate(app: &Arc<App>, id: &str, pointer: &str, value: &str) -> u32 {
+    app.with_session(|s| {
+        let mut r = s.record(id)?.record.with_field(pointer, value)?;
+        r.provenance.insert(
+            pointer.into(),
+            Provenance {
+                source: Source::Dictated,
+                transcript_span: None,
+                audio_ms: None,
+                confidence: Some(0.95),
+                extra: Default::default(),
+            },
+        );
+        Ok(s.save_version(id, r, VersionSource::Machine, "dictation")?)
+    })
+    .expect("dictated value saved")
+}
+
+#[test]
+fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("officer");
+    let fresh = app.with_session(records::new_record).expect("new");
+    let id = fresh.id.clone();
+
+    // Dictation and typing at the same time, into different fields of one record: the page
+    // always saves from the version it last saw, which dictation has moved on meanwhile.
+    let dictation = {
+        let (app, id) = (app.clone(), id.clone());
+        std::thread::spawn(move || {
+            for i in 0..15 {
+                dictate(&app, &id, "/circumstances", &format!("ตรวจค้นครั้งที่ {i}"));
+            }
+        })
+    };
+    let mut seen = fresh.clone();
+    for i in 0..15 {
+        let mut page = seen.record.clone();
+        page["arrest"] = json!({"place": format!("ตลาดวโรรส จุดที่ {i}")});
+        seen = app
+            .with_session(|s| records::save_record(s, &id, page, "typed", seen.version))
+            .expect("typing saved while dictation runs");
+    }
+    dictation.join().expect("dictation thread");
+    let last = app
+        .with_session(|s| records::get_record(s, &id))
+        .expect("record");
+    assert_eq!(last.record["arrest"]["place"], json!("ตลาดวโรรส จุดที่ 14"));
+    assert_eq!(last.record["circumstances"], json!("ตรวจค้นครั้งที่ 14"));
+
+    // Both into the same field: refused with a message naming it, the dictated value kept.
+    let stale = last.clone();
+    dictate(&app, &id, "/arrest/time", "14:30");
+    let mut page = stale.record.clone();
+    page["arrest"]["time"] = json!("15.00");
+    let refused = app
+        .with_session(|s| records::save_record(s, &id, page, "typed", stale.version))
+        .unwrap_err();
+    assert_eq!(refused.code, "save_conflict");
+    assert!(refused.th.contains("/arrest/time"), "{}", refused.th);
+    let kept = app
+        .with_session(|s| records::get_record(s, &id))
+        .expect("record");
+    assert_eq!(kept.record["arrest"]["time"], json!("14:30"));
+    assert_eq!(kept.record["arrest"]["place"], json!("ตลาดวโรรส จุดที่ 14"));
+}
+
+#[test]
+fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
+    let (home, app, _) = app();
+    app.login("officer", PASSWORD).expect("officer");
+    let fresh = app.with_session(records::new_record).expect("new");
+    let id = fresh.id.clone();
+    let mut page = complete_record();
+    page["arrest"]["time"] = json!("25:99");
+    // The sample's own arrest date, typed as an officer writes it: D/M/YYYY in the Buddhist Era.
+    let iso = page["arrest"]["date"]
+        .as_str()
+        .expect("sample date")
+        .to_owned();
+    let (y, m, d) = (&iso[0..4], &iso[5..7], &iso[8..10]);
+    let be = format!(
+        "{}/{}/{}",
+        d.trim_start_matches('0'),
+        m.trim_start_matches('0'),
+        y.parse::<i32>().expect("year") + 543
+    );
+    page["arrest"]["date"] = json!(be);
+    let saved = app
+        .with_session(|s| records::save_record(s, &id, page, "typed", fresh.version))
+        .expect("a value that does not fit never stops saving");
+    assert_eq!(
+        saved.record["arrest"]["time"],
+        json!("25:99"),
+        "shown as typed"
+    );
+    assert_eq!(
+        saved.record["arrest"]["date"],
+        json!(iso),
+        "read as Buddhist Era"
+    );
+    let first = &saved.missing[0];
+    assert_eq!(
+        (first.pointer.as_str(), first.rule.as_str()),
+        ("/arrest/time", "invalid_value")
+    );
+    assert!(first.th.contains("14.30") && first.en.contains("14.30"));
+    let refused = app
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
+        .unwrap_err();
+    assert_eq!(refused.code, "not_signable");
+
+    let mut page = saved.record.clone();
+    page["arrest"]["time"] = json!("๑๔.๓๐");
+    let fixed = app
+        .with_session(|s| records::save_record(s, &id, page, "typed", saved.version))
+        .expect("fixed");
+    assert_eq!(fixed.record["arrest"]["time"], json!("14:30"));
+    assert!(fixed.missing.is_empty(), "{:?}", fixed.missing);
+
+    // The ceremony: a wrong password signs nothing (and counts towards the lockout).
+    let wrong = app
+        .with_session(|s| records::sign_and_submit(s, &id, None, "not my password", 2))
+        .unwrap_err();
+    assert_eq!(wrong.code, "wrong_password");
+    let signed = app
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
+        .expect("signed with the password");
+    assert_eq!(signed.status, "submitted");
+    let audit = app
+        .with_session(|s| Ok(s.audit_entries(Some(&id))?))
+        .expect("audit");
+    let ceremony = audit
+        .iter()
+        .find(|e| e.action == "signing_ceremony")
+        .expect("the ceremony is audited");
+    assert_eq!(ceremony.actor, "officer");
+    assert_eq!(ceremony.detail["pages_seen"], json!(2));
+    drop(home);
 }

@@ -2,16 +2,69 @@
 // - cold start: from asking tauri-driver for a session (which spawns the app) to #login-user being
 //   displayed and enabled, median of 5 fresh processes;
 // - memory: resident set of the app and every process under it (WebKit web and network
-//   processes, speech engine), idle on the record list and while dictating, median of 5 samples.
-import { USERS, appPids, composeTime, log, makeHome, play, processTree, startDriver } from "./lib/harness.mjs";
-import { sleep, waitUntil } from "./lib/webdriver.mjs";
-import { engineReady, ensureItem, login, openRecordId, pressed } from "./lib/app.mjs";
+//   processes, speech engine), idle on the record list and while dictating, median of 5 samples;
+// - the page's CPU while recording silence (WebKit's web process, % of one core over 10 s);
+// - end of speech → text in the field: "14 นาฬิกา 30 นาที" played into the arrest-time field's
+//   dictation, from the end of playback to the field showing 14:30, p50 and p95 of BENCH_RUNS.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { USERS, shots, appPids, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
+import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
+import { engineReady, ensureItem, fieldValue, login, openRecordId, pressed, waitSaved } from "./lib/app.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** Nearest-rank percentile. */
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+/** Where the speech in a WAV file ends (ms from its start): the last sample louder than about
+ * −30 dBFS. The composed clips end with silence, so the end of playback is not the end of speech. */
+function speechEndMs(wav) {
+  const b = readFileSync(wav);
+  let pos = 12;
+  let channels = 1;
+  let rate = 16000;
+  let data = null;
+  while (pos + 8 <= b.length) {
+    const id = b.toString("ascii", pos, pos + 4);
+    const size = b.readUInt32LE(pos + 4);
+    if (id === "fmt ") {
+      channels = b.readUInt16LE(pos + 10);
+      rate = b.readUInt32LE(pos + 12);
+    } else if (id === "data") data = [pos + 8, Math.min(b.length, pos + 8 + size)];
+    pos += 8 + size + (size % 2);
+  }
+  if (!data) throw new Error(`${wav}: no data chunk`);
+  let last = data[0];
+  for (let i = data[0]; i + 1 < data[1]; i += 2) if (Math.abs(b.readInt16LE(i)) > 1000) last = i;
+  return ((last - data[0]) / 2 / channels / rate) * 1000;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** The page's CPU (WebKit's web processes) as % of one core over `ms`. */
+async function pageCpu(driverPid, ms) {
+  const [app] = appPids(driverPid);
+  const web = processTree(app).filter((p) => /WebKitWebProces|WebKitWebProcess/.test(p.name)).map((p) => p.pid);
+  if (!web.length) throw new Error("no WebKit web process under the app");
+  const before = web.map(cpuSeconds);
+  const t0 = performance.now();
+  await sleep(ms);
+  const used = web.map(cpuSeconds).reduce((a, x, i) => a + x - before[i], 0);
+  return (used / ((performance.now() - t0) / 1000)) * 100;
+}
 
 function memory(driverPid) {
   const [app] = appPids(driverPid);
@@ -58,7 +111,7 @@ try {
   await engineReady(s);
   const wav = composeTime(14, 30, { repeat: 3 });
   await (await s.waitFor("#dictate-toggle")).click();
-  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 10_000);
+  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 120_000);
   const playing = play(wav);
   await sleep(2000);
   const dictating = [];
@@ -68,6 +121,55 @@ try {
   }
   await playing;
   await (await s.find("#dictate-toggle")).click();
+  await waitUntil(async () => !(await pressed(s, "#dictate-toggle")), "dictation to stop", 30_000);
+
+  // The page's CPU while recording silence: nothing is said, the meter and the transcript idle.
+  await (await s.find("#dictate-toggle")).click();
+  await waitUntil(() => pressed(s, "#dictate-toggle"), "dictation to start", 120_000);
+  await sleep(1000);
+  const cpu = await pageCpu(driver.pid, 10_000);
+  await (await s.find("#dictate-toggle")).click();
+  await waitUntil(async () => !(await pressed(s, "#dictate-toggle")), "dictation to stop", 30_000);
+
+  // End of speech → text in the field, dictating into the arrest time.
+  const one = composeTime(14, 30);
+  const speechEnd = speechEndMs(one);
+  log(`the clip's speech ends at ${speechEnd.toFixed(0)} ms`);
+  const latencies = [];
+  let misses = 0;
+  const field = '[data-field="/arrest/time"]';
+  const mic = '[data-dictate="/arrest/time"]';
+  for (let i = 0; i < RUNS; i++) {
+    // Empty the field as a person would (select all, delete, leave it) and wait until it is saved.
+    const el = await s.find(field);
+    await el.click();
+    await s.keys([
+      { type: "keyDown", value: Keys.CONTROL }, { type: "keyDown", value: "a" },
+      { type: "keyUp", value: "a" }, { type: "keyUp", value: Keys.CONTROL },
+      { type: "keyDown", value: Keys.BACKSPACE }, { type: "keyUp", value: Keys.BACKSPACE },
+      { type: "keyDown", value: Keys.TAB }, { type: "keyUp", value: Keys.TAB },
+    ]);
+    await waitUntil(async () => (await fieldValue(s, "/arrest/time")) === "", "/arrest/time to be emptied", 10_000);
+    await waitSaved(s, 30_000);
+    await (await s.find(mic)).click();
+    await waitUntil(() => pressed(s, mic), "field dictation to start", 120_000).catch(async (e) => {
+      const why = await (await s.find("#record-error")).text().catch(() => "");
+      await s.screenshot(join(shots, "failure-bench.png")).catch(() => {});
+      throw new Error(`${e.message}; the page says: ${why}`);
+    });
+    await sleep(300);
+    // From the start of playback, watch the field; the latency counts from the end of speech.
+    const started = performance.now();
+    const playing = play(one);
+    const filled = await waitUntil(async () => normaliseTime(await fieldValue(s, "/arrest/time")) === "14:30" && performance.now(),
+      "/arrest/time to be filled", 60_000, 20).catch(() => null);
+    await playing;
+    if (filled) latencies.push(filled - (started + speechEnd));
+    else misses++;
+    if (await pressed(s, mic)) await (await s.find(mic)).click();
+    await waitUntil(async () => !(await pressed(s, mic)), "field dictation to stop", 30_000);
+  }
+  log("end of speech → text runs (ms):", latencies.map((x) => x.toFixed(0)).join(", "), misses ? `(${misses} misheard)` : "");
   await s.end();
 
   const med = (xs) => median(xs.map((m) => m.totalMib));
@@ -77,6 +179,10 @@ try {
   console.log(`cold start to an interactive login screen: median ${median(starts).toFixed(0)} ms (target ≤ 1500 ms)`);
   console.log(`memory idle (record list): median ${med(idle).toFixed(0)} MiB RSS (app + WebKit processes), ${medPss(idle).toFixed(0)} MiB PSS`);
   console.log(`memory while dictating: median ${med(dictating).toFixed(0)} MiB RSS (app + WebKit + speech engine), ${medPss(dictating).toFixed(0)} MiB PSS`);
+  console.log(`page CPU while recording silence: ${cpu.toFixed(1)} % of one core (target ≤ 5 %)`);
+  if (latencies.length)
+    console.log(`end of speech → text in the field: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms over ${latencies.length} runs${misses ? `, ${misses} misheard` : ""} (target p95 ≤ 1500 ms)`);
+  else console.log(`end of speech → text in the field: no run filled the field (${misses} misheard)`);
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));
 } finally {

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
-  assert, clickAndConfirm, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
-  openRecordId, pressed, shot, waitForStatus, waitSaved,
+  assert, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
+  openRecordId, pressed, shot, signWithCeremony, waitForStatus, waitSaved,
 } from "./lib/app.mjs";
 
 /** A valid Thai national ID from 12 digits (mod-11 check digit, DESIGN.md). */
@@ -107,7 +107,7 @@ export async function officerFlow() {
     await (await s.waitFor(`.record-row[data-id="${id}"]`)).click();
     await openRecordId(s);
 
-    await clickAndConfirm(s, "#sign-submit", "#sign-confirm");
+    await signWithCeremony(s, "#sign-submit");
     await waitForStatus(s, ["submitted"]);
     await shot(s, "08-submitted");
     await logout(s);
@@ -123,7 +123,7 @@ export async function officerFlow() {
     await (await s.find("#pdf-preview")).click();
     await sleep(1500);
     await shot(s, "11-pdf-preview");
-    await clickAndConfirm(s, "#approve", "#approve-confirm");
+    await signWithCeremony(s, "#approve");
     const final = await waitForStatus(s, ["approved", "signed", "queued", "synced"]);
     log("record status after countersigning:", final);
     await shot(s, "12-approved");

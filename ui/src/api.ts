@@ -6,6 +6,7 @@ import type { Json } from "./pointer";
 import type { AppError } from "./bindings/AppError";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { FirstRun } from "./bindings/FirstRun";
 import type { RecordSummaryView } from "./bindings/RecordSummaryView";
 import type { FieldIssue } from "./bindings/FieldIssue";
 import type { FieldComment } from "./bindings/FieldComment";
@@ -34,6 +35,7 @@ export type {
   AppError,
   SessionInfo,
   AppInfo,
+  FirstRun,
   RecordSummaryView,
   FieldIssue,
   FieldComment,
@@ -83,6 +85,8 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   login: (user: string, password: string) => call<SessionInfo>("login", { user, password }),
   logout: () => call<void>("logout"),
+  createStation: (station: string, admin: string, password: string) =>
+    call<FirstRun>("create_station", { station, admin, password }),
   activity: () => call<void>("activity"),
   listRecords: (status?: string, query?: string) =>
     call<RecordSummaryView[]>("list_records", { status: status || null, query: query || null }),
@@ -91,8 +95,8 @@ export const api = {
   setClassification: (id: string, level: string) => call<RecordView>("set_classification", { id, level }),
   accessReport: (user?: string, recordId?: string) =>
     call<AccessReportView>("access_report", { user: user || null, recordId: recordId || null }),
-  saveRecord: (id: string, record: Json, reason: string) =>
-    call<RecordView>("save_record", { id, record, reason }),
+  saveRecord: (id: string, record: Json, reason: string, basedOn: number) =>
+    call<RecordView>("save_record", { id, record, reason, basedOn }),
   confirmField: (id: string, pointer: string) => call<RecordView>("confirm_field", { id, pointer }),
   confirmAll: (id: string) => call<RecordView>("confirm_all", { id }),
   startDictation: (id: string, pointer?: string) =>
@@ -100,12 +104,14 @@ export const api = {
   stopDictation: () => call<RecordView | null>("stop_dictation"),
   fieldAudio: (id: string, pointer: string) => call<AudioClip>("field_audio", { id, pointer }),
   history: (id: string) => call<HistoryView>("history", { id }),
-  signAndSubmit: (id: string, comment?: string) =>
-    call<RecordView>("sign_and_submit", { id, comment: comment || null }),
+  signAndSubmit: (id: string, comment: string | undefined, password: string, pagesSeen: number) =>
+    call<RecordView>("sign_and_submit", { id, comment: comment || null, password, pagesSeen }),
   reviewQueue: () => call<RecordSummaryView[]>("review_queue"),
   returnRecord: (id: string, comments: FieldComment[]) =>
     call<RecordView>("return_record", { id, comments }),
-  approveAndCountersign: (id: string) => call<RecordView>("approve_and_countersign", { id }),
+  approveAndCountersign: (id: string, password: string, pagesSeen: number) =>
+    call<RecordView>("approve_and_countersign", { id, password, pagesSeen }),
+  quit: () => call<void>("quit"),
   recordPdf: (id: string) => call<string>("record_pdf", { id }),
   syncStatus: () => call<SyncView>("sync_status"),
   syncNow: () => call<boolean>("sync_now"),
@@ -129,6 +135,7 @@ export interface Events {
   "dictation-state": DictationState;
   "session-locked": SessionLocked;
   "sync-updated": SyncView;
+  "close-requested": null;
 }
 
 export function on<K extends keyof Events>(name: K, handler: (payload: Events[K]) => void): Promise<UnlistenFn> {

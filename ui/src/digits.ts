@@ -1,5 +1,7 @@
 // Thai digits (๐–๙) for display when the station prefers them; inputs accept both.
 
+import { lang } from "./i18n";
+
 const THAI_ZERO = 0x0e50;
 
 export function toThaiDigits(s: string): string {
@@ -10,8 +12,10 @@ export function toArabicDigits(s: string): string {
   return s.replace(/[\u0e50-\u0e59]/g, (d) => String(d.charCodeAt(0) - THAI_ZERO));
 }
 
+/** Thai digits when the station prefers them and the page is in Thai; English text always
+ * keeps Arabic digits ("4 December 2026", never "๔ December ๒๐๒๖"). */
 export function withDigits(s: string, digits: string): string {
-  return digits === "thai" ? toThaiDigits(s) : s;
+  return digits === "thai" && lang() === "th" ? toThaiDigits(s) : s;
 }
 
 const THAI_MONTHS = [

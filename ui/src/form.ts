@@ -2,7 +2,7 @@
 // into the exchange-format record (data-field). What is missing, low-confidence or commented on is
 // decided by the backend and only shown here.
 import { get, join, pattern, set, type Json } from "./pointer";
-import { lang, t, type Key } from "./i18n";
+import { lang, pick, t, type Key } from "./i18n";
 import { readableDate, toArabicDigits } from "./digits";
 import type { FieldComment, RecordView } from "./api";
 
@@ -216,16 +216,19 @@ function display(v: Json | undefined): string {
   return JSON.stringify(v);
 }
 
-/** Parses what was typed into the value the exchange format wants; an error key when it can't. */
-function parse(kind: Kind, raw: string): { value?: Json; error?: Key } {
+/** What was typed, as the value to send: a number when it plainly is one, otherwise the text as
+ * typed. Dates and times go as typed (4/12/2569, ๑๔.๓๐): the backend reads Thai conventions
+ * and keeps what does not fit as typed, marked, so nothing typed is ever dropped here. */
+function parse(kind: Kind, raw: string): { value?: Json } {
   const text = raw.trim() === "" ? "" : raw.replace(/\s+/g, " ").trim();
   if (text === "") return { value: undefined };
   if (kind === "integer" || kind === "number") {
-    const n = Number(toArabicDigits(text).replace(/,/g, ""));
-    if (!Number.isFinite(n) || (kind === "integer" && !Number.isInteger(n))) return { error: "notANumber" };
-    return { value: n };
+    const plain = toArabicDigits(text).replace(/,/g, "");
+    const n = Number(plain);
+    if (/^[0-9]+(\.[0-9]+)?$/.test(plain) && Number.isFinite(n) && (kind === "number" || Number.isInteger(n)))
+      return { value: n };
+    return { value: text };
   }
-  if (kind === "date" || kind === "time" || kind === "datetime") return { value: toArabicDigits(text) };
   return { value: kind === "textarea" ? raw.trim() : text };
 }
 
@@ -419,18 +422,7 @@ export class RecordForm {
       const onChange = () => {
         let value: Json | undefined;
         if (input instanceof HTMLInputElement && input.type === "checkbox") value = input.checked;
-        else {
-          const r = parse(f.kind, input.value);
-          input.setAttribute("aria-invalid", r.error ? "true" : "false");
-          wrap.querySelector(".field-error")?.remove();
-          if (r.error) {
-            const e = div("field-error");
-            e.textContent = t(r.error);
-            wrap.append(e);
-            return;
-          }
-          value = r.value;
-        }
+        else value = parse(f.kind, input.value).value;
         set(this.record, pointer, value);
         if (f.kind === "date") this.hint(wrap, value);
         this.handlers.change(pointer);
@@ -515,6 +507,7 @@ export class RecordForm {
     const view = this.view;
     const low = new Set(view?.lowConfidence ?? []);
     const missing = new Set((view?.missing ?? []).map((m) => m.pointer));
+    const invalid = new Map((view?.missing ?? []).filter((m) => m.rule === "invalid_value").map((m) => [m.pointer, m]));
     const withAudio = new Set(view?.withAudio ?? []);
     const provenance = (get(this.record, "/provenance") ?? {}) as Record<string, Json>;
     const comments = [...(view?.comments ?? []), ...this.pendingComments];
@@ -539,6 +532,23 @@ export class RecordForm {
       wrap.classList.toggle("low-confidence", isLow);
       wrap.classList.toggle("missing", missing.has(p));
       input.setAttribute("aria-invalid", missing.has(p) ? "true" : "false");
+      // Typed text that does not fit the field: kept as typed, marked red, with what is expected.
+      const bad = invalid.get(p);
+      wrap.classList.toggle("invalid", !!bad);
+      let note = wrap.querySelector<HTMLElement>(".field-error");
+      if (bad) {
+        if (!note) {
+          note = div("field-error");
+          note.id = `${input.id}-error`;
+          note.setAttribute("role", "note");
+          wrap.append(note);
+        }
+        note.textContent = pick(bad);
+        input.setAttribute("aria-describedby", note.id);
+      } else {
+        note?.remove();
+        input.removeAttribute("aria-describedby");
+      }
       const prov = provenance[p] as { source?: string } | undefined;
       const src = wrap.querySelector(".source")!;
       src.textContent = prov?.source ? t(sourceKey(prov.source)) : "";

@@ -13,9 +13,14 @@ export function lang(): Lang {
   return current;
 }
 
-export function setLang(l: string): void {
+/** Chooses the language for every string looked up from now on. */
+export function chooseLang(l: string): Lang {
   current = l === "en" ? "en" : "th";
-  document.documentElement.lang = current;
+  return current;
+}
+
+export function setLang(l: string): void {
+  document.documentElement.lang = chooseLang(l);
   applyI18n(document.body);
 }
 

@@ -7,7 +7,8 @@ import { decorate, install, register, renderHelp, type Scope } from "./shortcuts
 import { go, isAdmin, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
 import { $, showError, showOverlay, toastError } from "./ui";
 import { initList } from "./screens/list";
-import { currentRecordId, dictationStopped, initRecord, showView, stop } from "./screens/record";
+import { currentRecordId, dictationStopped, initRecord, showView, stop, unsavedWork } from "./screens/record";
+import { cancelCeremony, initCeremony } from "./ceremony";
 import { initReview, refreshQueueCount } from "./screens/review";
 import { initSettings } from "./screens/settings";
 import { initAudit } from "./screens/audit";
@@ -25,6 +26,11 @@ const NAV: Partial<Record<ScreenName, string>> = {
 /** Where the officer was when the screen locked, to return there after unlocking. */
 let beforeLock: { user: string; screen: ScreenName; arg?: string } | null = null;
 let lockoutTimer: number | undefined;
+/** Accounts locked after wrong passwords, and until when (ms): only that account waits; anyone
+ * else at the shared laptop logs in as usual. */
+const lockedUntil = new Map<string, number>();
+/** Whose login the error on show is about. */
+let errorUser = "";
 
 async function navigate(name: ScreenName, arg?: string): Promise<void> {
   const from = screen(state.screen);
@@ -40,25 +46,25 @@ async function navigate(name: ScreenName, arg?: string): Promise<void> {
 
 // ---- login, lockout, idle lock -------------------------------------------------------------
 
-function loginError(e: AppError | null): void {
-  clearInterval(lockoutTimer);
-  const box = $("login-error");
-  showError(box, e);
+function loginUser(): string {
+  return $<HTMLInputElement>("login-user").value.trim();
+}
+
+/** The submit button and the countdown follow the name in the user field. */
+function applyLockout(): void {
   const submit = $<HTMLButtonElement>("login-submit");
-  submit.disabled = false;
-  if (!e?.retryAfterS) return;
-  // Too many wrong passwords: say until when, and count down.
-  const until = Date.now() + Number(e.retryAfterS) * 1000;
-  const tick = () => {
-    const left = Math.ceil((until - Date.now()) / 1000);
-    if (left <= 0) {
-      clearInterval(lockoutTimer);
-      submit.disabled = false;
-      box.querySelector(".countdown")?.remove();
-      return;
-    }
-    submit.disabled = true;
-    let c = box.querySelector<HTMLElement>(".countdown");
+  const box = $("login-error");
+  const user = loginUser();
+  if (errorUser && user !== errorUser) {
+    showError(box, null);
+    errorUser = "";
+  }
+  for (const [u, until] of lockedUntil) if (until <= Date.now()) lockedUntil.delete(u);
+  const until = lockedUntil.get(user) ?? 0;
+  const left = Math.ceil((until - Date.now()) / 1000);
+  submit.disabled = left > 0;
+  let c = box.querySelector<HTMLElement>(".countdown");
+  if (left > 0) {
     if (!c) {
       c = document.createElement("strong");
       c.className = "countdown";
@@ -66,9 +72,17 @@ function loginError(e: AppError | null): void {
     }
     const at = new Date(until).toLocaleTimeString(lang() === "th" ? "th-TH" : "en-GB");
     c.textContent = t("lockedOutUntil", { time: at, secs: left });
-  };
-  tick();
-  lockoutTimer = window.setInterval(tick, 1000);
+  } else c?.remove();
+  clearInterval(lockoutTimer);
+  if (lockedUntil.size) lockoutTimer = window.setInterval(applyLockout, 1000);
+}
+
+function loginError(e: AppError | null, user = ""): void {
+  showError($("login-error"), e);
+  errorUser = e ? user : "";
+  if (e?.retryAfterS) lockedUntil.set(user, Date.now() + Number(e.retryAfterS) * 1000);
+  else if (!e) lockedUntil.delete(user);
+  applyLockout();
 }
 
 async function login(e: Event): Promise<void> {
@@ -85,20 +99,26 @@ async function login(e: Event): Promise<void> {
   try {
     const session = await api.login(user, password);
     $<HTMLInputElement>("login-password").value = "";
-    loginError(null);
+    loginError(null, user);
     await enter(session);
     const back = beforeLock && beforeLock.user === user ? beforeLock : null;
     beforeLock = null;
     if (!(await offerResume())) {
       if (back) await go(back.screen, back.arg);
-      else await go("list");
+      else await go(landing());
     }
   } catch (err) {
-    loginError(asAppError(err));
+    loginError(asAppError(err), user);
     $("login-password").focus();
   } finally {
     submit.removeAttribute("aria-busy");
+    applyLockout();
   }
+}
+
+/** Where each role starts: supervisors at the review queue, everyone else at the records. */
+function landing(): ScreenName {
+  return isSupervisor() ? "review" : "list";
 }
 
 /** Shows the logged-in frame: who, their role's menu, the sync dot. */
@@ -185,7 +205,9 @@ async function offerResume(): Promise<boolean> {
   const offer = $("resume-offer");
   offer.dataset.recordId = r.recordId;
   offer.dataset.audioSeconds = String(r.audioSeconds);
-  $("resume-text").textContent = t("resumeText", { secs: Math.round(r.audioSeconds), id: r.recordId.slice(0, 8) });
+  $("resume-text").textContent = r.arrestee
+    ? t("resumeTextNamed", { secs: Math.round(r.audioSeconds), name: r.arrestee })
+    : t("resumeText", { secs: Math.round(r.audioSeconds), id: r.recordId.slice(0, 8) });
   const discard = $("resume-discard");
   discard.dataset.armed = "false";
   discard.querySelector("span")!.textContent = t("resumeDiscard");
@@ -285,6 +307,7 @@ function help(): void {
 }
 
 function closeOverlays(): boolean {
+  if (cancelCeremony()) return true;
   const open = [...document.querySelectorAll<HTMLElement>(".overlay")].filter((o) => !o.hidden && o.id !== "resume-offer");
   for (const o of open) o.hidden = true;
   return open.length > 0;
@@ -333,10 +356,15 @@ function wire(): void {
   for (const [s, id] of Object.entries(NAV)) $(id).addEventListener("click", () => void go(s as ScreenName));
   for (const o of document.querySelectorAll<HTMLElement>(".overlay"))
     o.addEventListener("click", (e) => {
-      if (e.target === o && o.id !== "resume-offer") o.hidden = true;
+      if (e.target !== o || o.id === "resume-offer") return;
+      if (o.id === "sign-dialog") cancelCeremony();
+      else o.hidden = true;
     });
   for (const b of document.querySelectorAll<HTMLElement>("[data-close]"))
     b.addEventListener("click", () => (b.closest<HTMLElement>(".overlay")!.hidden = true));
+  $("login-user").addEventListener("input", applyLockout);
+  $("first-run").addEventListener("submit", (e) => void firstRun(e));
+  $("close-anyway").addEventListener("click", () => void api.quit());
   $("resume-offer").addEventListener("keydown", (e) => {
     if (e.key === "Escape") $("resume-discard").click();
   });
@@ -352,6 +380,7 @@ async function main(): Promise<void> {
   initSync();
   initSettings();
   initAudit();
+  initCeremony();
   wire();
   install(scope, () => true);
   applyI18n(document.body);
@@ -360,6 +389,7 @@ async function main(): Promise<void> {
 
   void on("engine-status", engineStatus);
   void on("session-locked", locked);
+  void on("close-requested", () => void closeRequested());
   document.addEventListener("banthuek:locked", () => {
     if (state.session) locked();
   });
@@ -372,14 +402,69 @@ async function main(): Promise<void> {
     const info = await api.appInfo();
     if (info.session) {
       await enter(info.session);
-      if (!(await offerResume())) await go("list");
+      if (!(await offerResume())) await go(landing());
     } else {
       state.info = info;
       $("station-name").textContent = info.station ?? "";
+      if (!info.initialised) showFirstRun();
     }
   } catch (e) {
     console.warn("app_info failed", asAppError(e).code);
   }
+}
+
+/** First start with no station: create it and its administrator here, not on a command line. */
+function showFirstRun(): void {
+  $("login-form").hidden = true;
+  $("first-run").hidden = false;
+  $("first-station").focus();
+}
+
+async function firstRun(e: Event): Promise<void> {
+  e.preventDefault();
+  const station = $<HTMLInputElement>("first-station").value.trim();
+  const admin = $<HTMLInputElement>("first-admin").value.trim();
+  const password = $<HTMLInputElement>("first-password").value;
+  const box = $("first-error");
+  if (!station || !admin || !password) return showError(box, { code: "empty", ...both("loginEmpty") });
+  if (password !== $<HTMLInputElement>("first-password2").value)
+    return showError(box, { code: "mismatch", ...both("firstRunMismatch") });
+  const submit = $<HTMLButtonElement>("first-submit");
+  submit.disabled = true;
+  try {
+    const made = await api.createStation(station, admin, password);
+    showError(box, null);
+    $("recovery-key").textContent = made.recoveryKey;
+    showOverlay($("recovery-dialog"), $("recovery-done"));
+    $("recovery-done").onclick = async () => {
+      $("recovery-dialog").hidden = true;
+      $("recovery-key").textContent = "";
+      $("first-run").hidden = true;
+      $("login-form").hidden = false;
+      await enter(made.session);
+      await go(landing());
+    };
+  } catch (err) {
+    showError(box, asAppError(err));
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+/** The window's close button: whatever is pending is saved first; if something still is not
+ * saved, the person is warned and chooses. */
+async function closeRequested(): Promise<void> {
+  let unsaved = false;
+  try {
+    unsaved = state.screen === "record" && (await unsavedWork());
+  } catch {
+    unsaved = true;
+  }
+  if (!unsaved) {
+    await api.quit();
+    return;
+  }
+  showOverlay($("close-dialog"), $("close-cancel"));
 }
 
 /** Reading and scrolling count as use too, not only commands: tell the backend's idle lock,

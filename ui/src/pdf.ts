@@ -4,7 +4,7 @@ import { t } from "./i18n";
 import { showError } from "./ui";
 
 /** Fetches the record's PDF as it stands and draws every page into `box`. */
-export async function renderPdf(box: HTMLElement, recordId: string): Promise<void> {
+export async function renderPdf(box: HTMLElement, recordId: string, { focus = true } = {}): Promise<void> {
   box.removeAttribute("data-rendered");
   box.replaceChildren(Object.assign(document.createElement("p"), { className: "muted", textContent: t("pdfLoading") }));
   try {
@@ -32,7 +32,7 @@ export async function renderPdf(box: HTMLElement, recordId: string): Promise<voi
       await page.render({ canvas, viewport: vp }).promise;
     }
     box.dataset.rendered = "true";
-    box.focus();
+    if (focus) box.focus();
   } catch (e) {
     box.replaceChildren();
     const err = document.createElement("p");

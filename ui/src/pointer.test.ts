@@ -40,3 +40,14 @@ describe("digits and dates", () => {
     expect(readableDate("24/11/2026", "th")).toBeUndefined();
   });
 });
+
+describe("digits follow the page's language", () => {
+  it("English keeps Arabic digits even when the station prints Thai ones", async () => {
+    const { chooseLang } = await import("./i18n");
+    const { withDigits } = await import("./digits");
+    chooseLang("en");
+    expect(withDigits("4 December 2026", "thai")).toBe("4 December 2026");
+    chooseLang("th");
+    expect(withDigits("4 ธันวาคม 2569", "thai")).toBe("๔ ธันวาคม ๒๕๖๙");
+  });
+});

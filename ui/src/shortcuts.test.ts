@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { combo } from "./shortcuts";
+import { combo, firesWhile, type Shortcut } from "./shortcuts";
 
 const key = (k: Partial<KeyboardEvent>) => ({ ctrlKey: false, altKey: false, shiftKey: false, ...k }) as KeyboardEvent;
 
@@ -15,5 +15,15 @@ describe("shortcut keys", () => {
     expect(combo(key({ key: "?", code: "Slash", shiftKey: true }))).toBe("?");
     expect(combo(key({ key: "Enter", code: "Enter", ctrlKey: true }))).toBe("Ctrl+Enter");
     expect(combo(key({ key: "F3", code: "F3", shiftKey: true }))).toBe("Shift+F3");
+  });
+});
+
+describe("shortcuts while typing", () => {
+  const sc = (k: Partial<Shortcut>): Shortcut => ({ id: "x", keys: [], label: "signSubmit", scope: "record", run: () => {}, ...k });
+  it("signing never fires from a text field, other Ctrl combinations do", () => {
+    expect(firesWhile(sc({ notWhileTyping: true }), "Ctrl+Enter", true)).toBe(false);
+    expect(firesWhile(sc({ notWhileTyping: true }), "Ctrl+Enter", false)).toBe(true);
+    expect(firesWhile(sc({}), "Ctrl+S", true)).toBe(true);
+    expect(firesWhile(sc({}), "N", true)).toBe(false);
   });
 });

@@ -13,6 +13,9 @@ export interface Shortcut {
   run(e: KeyboardEvent): void;
   /** Also fires while typing in an input (function keys and Ctrl combinations). */
   inInputs?: boolean;
+  /** Never while the cursor is in a text field, whatever the keys (what signs is never one
+   * key press away from typing). */
+  notWhileTyping?: boolean;
 }
 
 const all: Shortcut[] = [];
@@ -43,6 +46,13 @@ function typing(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
+/** Whether shortcut `s`, pressed as `c`, fires (with the cursor in a text field or not). */
+export function firesWhile(s: Shortcut, c: string, inTextField: boolean): boolean {
+  if (!inTextField) return true;
+  if (s.notWhileTyping) return false;
+  return !!s.inInputs || c.startsWith("Alt+") || c.startsWith("Ctrl+") || /^F\d+$/.test(c);
+}
+
 export function install(scope: () => Scope, active: () => boolean): void {
   activeScope = scope;
   enabled = active;
@@ -50,9 +60,7 @@ export function install(scope: () => Scope, active: () => boolean): void {
     if (!enabled()) return;
     const c = combo(e);
     const here = activeScope();
-    const allowed = (s: Shortcut) =>
-      s.keys.includes(c) &&
-      (!typing(e.target) || s.inInputs || c.startsWith("Alt+") || c.startsWith("Ctrl+") || /^F\d+$/.test(c));
+    const allowed = (s: Shortcut) => s.keys.includes(c) && firesWhile(s, c, typing(e.target));
     // The screen's own shortcut wins over a global one on the same keys.
     const hit = all.find((s) => s.scope === here && allowed(s)) ?? all.find((s) => s.scope === "global" && allowed(s));
     if (!hit) return;

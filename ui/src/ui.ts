@@ -52,12 +52,13 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
   el.dataset.active = level > 0.05 ? "true" : "false";
 }
 
-/** One status chip (#record-status, the contract's) shown in whichever screen shows a record. */
+/** One status chip (#status-chip[data-status], the contract's) shown in whichever screen shows a record. */
 export function showStatus(screenId: string, status: string): void {
   const chip = $("status-chip");
   const slot = $(screenId).querySelector(".status-slot");
   if (slot && chip.parentElement !== slot) slot.append(chip);
-  $("record-status").textContent = status;
+  // The code is for machines (tests read data-status); people read the label in their language.
+  chip.dataset.status = status;
   $("record-status-label").textContent = statusLabel(status);
 }
 

@@ -3,6 +3,7 @@
 //! Knows nothing of storage, speech, PDF or windows.
 
 pub mod classification;
+pub mod provenance;
 pub mod record;
 pub mod rules;
 pub mod schema;

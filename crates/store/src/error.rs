@@ -55,6 +55,14 @@ pub enum StoreError {
     Record(#[from] RecordError),
     #[error("the record cannot be submitted yet / ยังส่งบันทึกไม่ได้: {}", list(.0))]
     NotSignable(Vec<RuleViolation>),
+    #[error("the record cannot be signed while fields hold text that does not fit them / ยังลงนามไม่ได้ เพราะมีช่องที่กรอกไม่ตรงรูปแบบ: {}", .0.join(", "))]
+    TypedValuesInvalid(Vec<String>),
+    #[error("record {id} changed since version {based_on} (now {latest}) / บันทึก {id} ถูกแก้ไขแล้วหลังฉบับที่ {based_on} (ล่าสุด {latest})")]
+    Stale {
+        id: String,
+        based_on: u32,
+        latest: u32,
+    },
     #[error("no record with id {0} / ไม่พบบันทึกรหัส {0}")]
     UnknownRecord(String),
     #[error("no audio with id {0} / ไม่พบไฟล์เสียงรหัส {0}")]

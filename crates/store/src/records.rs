@@ -232,7 +232,21 @@ impl Session {
         source: VersionSource,
         reason: &str,
     ) -> Result<u32> {
-        self.save_version_audited(id, record, source, reason, None)
+        self.save(id, None, record, source, reason, None)
+    }
+
+    /// Saves `record` as the next version of `id`, made from version `based_on`: refused with
+    /// [`StoreError::Stale`] when another save (a dictated value, another window) came after
+    /// it, so the caller merges instead of overwriting what it has not seen.
+    pub fn save_version_based_on(
+        &mut self,
+        id: &str,
+        based_on: u32,
+        record: ArrestRecord,
+        source: VersionSource,
+        reason: &str,
+    ) -> Result<u32> {
+        self.save(id, Some(based_on), record, source, reason, None)
     }
 
     /// Saves `record`, whose arrestee `arrestee` was filled from the national ID card read in
@@ -247,8 +261,9 @@ impl Session {
         reader: &str,
     ) -> Result<u32> {
         let detail = json!({"arrestee": arrestee, "reader": reader});
-        self.save_version_audited(
+        self.save(
             id,
+            None,
             record,
             VersionSource::Card,
             "read from the national ID card / อ่านจากบัตรประชาชน",
@@ -256,9 +271,10 @@ impl Session {
         )
     }
 
-    fn save_version_audited(
+    fn save(
         &mut self,
         id: &str,
+        based_on: Option<u32>,
         record: ArrestRecord,
         source: VersionSource,
         reason: &str,
@@ -273,6 +289,13 @@ impl Session {
         let tx = self.write_tx()?;
         let (status, latest) = state(&tx, id)?;
         transition(status, Action::Edit, role)?;
+        if let Some(based_on) = based_on.filter(|b| *b != latest) {
+            return Err(StoreError::Stale {
+                id: id.to_owned(),
+                based_on,
+                latest,
+            });
+        }
         let version = latest + 1;
         let at = now_rfc3339();
         tx.execute(
@@ -423,6 +446,31 @@ impl Session {
         })
     }
 
+    /// Writes the signing ceremony to the audit chain: who signed (or countersigned) which
+    /// version after being shown how many rendered pages and re-entering the password (this
+    /// session was opened with it).
+    pub fn record_signing_ceremony(
+        &mut self,
+        id: &str,
+        version: u32,
+        action: Action,
+        pages_seen: u32,
+    ) -> Result<()> {
+        state(&self.conn, id)?;
+        let actor = self.user.clone();
+        let tx = self.write_tx()?;
+        audit::append(
+            &tx,
+            &now_rfc3339(),
+            &actor,
+            "signing_ceremony",
+            Some(id),
+            &json!({"action": action.as_str(), "version": version, "pages_seen": pages_seen, "password_reentered": true}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Officer: submit the latest version for review. Refused while the signing rules are not
     /// met (the officer signs what is submitted). `signed_pdf`, when given, is the officer's
     /// signed PDF of that version, stored in the same transaction.
@@ -437,6 +485,12 @@ impl Session {
         let problems = check_signable(&current.record, chrono::Local::now().naive_local());
         if !problems.is_empty() {
             return Err(StoreError::NotSignable(problems));
+        }
+        let invalid = banthuek_core::provenance::typed_but_invalid(&current.record);
+        if !invalid.is_empty() {
+            return Err(StoreError::TypedValuesInvalid(
+                invalid.into_iter().map(|(p, _)| p).collect(),
+            ));
         }
         let artifact = signed_pdf.map(|pdf| ("signed_pdf", pdf));
         self.move_record(id, Action::Submit, comment, artifact)

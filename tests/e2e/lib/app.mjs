@@ -24,7 +24,8 @@ export async function login(s, user, password = PASSWORD) {
   await typeInto(s, "#login-password", password);
   await (await s.find("#login-submit")).click();
   await waitUntil(
-    async () => (await s.isDisplayed("#screen-list")) || (await s.isDisplayed("#resume-offer")),
+    async () =>
+      (await s.isDisplayed("#screen-list")) || (await s.isDisplayed("#screen-review")) || (await s.isDisplayed("#resume-offer")),
     `${user} to be logged in`,
     30_000,
   );
@@ -42,7 +43,7 @@ export async function openRecordId(s, timeoutMs = 10_000) {
 }
 
 export async function recordStatus(s) {
-  return (await (await s.find("#record-status")).text()).trim();
+  return (await (await s.find("#status-chip")).attribute("data-status")) ?? "";
 }
 
 export async function waitForStatus(s, wanted, timeoutMs = 30_000) {
@@ -125,3 +126,35 @@ export async function nav(s, button, screen) {
 }
 
 export { assert };
+
+/** The signing ceremony: opens it with `button`, waits for the rendered pages, ticks "I have
+ * read", enters the password and signs. Returns the number of pages shown. */
+export async function signWithCeremony(s, button, password = PASSWORD) {
+  await (await s.waitFor(button)).click();
+  await s.waitFor("#sign-dialog", 10_000);
+  const pages = await waitUntil(
+    async () => (await (await s.find("#sign-pdf-view")).attribute("data-rendered")) === "true"
+      && (await (await s.find("#sign-pdf-view")).attribute("data-pages")),
+    "the pages to be signed to be rendered",
+    30_000,
+  );
+  assert(!(await (await s.find("#sign-confirm")).enabled()), "signing is possible before reading and the password");
+  await (await s.find("#sign-read")).click();
+  await typeInto(s, "#sign-password", password);
+  await (await s.find("#sign-confirm")).click();
+  await waitUntil(async () => !(await s.isDisplayed("#sign-dialog")), "the signing ceremony to close", 30_000);
+  return Number(pages);
+}
+
+/** Asks the window to close as its close button does (the app intercepts it). */
+export async function requestClose(s) {
+  await s.execute(
+    "window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' }).catch(() => {});",
+  ).catch(() => {});
+}
+
+/** The element's classes contain `cls`. */
+export async function hasClass(s, selector, cls) {
+  const c = await (await s.find(selector)).attribute("class");
+  return String(c ?? "").split(/\s+/).includes(cls);
+}

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-export const Keys = { TAB: "\uE004", ENTER: "\uE007", ESCAPE: "\uE00C", F2: "\uE032", CONTROL: "\uE009" };
+export const Keys = { TAB: "\uE004", ENTER: "\uE007", ESCAPE: "\uE00C", F2: "\uE032", CONTROL: "\uE009", BACKSPACE: "\uE003" };
 
 export class WebDriverError extends Error {}
 

@@ -11,4 +11,8 @@ station: string | null, digits: Digits, language: Language, idleLockMinutes: num
 /**
  * Whether a user is logged in now.
  */
-session: SessionInfo | null, };
+session: SessionInfo | null, 
+/**
+ * Whether this laptop holds a station yet; before, the page shows the first-run screen.
+ */
+initialised: boolean, };

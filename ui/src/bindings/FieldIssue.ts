@@ -5,6 +5,7 @@
  */
 export type FieldIssue = { pointer: string, 
 /**
- * "missing" | "bad_national_id" | "bad_date" | "future_date" | "unconfirmed".
+ * "invalid_value" (typed text kept as typed, see `banthuek_dictation`) | "missing" |
+ * "bad_national_id" | "bad_date" | "future_date" | "unconfirmed".
  */
 rule: string, en: string, th: string, };

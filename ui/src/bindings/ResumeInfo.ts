@@ -4,4 +4,8 @@ export type ResumeInfo = { recordId: string, audioSeconds: number, startedAt: st
 /**
  * The field being dictated into, if it was field-directed.
  */
-pointer: string | null, };
+pointer: string | null, 
+/**
+ * The record's first arrestee, "first last", when one is named yet.
+ */
+arrestee: string | null, };

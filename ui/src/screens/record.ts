@@ -1,7 +1,7 @@
 // The dictation screen: push-to-talk (hold F2) or toggle (F3), level meter, live transcript with
 // partial text greyed, the form filling beside it, the checklist of what is still missing,
 // per-field dictation, audio playback, confirmation, history and sign & submit.
-import { api, asAppError, on, type AppError, type DictationState, type RecordView } from "../api";
+import { api, asAppError, on, type DictationState, type RecordView } from "../api";
 import { bindClassification } from "../classification";
 import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
@@ -10,6 +10,7 @@ import { defineScreen, go, state } from "../state";
 import { $, formatWhen, setMeter, showError, showOverlay, showStatus, statusLabel, toast, toastError } from "../ui";
 import type { Json } from "../pointer";
 import { renderPdf } from "../pdf";
+import { signingCeremony } from "../ceremony";
 
 const SAVE_DELAY_MS = 600;
 
@@ -21,6 +22,7 @@ let saving: Promise<void> = Promise.resolve();
 let dictating: { pointer?: string } | null = null;
 let pushToTalk = false;
 let startingDictation: Promise<void> | null = null;
+let stopping: Promise<void> = Promise.resolve();
 
 export function currentRecordId(): string | undefined {
   return view?.id;
@@ -107,9 +109,9 @@ function renderRecordComments(): void {
   box.append(ul);
 }
 
-function setSaveState(key: "saving" | "saved" | "unsaved" | "error"): void {
+function setSaveState(key: "saving" | "saved" | "unsaved" | "error" | "conflict"): void {
   const el = $("save-status");
-  el.textContent = t(key === "error" ? "saveFailed" : key);
+  el.textContent = t(key === "error" ? "saveFailed" : key === "conflict" ? "saveConflict" : key);
   el.dataset.state = key;
 }
 
@@ -129,14 +131,26 @@ export function flush(): Promise<void> {
     dirty.clear();
     setSaveState("saving");
     try {
-      const v = await api.saveRecord(view.id, form.value as Json, "typed");
+      // The version the page shows: the backend merges what changed since (a dictated value)
+      // and refuses, naming the field, when both changed the same one.
+      const v = await api.saveRecord(view.id, form.value as Json, "typed", view.version);
       apply(v);
       setSaveState(dirty.size ? "unsaved" : "saved");
       showError($("record-error"), null);
     } catch (e) {
       for (const p of sent) dirty.add(p);
-      setSaveState("error");
-      showError($("record-error"), asAppError(e));
+      const err = asAppError(e);
+      setSaveState(err.code === "save_conflict" ? "conflict" : "error");
+      showError($("record-error"), err);
+      if (err.code === "save_conflict" && view) {
+        // Show what the other save brought; the typing stays in its field (dirty) and is saved
+        // on the person's next change or when they leave the field.
+        try {
+          apply(await api.getRecord(view.id));
+        } catch {
+          /* the error above is already showing */
+        }
+      }
     }
   });
   return saving;
@@ -164,6 +178,7 @@ function renderDictation(): void {
 async function start(pointer?: string): Promise<void> {
   if (!view || !view.editable) return;
   if (dictating) await stop();
+  await stopping;
   await flush();
   const id = view.id;
   startingDictation = (async () => {
@@ -182,16 +197,20 @@ async function start(pointer?: string): Promise<void> {
 
 export async function stop(): Promise<void> {
   if (startingDictation) await startingDictation;
-  if (!dictating) return;
+  if (!dictating) return stopping;
   dictating = null;
   renderDictation();
-  try {
-    const v = await api.stopDictation();
-    if (v) apply(v);
-  } catch (e) {
-    showError($("record-error"), asAppError(e));
-  }
-  $("transcript").querySelector(".partial")?.remove();
+  // The backend finishes the last utterance before it answers: a start meanwhile waits for it.
+  stopping = (async () => {
+    try {
+      const v = await api.stopDictation();
+      if (v) apply(v);
+    } catch (e) {
+      showError($("record-error"), asAppError(e));
+    }
+    $("transcript").querySelector(".partial")?.remove();
+  })();
+  return stopping;
 }
 
 /** The backend stopped dictation by itself (e.g. after a lock or a device loss). */
@@ -213,8 +232,9 @@ function dictationState(s: DictationState): void {
   renderDictation();
 }
 
+/** F3 (and F2 held): into the field that has the cursor, if any, else the whole record. */
 function toggle(): Promise<void> {
-  return dictating ? stop() : start();
+  return dictating ? stop() : start(focusedPointerInForm());
 }
 
 function dictateField(pointer: string): Promise<void> {
@@ -263,25 +283,32 @@ async function sign(): Promise<void> {
   if (dictating) await stop();
   await flush();
   if (dirty.size) return; // the save failed; its error is showing
-  const btn = $<HTMLButtonElement>("sign-submit");
-  btn.disabled = true;
-  btn.setAttribute("aria-busy", "true");
-  try {
-    const comment = $<HTMLTextAreaElement>("sign-comment").value.trim();
-    apply(await api.signAndSubmit(view.id, comment || undefined));
-    $<HTMLTextAreaElement>("sign-comment").value = "";
-    showError($("record-error"), null);
-    toast(t("submitted"));
-  } catch (e) {
-    const err: AppError = asAppError(e);
-    showError($("record-error"), err);
-    btn.disabled = false;
-    // The backend names the fields that stop signing: bring the first one into view.
+  if (view.missing.length) {
+    // The checklist says what stops signing: bring the first one into view.
+    showError($("record-error"), { code: "not_signable", ...both("notSignableYet") });
     const first = $("missing-list").querySelector<HTMLElement>("[data-pointer] button");
     first?.focus();
-  } finally {
-    btn.removeAttribute("aria-busy");
+    return;
   }
+  const id = view.id;
+  const comment = $<HTMLTextAreaElement>("sign-comment").value.trim();
+  const signed = await signingCeremony(id, "sign", async (password, pages) => {
+    apply(await api.signAndSubmit(id, comment || undefined, password, pages));
+  });
+  if (!signed) {
+    $("sign-submit").focus();
+    return;
+  }
+  $<HTMLTextAreaElement>("sign-comment").value = "";
+  showError($("record-error"), null);
+  toast(t("submitted"));
+}
+
+/** Before the window closes: saves what is pending; true when something still is not saved. */
+export async function unsavedWork(): Promise<boolean> {
+  if (dictating) await stop();
+  await flush();
+  return dirty.size > 0;
 }
 
 async function showHistory(id?: string): Promise<void> {
@@ -468,7 +495,7 @@ export function initRecord(): void {
     e.preventDefault();
     if (e.repeat || pushToTalk || dictating) return;
     pushToTalk = true;
-    void start();
+    void start(focusedPointerInForm());
   });
   document.addEventListener("keyup", (e) => {
     if (e.key !== "F2" || !pushToTalk) return;
@@ -536,7 +563,8 @@ export function initRecord(): void {
     scope: "history",
     run: () => void go("record", view?.id),
   });
-  register({ id: "record.sign", keys: ["Ctrl+Enter"], label: "signSubmit", scope: "record", inInputs: true, run: () => void sign() });
+  // Opens the signing ceremony (pages, confirmation, password); never from inside a text field.
+  register({ id: "record.sign", keys: ["Ctrl+Enter"], label: "signSubmit", scope: "record", notWhileTyping: true, run: () => void sign() });
   register({ id: "back", keys: ["Alt+B"], label: "back", scope: "record", run: () => void go("list") });
 
   defineScreen("history", { show: (id) => showHistory(id) });

@@ -6,6 +6,7 @@ import { RecordForm, fieldName } from "../form";
 import { renderPdf as drawPdf } from "../pdf";
 import { both, t } from "../i18n";
 import { register } from "../shortcuts";
+import { signingCeremony } from "../ceremony";
 import { defineScreen, state } from "../state";
 import { $, formatWhen, showError, showOverlay, showStatus, toast, toastError } from "../ui";
 import { readableDate, withDigits } from "../digits";
@@ -56,7 +57,7 @@ async function loadQueue(focusFirst = false): Promise<void> {
       names.textContent = r.arrestees.filter(Boolean).join(", ") || t("noName");
       const meta = document.createElement("span");
       const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
-      meta.textContent = [withDigits(date, state.digits), r.createdBy, formatWhen(r.updatedAt)]
+      meta.textContent = [withDigits(date, state.digits), r.createdByName, formatWhen(r.updatedAt)]
         .filter(Boolean)
         .join(" · ");
       li.append(names, meta);
@@ -104,6 +105,10 @@ function render(): void {
   showStatus("screen-review", view.status);
   reviewClass?.show(view);
   $("return").classList.toggle("has-comments", comments.size > 0);
+  // Approve and return apply to a submitted record only: once it moved on, they are off.
+  const waiting = view.status === "submitted";
+  $<HTMLButtonElement>("approve").disabled = !waiting;
+  $<HTMLButtonElement>("return").disabled = !waiting;
 }
 
 function comment(pointer: string): void {
@@ -137,22 +142,19 @@ async function returnRecord(): Promise<void> {
 }
 
 async function approve(): Promise<void> {
-  if (!view) return;
-  const btn = $<HTMLButtonElement>("approve");
-  btn.disabled = true;
-  btn.setAttribute("aria-busy", "true");
-  try {
-    view = await api.approveAndCountersign(view.id);
-    comments.clear();
-    render();
-    toast(t("approved"));
-  } catch (e) {
-    showError($("review-error"), asAppError(e));
+  if (!view || view.status !== "submitted") return;
+  const id = view.id;
+  const signed = await signingCeremony(id, "countersign", async (password, pages) => {
+    view = await api.approveAndCountersign(id, password, pages);
+  });
+  if (!signed) {
+    $("approve").focus();
     return;
-  } finally {
-    btn.disabled = false;
-    btn.removeAttribute("aria-busy");
   }
+  comments.clear();
+  render();
+  toast(t("approved"));
+  showError($("review-error"), null);
   await loadQueue();
   // Show the countersigned document at once.
   await renderPdf();
@@ -219,7 +221,7 @@ export function initReview(): void {
     }
   });
 
-  register({ id: "review.approve", keys: ["Alt+A"], label: "approve", scope: "review", run: () => void approve() });
+  register({ id: "review.approve", keys: ["Alt+A"], label: "approve", scope: "review", notWhileTyping: true, run: () => void approve() });
   register({ id: "review.return", keys: ["Alt+R"], label: "returnRecord", scope: "review", run: () => void returnRecord() });
   register({ id: "review.pdf", keys: ["Alt+V"], label: "pdfPreview", scope: "review", run: () => void togglePdf() });
   register({
