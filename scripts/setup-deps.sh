@@ -68,7 +68,9 @@ venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0)
-if ! "$venv/bin/python" -c "import pyhanko_cli" >/dev/null 2>&1; then
+# pyHanko: second opinion on our PAdES signatures (crates/document tests). schemathesis: the
+# receiver against its OpenAPI document (crates/central/tests/conformance.rs, `st`).
+want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0 schemathesis==4.32.5)
+if ! "$venv/bin/python" -c "import pyhanko_cli, schemathesis" >/dev/null 2>&1; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${want_py[@]}"
 fi
