@@ -69,13 +69,12 @@ fn quantities_and_ages_are_positive_and_bounded() {
         vec![]
     );
     // The schema allows 0 to 130; an age of 0 is refused here.
-    for age in [0] {
-        let got = problems("/arrestees/0/age", serde_json::json!(age));
-        assert!(
-            matches!(&got[..], [InputProblem::OutOfRange { field, .. }] if field == "/arrestees/0/age"),
-            "{age}: {got:?}"
-        );
-    }
+    let got = problems("/arrestees/0/age", serde_json::json!(0));
+    assert!(
+        matches!(&got[..], [InputProblem::OutOfRange { field, .. }] if field == "/arrestees/0/age"),
+        "{got:?}"
+    );
+    assert_eq!(problems("/arrestees/0/age", serde_json::json!(130)), vec![]);
 }
 
 #[test]

@@ -84,8 +84,8 @@ fn case(name: &'static str, pdf: Vec<u8>, signatures: usize) -> Case {
     let hex = &pdf[contents + 1..hex_end - 1];
     let der = hex::decode(hex).expect("hex /Contents");
     let len = der_len(&der);
-    for i in 0..len {
-        let altered = format!("{:02X}", flip(der[i], i));
+    for (i, &byte) in der[..len].iter().enumerate() {
+        let altered = format!("{:02X}", flip(byte, i));
         let at = contents + 1 + 2 * i;
         // Only the hex digits that change are written (the signer writes upper case).
         let patch: Patch = altered
@@ -95,7 +95,7 @@ fn case(name: &'static str, pdf: Vec<u8>, signatures: usize) -> Case {
             .map(|(k, b)| (at + k, b))
             .collect();
         patches.push(patch);
-        labels.push(format!("CMS byte {i} of {len} ({:#04x})", der[i]));
+        labels.push(format!("CMS byte {i} of {len} ({byte:#04x})"));
     }
     Case {
         name,
