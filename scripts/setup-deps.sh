@@ -69,9 +69,11 @@ venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-# pythainlp: the peer library whose Thai numbers, dates and times the extraction evaluation reads
-# back (scripts/test.sh), and the source of assets/lexicons/names (about 20 MB, pure Python).
-want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0 pythainlp==5.4.0)
-if ! "$venv/bin/python" -c "import pyhanko_cli, pythainlp" >/dev/null 2>&1; then
+# pyHanko: second opinion on our PAdES signatures (crates/document tests). schemathesis: the
+# receiver against its OpenAPI document (crates/central/tests/conformance.rs, `st`). pythainlp:
+# the peer library whose Thai numbers, dates and times the extraction evaluation reads back
+# (scripts/test.sh), and the source of assets/lexicons/names (about 20 MB, pure Python).
+want_py=(pyhanko==0.38.0 pyhanko-cli==0.6.0 schemathesis==4.32.5 pythainlp==5.4.0)
+if ! "$venv/bin/python" -c "import pyhanko_cli, schemathesis, pythainlp" >/dev/null 2>&1; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${want_py[@]}"
 fi

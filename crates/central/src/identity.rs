@@ -22,13 +22,20 @@ pub struct Identity {
 /// Writes `bytes` to `path` through a temporary file and a rename, so a crash never leaves half a
 /// key, and readable by the owner only.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
     }
+    options
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
@@ -45,7 +52,7 @@ impl Identity {
     /// Loads the keys from `data`, creating any that are missing. `hostnames` go into a new TLS
     /// certificate (127.0.0.1 and localhost always do).
     pub fn load_or_create(data: &Path, hostnames: &[String]) -> Result<Identity> {
-        std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+        crate::storage::private_dir(data)?;
         let key_path = data.join(RECEIPT_KEY_FILE);
         let receipt_key = if key_path.exists() {
             let pem = std::fs::read_to_string(&key_path)?;

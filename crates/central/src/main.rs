@@ -4,7 +4,7 @@
 use anyhow::{bail, Context as _, Result};
 use banthuek_central::identity::{Identity, DATABASE_FILE};
 use banthuek_central::server::{self, Chaos, Config};
-use banthuek_central::storage::{CentralStore, SqliteStore};
+use banthuek_central::storage::{self, CentralStore, SqliteStore};
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -24,6 +24,10 @@ const CHAOS_ENV: &str = "BANTHUEK_CENTRAL_TEST_FAULTS";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The database key file (64 hex digits; created if missing). Default: DATA/central-db.key.
+    /// Keep it apart from backups of the database.
+    #[arg(long, global = true, env = "BANTHUEK_CENTRAL_DB_KEY_FILE")]
+    db_key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -96,7 +100,8 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    match run(cli.command, cli.db_key_file.as_deref()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -105,12 +110,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn open_store(data: &std::path::Path) -> Result<SqliteStore> {
-    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    SqliteStore::open(&data.join(DATABASE_FILE)).context("opening the central database")
+/// The encrypted database in `data` (a directory only its owner may read).
+fn open_store(data: &std::path::Path, key_file: Option<&std::path::Path>) -> Result<SqliteStore> {
+    storage::private_dir(data)?;
+    let key_file = key_file.map_or_else(|| data.join(storage::KEY_FILE), |p| p.to_owned());
+    let key = storage::load_or_create_key(&key_file)?;
+    SqliteStore::open(&data.join(DATABASE_FILE), &key).context("opening the central database")
 }
 
-fn run(command: Command) -> Result<()> {
+fn run(command: Command, key_file: Option<&std::path::Path>) -> Result<()> {
     match command {
         Command::Serve {
             listen,
@@ -135,7 +143,7 @@ fn run(command: Command) -> Result<()> {
             if faults && std::env::var(CHAOS_ENV).as_deref() != Ok("1") {
                 bail!("--chaos-* options are test tooling; set {CHAOS_ENV}=1 to use them");
             }
-            let store: Arc<dyn CentralStore> = Arc::new(open_store(&data)?);
+            let store: Arc<dyn CentralStore> = Arc::new(open_store(&data, key_file)?);
             let identity = Identity::load_or_create(&data, &hostname)?;
             let config = Config {
                 session_ttl: Duration::from_secs(session_ttl_secs),
@@ -167,7 +175,7 @@ fn run(command: Command) -> Result<()> {
             credential_ttl_secs,
             json,
         } => {
-            let store = open_store(&data)?;
+            let store = open_store(&data, key_file)?;
             let identity = Identity::load_or_create(&data, &[])?;
             let (code, hash) = server::new_enrolment_code();
             let expires_at = chrono::Utc::now() + chrono::Duration::hours(valid_hours);
@@ -192,14 +200,17 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Revoke { data, device } => {
-            if !open_store(&data)?.revoke_device(&device)? {
+            if !open_store(&data, key_file)?.revoke_device(&device)? {
                 bail!("no device {device} / ไม่พบเครื่อง {device}");
             }
             println!("revoked / ยกเลิกแล้ว: {device}");
             Ok(())
         }
         Command::Stats { data } => {
-            println!("{}", serde_json::to_string(&open_store(&data)?.stats()?)?);
+            println!(
+                "{}",
+                serde_json::to_string(&open_store(&data, key_file)?.stats()?)?
+            );
             Ok(())
         }
     }

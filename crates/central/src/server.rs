@@ -1,20 +1,27 @@
 //! The HTTPS server: enrolment, sessions, upload, status query and a small status page.
 //!
 //! Handlers do their blocking work (SQLite, PAdES verification) on tokio's blocking pool. Every
-//! upload is checked in this order, and nothing is stored unless all pass: session → idempotency
-//! key → (replay? same receipt) → PDF hash → exchange-format schema → PAdES signatures against
-//! the device's station CA and the embedded record → insert-if-absent → signed receipt.
+//! upload is checked in this order, and nothing is stored unless all pass: session (from the
+//! headers, before a byte of the body is read) → idempotency key header → body size → body →
+//! idempotency key → PDF and audio hashes → classification → (replay? the same receipt when
+//! everything is the same, 409 otherwise) → exchange-format schema → PAdES signatures against the
+//! device's station CA and the embedded record → insert-if-absent → signed receipt.
+//!
+//! Every answer other than a success is an [`ErrorBody`] with a status the OpenAPI document
+//! (docs/sync-openapi.yaml) lists, unknown paths and methods included, and every refusal is
+//! logged with its status and code only (a reason may quote the record).
 
 use crate::identity::Identity;
 use crate::storage::{CentralStore, Device, Existing, Insert, NewRecord};
 use crate::verify::PdfVerifier;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use banthuek_sync::protocol::{
     self, codes, CredentialClaims, EnrolRequest, EnrolResponse, ErrorBody, Receipt, RecordState,
     SessionResponse, SignedReceipt, UploadRequest, UploadResponse, IDEMPOTENCY_HEADER,
@@ -121,12 +128,106 @@ impl ApiError {
     fn unprocessable(code: &str, reason: String, reason_th: &str) -> Self {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, reason, reason_th)
     }
+
+    fn bad_request(reason: String, reason_th: &str) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::BAD_REQUEST,
+            reason,
+            reason_th,
+        )
+    }
+
+    fn too_large(limit: usize) -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::TOO_LARGE,
+            format!("the body is larger than this receiver accepts ({limit} bytes)"),
+            "ข้อมูลที่ส่งมีขนาดใหญ่เกินกว่าที่ระบบกลางรับได้",
+        )
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Status and code only: a reason may quote the record (names, ID numbers).
+        if self.status.is_client_error() {
+            tracing::warn!(
+                status = self.status.as_u16(),
+                code = %self.body.code,
+                "central: request refused"
+            );
+        }
         (self.status, Json(self.body)).into_response()
     }
+}
+
+/// The largest enrolment body: a code, a label and a certificate or two.
+pub const MAX_ENROL_BYTES: usize = 256 * 1024;
+
+/// Reads a body of at most `limit` bytes. One that declares a larger `Content-Length` is refused
+/// before any of it is read; one that turns out larger is refused when it passes the limit.
+async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::too_large(limit));
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if e.into_inner()
+            .downcast_ref::<http_body_util::LengthLimitError>()
+            .is_some()
+        {
+            ApiError::too_large(limit)
+        } else {
+            ApiError::bad_request(
+                "the request body could not be read".into(),
+                "อ่านข้อมูลที่ส่งมาไม่ได้",
+            )
+        }
+    })
+}
+
+/// The device of a valid session, put into the request by [`require_session`].
+#[derive(Clone)]
+struct SessionDevice(String);
+
+/// Checks the session token in `Authorization` from the headers alone, before any handler runs:
+/// a request without a valid session is answered 401 without its body being read.
+async fn require_session(
+    State(state): State<Shared>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match session_device(&state, request.headers()) {
+        Ok(device) => {
+            request.extensions_mut().insert(SessionDevice(device));
+            next.run(request).await
+        }
+        Err(refusal) => refuse_unread(request.into_body(), state.config.max_upload_bytes, refusal),
+    }
+}
+
+/// Answers `refusal` without having read `body`. The body is then discarded as it arrives (never
+/// kept: memory stays flat), up to `limit` bytes and 30 s, so that a client still sending reads
+/// the answer instead of a connection reset.
+fn refuse_unread(body: Body, limit: usize, refusal: ApiError) -> Response {
+    tokio::spawn(async move {
+        let mut body = body;
+        let mut seen = 0usize;
+        let drain = async {
+            while seen <= limit {
+                match body.frame().await {
+                    Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |d| d.len()),
+                    _ => break,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(30), drain).await;
+    });
+    refusal.into_response()
 }
 
 /// Marks a connection to be cut (chaos "drop"): the stream fails every read and write after.
@@ -238,7 +339,6 @@ async fn chaos(State(state): State<Shared>, request: Request, next: Next) -> Res
 }
 
 pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) -> Router {
-    let limit = config.max_upload_bytes;
     let chaos_on = config.chaos.active();
     let state: Shared = Arc::new(AppState {
         store,
@@ -248,13 +348,19 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
     });
     // Faults are injected into the record traffic only: enrolment is a one-time step every fault
     // test must get through first, and a failed one would only fail the test's set-up.
-    let mut api = Router::new()
-        .route("/v1/session", post(open_session))
+    let with_session = Router::new()
         .route("/v1/records", post(upload))
         .route(
             "/v1/records/{record_id}/versions/{version}",
             get(record_status),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ));
+    let mut api = Router::new()
+        .route("/v1/session", post(open_session))
+        .merge(with_session);
     if chaos_on {
         api = api.layer(middleware::from_fn_with_state(state.clone(), chaos));
     }
@@ -263,7 +369,23 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
         .route("/v1/enrol", post(enrol))
         .route("/", get(status_page))
         .route("/v1/health", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(limit))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::NOT_FOUND,
+                "no such path in the sync API (docs/sync-openapi.yaml)",
+                "ไม่มีเส้นทางนี้ใน API การส่งข้อมูล",
+            )
+        })
+        // After every route: it applies to the routes registered so far. axum adds `Allow`.
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                codes::METHOD_NOT_ALLOWED,
+                "this path does not take this method; see the Allow header",
+                "เส้นทางนี้ไม่รองรับวิธีเรียกนี้",
+            )
+        })
         .with_state(state)
 }
 
@@ -296,21 +418,18 @@ pub fn new_enrolment_code() -> (String, String) {
     (code, hash)
 }
 
-async fn enrol(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+async fn enrol(State(state): State<Shared>, request: Request) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let body = read_body(body, &parts.headers, MAX_ENROL_BYTES).await?;
     let request: EnrolRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::BAD_REQUEST,
-            format!("bad enrolment request: {e}"),
-            "คำขอลงทะเบียนไม่ถูกต้อง",
-        )
+        ApiError::bad_request(format!("bad enrolment request: {e}"), "คำขอลงทะเบียนไม่ถูกต้อง")
     })?;
     if banthuek_document::pki::certs_from_pem_or_der(request.station_ca_pem.as_bytes())
         .map(|c| c.is_empty())
         .unwrap_or(true)
     {
         return Err(ApiError::unprocessable(
-            codes::BAD_REQUEST,
+            codes::STATION_CA_INVALID,
             "the station CA certificate is missing or unreadable".into(),
             "ไม่พบหรืออ่านใบรับรองของสถานีไม่ได้",
         ));
@@ -362,13 +481,13 @@ async fn enrol(State(state): State<Shared>, body: Bytes) -> Result<Response, Api
     .map(|r| (StatusCode::CREATED, Json(r)).into_response())
 }
 
+/// The token of an `Authorization: Bearer …` header; the scheme name is case-insensitive
+/// (RFC 9110, 11.1).
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get("authorization")?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn unknown_device() -> ApiError {
@@ -434,25 +553,38 @@ fn session_device(state: &AppState, headers: &HeaderMap) -> Result<String, ApiEr
     }
 }
 
-fn replay_or_conflict(
-    existing: Existing,
-    device_id: &str,
-    record_sha256: &str,
-    pdf_sha256: &str,
-) -> Result<Response, ApiError> {
-    if existing.device_id != device_id
-        || existing.record_sha256 != record_sha256
-        || existing.pdf_sha256 != pdf_sha256
-    {
+/// What an upload sent, as far as a replay must repeat it to get the stored receipt.
+struct Sent<'a> {
+    device_id: &'a str,
+    record_sha256: &'a str,
+    pdf_sha256: &'a str,
+    audio_sha256: Option<&'a str>,
+    classification: Option<&'a str>,
+    juvenile: bool,
+}
+
+/// The stored receipt when `sent` is what was stored under the key, 409 when anything differs:
+/// the device, the record, the PDF, the audio, the classification or the juvenile mark.
+fn replay_or_conflict(existing: Existing, sent: &Sent<'_>) -> Result<Response, ApiError> {
+    let receipt: Option<SignedReceipt> = serde_json::from_str(&existing.receipt_json).ok();
+    let stored_audio = receipt
+        .as_ref()
+        .and_then(|r| serde_json::from_str::<Receipt>(&r.payload).ok())
+        .and_then(|r| r.audio_sha256);
+    let same = existing.device_id == sent.device_id
+        && existing.record_sha256 == sent.record_sha256
+        && existing.pdf_sha256 == sent.pdf_sha256
+        && stored_audio.as_deref() == sent.audio_sha256
+        && existing.classification.as_deref() == sent.classification
+        && existing.juvenile == sent.juvenile;
+    let (true, Some(receipt)) = (same, receipt) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             codes::CONFLICT,
             "this record version was already received with different content",
             "บันทึกฉบับนี้เคยได้รับแล้วแต่เนื้อหาไม่ตรงกัน",
         ));
-    }
-    let receipt: SignedReceipt =
-        serde_json::from_str(&existing.receipt_json).map_err(ApiError::internal)?;
+    };
     Ok((
         StatusCode::OK,
         Json(UploadResponse {
@@ -465,24 +597,41 @@ fn replay_or_conflict(
 
 async fn upload(
     State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
+    Extension(SessionDevice(device_id)): Extension<SessionDevice>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let device_id = session_device(&state, &headers)?;
+    let (parts, body) = request.into_parts();
+    let Some(header_key) = parts
+        .headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return Ok(refuse_unread(
+            body,
+            state.config.max_upload_bytes,
+            ApiError::bad_request(
+                format!("the {IDEMPOTENCY_HEADER} header is missing"),
+                "ไม่มีคีย์ป้องกันการส่งซ้ำในส่วนหัวของคำขอ",
+            ),
+        ));
+    };
+    let body = read_body(body, &parts.headers, state.config.max_upload_bytes).await?;
     let request: UploadRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::BAD_REQUEST,
+        ApiError::bad_request(
             format!("the upload is not well-formed: {e}"),
             "ข้อมูลที่ส่งมามีรูปแบบไม่ถูกต้อง",
         )
     })?;
     drop(body);
+    if request.version == 0 {
+        return Err(ApiError::bad_request(
+            "version must be 1 or more".into(),
+            "ฉบับที่ต้องเริ่มจาก 1",
+        ));
+    }
     let expected_key = protocol::idempotency_key(&request.record_id, request.version);
-    let header_key = headers
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|v| v.to_str().ok());
-    if request.idempotency_key != expected_key || header_key != Some(expected_key.as_str()) {
+    if request.idempotency_key != expected_key || header_key != expected_key {
         return Err(ApiError::unprocessable(
             codes::KEY_MISMATCH,
             format!("the idempotency key must be '{expected_key}' in the body and the {IDEMPOTENCY_HEADER} header"),
@@ -497,18 +646,9 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
     let key = request.idempotency_key.as_str();
     let record_json = request.record.get();
     let record_sha256 = protocol::sha256_hex(record_json.as_bytes());
-    // A replay gets the receipt already given, without doing the checks again.
-    if let Some(existing) = state.store.existing(key).map_err(ApiError::internal)? {
-        return replay_or_conflict(existing, device_id, &record_sha256, &request.pdf_sha256);
-    }
-    let pdf = STANDARD.decode(&request.pdf_base64).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::BAD_REQUEST,
-            format!("pdf_base64: {e}"),
-            "ไฟล์ PDF เข้ารหัสไม่ถูกต้อง",
-        )
-    })?;
+    let pdf = STANDARD
+        .decode(&request.pdf_base64)
+        .map_err(|e| ApiError::bad_request(format!("pdf_base64: {e}"), "ไฟล์ PDF เข้ารหัสไม่ถูกต้อง"))?;
     let pdf_sha256 = protocol::sha256_hex(&pdf);
     if pdf_sha256 != request.pdf_sha256 {
         return Err(ApiError::unprocessable(
@@ -521,12 +661,7 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
         None => None,
         Some(a) => {
             let data = STANDARD.decode(&a.data_base64).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    codes::BAD_REQUEST,
-                    format!("audio: {e}"),
-                    "ไฟล์เสียงเข้ารหัสไม่ถูกต้อง",
-                )
+                ApiError::bad_request(format!("audio: {e}"), "ไฟล์เสียงเข้ารหัสไม่ถูกต้อง")
             })?;
             if protocol::sha256_hex(&data) != a.sha256 {
                 return Err(ApiError::unprocessable(
@@ -538,6 +673,36 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             Some((a.mime.clone(), data))
         }
     };
+    // Stored as its code, so the central side can restrict who reads the record. The wire
+    // carries the code only (unclassified, secret, top_secret), as the OpenAPI document says.
+    let classification = match request.classification.as_deref() {
+        None => None,
+        Some(text) => Some(
+            banthuek_core::classification::Classification::ALL
+                .into_iter()
+                .map(|c| c.as_str())
+                .find(|code| *code == text)
+                .ok_or_else(|| {
+                    ApiError::unprocessable(
+                        codes::SCHEMA_INVALID,
+                        "classification: use unclassified, secret or top_secret".into(),
+                        "ชั้นความลับของบันทึกไม่ถูกต้อง",
+                    )
+                })?,
+        ),
+    };
+    let sent = Sent {
+        device_id,
+        record_sha256: &record_sha256,
+        pdf_sha256: &pdf_sha256,
+        audio_sha256: request.audio.as_ref().map(|a| a.sha256.as_str()),
+        classification,
+        juvenile: request.juvenile,
+    };
+    // A replay gets the receipt already given, without doing the checks again.
+    if let Some(existing) = state.store.existing(key).map_err(ApiError::internal)? {
+        return replay_or_conflict(existing, &sent);
+    }
     let value: serde_json::Value = serde_json::from_str(record_json).map_err(ApiError::internal)?;
     if let Err(e) = banthuek_core::schema::validate(&value) {
         return Err(ApiError::unprocessable(
@@ -546,17 +711,6 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             "ข้อมูลบันทึกไม่ตรงตามรูปแบบการแลกเปลี่ยนข้อมูล",
         ));
     }
-    // Stored as its code, so the central side can restrict who reads the record.
-    let classification = match request.classification.as_deref() {
-        None => None,
-        Some(text) => Some(
-            text.parse::<banthuek_core::classification::Classification>()
-                .map_err(|e| {
-                    ApiError::unprocessable(codes::SCHEMA_INVALID, e, "ชั้นความลับของบันทึกไม่ถูกต้อง")
-                })?
-                .as_str(),
-        ),
-    };
     if value.get("record_id").and_then(|v| v.as_str()) != Some(request.record_id.as_str()) {
         return Err(ApiError::unprocessable(
             codes::KEY_MISMATCH,
@@ -626,18 +780,27 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             )
                 .into_response())
         }
-        Insert::Existing(existing) => {
-            replay_or_conflict(existing, device_id, &record_sha256, &pdf_sha256)
-        }
+        Insert::Existing(existing) => replay_or_conflict(existing, &sent),
     }
 }
 
 async fn record_status(
     State(state): State<Shared>,
-    headers: HeaderMap,
-    Path((record_id, version)): Path<(String, u32)>,
+    Extension(SessionDevice(device_id)): Extension<SessionDevice>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let device_id = session_device(&state, &headers)?;
+    let bad_path = || {
+        ApiError::bad_request(
+            "the path must be /v1/records/{record_id}/versions/{version} with a version from 1 to 4294967295".into(),
+            "รูปแบบเส้นทางไม่ถูกต้อง ฉบับที่ต้องเป็นตัวเลขตั้งแต่ 1 ขึ้นไป",
+        )
+    };
+    let Path((record_id, version)) = path.map_err(|_| bad_path())?;
+    let version = version
+        .parse::<u32>()
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or_else(bad_path)?;
     let key = protocol::idempotency_key(&record_id, version);
     let st = state.clone();
     let existing = blocking(move || st.store.existing(&key).map_err(ApiError::internal)).await?;

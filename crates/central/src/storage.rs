@@ -4,10 +4,19 @@
 //! implements the same trait: `insert_record` must be an insert-if-absent on the idempotency key
 //! (`INSERT … ON CONFLICT DO NOTHING` then a read) so that two racing uploads of one key yield one
 //! row and the same receipt, and `redeem_enrolment_code` must consume a code in one transaction.
+//!
+//! At rest the records (names, ID numbers, the PDF, the audio) are personal data. The SQLite
+//! database is therefore encrypted as a whole with SQLCipher (AES-256, an HMAC on every page,
+//! the WAL included) under a random 256-bit key kept in its own file ([`load_or_create_key`]),
+//! and the database, its WAL, the key and the data directory are readable by their owner only
+//! (0600 files, a 0700 directory). A copy of the database alone (a backup, a disk image of the
+//! data volume without the key's) reveals nothing; keep the key file apart from such copies.
+//! A plaintext database from before this is encrypted in place on first open.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::path::Path;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +25,147 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("database lock poisoned / ฐานข้อมูลถูกล็อกค้าง")]
     Poisoned,
+    #[error("{path}: {source} / แฟ้ม {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} is not a database key (64 hex digits) / แฟ้ม {0} ไม่ใช่กุญแจฐานข้อมูล")]
+    BadKey(PathBuf),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
+    move |source| StorageError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The default name of the database key file, in the data directory.
+pub const KEY_FILE: &str = "central-db.key";
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Creates `dir` (and its parents) if needed and makes it readable by its owner only.
+pub fn private_dir(dir: &Path) -> Result<(), StorageError> {
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    set_mode(dir, 0o700)
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), StorageError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(io_error(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
+/// Creates an empty file readable by its owner only (SQLite then gives its WAL the same mode).
+fn create_private_file(path: &Path) -> Result<std::fs::File, StorageError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(io_error(path))
+}
+
+/// The database key in `path` (64 hex digits), created from the OS random source on first use.
+pub fn load_or_create_key(path: &Path) -> Result<[u8; 32], StorageError> {
+    if !path.exists() {
+        let key: [u8; 32] = rand::random();
+        let tmp = path.with_extension("key-new");
+        let _ = std::fs::remove_file(&tmp);
+        let mut file = create_private_file(&tmp)?;
+        file.write_all(hex::encode(key).as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(io_error(&tmp))?;
+        std::fs::rename(&tmp, path).map_err(io_error(path))?;
+        return Ok(key);
+    }
+    set_mode(path, 0o600)?;
+    let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut key)
+        .map_err(|_| StorageError::BadKey(path.to_owned()))?;
+    Ok(key)
+}
+
+fn key_pragma(key: &[u8; 32]) -> String {
+    // A raw 256-bit key: SQLCipher skips its key derivation, the key being random already.
+    format!("PRAGMA key = \"x'{}'\";", hex::encode(key))
+}
+
+/// A connection to the receiver's encrypted database at `path` (created, 0600, if missing). A
+/// wrong key fails here, on the first read.
+pub fn connect(path: &Path, key: &[u8; 32]) -> Result<Connection, StorageError> {
+    if !path.exists() {
+        create_private_file(path)?;
+    }
+    for file in [
+        path.to_owned(),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+    ] {
+        if file.exists() {
+            set_mode(&file, 0o600)?;
+        }
+    }
+    let conn = Connection::open(path)?;
+    conn.execute_batch(&key_pragma(key))?;
+    // After the key (keying resets it): SQLCipher's own messages would go to stderr.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE; PRAGMA cipher_compatibility = 4;")?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(conn)
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn is_plaintext(path: &Path) -> Result<bool, StorageError> {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(false);
+    };
+    let mut head = [0u8; 16];
+    match file.read_exact(&mut head) {
+        Ok(()) => Ok(&head == SQLITE_HEADER),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(io_error(path)(e)),
+    }
+}
+
+/// Rewrites a plaintext database as an encrypted one (SQLCipher's export), then replaces it.
+fn encrypt_in_place(path: &Path, key: &[u8; 32]) -> Result<(), StorageError> {
+    let tmp = sidecar(path, ".encrypting");
+    let _ = std::fs::remove_file(&tmp);
+    create_private_file(&tmp)?;
+    let plain = Connection::open(path)?;
+    plain.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let tmp_text = tmp.to_string_lossy().replace('\'', "''");
+    plain.execute_batch(&format!(
+        "ATTACH DATABASE '{tmp_text}' AS encrypted KEY \"x'{}'\";
+         SELECT sqlcipher_export('encrypted');
+         DETACH DATABASE encrypted;",
+        hex::encode(key)
+    ))?;
+    drop(plain);
+    std::fs::rename(&tmp, path).map_err(io_error(path))?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+    tracing::info!("central: the plaintext database was encrypted");
+    Ok(())
 }
 
 /// An enrolled laptop.
@@ -58,6 +208,8 @@ pub struct Existing {
     pub record_sha256: String,
     pub pdf_sha256: String,
     pub receipt_json: String,
+    pub classification: Option<String>,
+    pub juvenile: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,8 +294,12 @@ CREATE TABLE IF NOT EXISTS records (
 ";
 
 impl SqliteStore {
-    pub fn open(path: &Path) -> Result<SqliteStore, StorageError> {
-        let conn = Connection::open(path)?;
+    /// Opens (or creates) the encrypted database at `path` with `key`; its directory must exist.
+    pub fn open(path: &Path, key: &[u8; 32]) -> Result<SqliteStore, StorageError> {
+        if is_plaintext(path)? {
+            encrypt_in_place(path, key)?;
+        }
+        let conn = connect(path, key)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -188,8 +344,8 @@ fn parse_ts(text: String) -> DateTime<Utc> {
 fn existing_in(conn: &Connection, key: &str) -> Result<Option<Existing>, StorageError> {
     Ok(conn
         .query_row(
-            "SELECT device_id, record_sha256, pdf_sha256, receipt FROM records
-             WHERE idempotency_key = ?1",
+            "SELECT device_id, record_sha256, pdf_sha256, receipt, classification, juvenile
+             FROM records WHERE idempotency_key = ?1",
             [key],
             |row| {
                 Ok(Existing {
@@ -197,6 +353,8 @@ fn existing_in(conn: &Connection, key: &str) -> Result<Option<Existing>, Storage
                     record_sha256: row.get(1)?,
                     pdf_sha256: row.get(2)?,
                     receipt_json: row.get(3)?,
+                    classification: row.get(4)?,
+                    juvenile: row.get(5)?,
                 })
             },
         )
@@ -347,6 +505,8 @@ impl CentralStore for SqliteStore {
                     record_sha256: String::new(),
                     pdf_sha256: String::new(),
                     receipt_json: String::new(),
+                    classification: None,
+                    juvenile: false,
                 }),
             }
         };
@@ -387,7 +547,7 @@ mod tests {
     #[test]
     fn a_code_is_redeemed_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("c.db")).unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db"), &[7; 32]).unwrap();
         let later = Utc::now() + chrono::Duration::hours(1);
         store.add_enrolment_code("h", later, 100).unwrap();
         assert_eq!(
@@ -422,7 +582,7 @@ mod tests {
     #[test]
     fn a_key_is_stored_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("c.db")).unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db"), &[7; 32]).unwrap();
         store
             .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
             .unwrap();
@@ -453,5 +613,46 @@ mod tests {
             other => panic!("expected the first receipt, got {other:?}"),
         }
         assert_eq!(store.stats().unwrap().records, 1);
+    }
+
+    #[test]
+    fn a_plaintext_database_is_encrypted_in_place_and_files_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        {
+            let plain = Connection::open(&path).unwrap();
+            plain.execute_batch(SCHEMA).unwrap();
+            plain
+                .execute(
+                    "INSERT INTO enrolment_codes (code_hash, created_at, expires_at, credential_ttl_secs)
+                     VALUES ('h', 'a', '9999', 5)",
+                    [],
+                )
+                .unwrap();
+        }
+        assert!(is_plaintext(&path).unwrap());
+        let key = [9u8; 32];
+        let store = SqliteStore::open(&path, &key).unwrap();
+        drop(store);
+        assert!(!is_plaintext(&path).unwrap(), "the database is encrypted");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.windows(15).any(|w| w == b"enrolment_codes"));
+        let conn = connect(&path, &key).unwrap();
+        let ttl: i64 = conn
+            .query_row("SELECT credential_ttl_secs FROM enrolment_codes", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(ttl, 5, "the data survived the export");
+        assert!(
+            connect(&path, &[1u8; 32]).is_err(),
+            "another key opens nothing"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }

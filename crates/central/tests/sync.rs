@@ -32,6 +32,8 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
 
     // Sending an accepted version again (a station restored from backup) gets the same receipt.
     let stored = session.outbox_rows().expect("rows")[0].receipt.clone();
+    // A replay repeats everything the first upload carried, its classification included.
+    let marking = session.classification(&s.ids[0]).expect("classification");
     let item = banthuek_sync::OutboxItem {
         record_id: s.ids[0].clone(),
         version: 1,
@@ -43,8 +45,8 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
             .expect("stored pdf"),
         audio: None,
         attempts: 0,
-        classification: None,
-        juvenile: false,
+        classification: Some(marking.effective.as_str().to_owned()),
+        juvenile: marking.juvenile,
     };
     let mut replayed = Vec::new();
     let mut again = ReplaySource {
@@ -85,6 +87,43 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
         .expect("page");
     assert!(page.contains("<td id=\"records\">3</td>"), "{page}");
     assert!(page.contains("<td id=\"devices\">1</td>"), "{page}");
+
+    // At rest: the data directory is its owner's alone, every file in it 0600, and the database
+    // (WAL included) is encrypted: neither the SQLite header nor a record id appears in it.
+    let data = s.dir.path().join("central");
+    assert_private(&data, 5);
+    // The station's side after the sync: its home too.
+    assert_private(&s.station.home, 2);
+    for name in ["central.db", "central.db-wal"] {
+        let Ok(bytes) = std::fs::read(data.join(name)) else {
+            continue;
+        };
+        assert!(
+            !bytes.starts_with(b"SQLite format 3"),
+            "{name} is plaintext"
+        );
+        assert!(
+            !bytes
+                .windows(s.ids[0].len())
+                .any(|w| w == s.ids[0].as_bytes()),
+            "{name} shows a record id in the clear"
+        );
+    }
+}
+
+/// `dir` is 0700 and every file in it (at least `min_files`) 0600.
+fn assert_private(dir: &std::path::Path, min_files: usize) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        files += 1;
+    }
+    assert!(files >= min_files, "{}: {files} files", dir.display());
 }
 
 /// Yields fixed items and records what the sender does with them.
@@ -116,7 +155,27 @@ fn the_receiver_keeps_the_classification_it_is_sent_and_refuses_an_unknown_one()
     assert_eq!(report.rejected.len(), 1);
     assert!(report.rejected[0].reason.contains(codes::SCHEMA_INVALID));
 
-    let conn = rusqlite::Connection::open(s.dir.path().join("central/central.db")).expect("db");
+    // A replay must repeat the classification and the juvenile mark too: any difference is a
+    // conflict, and the stored level stays; the same content gets the same receipt.
+    let mut lowered = item(&s.ids[0], "unclassified");
+    lowered.juvenile = true;
+    let mut unmarked = item(&s.ids[0], "secret");
+    unmarked.juvenile = false;
+    let mut replays = ReplaySource {
+        items: vec![lowered, unmarked, item(&s.ids[0], "secret")],
+        receipts: Vec::new(),
+    };
+    let report = sender.drain(&mut replays, &mut |_| {}).expect("replays");
+    assert_eq!(report.rejected.len(), 2, "{:?}", report.rejected);
+    assert!(report
+        .rejected
+        .iter()
+        .all(|r| r.reason.contains(codes::CONFLICT)));
+    assert_eq!(report.synced, 1, "the identical replay gets its receipt");
+    assert_eq!(replays.receipts.len(), 1);
+    assert_eq!(replays.receipts[0], source.receipts[0]);
+
+    let conn = central_db(&s.dir.path().join("central"));
     let stored: Vec<(String, Option<String>, bool)> = conn
         .prepare("SELECT record_id, classification, juvenile FROM records")
         .expect("query")

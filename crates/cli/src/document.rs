@@ -44,9 +44,11 @@ pub enum Command {
         block: Option<String>,
     },
     /// Verify every signature and that nothing but signatures was appended after the first.
+    /// Only with --trust can the document be VALID (exit 0): without it anyone's certificate
+    /// would do, so an intact document is reported as unverified (exit 3).
     Verify {
         file: PathBuf,
-        /// Trusted CA certificate(s), PEM.
+        /// Trusted CA certificate(s), PEM: the station CA (`banthuek ca export`).
         #[arg(long)]
         trust: Option<PathBuf>,
         /// Print the report as JSON.
@@ -64,9 +66,12 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             version,
             font_dir,
         } => {
-            let text = std::fs::read_to_string(&record)
+            let bytes = crate::records::read_json_arg(&record)?;
+            let text = banthuek_core::rules::record_text(&bytes)
+                .map_err(anyhow::Error::msg)
                 .with_context(|| format!("reading {}", record.display()))?;
-            let record = ArrestRecord::from_json_str(&text)?;
+            let record = ArrestRecord::from_json_str(text)?;
+            crate::records::refuse_bad_input(&record)?;
             let opts = RenderOptions {
                 digits,
                 version,
@@ -114,15 +119,16 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             let pdf =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let report = banthuek_document::verify_pdf(&pdf, &trust)?;
+            let verdict = Verdict::of(&report, !trust.is_empty());
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print_report(&report, !trust.is_empty());
+                print_report(&report, verdict);
             }
-            Ok(if report.valid {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
+            Ok(match verdict {
+                Verdict::Valid => ExitCode::SUCCESS,
+                Verdict::Invalid => ExitCode::from(1),
+                Verdict::Unverified => ExitCode::from(3),
             })
         }
     }
@@ -149,7 +155,26 @@ pub fn bench(iterations: usize, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_report(report: &banthuek_document::VerifyReport, trust_given: bool) {
+#[derive(Clone, Copy, PartialEq)]
+enum Verdict {
+    /// Intact, and every signer's certificate comes from a trusted CA.
+    Valid,
+    Invalid,
+    /// Intact, but no trust anchor was given: any self-made CA would pass.
+    Unverified,
+}
+
+impl Verdict {
+    fn of(report: &banthuek_document::VerifyReport, trust_given: bool) -> Verdict {
+        match (report.valid, trust_given) {
+            (false, _) => Verdict::Invalid,
+            (true, true) => Verdict::Valid,
+            (true, false) => Verdict::Unverified,
+        }
+    }
+}
+
+fn print_report(report: &banthuek_document::VerifyReport, verdict: Verdict) {
     for s in &report.signatures {
         println!(
             "signature '{}': signer {} · time {} · covers the document up to its revision: {} · {}",
@@ -157,10 +182,10 @@ fn print_report(report: &banthuek_document::VerifyReport, trust_given: bool) {
             s.signer.as_deref().unwrap_or("?"),
             s.signing_time.as_deref().unwrap_or("?"),
             if s.covers_revision { "yes" } else { "NO" },
-            if s.valid {
-                "VALID / ถูกต้อง"
-            } else {
-                "INVALID / ไม่ถูกต้อง"
+            match (s.valid, s.trusted) {
+                (false, _) => "INVALID / ไม่ถูกต้อง",
+                (true, Some(true)) => "VALID / ถูกต้อง",
+                (true, _) => "intact, signer not verified / ไม่ถูกแก้ไข แต่ยังไม่ได้ตรวจผู้ลงนาม",
             }
         );
         for p in &s.problems {
@@ -170,9 +195,7 @@ fn print_report(report: &banthuek_document::VerifyReport, trust_given: bool) {
     for p in &report.problems {
         println!("problem: {p}");
     }
-    if !trust_given {
-        println!("note: no --trust given, certificate chains were not checked");
-    }
+
     println!(
         "record {} version {} · record matches footer hash: {} · final (recorder + supervisor): {}",
         report.record_id.as_deref().unwrap_or("-"),
@@ -185,10 +208,14 @@ fn print_report(report: &banthuek_document::VerifyReport, trust_given: bool) {
     );
     println!(
         "{}",
-        if report.valid {
-            "VALID / เอกสารถูกต้อง"
-        } else {
-            "INVALID / เอกสารไม่ถูกต้อง"
+        match verdict {
+            Verdict::Valid => "VALID / เอกสารถูกต้อง",
+            Verdict::Invalid => "INVALID / เอกสารไม่ถูกต้อง",
+            Verdict::Unverified => {
+                "NOT VERIFIED: the document is intact, but without --trust STATION-CA.pem the \
+                 signers' certificates were not checked, and anyone can make such a PDF / \
+                 ยังไม่ได้ตรวจสอบ: เอกสารไม่ถูกแก้ไข แต่ไม่ได้ระบุ --trust จึงยังไม่ได้ตรวจว่าใบรับรองออกโดยสถานีใด"
+            }
         }
     );
 }

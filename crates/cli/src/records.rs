@@ -228,10 +228,9 @@ fn options(policy: LockoutPolicy) -> Result<StoreOptions> {
 }
 
 pub(crate) fn session(ctx: &crate::Context) -> Result<Session> {
-    let user = ctx.user()?;
+    ctx.user()?;
     let locked = Store::open_with(&ctx.home, options(LockoutPolicy::default())?)?;
-    let password = ctx.password()?;
-    Ok(locked.unlock(user, &password)?)
+    ctx.unlock(&locked)
 }
 
 pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
@@ -348,14 +347,36 @@ fn user(ctx: &crate::Context, cmd: UserCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_json_arg(path: &PathBuf) -> Result<String> {
+/// The bytes of a record file (or stdin for `-`), reading at most one byte past the limit so
+/// that a huge file is refused without being loaded.
+pub(crate) fn read_json_arg(path: &PathBuf) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let limit = banthuek_core::rules::MAX_RECORD_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading stdin")?;
-        Ok(text)
+        std::io::stdin()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("reading stdin")?;
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .with_context(|| format!("reading {}", path.display()))?;
     }
+    Ok(bytes)
+}
+
+/// Refuses a record that breaks the input limits, naming every field at fault.
+pub(crate) fn refuse_bad_input(record: &ArrestRecord) -> Result<()> {
+    let problems = banthuek_core::check_input(record);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    bail!(
+        "the record is not accepted / ไม่รับบันทึกนี้:\n  {}",
+        list.join("\n  ")
+    )
 }
 
 /// Applies `--set` edits; marks each changed field's provenance as typed (new) or edited.
@@ -390,10 +411,14 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
         RecordCommand::New { from_json } => {
             let (record, source) = match &from_json {
                 Some(path) => {
-                    let text = read_json_arg(path)?;
-                    let rec = ArrestRecord::from_json_str(&text).with_context(|| {
+                    let bytes = read_json_arg(path)?;
+                    let text = banthuek_core::rules::record_text(&bytes)
+                        .map_err(anyhow::Error::msg)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    let rec = ArrestRecord::from_json_str(text).with_context(|| {
                         format!("{} does not fit the exchange format", path.display())
                     })?;
+                    refuse_bad_input(&rec)?;
                     (rec, VersionSource::Imported)
                 }
                 None => (ArrestRecord::default(), VersionSource::Typed),
@@ -457,6 +482,7 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             let mut s = session(ctx)?;
             let current = s.record(&id)?;
             let edited = apply_edits(&current.record, &set)?;
+            refuse_bad_input(&edited)?;
             let v = s.save_version(&id, edited, VersionSource::Edited, &reason)?;
             println!("{id} version {v}");
         }

@@ -404,10 +404,13 @@ fn models(ctx: &crate::Context, cmd: ModelsCommand) -> Result<ExitCode> {
                     .models
                     .iter()
                     .map(|m| {
+                        let on_disk = installed.iter().find(|i| i.file == m.file);
                         serde_json::json!({
                             "name": m.name, "file": m.file, "kind": m.kind, "default": m.default,
-                            "size": m.size, "sha256": m.sha256, "source": m.source, "licence": m.licence,
-                            "installed": installed.iter().any(|i| i.file == m.file),
+                            // The installed file's size as measured; the manifest's otherwise.
+                            "size": on_disk.map_or(m.size, |i| i.size), "manifest_size": m.size,
+                            "sha256": m.sha256, "source": m.source, "licence": m.licence,
+                            "installed": on_disk.is_some(),
                         })
                     })
                     .collect();
@@ -419,16 +422,13 @@ fn models(ctx: &crate::Context, cmd: ModelsCommand) -> Result<ExitCode> {
             } else {
                 println!("models in {}", store.dir().display());
                 for m in &store.manifest().models {
-                    let mark = if installed.iter().any(|i| i.file == m.file) {
-                        "installed"
-                    } else {
-                        "-"
-                    };
+                    let on_disk = installed.iter().find(|i| i.file == m.file);
+                    let mark = if on_disk.is_some() { "installed" } else { "-" };
                     let def = if m.default { " (default)" } else { "" };
                     println!(
                         "{:<28} {:>6} MB  {:<9} {}{}",
                         m.name,
-                        m.size / 1_000_000,
+                        on_disk.map_or(m.size, |i| i.size) / 1_000_000,
                         mark,
                         m.file,
                         def
@@ -445,10 +445,36 @@ fn models(ctx: &crate::Context, cmd: ModelsCommand) -> Result<ExitCode> {
             }
         }
         ModelsCommand::Import { file, sha256 } => {
+            let mut admin = model_admin(ctx)?;
+            let measured = banthuek_speech::models::sha256_file(&file)?;
+            // A file is installed only under a checksum someone vouched for: the manifest's, or
+            // the publisher's given by the administrator. A file with a valid header alone must
+            // not take a model's name.
+            let known = store.manifest().by_sha256(&measured);
+            if sha256.is_none() && known.is_none() {
+                bail!(
+                    "{}: SHA-256 {measured} is not in the model manifest; pass the publisher's \
+                     checksum with --sha256 / ไม่รู้จักค่าแฮชของไฟล์นี้ ต้องระบุ --sha256 จากผู้เผยแพร่",
+                    file.display()
+                );
+            }
+            let dest = known
+                .map(|m| m.file.clone())
+                .or_else(|| file.file_name().map(|f| f.to_string_lossy().into_owned()));
+            if let Some(dest) = dest.map(|d| store.dir().join(d)) {
+                if dest.is_file() && banthuek_speech::models::sha256_file(&dest)? != measured {
+                    bail!(
+                        "another {} is installed; remove it first (`banthuek models remove`) / \
+                         มีโมเดลชื่อนี้ติดตั้งอยู่แล้ว ต้องลบก่อน",
+                        dest.display()
+                    );
+                }
+            }
             let path = store.import(&file, sha256.as_deref())?;
-            println!("installed {}", path.display());
+            audit_installed(&mut admin, &store, &path, &measured)?;
         }
         ModelsCommand::Download { url, sha256 } => {
+            let mut admin = model_admin(ctx)?;
             let show = std::io::stderr().is_terminal();
             let path = store.download(&url, &sha256, &mut |done, total| {
                 if show {
@@ -463,11 +489,24 @@ fn models(ctx: &crate::Context, cmd: ModelsCommand) -> Result<ExitCode> {
             if show {
                 eprintln!();
             }
-            println!("installed {}", path.display());
+            let measured = banthuek_speech::models::sha256_file(&path)?;
+            audit_installed(&mut admin, &store, &path, &measured)?;
         }
         ModelsCommand::Remove { name } => {
+            let mut admin = model_admin(ctx)?;
+            let model = store
+                .list()?
+                .into_iter()
+                .find(|m| m.name == name || m.file == name)
+                .ok_or_else(|| banthuek_speech::SpeechError::UnknownModel(name.clone()))?;
+            let measured = banthuek_speech::models::sha256_file(&model.path)?;
             let path = store.remove(&name)?;
-            println!("removed {}", path.display());
+            admin.audit_model_change(false, &model.name, &model.file, model.size, &measured)?;
+            println!(
+                "removed {} ({} bytes, sha256 {measured})",
+                path.display(),
+                model.size
+            );
         }
         ModelsCommand::ConvertCt2 {
             parts,
@@ -488,6 +527,39 @@ fn models(ctx: &crate::Context, cmd: ModelsCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The acting user's session, if an administrator: only they install or remove models.
+fn model_admin(ctx: &crate::Context) -> Result<banthuek_store::Session> {
+    let session = crate::records::session(ctx)?;
+    session.require_model_admin()?;
+    Ok(session)
+}
+
+/// Audits and reports an installed model with its size and checksum as measured on disk.
+fn audit_installed(
+    admin: &mut banthuek_store::Session,
+    store: &ModelStore,
+    path: &Path,
+    sha256: &str,
+) -> Result<()> {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    let name = store.manifest().by_name(&file).map_or_else(
+        || file.trim_end_matches(".bin").to_owned(),
+        |m| m.name.clone(),
+    );
+    admin.audit_model_change(true, &name, &file, bytes, sha256)?;
+    println!(
+        "installed {} ({bytes} bytes, sha256 {sha256})",
+        path.display()
+    );
+    Ok(())
 }
 
 /// `banthuek bench speech`.

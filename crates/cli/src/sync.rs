@@ -80,7 +80,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
 
 fn session(ctx: &crate::Context) -> Result<banthuek_store::Session> {
     let locked = Store::open(&ctx.home).context("opening the station store")?;
-    Ok(locked.unlock(ctx.user()?, &ctx.password()?)?)
+    ctx.unlock(&locked)
 }
 
 fn enrol(

@@ -12,5 +12,5 @@ pub mod workflow;
 
 pub use classification::{Classification, Marking};
 pub use record::{ArrestRecord, Provenance, Source, SCHEMA_ID};
-pub use rules::{check_signable, national_id_is_valid, RuleViolation};
+pub use rules::{check_input, check_signable, national_id_is_valid, InputProblem, RuleViolation};
 pub use workflow::{Action, Role, Status, WorkflowError};

@@ -258,6 +258,11 @@ pub fn cert_from_der(der: &[u8]) -> Result<Certificate> {
 
 /// One or more PEM certificates (a chain file) or a single DER certificate.
 pub fn certs_from_pem_or_der(bytes: &[u8]) -> Result<Vec<Certificate>> {
+    // x509-cert's PEM chain reader indexes `len - 1` of what is left after trimming line
+    // breaks: an empty input must not reach it.
+    if bytes.trim_ascii().is_empty() {
+        return Err(DocumentError::BadKey("no certificate".into()));
+    }
     if bytes.starts_with(b"-----") || bytes.iter().take(64).all(u8::is_ascii) {
         Certificate::load_pem_chain(bytes)
             .map_err(|e| DocumentError::BadKey(format!("certificate PEM: {e}")))
@@ -365,6 +370,13 @@ pub fn may_sign_documents(cert: &Certificate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_or_blank_certificate_is_an_error_not_a_panic() {
+        for input in [&b""[..], b"\n", b"\r\n\n", b"   "] {
+            assert!(certs_from_pem_or_der(input).is_err(), "{input:?}");
+        }
+    }
 
     #[test]
     fn user_cert_is_issued_by_the_station_ca_and_may_sign() {

@@ -1,13 +1,22 @@
 //! Verification of a signed record. Beyond checking each CMS signature, it holds the document to
 //! the rule pdfsig does not: after the first signature, only signature revisions may follow, and
 //! each may add nothing but its signature field, widget and appearance.
+//!
+//! The CMS is checked strictly, as PAdES (ETSI EN 319 142-1) and RFC 5652 require and as pyHanko
+//! does: the signature dictionary is `/Type /Sig` with `/SubFilter /ETSI.CAdES.detached`; the
+//! ContentInfo is id-signedData with exactly one SignerInfo; the encapsulated content is detached
+//! id-data; the signed attributes hold exactly one content-type (equal to the encapsulated
+//! content type), one message-digest and one signing-certificate-v2 naming the signer's
+//! certificate, and no signing-time (PAdES puts the claimed time in `/M`); the digest is SHA-256
+//! and the signature ECDSA with SHA-256. A test flips every byte of the signature dictionaries
+//! and CMS blobs of a signed record and compares every verdict with pyHanko's.
 
 use crate::error::Result;
 use crate::pdf::{self, byte_range, dict_get, parse_pdf_date, resolve, text_of};
 use crate::pki;
 use crate::sign::ID_AA_SIGNING_CERTIFICATE_V2;
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::SignerIdentifier;
 use der::Encode;
 use lopdf::{Document, Object, ObjectId};
 use serde::Serialize;
@@ -166,6 +175,10 @@ fn check_signature(
         .and_then(|m| parse_pdf_date(&m));
     r.signing_time = signing_time.map(|t| t.to_rfc3339());
 
+    if let Some(p) = dictionary_problem(&field.sig) {
+        r.problems.push(p);
+        return r;
+    }
     let Some([a, b, c, d]) = byte_range(&field.sig) else {
         r.problems.push("no valid /ByteRange".to_owned());
         return r;
@@ -248,18 +261,206 @@ fn check_signature(
     r
 }
 
+/// What PAdES requires of the signature dictionary itself: `/Type`, when present, is `/Sig`, and
+/// `/SubFilter` is `/ETSI.CAdES.detached`.
+fn dictionary_problem(sig: &lopdf::Dictionary) -> Option<String> {
+    let name = |key: &[u8]| sig.get(key).ok().map(|o| o.as_name().ok());
+    if !matches!(name(b"Type"), None | Some(Some(b"Sig"))) {
+        return Some("the signature dictionary's /Type is not /Sig".to_owned());
+    }
+    if name(b"SubFilter") != Some(Some(b"ETSI.CAdES.detached".as_slice())) {
+        return Some("/SubFilter is not /ETSI.CAdES.detached (PAdES)".to_owned());
+    }
+    None
+}
+
+/// One DER element: its first tag byte, its contents and the whole encoding. Only the framing
+/// (tag byte and definite length) is read.
+struct Tlv<'a> {
+    tag: u8,
+    contents: &'a [u8],
+    whole: &'a [u8],
+}
+
+/// Splits `bytes` into its first DER element and the rest; `None` when the framing is broken.
+fn tlv(bytes: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
+    let (&tag, rest) = bytes.split_first()?;
+    if tag & 0x1f == 0x1f {
+        return None; // multi-byte tags appear nowhere in a signature
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = match first {
+        n if n < 0x80 => (n as usize, rest),
+        0x81..=0x84 => {
+            let k = (first - 0x80) as usize;
+            let (len_bytes, rest) = (rest.get(..k)?, rest.get(k..)?);
+            (
+                len_bytes.iter().fold(0usize, |a, &b| a << 8 | b as usize),
+                rest,
+            )
+        }
+        _ => return None,
+    };
+    let contents = rest.get(..len)?;
+    let header = bytes.len() - rest.len();
+    Some((
+        Tlv {
+            tag,
+            contents,
+            whole: &bytes[..header + len],
+        },
+        &rest[len..],
+    ))
+}
+
+fn tlvs(mut bytes: &[u8]) -> Option<Vec<Tlv<'_>>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (t, rest) = tlv(bytes)?;
+        out.push(t);
+        bytes = rest;
+    }
+    Some(out)
+}
+
+/// The parts of a CMS SignedData the verifier uses. Like pyHanko (whose ASN.1 library decodes
+/// a field only when it is used), the parts no check uses (the version, the digest algorithm
+/// set, revocation data, certificates other than the signer's) are framed but not decoded, so
+/// damage there does not decide the verdict; everything that is used is decoded strictly.
+struct SignedParts {
+    encap: cms::signed_data::EncapsulatedContentInfo,
+    /// The certificates that decode; the signer's must be among them.
+    certificates: Vec<Certificate>,
+    signer_infos: Vec<cms::signed_data::SignerInfo>,
+}
+
 /// The SignedData in a /Contents value. The reserved space is zero-padded: read exactly one DER
-/// value and ignore the rest.
-fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedData, String> {
+/// value and ignore the rest. The ContentInfo must say it holds signed data.
+fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedParts, String> {
+    use der::Decode as _;
     let mut reader = der::SliceReader::new(der_bytes).map_err(|e| format!("CMS: {e}"))?;
     let ci = <ContentInfo as der::Decode>::decode(&mut reader).map_err(|e| format!("CMS: {e}"))?;
-    ci.content
-        .decode_as()
-        .map_err(|e| format!("CMS SignedData: {e}"))
+    if ci.content_type != const_oid::db::rfc5911::ID_SIGNED_DATA {
+        return Err(format!(
+            "CMS content type is {}, not signed data",
+            ci.content_type
+        ));
+    }
+    let bad = |what: &str| format!("CMS SignedData: {what}");
+    if der::Tagged::tag(&ci.content) != der::Tag::Sequence {
+        return Err(bad("not a SEQUENCE"));
+    }
+    let fields = tlvs(ci.content.value()).ok_or_else(|| bad("broken framing"))?;
+    // version, digestAlgorithms, encapContentInfo, [0] certificates?, [1] crls?, signerInfos
+    let [version, _digest_algorithms, encap, middle @ .., signers] = fields.as_slice() else {
+        return Err(bad("too few fields"));
+    };
+    if version.tag != 0x02 {
+        return Err(bad("version is not an INTEGER"));
+    }
+    let encap = cms::signed_data::EncapsulatedContentInfo::from_der(encap.whole)
+        .map_err(|e| bad(&format!("encapsulated content: {e}")))?;
+    let mut certificates = Vec::new();
+    for bag in middle.iter().filter(|f| f.tag == 0xA0) {
+        for cert in tlvs(bag.contents).ok_or_else(|| bad("broken certificate set"))? {
+            if !certificate_frames(&cert) {
+                return Err(bad("a certificate is malformed"));
+            }
+            // Framed, but damaged deeper down: it cannot be the signer's; unused otherwise.
+            if let Ok(cert) = Certificate::from_der(cert.whole) {
+                certificates.push(cert);
+            }
+        }
+    }
+    if signers.tag != 0x31 {
+        return Err(bad("signerInfos is not a SET"));
+    }
+    let signer_infos = tlvs(signers.contents)
+        .ok_or_else(|| bad("broken signerInfos"))?
+        .iter()
+        .map(signer_info)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| bad(&format!("signer info: {e}")))?;
+    Ok(SignedParts {
+        encap,
+        certificates,
+        signer_infos,
+    })
+}
+
+/// Whether a certificate of the CMS set is framed as every reader needs to look for the signer's:
+/// a SEQUENCE of TBSCertificate, algorithm and signature, the TBSCertificate's fields framed, its
+/// version (when present) `[0]`, its serial number an INTEGER and its issuer a SEQUENCE.
+fn certificate_frames(cert: &Tlv<'_>) -> bool {
+    let Some(parts) = (cert.tag == 0x30).then(|| tlvs(cert.contents)).flatten() else {
+        return false;
+    };
+    let [tbs, _, _] = parts.as_slice() else {
+        return false;
+    };
+    let Some(fields) = (tbs.tag == 0x30).then(|| tlvs(tbs.contents)).flatten() else {
+        return false;
+    };
+    let fields = match fields.first().map(|f| f.tag) {
+        Some(0xA0) => &fields[1..],
+        _ => &fields[..],
+    };
+    matches!(fields, [serial, _, issuer, ..] if serial.tag == 0x02 && issuer.tag == 0x30)
+}
+
+/// A SignerInfo decoded strictly except its version, which no check uses (pyHanko ignores it
+/// too): the element is decoded with the version read as 1.
+fn signer_info(t: &Tlv<'_>) -> der::Result<cms::signed_data::SignerInfo> {
+    use der::Decode as _;
+    let framed = (t.tag == 0x30)
+        .then(|| tlvs(t.contents))
+        .flatten()
+        .filter(|f| !f.is_empty());
+    let Some(fields) = framed else {
+        return cms::signed_data::SignerInfo::from_der(t.whole);
+    };
+    let mut contents = vec![0x02, 0x01, 0x01];
+    for f in &fields[1..] {
+        contents.extend_from_slice(f.whole);
+    }
+    let mut der = vec![0x30];
+    der::Length::try_from(contents.len())?.encode_to_vec(&mut der)?;
+    der.extend_from_slice(&contents);
+    cms::signed_data::SignerInfo::from_der(&der)
+}
+
+/// An X.500 name compared as RFC 5280 (7.1) asks: attribute by attribute, string values with
+/// case folded and white space collapsed (as pyHanko does), anything else byte for byte.
+fn same_name(a: &x509_cert::name::Name, b: &x509_cert::name::Name) -> bool {
+    fn folded(v: &der::Any) -> Option<String> {
+        let text = match der::Tagged::tag(v) {
+            der::Tag::Utf8String | der::Tag::PrintableString | der::Tag::Ia5String => {
+                std::str::from_utf8(v.value()).ok()?
+            }
+            _ => return None,
+        };
+        Some(
+            text.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+        )
+    }
+    a.0.len() == b.0.len()
+        && a.0.iter().zip(b.0.iter()).all(|(x, y)| {
+            x.0.len() == y.0.len()
+                && x.0.iter().zip(y.0.iter()).all(|(p, q)| {
+                    p.oid == q.oid
+                        && match (folded(&p.value), folded(&q.value)) {
+                            (Some(s), Some(t)) => s == t,
+                            _ => p.value == q.value,
+                        }
+                })
+        })
 }
 
 fn signer_certificate(
-    sd: &SignedData,
+    sd: &SignedParts,
     si: &cms::signed_data::SignerInfo,
 ) -> std::result::Result<Certificate, String> {
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
@@ -267,23 +468,18 @@ fn signer_certificate(
     };
     sd.certificates
         .iter()
-        .flat_map(|set| set.0.iter())
-        .find_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(cert)
-                if cert.tbs_certificate.issuer == isn.issuer
-                    && cert.tbs_certificate.serial_number == isn.serial_number =>
-            {
-                Some(cert.clone())
-            }
-            _ => None,
+        .find(|cert| {
+            same_name(&cert.tbs_certificate.issuer, &isn.issuer)
+                && cert.tbs_certificate.serial_number == isn.serial_number
         })
+        .cloned()
         .ok_or_else(|| "signer's certificate is not in the signature".to_owned())
 }
 
 /// The certificate that made the signature whose /Contents are `contents`.
 pub(crate) fn certificate_of(contents: &[u8]) -> Option<Certificate> {
     let sd = signed_data(contents).ok()?;
-    let si = sd.signer_infos.0.iter().next()?;
+    let si = sd.signer_infos.first()?;
     signer_certificate(&sd, si).ok()
 }
 
@@ -295,14 +491,61 @@ struct CmsCheck {
 }
 
 fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, String> {
+    use const_oid::db::{rfc5911, rfc5912};
     use signature::Verifier;
     let sd = signed_data(der_bytes)?;
-    let si = sd.signer_infos.0.iter().next().ok_or("CMS has no signer")?;
+    let eci = &sd.encap;
+    if eci.econtent_type != rfc5911::ID_DATA {
+        return Err(format!(
+            "CMS encapsulated content type is {}, not id-data",
+            eci.econtent_type
+        ));
+    }
+    if eci.econtent.is_some() {
+        return Err("CMS signature is not detached".to_owned());
+    }
+    let [si] = sd.signer_infos.as_slice() else {
+        return Err(format!(
+            "CMS has {} signers, PAdES wants one",
+            sd.signer_infos.len()
+        ));
+    };
     let leaf = signer_certificate(&sd, si)?;
-    if si.digest_alg.oid != const_oid::db::rfc5912::ID_SHA_256 {
+    let null_or_absent = |p: &Option<der::Any>| {
+        p.as_ref()
+            .is_none_or(|a| der::Tagged::tag(a) == der::Tag::Null && a.value().is_empty())
+    };
+    if si.digest_alg.oid != rfc5912::ID_SHA_256 || !null_or_absent(&si.digest_alg.parameters) {
         return Err("digest algorithm is not SHA-256".to_owned());
     }
+    if si.signature_algorithm.oid != rfc5912::ECDSA_WITH_SHA_256
+        || si.signature_algorithm.parameters.is_some()
+    {
+        return Err("signature algorithm is not ECDSA with SHA-256".to_owned());
+    }
     let attrs = si.signed_attrs.as_ref().ok_or("no signed attributes")?;
+    // Each required attribute exactly once, with exactly one value.
+    let single = |oid, name: &str| -> std::result::Result<&der::Any, String> {
+        let mut found = attrs.iter().filter(|a| a.oid == oid);
+        match (found.next(), found.next()) {
+            (Some(a), None) if a.values.len() == 1 => Ok(a.values.iter().next().expect("one")),
+            (None, _) => Err(format!("signed attribute {name} is missing")),
+            _ => Err(format!("signed attribute {name} is not single")),
+        }
+    };
+    let content_type = single(rfc5911::ID_CONTENT_TYPE, "content-type")?
+        .decode_as::<const_oid::ObjectIdentifier>()
+        .map_err(|e| format!("content-type attribute: {e}"))?;
+    if content_type != eci.econtent_type {
+        return Err(format!(
+            "the signed content type {content_type} differs from the encapsulated one"
+        ));
+    }
+    single(rfc5911::ID_MESSAGE_DIGEST, "message-digest")?;
+    single(ID_AA_SIGNING_CERTIFICATE_V2, "signing-certificate-v2")?;
+    if attrs.iter().any(|a| a.oid == rfc5911::ID_SIGNING_TIME) {
+        return Err("a signing-time attribute is present; PAdES forbids it".to_owned());
+    }
     let attr_value = |oid| {
         attrs
             .iter()
@@ -319,12 +562,11 @@ fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, S
         .map(|d| d.windows(32).any(|w| w == leaf_hash.as_slice()))
         .unwrap_or(false);
     let signed_attrs_der = attrs.to_der().map_err(|e| e.to_string())?;
-    let signature_ok = si.signature_algorithm.oid == const_oid::db::rfc5912::ECDSA_WITH_SHA_256
-        && pki::cert_verifying_key(&leaf)
-            .ok()
-            .zip(p256::ecdsa::DerSignature::from_bytes(si.signature.as_bytes()).ok())
-            .map(|(vk, sig)| vk.verify(&signed_attrs_der, &sig).is_ok())
-            .unwrap_or(false);
+    let signature_ok = pki::cert_verifying_key(&leaf)
+        .ok()
+        .zip(p256::ecdsa::DerSignature::from_bytes(si.signature.as_bytes()).ok())
+        .map(|(vk, sig)| vk.verify(&signed_attrs_der, &sig).is_ok())
+        .unwrap_or(false);
     Ok(CmsCheck {
         leaf,
         digest_ok,

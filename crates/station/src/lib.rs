@@ -37,6 +37,16 @@ pub enum StationError {
          ไม่พบเอกสารที่เจ้าหน้าที่ลงนามแล้ว"
     )]
     NotSignedByOfficer { id: String, version: u32 },
+    #[error("the record cannot be printed or signed / พิมพ์หรือลงนามบันทึกไม่ได้: {}", list(.0))]
+    BadInput(Vec<banthuek_core::InputProblem>),
+}
+
+fn list(problems: &[banthuek_core::InputProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub type Result<T, E = StationError> = std::result::Result<T, E>;
@@ -113,9 +123,15 @@ pub fn identity(session: &Session) -> Result<SigningIdentity> {
     Ok(identity)
 }
 
-/// Renders the latest version of a record as an unsigned PDF.
+/// Renders the latest version of a record as an unsigned PDF. A record whose content breaks the
+/// input limits (control or direction characters, text too long, numbers out of range) is
+/// refused here, naming the fields, before anything is rendered or signed.
 pub fn render_latest(session: &Session, id: &str) -> Result<Vec<u8>> {
     let current = session.record(id)?;
+    let problems = banthuek_core::check_input(&current.record);
+    if !problems.is_empty() {
+        return Err(StationError::BadInput(problems));
+    }
     let opts = RenderOptions {
         version: current.version,
         // The classification is printed at the top and bottom of every page.

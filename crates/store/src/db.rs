@@ -40,8 +40,21 @@ fn tune(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
-/// Creates a new, empty, encrypted store at `path` (which must not exist) at schema `version`.
+/// Every file of a store in its home, for [`crate::files::secure_home`].
+pub fn file_names() -> [&'static str; 5] {
+    [
+        FILE_NAME,
+        "banthuek.db-wal",
+        "banthuek.db-shm",
+        crate::keyslots::FILE_NAME,
+        crate::keyslots::LOCK_NAME,
+    ]
+}
+
+/// Creates a new, empty, encrypted store at `path` (which must not exist) at schema `version`;
+/// the file and its WAL are 0600.
 pub fn create(path: &Path, key: &[u8; 32], version: u32) -> Result<Connection> {
+    crate::files::precreate_database(path)?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -16,13 +16,13 @@ use crate::crypto::{self, KdfParams, Key};
 use crate::error::{Result, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 pub const FILE_NAME: &str = "keyslots.json";
-const LOCK_NAME: &str = "keyslots.lock";
+pub(crate) const LOCK_NAME: &str = "keyslots.lock";
 const FORMAT: u32 = 1;
 
 /// How many wrong passwords lock an account, and for how long.
@@ -211,7 +211,7 @@ pub struct SlotLock {
 #[allow(clippy::incompatible_msrv)]
 pub fn lock(home: &Path) -> Result<SlotLock> {
     let path = home.join(LOCK_NAME);
-    let file = OpenOptions::new()
+    let file = crate::files::private_options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -246,8 +246,15 @@ pub fn save(home: &Path, slots: &KeySlots) -> Result<()> {
     let path = path(home);
     let tmp = home.join(format!("{FILE_NAME}.tmp"));
     let text = serde_json::to_vec_pretty(slots).map_err(|e| StoreError::Crypto(e.to_string()))?;
+    // A stale temporary file would keep its old mode through the truncation below.
+    let _ = fs::remove_file(&tmp);
     {
-        let mut f = File::create(&tmp).map_err(StoreError::io(&tmp))?;
+        let mut f = crate::files::private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(StoreError::io(&tmp))?;
         f.write_all(&text).map_err(StoreError::io(&tmp))?;
         f.sync_all().map_err(StoreError::io(&tmp))?;
     }

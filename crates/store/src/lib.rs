@@ -21,6 +21,7 @@ pub mod classification;
 pub mod crypto;
 mod db;
 pub mod error;
+mod files;
 pub mod keyslots;
 pub mod migrations;
 pub mod outbox;
@@ -117,7 +118,7 @@ impl Store {
     ) -> Result<(Session, RecoveryKey)> {
         check_user_name(admin)?;
         check_password(password)?;
-        std::fs::create_dir_all(home).map_err(StoreError::io(home))?;
+        files::private_home(home)?;
         let db_path = home.join(db::FILE_NAME);
         let slots_path = keyslots::path(home);
         for p in [&db_path, &slots_path] {
@@ -203,6 +204,7 @@ impl Store {
             });
         }
         keyslots::load(home)?;
+        files::secure_home(home, &db::file_names())?;
         Ok(Locked {
             home: home.to_owned(),
             opts,

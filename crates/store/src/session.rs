@@ -92,6 +92,42 @@ impl Session {
         crate::audit::entries(&self.conn, record_id)
     }
 
+    /// May this session install or remove speech models? Administrators only: a model decides
+    /// what every dictation is turned into.
+    pub fn require_model_admin(&self) -> Result<()> {
+        self.require_admin("install or remove speech models", "ติดตั้งหรือลบโมเดลเสียง")
+    }
+
+    /// Administrators only: writes a speech-model change to the audit log, `model_imported` or
+    /// `model_removed`, with the model's name and file and the size and SHA-256 measured on the
+    /// file itself.
+    pub fn audit_model_change(
+        &mut self,
+        imported: bool,
+        name: &str,
+        file: &str,
+        bytes: u64,
+        sha256: &str,
+    ) -> Result<()> {
+        self.require_model_admin()?;
+        let actor = self.user.clone();
+        let tx = self.write_tx()?;
+        crate::audit::append(
+            &tx,
+            &crate::now_rfc3339(),
+            &actor,
+            if imported {
+                "model_imported"
+            } else {
+                "model_removed"
+            },
+            None,
+            &serde_json::json!({"model": name, "file": file, "bytes": bytes, "sha256": sha256}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The raw connection, for tests that must corrupt the file on purpose.
     #[doc(hidden)]
     pub fn connection_for_tests(&self) -> &Connection {

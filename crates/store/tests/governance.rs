@@ -377,6 +377,8 @@ fn purge_keeps_what_policy_says_and_leaves_the_audit_chain_whole() {
     assert_eq!(done.items.len(), 1);
     assert_eq!(done.items[0].stage, PurgeStage::Record);
     assert!(matches!(admin.record(&synced), Err(StoreError::Purged(_))));
+    // The purge rewrote the file (VACUUM): still its owner's alone.
+    assert_private_home(dir.path());
     assert!(admin
         .outbox_rows()
         .unwrap()

@@ -152,6 +152,12 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     pub const INTERNAL: &str = "internal";
     pub const UNAVAILABLE: &str = "unavailable";
+    /// The station CA sent at enrolment is missing or not a certificate (422).
+    pub const STATION_CA_INVALID: &str = "station_ca_invalid";
+    /// The body is larger than the receiver accepts (413).
+    pub const TOO_LARGE: &str = "payload_too_large";
+    /// The path exists but not with this method (405, with `Allow`).
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
 }
 
 #[derive(Debug, thiserror::Error)]

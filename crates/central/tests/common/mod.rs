@@ -70,9 +70,16 @@ pub fn session(station: &Station) -> Session {
     station.session(SUPERVISOR).expect("unlock station")
 }
 
+/// The receiver's encrypted database in its data directory `data`, opened with its key file.
+pub fn central_db(data: &Path) -> rusqlite::Connection {
+    use banthuek_central::storage;
+    let key = storage::load_or_create_key(&data.join(storage::KEY_FILE)).expect("database key");
+    storage::connect(&data.join("central.db"), &key).expect("central db")
+}
+
 /// What the receiver stored: (idempotency key, receipt JSON), by key.
 pub fn central_records(data: &Path) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(data.join("central.db")).expect("central db");
+    let conn = central_db(data);
     let mut stmt = conn
         .prepare("SELECT idempotency_key, receipt FROM records ORDER BY idempotency_key")
         .expect("query");

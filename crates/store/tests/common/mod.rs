@@ -34,3 +34,18 @@ pub fn complete_record() -> ArrestRecord {
     }))
     .expect("fixture fits the schema")
 }
+
+/// The store's home is 0700 and every file in it 0600 (the store writes nothing else there).
+pub fn assert_private_home(home: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(home), 0o700, "{}", home.display());
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(home).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    assert!(names.iter().any(|n| n == "banthuek.db"), "{names:?}");
+    assert!(names.iter().any(|n| n == "keyslots.json"), "{names:?}");
+}
