@@ -58,6 +58,10 @@ step "speech benchmark (figures for the log; the targets are judged on a release
 # The debug CLI: whisper.cpp itself is built as Release (Cargo.toml), but CI's machine is shared.
 "$cli" bench speech --runs 3 --utterances 8
 
+step "spoken field values (accuracy with and without the field constraint, for the log)"
+# 4 utterances per field type and 4 noise clips, each decoded twice: about two minutes.
+"$cli" bench accuracy --seed 101 --count 4
+
 step "desktop (real window)"
 if [ -n "${BANTHUEK_SKIP_DESKTOP:-}" ]; then
   echo "BANTHUEK_SKIP_DESKTOP is set: skipping the real-window tests"

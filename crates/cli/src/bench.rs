@@ -48,6 +48,26 @@ pub enum Bench {
         #[arg(long)]
         vocabulary: Option<std::path::PathBuf>,
     },
+    /// Spoken field values: per field type, with and without the field's constraint, exact
+    /// values, silent errors, right values flagged, CER, latency (utterances composed from the
+    /// thai-talking-clock voice, drawn from SEED).
+    Accuracy {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Utterances per field type (and noise clips).
+        #[arg(long, default_value_t = 12)]
+        count: usize,
+        #[arg(long, default_value_t = 2)]
+        threads: i32,
+        #[arg(long)]
+        model: Option<String>,
+        /// Give the encoder its full 30 s context (slower; measured against the fitted one).
+        #[arg(long)]
+        full_context: bool,
+        /// Only these kinds: time, national_id, number, noise (repeatable; default: all).
+        #[arg(long)]
+        only: Vec<String>,
+    },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
         #[arg(long, default_value_t = 20)]
@@ -80,6 +100,22 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             threads,
             model.as_deref(),
             vocabulary,
+        ),
+        Command::Bench(Bench::Accuracy {
+            seed,
+            count,
+            threads,
+            model,
+            full_context,
+            only,
+        }) => crate::speech::bench_accuracy(
+            _ctx,
+            seed,
+            count,
+            threads,
+            model.as_deref(),
+            full_context,
+            only,
         ),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)

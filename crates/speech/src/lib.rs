@@ -27,6 +27,7 @@ pub mod audio;
 pub mod bench;
 pub mod capture;
 pub mod clock;
+pub mod constraint;
 pub mod engine;
 pub mod live;
 pub mod protocol;
