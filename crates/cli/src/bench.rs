@@ -61,7 +61,7 @@ pub enum Bench {
         threads: i32,
         #[arg(long)]
         model: Option<String>,
-        /// Give the encoder its full 30 s context (slower; measured against the fitted one).
+        /// Free dictation with the encoder's full 30 s context too (field dictation has it).
         #[arg(long)]
         full_context: bool,
         /// Only these kinds: time, national_id, number, noise (repeatable; default: all).

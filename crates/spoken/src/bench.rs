@@ -27,7 +27,8 @@ pub struct AccuracyConfig {
     pub seed: u64,
     /// Utterances per field type.
     pub count: usize,
-    /// Give the encoder its full 30 s context.
+    /// Give the encoder its full 30 s context in free dictation too (field dictation always has
+    /// it, see [`crate::decode_options`]).
     pub full_context: bool,
     /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
     pub only: Vec<String>,
