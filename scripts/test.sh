@@ -80,6 +80,10 @@ python3 crates/idcard/tests/support/thai_id_card.py --cards crates/idcard/tests/
 kill "$card_pid" "$pcscd_pid"
 wait "$card_pid" "$pcscd_pid" 2>/dev/null || true
 
+step "spoken field values (accuracy with and without the field constraint, for the log)"
+# 4 utterances per field type and 4 noise clips, each decoded twice: about two minutes.
+"$cli" bench accuracy --seed 101 --count 4
+
 step "desktop (real window)"
 if [ -n "${BANTHUEK_SKIP_DESKTOP:-}" ]; then
   echo "BANTHUEK_SKIP_DESKTOP is set: skipping the real-window tests"

@@ -57,6 +57,26 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// Spoken field values: per field type, with and without the field's constraint, exact
+    /// values, silent errors, right values flagged, CER, latency (utterances composed from the
+    /// thai-talking-clock voice, drawn from SEED).
+    Accuracy {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Utterances per field type (and noise clips).
+        #[arg(long, default_value_t = 12)]
+        count: usize,
+        #[arg(long, default_value_t = 2)]
+        threads: i32,
+        #[arg(long)]
+        model: Option<String>,
+        /// Free dictation with the encoder's full 30 s context too (field dictation has it).
+        #[arg(long)]
+        full_context: bool,
+        /// Only these kinds: time, national_id, number, noise (repeatable; default: all).
+        #[arg(long)]
+        only: Vec<String>,
+    },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
         #[arg(long, default_value_t = 20)]
@@ -95,6 +115,22 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             reader,
             json,
         }) => crate::idcard::bench(reads, reader, json),
+        Command::Bench(Bench::Accuracy {
+            seed,
+            count,
+            threads,
+            model,
+            full_context,
+            only,
+        }) => crate::speech::bench_accuracy(
+            _ctx,
+            seed,
+            count,
+            threads,
+            model.as_deref(),
+            full_context,
+            only,
+        ),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)
         }

@@ -31,6 +31,11 @@ pub enum Command {
         /// Decoder threads.
         #[arg(long, default_value_t = 2)]
         threads: i32,
+        /// Dictation into a typed field: the decoder may only write that type, and the JSON gets
+        /// a "field" object (type, value, confident, confidence, alternatives, heard). TYPE:
+        /// time, date, national_id, number, age, rank, province, district, subdistrict, yes_no.
+        #[arg(long, value_name = "TYPE")]
+        field: Option<banthuek_spoken::FieldType>,
     },
     /// Listen to the microphone and print each utterance when final / ฟังจากไมโครโฟนและถอดเสียง
     Listen {
@@ -116,11 +121,39 @@ fn read_vocabulary(file: &Path) -> Result<String> {
     Ok(banthuek_speech::vocabulary::prompt_from_lexicon(&text))
 }
 
-/// Where models are installed: BANTHUEK_MODELS, else `<home>/models`.
+/// Where models are installed: BANTHUEK_MODELS; else `<home>/models` when it holds a speech
+/// model; else the `models/` folder of the source tree that `scripts/setup.sh` filled (found
+/// from this executable's folder upwards, then where this binary was built from); else
+/// `<home>/models`.
 pub fn models_dir(ctx: &crate::Context) -> PathBuf {
-    std::env::var_os("BANTHUEK_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| ctx.home.join("models"))
+    if let Some(dir) = std::env::var_os("BANTHUEK_MODELS") {
+        return PathBuf::from(dir);
+    }
+    let home = ctx.home.join("models");
+    let has_model = |dir: &Path| {
+        ModelStore::open(dir)
+            .ok()
+            .and_then(|s| s.resolve(None, ModelKind::Whisper).ok())
+            .is_some()
+    };
+    if has_model(&home) {
+        return home;
+    }
+    let exe_dirs = std::env::current_exe()
+        .ok()
+        .map(|e| {
+            e.ancestors()
+                .skip(1)
+                .map(|a| a.join("models"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    exe_dirs
+        .into_iter()
+        .chain(std::iter::once(built_from))
+        .find(|d| d.join("manifest.toml").is_file() && has_model(d))
+        .unwrap_or(home)
 }
 
 /// Starts the worker with the chosen (or default) model and the default VAD model if installed.
@@ -149,7 +182,8 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             json,
             model,
             threads,
-        } => transcribe(ctx, &file, json, model.as_deref(), threads),
+            field,
+        } => transcribe(ctx, &file, json, model.as_deref(), threads, field),
         Command::Listen {
             device,
             seconds,
@@ -365,6 +399,7 @@ fn transcribe(
     json: bool,
     model: Option<&str>,
     threads: i32,
+    field: Option<banthuek_spoken::FieldType>,
 ) -> Result<ExitCode> {
     if !file.is_file() {
         bail!("{}: no such file / ไม่พบไฟล์", file.display());
@@ -374,6 +409,25 @@ fn transcribe(
         threads,
         ..DecodeOptions::default()
     };
+    if let Some(field) = field {
+        let today = chrono::Local::now().date_naive();
+        let (transcript, spoken) =
+            banthuek_spoken::transcribe_field(&mut engine, file, field, &opts, today)?;
+        if json {
+            let mut out = serde_json::to_value(&transcript)?;
+            if let Some(o) = out.as_object_mut() {
+                o.insert("field".into(), serde_json::to_value(&spoken)?);
+            }
+            println!("{out}");
+        } else {
+            match &spoken.value {
+                Some(v) if spoken.confident => println!("{v}"),
+                Some(v) => println!("{v} (please confirm / โปรดยืนยัน)"),
+                None => println!("nothing heard / ไม่ได้ยินค่าที่ใช้ได้"),
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let show_progress = std::io::stderr().is_terminal();
     let outcome = engine.transcribe(file, &opts, &mut |ev| match ev {
         SupervisorEvent::Progress(p) if show_progress => eprint!("\r{p:>3}%"),
@@ -593,6 +647,34 @@ pub fn bench(
         return Ok(ExitCode::SUCCESS);
     }
     let report = banthuek_speech::bench::run(&cfg, &mut |line| eprintln!("{line}"))?;
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `banthuek bench accuracy`.
+pub fn bench_accuracy(
+    ctx: &crate::Context,
+    seed: u64,
+    count: usize,
+    threads: i32,
+    model: Option<&str>,
+    full_context: bool,
+    only: Vec<String>,
+) -> Result<ExitCode> {
+    let dir = models_dir(ctx);
+    let store = ModelStore::open(&dir)?;
+    let cfg = banthuek_spoken::bench::AccuracyConfig {
+        model: store.resolve(model, ModelKind::Whisper)?,
+        vad_model: store.resolve(None, ModelKind::Vad).ok(),
+        worker: WorkerCommand::current_exe_engine()?,
+        cache: dir.join("cache"),
+        threads,
+        seed,
+        count: count.max(1),
+        full_context,
+        only,
+    };
+    let report = banthuek_spoken::bench::run(&cfg, &mut |line| eprintln!("{line}"))?;
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }

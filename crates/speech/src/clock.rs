@@ -102,6 +102,20 @@ impl ClockVoice {
         Ok((a, format!("{hour} นาฬิกา {minute} นาที")))
     }
 
+    /// Clips said one after another (clip names: "0".."59", "hour", "minute"), with the given
+    /// pause before each clip after the first, a lead-in of 300 ms and a tail of 400 ms.
+    pub fn phrase(&self, clips: &[String], pauses_ms: &[u32]) -> Result<Vec<f32>> {
+        let mut a = silence(300);
+        for (i, c) in clips.iter().enumerate() {
+            if i > 0 {
+                a.extend(silence(pauses_ms.get(i - 1).copied().unwrap_or(120)));
+            }
+            a.extend_from_slice(self.clip(c)?);
+        }
+        a.extend(silence(400));
+        Ok(a)
+    }
+
     /// Several times spoken as one utterance (short pauses between them, none long enough to
     /// end an utterance), and its reference text.
     pub fn times(&self, times: &[(u32, u32)]) -> Result<(Vec<f32>, String)> {

@@ -3,12 +3,15 @@
 //! text hallucinated from silence and repetition loops. Runs inside the worker process.
 
 use crate::audio::{AudioFile, RATE};
+use crate::constraint::{Constraint, Matcher};
 use crate::error::{Result, SpeechError};
 use crate::models;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use whisper_rs::{
     whisper_rs_sys, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters,
     WhisperState, WhisperVadContext, WhisperVadContextParams, WhisperVadParams,
@@ -37,6 +40,25 @@ pub struct Transcript {
     pub language: String,
     pub duration_ms: u64,
     pub segments: Vec<Segment>,
+    /// With a constraint: every complete text the beams reached, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hypotheses: Vec<Hypothesis>,
+    /// With a constraint: whisper's probability that the audio holds no speech.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_speech: Option<f32>,
+}
+
+/// One complete text that a beam of constrained decoding reached.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Hypothesis {
+    pub text: String,
+    /// Log-probability of the text (and its end) under the constraint: the beam's own score.
+    pub logp: f32,
+    /// Log-probability of the same tokens without the constraint: how much the model itself
+    /// believes the text, against everything else it could have written.
+    pub raw_logp: f32,
+    /// Tokens in the text.
+    pub tokens: usize,
 }
 
 /// Decoding settings. The defaults are the ones measured best for Thai on the base model.
@@ -54,6 +76,11 @@ pub struct DecodeOptions {
     pub no_speech_threshold: f32,
     /// Run voice activity detection (when a VAD model is loaded) and skip silent windows.
     pub vad: bool,
+    /// What the decoder may write (a typed field); `None`: free dictation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Constraint>,
+    /// Give the encoder its full 30 s context instead of one fitted to the audio.
+    pub full_context: bool,
 }
 
 impl Default for DecodeOptions {
@@ -66,6 +93,8 @@ impl Default for DecodeOptions {
             initial_prompt: None,
             no_speech_threshold: 0.6,
             vad: true,
+            constraint: None,
+            full_context: false,
         }
     }
 }
@@ -93,6 +122,15 @@ pub struct Engine {
     _ctx: WhisperContext,
     state: WhisperState,
     vad: Option<WhisperVadContext>,
+    /// The bytes of each text token, made on the first constrained request.
+    vocab: Option<std::sync::Arc<Vec<Vec<u8>>>>,
+}
+
+/// What one window's decoding found besides its segments.
+#[derive(Default)]
+pub struct WindowExtras {
+    pub hypotheses: Vec<Hypothesis>,
+    pub no_speech: Option<f32>,
 }
 
 extern "C" fn abort_requested(user_data: *mut c_void) -> bool {
@@ -153,6 +191,7 @@ impl Engine {
             _ctx: ctx,
             state,
             vad,
+            vocab: None,
         })
     }
 
@@ -169,6 +208,7 @@ impl Engine {
         let mut buf: Vec<f32> = Vec::with_capacity(MAX_WINDOW + RATE as usize * 2);
         let mut offset = 0usize; // samples before buf[0]
         let mut segments = Vec::new();
+        let mut extras = WindowExtras::default();
         let mut more = true;
         let mut any_audio = false;
         while more || !buf.is_empty() {
@@ -187,7 +227,13 @@ impl Engine {
             } else {
                 quietest_cut(&buf)
             };
-            let found = self.transcribe_window(&buf[..cut], offset, opts, cancel)?;
+            let (found, more_extras) =
+                self.transcribe_window_with(&buf[..cut], offset, opts, cancel)?;
+            extras.hypotheses.extend(more_extras.hypotheses);
+            extras.no_speech = match (extras.no_speech, more_extras.no_speech) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             for s in found {
                 on_event(EngineEvent::Segment(&s));
                 segments.push(s);
@@ -208,6 +254,8 @@ impl Engine {
             language: opts.language.clone(),
             duration_ms: offset as u64 * 1000 / RATE as u64,
             segments,
+            hypotheses: extras.hypotheses,
+            no_speech: extras.no_speech,
         })
     }
 
@@ -220,10 +268,23 @@ impl Engine {
         opts: &DecodeOptions,
         cancel: &AtomicBool,
     ) -> Result<Vec<Segment>> {
+        Ok(self
+            .transcribe_window_with(samples, offset, opts, cancel)?
+            .0)
+    }
+
+    /// [`Engine::transcribe_window`], with the hypotheses of constrained decoding.
+    pub fn transcribe_window_with(
+        &mut self,
+        samples: &[f32],
+        offset: usize,
+        opts: &DecodeOptions,
+        cancel: &AtomicBool,
+    ) -> Result<(Vec<Segment>, WindowExtras)> {
         let (start, end) = match (&mut self.vad, opts.vad) {
             (Some(vad), true) => match speech_span(vad, samples)? {
                 Some(span) => span,
-                None => return Ok(Vec::new()),
+                None => return Ok((Vec::new(), WindowExtras::default())),
             },
             _ => (0, samples.len()),
         };
@@ -258,12 +319,41 @@ impl Engine {
         // from 0.225 to 0.306. A margin of 400 frames won that back but missed the latency target
         // (p95 2.5 s), so the margin stays small.
         let frames = audio.len().div_ceil(AUDIO_FRAME) + AUDIO_CTX_MARGIN;
-        if frames < FULL_AUDIO_CTX {
+        if frames < FULL_AUDIO_CTX && !opts.full_context {
             p.set_audio_ctx(frames as i32);
         }
-        // SAFETY: the filter only reads the tokens and writes the logits whisper hands it.
-        unsafe {
-            p.set_filter_logits_callback(Some(end_repetition_loop));
+        let constrained = match &opts.constraint {
+            Some(c) => {
+                if self.vocab.is_none() {
+                    self.vocab = Some(std::sync::Arc::new(text_token_bytes(&self._ctx)));
+                }
+                let vocab = self.vocab.clone().unwrap_or_default();
+                Some(Mutex::new(Constrained::new(
+                    c.clone(),
+                    vocab,
+                    self._ctx.token_eot(),
+                )))
+            }
+            None => None,
+        };
+        match constrained.as_ref() {
+            Some(c) => {
+                // One text, no timestamps: the field's value.
+                p.set_no_timestamps(true);
+                p.set_single_segment(true);
+                // SAFETY: `c` outlives `full`, the only call that uses the callback. Whisper
+                // processes the beams' logits on several threads at once: the callback locks.
+                unsafe {
+                    p.set_filter_logits_callback(Some(constrained_filter));
+                    p.set_filter_logits_callback_user_data(
+                        c as *const Mutex<Constrained> as *mut c_void,
+                    );
+                }
+            }
+            // SAFETY: the filter only reads the tokens and writes the logits whisper hands it.
+            None => unsafe {
+                p.set_filter_logits_callback(Some(end_repetition_loop));
+            },
         }
         // The "safe" abort callback of whisper-rs 0.16 calls the closure with the wrong type;
         // the raw callback reads our flag directly.
@@ -324,9 +414,13 @@ impl Engine {
             } else {
                 f32::NEG_INFINITY
             };
-            // Whisper's own silence rule: likely no speech and an unsure decode.
+            // Whisper's own silence rule: likely no speech and an unsure decode. Under a
+            // constraint the token probabilities are the constraint's, so the caller judges
+            // from the hypotheses and the no-speech probability instead.
             if text.is_empty()
-                || (seg.no_speech_probability() > opts.no_speech_threshold && mean_logp < -1.0)
+                || (constrained.is_none()
+                    && seg.no_speech_probability() > opts.no_speech_threshold
+                    && mean_logp < -1.0)
             {
                 continue;
             }
@@ -341,8 +435,214 @@ impl Engine {
                 tokens,
             });
         }
-        Ok(out)
+        let extras = match constrained {
+            Some(c) => WindowExtras {
+                no_speech: self
+                    .state
+                    .as_iter()
+                    .next()
+                    .map(|s| s.no_speech_probability()),
+                hypotheses: c
+                    .into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .hypotheses(),
+            },
+            None => WindowExtras::default(),
+        };
+        Ok((out, extras))
     }
+}
+
+/// The bytes of every text token (ids below end-of-text).
+fn text_token_bytes(ctx: &WhisperContext) -> Vec<Vec<u8>> {
+    (0..ctx.token_eot())
+        .map(|id| {
+            ctx.token_to_bytes(id)
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The state of constrained decoding during one `whisper_full` call.
+struct Constrained {
+    matcher: Matcher,
+    vocab: std::sync::Arc<Vec<Vec<u8>>>,
+    /// Text tokens by their first byte.
+    by_first: Vec<Vec<u32>>,
+    eot: i32,
+    /// Text tokens allowed in each state of the matcher.
+    allowed: HashMap<u32, Vec<u32>>,
+    /// For each token prefix (by hash): log of the share of the model's probability that the
+    /// constraint allowed at that step.
+    mass: HashMap<u64, f32>,
+    /// Complete texts reached: text bytes → hypothesis (best score kept).
+    found: HashMap<Vec<u8>, Hypothesis>,
+}
+
+fn prefix_hash(ids: &[i32]) -> u64 {
+    // FNV-1a over the token ids.
+    ids.iter().fold(0xcbf29ce484222325u64, |h, id| {
+        (h ^ (*id as u32 as u64)).wrapping_mul(0x100000001b3)
+    })
+}
+
+fn log_sum_exp(values: impl Iterator<Item = f32>) -> f32 {
+    let v: Vec<f32> = values.filter(|x| x.is_finite()).collect();
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return f32::NEG_INFINITY;
+    }
+    max + v.iter().map(|x| (x - max).exp()).sum::<f32>().ln()
+}
+
+impl Constrained {
+    fn new(constraint: Constraint, vocab: std::sync::Arc<Vec<Vec<u8>>>, eot: i32) -> Self {
+        Constrained {
+            matcher: Matcher::new(constraint),
+            vocab,
+            by_first: Vec::new(),
+            eot,
+            allowed: HashMap::new(),
+            mass: HashMap::new(),
+            found: HashMap::new(),
+        }
+    }
+
+    fn allowed_in(&mut self, state: u32) -> &[u32] {
+        if self.by_first.is_empty() {
+            self.by_first = vec![Vec::new(); 256];
+            for (id, bytes) in self.vocab.iter().enumerate() {
+                if let Some(&b) = bytes.first() {
+                    self.by_first[b as usize].push(id as u32);
+                }
+            }
+        }
+        if !self.allowed.contains_key(&state) {
+            let mut ids = Vec::new();
+            for b in 0..=255u8 {
+                let Some(next) = self.matcher.step(state, b) else {
+                    continue;
+                };
+                for &id in &self.by_first[b as usize] {
+                    let bytes = &self.vocab[id as usize][1..];
+                    if self.matcher.feed(next, bytes).is_some() {
+                        ids.push(id);
+                    }
+                }
+            }
+            self.allowed.insert(state, ids);
+        }
+        self.allowed
+            .get(&state)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Masks `logits` for the decoder whose text so far is `tokens` (id, constrained log-prob).
+    fn filter(&mut self, tokens: &[(i32, f32)], logits: &mut [f32]) {
+        let eot = self.eot as usize;
+        let ids: Vec<i32> = tokens.iter().map(|t| t.0).collect();
+        let mut state = Some(self.matcher.start());
+        for &id in &ids {
+            let bytes = self.vocab.get(id as usize).cloned().unwrap_or_default();
+            state = state.and_then(|s| self.matcher.feed(s, &bytes));
+        }
+        let lse_all = log_sum_exp(logits.iter().take(eot + 1).copied());
+        let Some(state) = state else {
+            // Cannot happen (every allowed token keeps the text completable); end the text.
+            for (i, l) in logits.iter_mut().enumerate() {
+                if i != eot {
+                    *l = f32::NEG_INFINITY;
+                }
+            }
+            return;
+        };
+        let accepting = self.matcher.accepting(state);
+        let allowed = self.allowed_in(state).to_vec();
+        let mut keep = vec![false; logits.len()];
+        for id in allowed {
+            keep[id as usize] = true;
+        }
+        if accepting && eot < keep.len() {
+            keep[eot] = true;
+        }
+        for (l, k) in logits.iter_mut().zip(&keep) {
+            if !k {
+                *l = f32::NEG_INFINITY;
+            }
+        }
+        let lse_allowed = log_sum_exp(logits.iter().copied());
+        self.mass.insert(prefix_hash(&ids), lse_allowed - lse_all);
+        if accepting && eot < logits.len() && logits[eot].is_finite() {
+            let logp = tokens.iter().map(|t| t.1).sum::<f32>() + logits[eot] - lse_allowed;
+            let raw = (0..tokens.len())
+                .map(|i| tokens[i].1 + self.mass.get(&prefix_hash(&ids[..i])).unwrap_or(&0.0))
+                .sum::<f32>()
+                + logits[eot]
+                - lse_all;
+            let bytes: Vec<u8> = ids
+                .iter()
+                .flat_map(|&id| self.vocab.get(id as usize).cloned().unwrap_or_default())
+                .collect();
+            let hyp = Hypothesis {
+                text: String::from_utf8_lossy(&bytes).trim().to_string(),
+                logp,
+                raw_logp: raw,
+                tokens: ids.len(),
+            };
+            let better = self.found.get(&bytes).is_none_or(|h| h.logp < logp);
+            if better {
+                self.found.insert(bytes, hyp);
+            }
+        }
+    }
+
+    /// The complete texts, best (highest constrained score) first.
+    fn hypotheses(self) -> Vec<Hypothesis> {
+        let mut v: Vec<Hypothesis> = self.found.into_values().collect();
+        v.sort_by(|a, b| b.logp.total_cmp(&a.logp));
+        v
+    }
+}
+
+/// Whisper's logits filter under a constraint: only tokens that keep the text a prefix of the
+/// field's language, end-of-text only where the text is complete (stock whisper.cpp would let
+/// the model stop early). Records every complete text a beam reaches, with its scores.
+unsafe extern "C" fn constrained_filter(
+    ctx: *mut whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs_sys::whisper_state,
+    tokens: *const whisper_rs_sys::whisper_token_data,
+    n_tokens: std::os::raw::c_int,
+    logits: *mut f32,
+    user_data: *mut c_void,
+) {
+    if ctx.is_null() || logits.is_null() || user_data.is_null() {
+        return;
+    }
+    // SAFETY: whisper passes the decoder's `n_tokens` tokens so far (none at the first step)
+    // and its logits over the whole vocabulary; `user_data` is the `Mutex<Constrained>` that
+    // `transcribe_window_with` set, alive during `whisper_full`.
+    let (toks, logits, shared) = unsafe {
+        let toks: Vec<(i32, f32)> = if tokens.is_null() || n_tokens <= 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(tokens, n_tokens as usize)
+                .iter()
+                .map(|t| (t.id, t.plog))
+                .collect()
+        };
+        let n_vocab = whisper_rs_sys::whisper_n_vocab(ctx).max(0) as usize;
+        (
+            toks,
+            std::slice::from_raw_parts_mut(logits, n_vocab),
+            &*(user_data as *const Mutex<Constrained>),
+        )
+    };
+    let mut c = shared.lock().unwrap_or_else(|e| e.into_inner());
+    // Only text tokens are text; whisper's own special tokens (none with no timestamps) skip.
+    let text: Vec<(i32, f32)> = toks.into_iter().filter(|t| t.0 < c.eot).collect();
+    c.filter(&text, logits);
 }
 
 /// The span of `samples` that holds speech according to the VAD, padded; `None` for silence.

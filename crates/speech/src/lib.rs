@@ -13,6 +13,10 @@
 //!   second is lost in a crash); `finish` returns its path, SHA-256 and the segments. Storing
 //!   it with the record is the caller's: `Session::put_audio(record_id, "audio/wav", bytes)`,
 //!   as `banthuek listen --record ID` does (see the `live` module's example).
+//! - [`constraint`]: what the decoder may write when the officer dictates into a typed field (a
+//!   word automaton the caller builds, sent in [`engine::DecodeOptions::constraint`], enforced
+//!   token by token in whisper's logits filter); the transcript then carries every complete text
+//!   the beams reached ([`engine::Hypothesis`]) and whisper's no-speech probability.
 //! - [`models::ModelStore`]: installed models, import, resumable download, manifest.
 //! - [`vocabulary`]: the station vocabulary as an initial prompt, measured by the benchmark
 //!   (it does not help with the fitted encoder context, so transcription does not use it).
@@ -27,6 +31,7 @@ pub mod audio;
 pub mod bench;
 pub mod capture;
 pub mod clock;
+pub mod constraint;
 pub mod engine;
 pub mod live;
 pub mod protocol;

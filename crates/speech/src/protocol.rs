@@ -8,9 +8,16 @@
 //! < {"event":"segment","id":1,"start_ms":300,"end_ms":2900,"text":"…","tokens":[{"text":"…","p":0.91}]}
 //! < {"event":"progress","id":1,"percent":100}
 //! < {"event":"result","id":1,"text":"…","language":"th","duration_ms":3100,"segments":[…],"elapsed_ms":2400,"peak_rss_kb":318000}
+//! > {"op":"transcribe","id":3,"path":"/tmp/u3.wav","options":{"constraint":{"states":[{"words":[{"said":"สิบสี่","to":1}]},{"accept":true}]}}}
+//! < {"event":"result","id":3,"text":"สิบสี่","segments":[…],"hypotheses":[{"text":"สิบสี่","logp":-0.4,"raw_logp":-1.9,"tokens":4}],"no_speech":0.02,…}
 //! > {"op":"cancel","id":2}
 //! < {"event":"error","id":2,"code":"cancelled","message":"transcription was cancelled / ยกเลิกการถอดเสียงแล้ว"}
 //! ```
+//!
+//! A `constraint` in the options (see [`crate::constraint`]) limits what the decoder may write
+//! (dictation into a typed field); the result then carries `hypotheses`, every complete text the
+//! beams reached with its score under the constraint (`logp`) and without it (`raw_logp`), and
+//! whisper's `no_speech` probability. Without a constraint the result is as before.
 
 use crate::engine::{DecodeOptions, Segment, Transcript};
 use crate::error::SpeechError;

@@ -1,0 +1,385 @@
+//! `banthuek bench accuracy`: natural-voice utterances composed from the `thai-talking-clock`
+//! clips (times, numbers, national IDs read digit by digit, with a person's uneven pauses, and
+//! noise that holds no speech), drawn from a seed, each decoded twice through the worker: with
+//! the field's constraint ([`crate::transcribe_field`]) and as free dictation (the transcript
+//! then read by the same core parser, as the extractor would). Per field type: exact values,
+//! silent errors (a wrong value not flagged for confirmation; free dictation flags nothing),
+//! right values flagged, "nothing heard", CER of the free transcript, latency per utterance.
+
+use crate::{read_value, transcribe_field, FieldType};
+use banthuek_core::thai::numbers::to_words;
+use banthuek_speech::audio::{self, RATE};
+use banthuek_speech::clock::{self, ClockVoice};
+use banthuek_speech::engine::DecodeOptions;
+use banthuek_speech::supervisor::{Supervisor, WorkerCommand};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub struct AccuracyConfig {
+    pub model: PathBuf,
+    pub vad_model: Option<PathBuf>,
+    pub worker: WorkerCommand,
+    /// Where the clock voice package is (or will be) downloaded.
+    pub cache: PathBuf,
+    pub threads: i32,
+    pub seed: u64,
+    /// Utterances per field type.
+    pub count: usize,
+    /// Give the encoder its full 30 s context in free dictation too (field dictation always has
+    /// it, see [`crate::decode_options`]).
+    pub full_context: bool,
+    /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
+    pub only: Vec<String>,
+}
+
+/// A small deterministic generator (SplitMix64): the same seed gives the same utterances.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e3779b97f4a7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn between(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + self.below(u64::from(hi - lo + 1)) as u32
+    }
+}
+
+/// One composed utterance and what it means.
+pub struct Utterance {
+    pub field: FieldType,
+    /// "noise" rows have no value to find.
+    pub kind: &'static str,
+    pub audio: Vec<f32>,
+    pub reference: String,
+    pub expected: Option<Value>,
+}
+
+/// A valid national ID with random digits.
+fn national_id(d: &mut Draw) -> String {
+    let first: Vec<u32> = (0..12)
+        .map(|i| {
+            if i == 0 {
+                1 + d.below(8) as u32
+            } else {
+                d.below(10) as u32
+            }
+        })
+        .collect();
+    let check = banthuek_core::rules::national_id_check_digit(&first).unwrap_or(0);
+    first
+        .iter()
+        .chain(std::iter::once(&check))
+        .map(|x| char::from(b'0' + *x as u8))
+        .collect()
+}
+
+/// The utterances of one draw: per field type `count` of them, and `count` noise clips.
+pub fn utterances(
+    voice: &ClockVoice,
+    seed: u64,
+    count: usize,
+) -> banthuek_speech::Result<Vec<Utterance>> {
+    let mut d = Draw(seed);
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let (h, m) = (d.below(24) as u32, d.below(60) as u32);
+        let on_the_hour = d.below(6) == 0;
+        let (clips, reference, value) = if on_the_hour {
+            (
+                vec![h.to_string(), "hour".into()],
+                format!("{h} นาฬิกา"),
+                format!("{h:02}:00"),
+            )
+        } else {
+            (
+                vec![h.to_string(), "hour".into(), m.to_string(), "minute".into()],
+                format!("{h} นาฬิกา {m} นาที"),
+                format!("{h:02}:{m:02}"),
+            )
+        };
+        let pauses: Vec<u32> = (1..clips.len()).map(|_| d.between(60, 300)).collect();
+        out.push(Utterance {
+            field: FieldType::Time,
+            kind: "time",
+            audio: voice.phrase(&clips, &pauses)?,
+            reference,
+            expected: Some(Value::from(value)),
+        });
+    }
+    for _ in 0..count {
+        let id = national_id(&mut d);
+        let clips: Vec<String> = id.chars().map(|c| c.to_string()).collect();
+        // Read in the card's groups (1-4-5-2-1), longer pauses between groups.
+        let pauses: Vec<u32> = (1..13)
+            .map(|i| {
+                if [1, 5, 10, 12].contains(&i) {
+                    d.between(250, 500)
+                } else {
+                    d.between(80, 250)
+                }
+            })
+            .collect();
+        out.push(Utterance {
+            field: FieldType::NationalId,
+            kind: "national_id",
+            audio: voice.phrase(&clips, &pauses)?,
+            reference: id
+                .chars()
+                .filter_map(|c| c.to_digit(10))
+                .map(|x| to_words(u64::from(x)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            expected: Some(Value::from(id)),
+        });
+    }
+    for _ in 0..count {
+        let n = d.below(60);
+        out.push(Utterance {
+            field: FieldType::Number,
+            kind: "number",
+            audio: voice.phrase(&[n.to_string()], &[])?,
+            reference: n.to_string(),
+            expected: Some(Value::from(n)),
+        });
+    }
+    for k in 0..count {
+        // No speech: steady noise, or a short burst like a cough, at varied loudness.
+        let len = d.between(800, 2000) as usize * RATE as usize / 1000;
+        let loud = 0.02 + d.below(8) as f32 / 100.0;
+        let burst = k % 2 == 1;
+        let mut a = clock::silence(300);
+        for i in 0..len {
+            let x = (d.next() >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0;
+            let env = if burst {
+                let t = i as f32 / len as f32;
+                (t * 6.0).min(1.0) * (1.0 - t).powi(2)
+            } else {
+                1.0
+            };
+            a.push(x * loud * env);
+        }
+        a.extend(clock::silence(400));
+        out.push(Utterance {
+            field: FieldType::Time,
+            kind: "noise",
+            audio: a,
+            reference: String::new(),
+            expected: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The figures of one field type (or the noise clips).
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    pub kind: String,
+    pub n: usize,
+    pub exact: usize,
+    pub silent: usize,
+    pub flagged_right: usize,
+    pub nothing: usize,
+    pub free_exact: usize,
+    pub free_silent: usize,
+    pub free_cer: f64,
+    pub p50_ms: u64,
+    pub p95_ms: u64,
+    pub free_p50_ms: u64,
+    pub free_p95_ms: u64,
+}
+
+#[derive(Debug)]
+pub struct AccuracyReport {
+    pub seed: u64,
+    pub rows: Vec<Row>,
+}
+
+fn percentile(v: &mut [u64], p: f64) -> u64 {
+    v.sort_unstable();
+    if v.is_empty() {
+        return 0;
+    }
+    v[(((v.len() - 1) as f64) * p).round() as usize]
+}
+
+/// Runs the draw through the worker and scores it.
+pub fn run(
+    cfg: &AccuracyConfig,
+    log: &mut dyn FnMut(&str),
+) -> banthuek_speech::Result<AccuracyReport> {
+    let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
+    let mut all = utterances(&voice, cfg.seed, cfg.count)?;
+    all.retain(|u| cfg.only.is_empty() || cfg.only.iter().any(|k| k == u.kind));
+    let dir = std::env::temp_dir().join(format!("banthuek-accuracy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| banthuek_speech::SpeechError::Io {
+        path: dir.clone(),
+        source: e,
+    })?;
+    let mut sup = Supervisor::start(cfg.worker.clone(), &cfg.model, cfg.vad_model.as_deref())?;
+    let base = DecodeOptions {
+        threads: cfg.threads,
+        full_context: cfg.full_context,
+        ..DecodeOptions::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut lat: Vec<(Vec<u64>, Vec<u64>)> = Vec::new();
+    let mut cers: Vec<Vec<f64>> = Vec::new();
+    for (i, u) in all.iter().enumerate() {
+        let wav = dir.join(format!("u{i}.wav"));
+        audio::write_wav(&wav, &u.audio)?;
+        let t = Instant::now();
+        let (transcript, spoken) = transcribe_field(&mut sup, &wav, u.field, &base, today)
+            .map_err(|e| banthuek_speech::SpeechError::Engine(e.to_string()))?;
+        let constrained_ms = t.elapsed().as_millis() as u64;
+        let t = Instant::now();
+        let free = sup.transcribe(&wav, &base, &mut |_| {})?.transcript.text;
+        let free_ms = t.elapsed().as_millis() as u64;
+        let free_value = free_value(u.field, &free, today);
+        let _ = std::fs::remove_file(&wav);
+
+        let r = match rows.iter().position(|r| r.kind == u.kind) {
+            Some(r) => r,
+            None => {
+                rows.push(Row {
+                    kind: u.kind.to_string(),
+                    ..Row::default()
+                });
+                lat.push((Vec::new(), Vec::new()));
+                cers.push(Vec::new());
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[r];
+        row.n += 1;
+        let right = spoken.value.is_some() && spoken.value == u.expected;
+        match (&spoken.value, right, spoken.confident) {
+            (None, _, _) => row.nothing += 1,
+            (Some(_), true, true) => row.exact += 1,
+            (Some(_), true, false) => {
+                row.exact += 1;
+                row.flagged_right += 1
+            }
+            (Some(_), false, true) => row.silent += 1,
+            (Some(_), false, false) => {}
+        }
+        // Free dictation flags nothing: every wrong value it fills is silent.
+        match (&free_value, &u.expected) {
+            (Some(v), Some(e)) if v == e => row.free_exact += 1,
+            (Some(_), _) => row.free_silent += 1,
+            (None, _) => {}
+        }
+        if u.expected.is_some() {
+            cers[r].push(banthuek_speech::score::cer(&u.reference, &free));
+        }
+        lat[r].0.push(constrained_ms);
+        lat[r].1.push(free_ms);
+        let top = transcript.hypotheses.first();
+        log(&format!(
+            "{} {:?}: field {} ({}{}; {:.2}, raw/token {:.2}, no speech {:.2}) heard \"{}\" | free \"{}\" -> {} | {} ms / {} ms",
+            u.kind,
+            u.expected
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            spoken
+                .value
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "nothing".into()),
+            if spoken.confident { "sure" } else { "flagged" },
+            spoken
+                .alternatives
+                .first()
+                .map(|a| format!(", next {}", a.value))
+                .unwrap_or_default(),
+            spoken.confidence,
+            top.map(|h| h.raw_logp / (h.tokens as f32 + 1.0))
+                .unwrap_or(f32::NAN),
+            transcript.no_speech.unwrap_or(f32::NAN),
+            spoken.heard,
+            free,
+            free_value
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "-".into()),
+            constrained_ms,
+            free_ms,
+        ));
+    }
+    for ((row, (c, f)), cer) in rows.iter_mut().zip(lat.iter_mut()).zip(&cers) {
+        row.p50_ms = percentile(c, 0.5);
+        row.p95_ms = percentile(c, 0.95);
+        row.free_p50_ms = percentile(f, 0.5);
+        row.free_p95_ms = percentile(f, 0.95);
+        row.free_cer = if cer.is_empty() {
+            f64::NAN
+        } else {
+            cer.iter().sum::<f64>() / cer.len() as f64
+        };
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(AccuracyReport {
+        seed: cfg.seed,
+        rows,
+    })
+}
+
+/// The value free dictation gives: the transcript after the extractor's lexicon corrections,
+/// read whole by the core parser of the type.
+fn free_value(field: FieldType, text: &str, today: NaiveDate) -> Option<Value> {
+    let corrected = banthuek_extract::normalise::normalise(text).text;
+    read_value(field, corrected.trim(), today)
+}
+
+impl std::fmt::Display for AccuracyReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "accuracy, seed {}: constrained (field) | free dictation",
+            self.seed
+        )?;
+        writeln!(
+            f,
+            "{:<12} {:>3} | {:>6} {:>7} {:>8} {:>8} {:>11} | {:>6} {:>7} {:>6} {:>11}",
+            "type",
+            "n",
+            "exact",
+            "silent",
+            "flagged",
+            "nothing",
+            "p50/p95 ms",
+            "exact",
+            "silent",
+            "CER",
+            "p50/p95 ms"
+        )?;
+        for (i, r) in self.rows.iter().enumerate() {
+            let end = if i + 1 == self.rows.len() { "" } else { "\n" };
+            write!(
+                f,
+                "{:<12} {:>3} | {:>6} {:>7} {:>8} {:>8} {:>11} | {:>6} {:>7} {:>6.3} {:>11}{end}",
+                r.kind,
+                r.n,
+                r.exact,
+                r.silent,
+                r.flagged_right,
+                r.nothing,
+                format!("{}/{}", r.p50_ms, r.p95_ms),
+                r.free_exact,
+                r.free_silent,
+                r.free_cer,
+                format!("{}/{}", r.free_p50_ms, r.free_p95_ms),
+            )?;
+        }
+        Ok(())
+    }
+}
