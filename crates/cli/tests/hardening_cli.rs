@@ -48,8 +48,10 @@ impl Home {
     }
 
     fn cmd(&self, user: Option<&str>, args: &[&str]) -> std::process::Command {
+        // The station's own model folder: without it the CLI would find the source tree's
+        // models/ (set-up's default) and an import would land there.
         let mut c = common::banthuek(self.path(), user, args);
-        c.env_remove("BANTHUEK_MODELS");
+        c.env("BANTHUEK_MODELS", self.path().join("models"));
         c
     }
 
