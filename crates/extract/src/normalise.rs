@@ -57,6 +57,21 @@ fn invisible(c: char) -> bool {
     )
 }
 
+/// A Thai vowel or tone mark written twice in a row ("นาทีี"), as the model sometimes does, is one
+/// mark: Thai never stacks the same mark twice.
+fn single_marks(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut last = None;
+    for c in token.chars() {
+        let mark = matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}');
+        if !(mark && last == Some(c)) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
 pub fn normalise(transcript: &str) -> Normalised {
     // Pass 1: per run of non-space characters, NFC + digit/vowel fixes; collapse spaces.
     let mut chars: Vec<(char, usize, usize)> = Vec::with_capacity(transcript.len());
@@ -84,7 +99,7 @@ pub fn normalise(transcript: &str) -> Normalised {
         let fixed = token
             .replace("\u{0E4D}\u{0E32}", "\u{0E33}")
             .replace("เเ", "แ");
-        let fixed = to_arabic(&fixed);
+        let fixed = to_arabic(&single_marks(&fixed));
         let nfc: String = fixed.nfc().collect();
         if nfc.chars().count() == i - start {
             for (k, c) in nfc.chars().enumerate() {
@@ -256,6 +271,12 @@ mod tests {
         let start = n.text.find("35").unwrap();
         // "๓๕" sits at original chars 9..11 (two spaces, อายุ = 4 chars, three spaces).
         assert_eq!(n.original_span(start..start + 2), (9, 11));
+    }
+
+    #[test]
+    fn a_mark_written_twice_is_one() {
+        assert_eq!(normalise("45. นาทีี").text, normalise("45. นาที").text);
+        assert_eq!(normalise("สี่่").text, "สี่");
     }
 
     #[test]
