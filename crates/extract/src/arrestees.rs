@@ -11,29 +11,8 @@ use banthuek_core::rules::{national_id_check_digit, national_id_is_valid};
 use banthuek_core::thai::numbers;
 use std::ops::Range;
 
-/// Thai number words that may appear in a dictated ID or phone number.
-const NUMBER_WORDS: &[&str] = &[
-    "ศูนย์",
-    "หนึ่ง",
-    "เอ็ด",
-    "สอง",
-    "โท",
-    "สาม",
-    "สี่",
-    "ห้า",
-    "หก",
-    "เจ็ด",
-    "แปด",
-    "เก้า",
-    "สิบ",
-    "ยี่",
-    "ร้อย",
-    "พัน",
-    "หมื่น",
-    "แสน",
-    "ล้าน",
-    "ขีด",
-];
+/// Besides the number words, what a spoken ID may hold: เอ็ด, โท (two), ยี่, ขีด (a dash).
+const NUMBER_WORDS_TOO: [&str; 4] = ["เอ็ด", "โท", "ยี่", "ขีด"];
 
 /// A dictated ID that needs a person: the field, what was heard, proposed fixes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -254,7 +233,7 @@ fn digit_run(text: &str, r: Range<usize>) -> Range<usize> {
             p += 1;
             continue;
         }
-        for w in NUMBER_WORDS {
+        for w in numbers::number_words().chain(NUMBER_WORDS_TOO) {
             if rest.starts_with(w) {
                 p += w.len();
                 last_good = p;

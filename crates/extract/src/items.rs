@@ -319,28 +319,8 @@ fn unlisted_unit(text: &str, r: Range<usize>, p: usize) -> Option<Qty> {
     })
 }
 
-/// Number words, to find where a run of them begins.
-const NUMBER_WORDS: &[&str] = &[
-    "ศูนย์",
-    "หนึ่ง",
-    "นึง",
-    "เอ็ด",
-    "สอง",
-    "ยี่",
-    "สาม",
-    "สี่",
-    "ห้า",
-    "หก",
-    "เจ็ด",
-    "แปด",
-    "เก้า",
-    "สิบ",
-    "ร้อย",
-    "พัน",
-    "หมื่น",
-    "แสน",
-    "ล้าน",
-];
+/// Besides the number words, what a run of them may hold: นึง as the model writes หนึ่ง, เอ็ด, ยี่.
+const NUMBER_WORDS_TOO: [&str; 3] = ["นึง", "เอ็ด", "ยี่"];
 
 /// Where the run of number words (and single digits, spaces between) that ends at `end` begins.
 fn number_run_start(text: &str, floor: usize, end: usize) -> usize {
@@ -349,7 +329,10 @@ fn number_run_start(text: &str, floor: usize, end: usize) -> usize {
         let head = &text[floor..p];
         let t = head.trim_end();
         let q = floor + t.len();
-        if let Some(w) = NUMBER_WORDS.iter().find(|w| t.ends_with(**w)) {
+        if let Some(w) = numbers::number_words()
+            .chain(NUMBER_WORDS_TOO)
+            .find(|w| t.ends_with(w))
+        {
             p = q - w.len();
             continue;
         }

@@ -4,6 +4,7 @@
 
 use crate::lexicon::lexicons;
 use banthuek_core::thai::digits::to_arabic;
+use banthuek_core::thai::numbers::number_words;
 use unicode_normalization::UnicodeNormalization;
 
 /// The normalised transcript and the way back to the original.
@@ -172,30 +173,9 @@ pub fn normalise(transcript: &str) -> Normalised {
     out
 }
 
-/// Number words that may stand right before a four ("ยี่สิบสี่", "หนึ่ง สี่ สาม").
-const BEFORE_FOUR: &[&str] = &[
-    "ศูนย์",
-    "หนึ่ง",
-    "สอง",
-    "สาม",
-    "สี่",
-    "ห้า",
-    "หก",
-    "เจ็ด",
-    "แปด",
-    "เก้า",
-    "สิบ",
-    "ร้อย",
-    "พัน",
-    "หมื่น",
-    "แสน",
-    "ล้าน",
-    "ตี",
-    "หมู่",
-    "อายุ",
-    "เลขที่",
-    "จำนวน",
-];
+/// Besides the number words, what may stand right before a four ("ยี่สิบสี่", "หนึ่ง สี่ สาม",
+/// "อายุ สี่").
+const BEFORE_FOUR: &[&str] = &["ตี", "หมู่", "อายุ", "เลขที่", "จำนวน"];
 /// Words that may follow a four: places of a number, and what numbers count in a record.
 const AFTER_FOUR: &[&str] = &[
     "สิบ",
@@ -256,7 +236,9 @@ fn heard_four(chars: &[(char, usize, usize)], k: usize, before: &str) -> bool {
     let ends_word = matches!(next_at(k + 2), None | Some(' ' | '.' | ','))
         || next_at(k + 2).is_some_and(|c| c.is_ascii_digit());
     let b = before.strip_suffix(' ').unwrap_or(before);
-    let preceded = BEFORE_FOUR.iter().any(|w| b.ends_with(w));
+    let preceded = number_words()
+        .chain(BEFORE_FOUR.iter().copied())
+        .any(|w| b.ends_with(w));
     followed || (preceded && ends_word)
 }
 

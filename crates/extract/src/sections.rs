@@ -324,33 +324,17 @@ pub fn glued_word_ok(rest: &str) -> bool {
 /// ("… สิบห้านาฬิกา สีสิบห้า นาที", "… สองพันห้าร้อยหกสิบเจ็ต"), a note saying what was heard.
 /// `more`: words that would continue the value.
 pub fn unread_tail(text: &str, end: usize, more: &[&str]) -> Option<String> {
-    const NUMBER_WORD_ENDS: &[&str] = &[
-        "ศูนย์",
-        "หนึ่ง",
-        "เอ็ด",
-        "สอง",
-        "สาม",
-        "สี่",
-        "ห้า",
-        "หก",
-        "เจ็ด",
-        "แปด",
-        "เก้า",
-        "สิบ",
-        "ร้อย",
-        "พัน",
-        "หมื่น",
-        "แสน",
-        "ล้าน",
-    ];
     let rest = &text[end..];
     let glued = rest
         .chars()
         .next()
         .is_some_and(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c));
     let window: String = rest.chars().take(24).collect();
-    let number_word_glued =
-        glued && NUMBER_WORD_ENDS.iter().any(|w| text[..end].ends_with(w)) && !glued_word_ok(rest);
+    let number_word_glued = glued
+        && numbers::number_words()
+            .chain(["เอ็ด"])
+            .any(|w| text[..end].ends_with(w))
+        && !glued_word_ok(rest);
     let continued = more.iter().any(|w| window.trim_start().starts_with(w));
     (number_word_glued || continued).then(|| {
         format!(

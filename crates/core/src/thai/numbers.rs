@@ -85,7 +85,8 @@ const NOT_AFTER_PLACE: &[&str] = &["ตำรวจ", "ตรี", "โท", "�
 /// long digit-word runs.
 const MAX_TOKENS: usize = 40;
 
-const DIGIT_WORDS: [&str; 10] = [
+/// The words for the digits 0–9.
+pub const DIGIT_WORDS: [&str; 10] = [
     "ศูนย์",
     "หนึ่ง",
     "สอง",
@@ -98,6 +99,16 @@ const DIGIT_WORDS: [&str; 10] = [
     "เก้า",
 ];
 const PLACE_WORDS: [&str; 6] = ["", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน"];
+
+/// The words for the places of a number, tens to millions.
+pub const PLACE_VALUE_WORDS: [&str; 6] = ["สิบ", "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน"];
+
+/// Every digit and place word: what a scan for a run of spoken number words starts from (callers
+/// add the forms their context allows, such as เอ็ด or ยี่). No word is a prefix or a suffix of
+/// another, so the order does not matter.
+pub fn number_words() -> impl Iterator<Item = &'static str> {
+    DIGIT_WORDS.into_iter().chain(PLACE_VALUE_WORDS)
+}
 
 /// A run of Thai/Arabic digits at `pos`, with comma grouping ("2,500"): value, digit count, end.
 pub(crate) fn scan_literal(s: &str, pos: usize) -> Option<(u64, usize, usize)> {
