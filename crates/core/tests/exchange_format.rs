@@ -6,8 +6,11 @@ use banthuek_core::schema;
 use serde_json::Value;
 use std::path::PathBuf;
 
+/// `../shared` beside the checkout, or where `BANTHUEK_SHARED` says (scripts/test.sh sets it).
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+    std::env::var_os("BANTHUEK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
 }
 
 fn dev_cases() -> Vec<Value> {
