@@ -194,8 +194,10 @@ pub fn apply_edit(
                 provenance.remove(p);
             }
             Some(_) => {
+                // A value that came from a machine (dictation, the ID card's chip) and that a
+                // person changed is an edit of it; anything else is what they typed.
                 let source = match provenance.get(p).map(|x| x.source) {
-                    Some(Source::Dictated) | Some(Source::Edited) => Source::Edited,
+                    Some(Source::Dictated | Source::Card | Source::Edited) => Source::Edited,
                     _ => Source::Typed,
                 };
                 provenance.insert(
@@ -330,6 +332,23 @@ mod tests {
         let page = seen_with(&base, "/arrest/date", json!("4/12/2569"));
         let e = apply_edit(&base, &base, &page, today()).unwrap().unwrap();
         assert_eq!(e.record.arrest.unwrap().date.as_deref(), Some("2026-12-04"));
+    }
+
+    #[test]
+    fn changing_a_value_read_from_the_id_card_is_an_edit() {
+        let mut base = record(json!({"schema": banthuek_core::SCHEMA_ID}))
+            .with_field("/arrest/place", "ตลาด")
+            .unwrap();
+        base.provenance.insert(
+            "/arrest/place".into(),
+            Provenance {
+                source: Source::Card,
+                ..Provenance::typed()
+            },
+        );
+        let page = seen_with(&base, "/arrest/place", json!("ตลาดสด"));
+        let e = apply_edit(&base, &base, &page, today()).unwrap().unwrap();
+        assert_eq!(e.record.provenance["/arrest/place"].source, Source::Edited);
     }
 
     #[test]
