@@ -84,10 +84,22 @@ export async function startDriver(home) {
       return Session.start(base, appBin);
     },
     async stop() {
+      // An app whose session was never closed outlives tauri-driver and keeps its output pipes
+      // open, so node would wait for them until the step's time limit: end the whole tree.
+      const leftover = child.exitCode === null ? processTree(child.pid).map((p) => p.pid) : [];
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         await Promise.race([new Promise((r) => child.once("exit", r)), sleep(3000)]);
       }
+      for (const pid of leftover.slice(1)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
     },
   };
 }
