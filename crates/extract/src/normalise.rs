@@ -176,14 +176,8 @@ pub fn normalise(transcript: &str) -> Normalised {
 /// Besides the number words, what may stand right before a four ("ยี่สิบสี่", "หนึ่ง สี่ สาม",
 /// "อายุ สี่").
 const BEFORE_FOUR: &[&str] = &["ตี", "หมู่", "อายุ", "เลขที่", "จำนวน"];
-/// Words that may follow a four: places of a number, and what numbers count in a record.
+/// Besides the number words, what may follow a four: what numbers count in a record.
 const AFTER_FOUR: &[&str] = &[
-    "สิบ",
-    "ร้อย",
-    "พัน",
-    "หมื่น",
-    "แสน",
-    "ล้าน",
     "นาฬิกา",
     "นาลิกา",
     "นาที",
@@ -191,16 +185,6 @@ const AFTER_FOUR: &[&str] = &[
     "โมง",
     "ทุ่ม",
     "ปี",
-    "หนึ่ง",
-    "สอง",
-    "สาม",
-    "สี่",
-    "ห้า",
-    "หก",
-    "เจ็ด",
-    "แปด",
-    "เก้า",
-    "ศูนย์",
     "ทับ",
     "ตำบล",
     "แขวง",
@@ -228,7 +212,9 @@ fn heard_four(chars: &[(char, usize, usize)], k: usize, before: &str) -> bool {
     }
     let after: String = chars[k + 2..].iter().take(8).map(|c| c.0).collect();
     let after_trim = after.strip_prefix(' ').unwrap_or(&after);
-    let followed = AFTER_FOUR.iter().any(|w| after_trim.starts_with(w))
+    let followed = number_words()
+        .chain(AFTER_FOUR.iter().copied())
+        .any(|w| after_trim.starts_with(w))
         || lexicons()
             .classifiers
             .iter()

@@ -11,7 +11,7 @@
 #![allow(dead_code)]
 
 use banthuek_core::thai::digits::to_arabic;
-use banthuek_core::thai::numbers::to_words;
+use banthuek_core::thai::numbers::{to_words, DIGIT_WORDS};
 use serde_json::Value;
 
 const RANKS: &str = include_str!("../../../../assets/lexicons/ranks.tsv");
@@ -67,19 +67,6 @@ impl Noise {
         }
     }
 }
-
-const DIGIT_WORDS: [&str; 10] = [
-    "ศูนย์",
-    "หนึ่ง",
-    "สอง",
-    "สาม",
-    "สี่",
-    "ห้า",
-    "หก",
-    "เจ็ด",
-    "แปด",
-    "เก้า",
-];
 
 const MONTH_WORDS: &[&str] = &[
     "มกรา",
