@@ -78,6 +78,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
                 font_dir,
                 created: None,
                 marking: None,
+                recorder_name: None,
             };
             let rendered = banthuek_document::render(&record, &opts)?;
             write_atomically(&output, &rendered.pdf)?;

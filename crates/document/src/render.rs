@@ -58,6 +58,11 @@ pub struct RenderOptions {
     /// Classification printed at the top and bottom of every page; `None`: no marking (a
     /// rendering outside the store, e.g. a preview of a dictation).
     pub marking: Option<banthuek_core::Marking>,
+    /// The name printed under the recorder's signature line: the account that signs the record
+    /// (rank and full name, as on its signing certificate). `None`: the record's recorder
+    /// officer, for an unsigned preview. The supervisor's name is never printed on the page: the
+    /// countersignature's appearance names the supervisor who countersigned.
+    pub recorder_name: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -68,6 +73,7 @@ impl Default for RenderOptions {
             font_dir: None,
             created: None,
             marking: None,
+            recorder_name: None,
         }
     }
 }
@@ -93,7 +99,7 @@ pub fn render_with_fonts(
 ) -> Result<Rendered> {
     let record_json = record.to_canonical_json();
     let record_sha256 = hex::encode(Sha256::digest(record_json.as_bytes()));
-    let paragraphs = content(record, opts.digits);
+    let paragraphs = content(record, opts.digits, opts.recorder_name.as_deref());
     let breaker = LineBreaker::new(keep_words(record));
     let measurer = Measurer::new(fonts)?;
     let flows = flow(&paragraphs, &breaker, &measurer);
@@ -339,7 +345,7 @@ fn when_th(iso: &str, d: Digits) -> String {
     }
 }
 
-fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
+fn content(r: &ArrestRecord, d: Digits, recorder_name: Option<&str>) -> Vec<Para> {
     let mut out = vec![Para::Title("บันทึกการจับกุม".to_owned()), Para::Gap(4.0)];
     let recorded = r.recorded.clone().unwrap_or_default();
     out.push(body(format!("สถานที่บันทึก {}", or_blank(&recorded.place))));
@@ -571,19 +577,34 @@ fn content(r: &ArrestRecord, d: Digits) -> Vec<Para> {
         });
     }
     // The recorder: the officer marked as recorder, else the first officer. The officer's
-    // electronic signature goes here.
+    // electronic signature goes here, and the name printed is the signer's when known.
     let recorder = r
         .officers
         .iter()
         .find(|o| o.role == Some(OfficerRole::Recorder))
         .or_else(|| r.officers.first());
+    let recorder_officer_name = recorder.map(officer_name);
+    let (name, position) = match recorder_name {
+        Some(signer) => {
+            // The officer's position is printed only when the signer is that officer.
+            let same = recorder_officer_name.as_deref().map(str::trim) == Some(signer.trim());
+            let position = recorder.filter(|_| same).and_then(|o| o.position.clone());
+            (signer.to_owned(), position)
+        }
+        None => (
+            recorder_officer_name.unwrap_or_else(|| BLANK.to_owned()),
+            recorder.and_then(|o| o.position.clone()),
+        ),
+    };
     blocks.push(BlockSpec {
         id: "recorder".to_owned(),
         role: BlockRole::Recorder,
         label: "ผู้บันทึก".to_owned(),
-        name: recorder.map(|o| digits(&officer_name(o), d)),
-        position: recorder.and_then(|o| o.position.clone()),
+        name: Some(digits(&name, d)),
+        position,
     });
+    // No name under the supervisor's line: the countersignature's appearance names the
+    // supervisor who countersigned, and a placeholder would stay on the page beside it.
     blocks.push(BlockSpec {
         id: "supervisor".to_owned(),
         role: BlockRole::Supervisor,
@@ -803,9 +824,12 @@ impl BlockSpec {
         }
         let centre = (x0 + x1) / 2.0;
         let mut y = base + 18.0;
-        let name = format!("( {} )", self.name.as_deref().unwrap_or(BLANK));
-        for (text, size) in [(Some(name), SIGN_SIZE), (self.position.clone(), SIGN_SIZE)] {
-            let Some(text) = text else { continue };
+        let name = self.name.as_ref().map(|n| format!("( {n} )"));
+        for (text, size) in [(name, SIGN_SIZE), (self.position.clone(), SIGN_SIZE)] {
+            let Some(text) = text else {
+                y += 18.0;
+                continue;
+            };
             let width = m.width(&text, false, size).min(COL_W - 4.0);
             let left = (centre - width / 2.0).max(x).min(x + COL_W - width);
             draw_text(s, &fonts.regular, size, left, y, &text);

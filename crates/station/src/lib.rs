@@ -127,6 +127,11 @@ pub fn identity(session: &Session) -> Result<SigningIdentity> {
 /// input limits (control or direction characters, text too long, numbers out of range) is
 /// refused here, naming the fields, before anything is rendered or signed.
 pub fn render_latest(session: &Session, id: &str) -> Result<Vec<u8>> {
+    render_for(session, id, None)
+}
+
+/// Renders the latest version with `recorder_name` (the signer's) under the recorder's line.
+fn render_for(session: &Session, id: &str, recorder_name: Option<String>) -> Result<Vec<u8>> {
     let current = session.record(id)?;
     let problems = banthuek_core::check_input(&current.record);
     if !problems.is_empty() {
@@ -136,16 +141,19 @@ pub fn render_latest(session: &Session, id: &str) -> Result<Vec<u8>> {
         version: current.version,
         // The classification is printed at the top and bottom of every page.
         marking: Some(session.classification(id)?.marking()),
+        recorder_name,
         ..RenderOptions::default()
     };
     Ok(banthuek_document::render(&current.record, &opts)?.pdf)
 }
 
-/// Officer: renders the latest version, signs it in the recorder's block and submits it with the
-/// signed PDF, in one store transaction.
+/// Officer: renders the latest version with the signer's own name (rank and full name from the
+/// account, else the certificate's) under the recorder's line, signs it in that block and
+/// submits it with the signed PDF, in one store transaction.
 pub fn sign_and_submit(session: &mut Session, id: &str, comment: Option<&str>) -> Result<Status> {
-    let pdf = render_latest(session, id)?;
-    let signed = banthuek_document::sign_pdf(&pdf, &identity(session)?, Some("recorder"))?;
+    let identity = identity(session)?;
+    let pdf = render_for(session, id, Some(identity.display_name.clone()))?;
+    let signed = banthuek_document::sign_pdf(&pdf, &identity, Some("recorder"))?;
     Ok(session.submit(id, comment, Some(&signed))?)
 }
 

@@ -82,3 +82,67 @@ fn administrator_without_signing_key_cannot_sign() {
         other => panic!("expected NoSigningKey, got {:?}", other.map(|_| ())),
     }
 }
+
+/// The text of a PDF as poppler reads it (the page and the signatures' appearances).
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("record.pdf");
+    std::fs::write(&path, pdf).expect("written");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+/// Issue 15: the name under the recorder's line is the account that signed, not the record's
+/// first officer, and once countersigned the supervisor's block names the supervisor, with no
+/// "( .... )" placeholder left on the page.
+#[test]
+fn names_beside_the_signatures_are_the_signers() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (mut admin, _recovery) = Store::init(home.path(), "admin", PASSWORD, opts()).expect("init");
+    create_station_ca(&mut admin, "สถานีทดสอบ").expect("CA");
+    for (name, role, full_name, rank) in [
+        ("writer", Role::Officer, "ประยุทธ์ บันทึกดี", "ด.ต."),
+        ("boss", Role::Supervisor, "วิชัย กล้าหาญ", "พ.ต.ท."),
+    ] {
+        let secrets = issue_signing_key(&admin, role, name).expect("key issued");
+        let secrets: Vec<(&str, &[u8])> = secrets.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        admin
+            .add_user_with_secrets(name, role, PASSWORD, Some(full_name), Some(rank), &secrets)
+            .expect("user added");
+    }
+    drop(admin);
+
+    // The record's only officer (ร.ต.อ. สมศักดิ์ ใจดี, leader) is not the account that signs.
+    let first_officer = "( ร.ต.อ. สมศักดิ์ ใจดี )";
+    let mut writer = unlock(home.path(), "writer");
+    let id = writer
+        .create_record(
+            banthuek_store::bench::sample_record(1),
+            VersionSource::Typed,
+            "created",
+        )
+        .expect("created");
+    let preview = pdftotext(&render_latest(&writer, &id).expect("preview"));
+    assert_eq!(preview.matches(first_officer).count(), 2, "{preview}");
+    assert!(!preview.contains("...................."), "{preview}");
+
+    sign_and_submit(&mut writer, &id, None).expect("signed");
+    let signed = pdftotext(&current_pdf(&writer, &id).expect("pdf"));
+    // Once as the arresting officer, no longer as the recorder.
+    assert_eq!(signed.matches(first_officer).count(), 1, "{signed}");
+    assert!(signed.contains("( ด.ต. ประยุทธ์ บันทึกดี )"), "{signed}");
+    assert!(!signed.contains("วิชัย กล้าหาญ"), "{signed}");
+    drop(writer);
+
+    let mut boss = unlock(home.path(), "boss");
+    approve_and_countersign(&mut boss, &id, None).expect("countersigned");
+    let last = pdftotext(&current_pdf(&boss, &id).expect("pdf"));
+    assert!(last.contains("พ.ต.ท. วิชัย กล้าหาญ"), "{last}");
+    assert!(last.contains("( ด.ต. ประยุทธ์ บันทึกดี )"), "{last}");
+    assert!(!last.contains("...................."), "{last}");
+}
