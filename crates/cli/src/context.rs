@@ -27,20 +27,6 @@ impl Context {
         secret_from_env_or_prompt("BANTHUEK_PASSWORD", "Password / รหัสผ่าน: ")
     }
 
-    /// Unlocks the store in `locked` as the acting user. A wrong password and an unknown account
-    /// get the same answer, so that the answer cannot tell which account names exist.
-    pub fn unlock(&self, locked: &banthuek_store::Locked) -> Result<banthuek_store::Session> {
-        use banthuek_store::StoreError;
-        let user = self.user()?;
-        let password = self.password()?;
-        locked.unlock(user, &password).map_err(|e| match e {
-            StoreError::WrongPassword { .. } | StoreError::UnknownUser => {
-                anyhow::Error::new(StoreError::UnknownUser)
-            }
-            other => anyhow::Error::new(other),
-        })
-    }
-
     /// A password being set: BANTHUEK_NEW_PASSWORD, else a prompt.
     pub fn new_password(&self) -> Result<String> {
         secret_from_env_or_prompt("BANTHUEK_NEW_PASSWORD", "New password / รหัสผ่านใหม่: ")

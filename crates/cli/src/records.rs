@@ -227,10 +227,19 @@ fn options(policy: LockoutPolicy) -> Result<StoreOptions> {
     Ok(StoreOptions { kdf, policy })
 }
 
-pub(crate) fn session(ctx: &crate::Context) -> Result<Session> {
-    ctx.user()?;
+/// The one login of every command, `start` included: opens the station's store and unlocks it
+/// as `user`. The store counts wrong passwords, locks the account, audits every attempt, and
+/// answers an unknown name exactly as a wrong password.
+pub(crate) fn login(ctx: &crate::Context, user: &str, password: &str) -> Result<Session> {
     let locked = Store::open_with(&ctx.home, options(LockoutPolicy::default())?)?;
-    ctx.unlock(&locked)
+    Ok(locked.unlock(user, password)?)
+}
+
+/// The acting user's session: [`login`] with the user and password given to this command.
+pub(crate) fn session(ctx: &crate::Context) -> Result<Session> {
+    let user = ctx.user()?;
+    let password = ctx.password()?;
+    login(ctx, user, &password)
 }
 
 pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {

@@ -45,11 +45,10 @@ fn start(ctx: &crate::Context) -> Result<ExitCode> {
     if !ctx.home.join("keyslots.json").exists() {
         first_run(ctx)?;
     }
-    let locked = Store::open(&ctx.home)?;
     let mut session = loop {
         let user = ask("User / ชื่อผู้ใช้: ")?;
         let password = ask_secret("Password / รหัสผ่าน: ")?;
-        match locked.unlock(&user, &password) {
+        match crate::records::login(ctx, &user, &password) {
             Ok(s) => break s,
             Err(e) => println!("{e}"),
         }

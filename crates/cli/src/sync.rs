@@ -1,7 +1,6 @@
 //! `banthuek sync [--once] [--json]`, `banthuek sync enrol …`, `banthuek sync status`.
 
 use anyhow::{Context as _, Result};
-use banthuek_store::Store;
 use banthuek_sync::station::{load_enrolment, save_enrolment};
 use banthuek_sync::{DrainReport, Sender, SyncConfig, SyncEvent};
 use std::path::PathBuf;
@@ -79,8 +78,7 @@ pub fn run(ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
 }
 
 fn session(ctx: &crate::Context) -> Result<banthuek_store::Session> {
-    let locked = Store::open(&ctx.home).context("opening the station store")?;
-    ctx.unlock(&locked)
+    crate::records::session(ctx)
 }
 
 fn enrol(

@@ -80,6 +80,29 @@ pub struct KeySlots {
     pub recovery: Slot,
     #[serde(default)]
     pub pending_failures: Vec<PendingFailure>,
+    /// Lockout counters for login names that are no account, keyed by [`unknown_name_tag`], so
+    /// that an unknown name is counted and locked exactly like an account and the answers at
+    /// login cannot tell which names exist.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown_names: BTreeMap<String, Attempts>,
+}
+
+/// The lockout counters of a login name that is no account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Attempts {
+    pub failed_attempts: u32,
+    /// RFC 3339; absent when not locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<String>,
+}
+
+/// At most this many unknown names are counted; past it, those not locked now are forgotten.
+const MAX_UNKNOWN_NAMES: usize = 1000;
+
+/// How a login name that is no account is kept: a hash, since the name might be a password
+/// typed into the wrong box.
+pub fn unknown_name_tag(name: &str) -> String {
+    format!("unknown:{}", &crypto::sha256_hex(name.as_bytes())[..12])
 }
 
 fn aad(store_id: &str, account: Option<&str>) -> Vec<u8> {
@@ -141,7 +164,50 @@ impl KeySlots {
             accounts: BTreeMap::new(),
             recovery: slot,
             pending_failures: Vec::new(),
+            unknown_names: BTreeMap::new(),
         })
+    }
+
+    /// The lockout counters of a login name: the account's own, or for a name that is no
+    /// account those kept under [`unknown_name_tag`] (created on first use).
+    pub fn counters_mut(
+        &mut self,
+        name: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (&mut u32, &mut Option<String>) {
+        if self.accounts.contains_key(name) {
+            if let Some(acc) = self.accounts.get_mut(name) {
+                return (&mut acc.failed_attempts, &mut acc.locked_until);
+            }
+        }
+        let tag = unknown_name_tag(name);
+        if !self.unknown_names.contains_key(&tag) && self.unknown_names.len() >= MAX_UNKNOWN_NAMES {
+            self.unknown_names.retain(|_, a| {
+                a.locked_until
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t > now)
+            });
+        }
+        let entry = self.unknown_names.entry(tag).or_default();
+        (&mut entry.failed_attempts, &mut entry.locked_until)
+    }
+
+    /// Runs the key derivation an account's slot would, for a name that is no account, so that
+    /// a wrong name costs the same time as a wrong password.
+    pub fn derive_for_unknown_name(&self, password: &str, fallback: KdfParams) -> Result<()> {
+        let kdf = self
+            .accounts
+            .values()
+            .next()
+            .map(|a| a.slot.kdf)
+            .unwrap_or(fallback);
+        let kek = kdf.derive(password, &[0u8; 16])?;
+        // Opening fails, as it does for a wrong password; the result is not used.
+        let _ = self
+            .recovery
+            .open_with(&kek, &aad(&self.store_id, Some("")));
+        Ok(())
     }
 
     /// Seals `data_key ‖ user_key` for `name` under a key derived from `password`.

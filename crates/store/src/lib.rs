@@ -234,52 +234,67 @@ impl Locked {
         let mut slots = keyslots::load(&self.home)?;
         let now = chrono::Utc::now();
         let policy = slots.policy;
-        let Some(acc) = slots.accounts.get(user).cloned() else {
-            // The name might be a password typed into the wrong box: keep only a hash of it.
-            let tag = format!("unknown:{}", &crypto::sha256_hex(user.as_bytes())[..12]);
-            record_failure(&mut slots, &tag, "unknown_user");
-            keyslots::save(&self.home, &slots)?;
-            return Err(StoreError::UnknownUser);
+        // An unknown name is answered exactly as a known one with a wrong password: the same
+        // message, the same attempts left and lockout (counted under a hash of the name), and
+        // the same Argon2id work.
+        let known = slots.accounts.contains_key(user);
+        let who = if known {
+            user.to_owned()
+        } else {
+            keyslots::unknown_name_tag(user)
         };
-        let locked_until = acc
-            .locked_until
+        let (_, until) = slots.counters_mut(user, now);
+        let locked_until = until
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&chrono::Utc));
         if let Some(until) = locked_until.filter(|u| *u > now) {
-            record_failure(&mut slots, user, "refused_while_locked");
+            record_failure(&mut slots, &who, "refused_while_locked");
             keyslots::save(&self.home, &slots)?;
             return Err(StoreError::AccountLocked {
                 user: user.to_owned(),
                 seconds_left: (until - now).num_seconds().max(1),
             });
         }
-        let Some(keys) = slots.open_account(user, password)? else {
-            let entry = slots.accounts.get_mut(user).expect("account present above");
+        let keys = if known {
+            slots.open_account(user, password)?
+        } else {
+            slots.derive_for_unknown_name(password, self.opts.kdf)?;
+            None
+        };
+        let Some(keys) = keys else {
+            let (failed, until) = slots.counters_mut(user, now);
             if locked_until.is_some() {
                 // An expired lock: counting starts afresh.
-                entry.locked_until = None;
-                entry.failed_attempts = 0;
+                *until = None;
+                *failed = 0;
             }
-            entry.failed_attempts += 1;
-            let err = if entry.failed_attempts >= policy.max_failed_attempts {
-                entry.failed_attempts = 0;
-                entry.locked_until = Some(
+            *failed += 1;
+            let (err, kind) = if *failed >= policy.max_failed_attempts {
+                *failed = 0;
+                *until = Some(
                     (now + chrono::Duration::seconds(policy.lockout_secs))
                         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 );
-                record_failure(&mut slots, user, "account_locked");
-                StoreError::AccountLocked {
+                let err = StoreError::AccountLocked {
                     user: user.to_owned(),
                     seconds_left: policy.lockout_secs,
-                }
+                };
+                (err, "account_locked")
             } else {
-                let left = policy.max_failed_attempts - entry.failed_attempts;
-                record_failure(&mut slots, user, "wrong_password");
-                StoreError::WrongPassword {
-                    attempts_left: left,
-                }
+                let err = StoreError::WrongPassword {
+                    attempts_left: policy.max_failed_attempts - *failed,
+                };
+                (
+                    err,
+                    if known {
+                        "wrong_password"
+                    } else {
+                        "unknown_user"
+                    },
+                )
             };
+            record_failure(&mut slots, &who, kind);
             keyslots::save(&self.home, &slots)?;
             return Err(err);
         };
