@@ -61,7 +61,31 @@ enum Command {
     Idcard(idcard::Command),
 }
 
+/// `banthuek … | head -1`: once the reader has closed the pipe, the command stops quietly with
+/// success, as other Unix tools do. Rust ignores SIGPIPE (the speech worker's supervisor relies
+/// on that to notice a worker that died), so the next `println!` panics with EPIPE; this hook
+/// turns exactly that panic into a quiet exit and leaves every other panic to the default hook.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload_as_str().unwrap_or("");
+        let broken_pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let epipe = std::io::Error::from_raw_os_error(EPIPE);
+        if message.starts_with("failed printing to stdout")
+            && (message.ends_with(&epipe.to_string())
+                || message.ends_with(&broken_pipe.to_string()))
+        {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+/// EPIPE on Linux and the BSDs.
+const EPIPE: i32 = 32;
+
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BANTHUEK_LOG")

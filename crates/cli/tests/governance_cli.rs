@@ -2,81 +2,21 @@
 //! would: the real binary, a real encrypted store in a temporary home, passwords from the
 //! environment.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod common;
-use common::PASSWORD;
+use common::{stderr, stdout, Station};
 const ARRESTEE_FIRST: &str = "ชื่อจริงเฉพาะคดี";
 const ARRESTEE_LAST: &str = "นามสกุลเฉพาะคดี";
 const ADDRESS: &str = "บ้านเลขที่ 77/12 หมู่บ้านทดสอบลับ";
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let home = Home {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let out = home
-            .cmd(None, &["init", "--admin", "admin"])
-            .env("BANTHUEK_NEW_PASSWORD", PASSWORD)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        for (name, role) in [
-            ("somsak", "officer"),
-            ("wichai", "officer"),
-            ("boss", "supervisor"),
-        ] {
-            let out = home
-                .cmd(Some("admin"), &["user", "add", name, "--role", role])
-                .env("BANTHUEK_NEW_PASSWORD", PASSWORD)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", stderr(&out));
-        }
-        home
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self, user: Option<&str>, args: &[&str]) -> Command {
-        common::banthuek(self.path(), user, args)
-    }
-
-    fn run(&self, user: &str, args: &[&str]) -> Output {
-        self.cmd(Some(user), args).output().unwrap()
-    }
-
-    fn ok(&self, user: &str, args: &[&str]) -> String {
-        let out = self.run(user, args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    }
-
-    fn new_record(&self, officer: &str, json: &serde_json::Value) -> String {
-        let file = self.path().join("in.json");
-        std::fs::write(&file, json.to_string()).unwrap();
-        self.ok(
-            officer,
-            &["record", "new", "--from-json", file.to_str().unwrap()],
-        )
-        .trim()
-        .to_owned()
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// The station every test here starts from.
+fn station() -> Station {
+    Station::new(&[
+        ("somsak", "officer"),
+        ("wichai", "officer"),
+        ("boss", "supervisor"),
+    ])
 }
 
 fn complete(age: u32) -> serde_json::Value {
@@ -95,7 +35,7 @@ fn complete(age: u32) -> serde_json::Value {
 
 #[test]
 fn classification_decides_who_opens_and_who_exports() {
-    let h = Home::new();
+    let h = station();
     let id = h.new_record("somsak", &complete(35));
     let out = h.ok("somsak", &["record", "classify", &id, "ลับ"]);
     assert!(out.contains("secret"), "{out}");
@@ -220,7 +160,7 @@ fn classification_decides_who_opens_and_who_exports() {
 
 #[test]
 fn policy_purge_and_statistics_from_the_command_line() {
-    let h = Home::new();
+    let h = station();
     // Five final records (signed by the officer, countersigned by the supervisor), one juvenile.
     let mut ids = Vec::new();
     for age in [35, 36, 40, 41, 16] {
