@@ -639,7 +639,7 @@ pub fn bench(records: usize, saves: usize, unlocks: usize, json: bool) -> Result
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
         println!(
-            "store: save a version p50 {:.2} ms (p90 {:.2} ms, {} saves) · list {} records p50 {:.1} ms · unlock median {:.0} ms ({} unlocks, Argon2id m={} KiB t={} p={}) · file {:.1} MB",
+            "store: save a version p50 {:.2} ms (p90 {:.2} ms, {} saves) · list {} records p50 {:.1} ms · unlock median {:.0} ms ({} unlocks, Argon2id m={} KiB t={} p={}) · refused login median: wrong password {:.0} ms, unknown name {:.0} ms · file {:.1} MB",
             r.save_version_p50_ms,
             r.save_version_p90_ms,
             r.saves,
@@ -650,6 +650,8 @@ pub fn bench(records: usize, saves: usize, unlocks: usize, json: bool) -> Result
             r.kdf.m_kib,
             r.kdf.t,
             r.kdf.p,
+            r.wrong_password_p50_ms,
+            r.unknown_name_p50_ms,
             r.db_bytes as f64 / 1e6
         );
     }

@@ -14,6 +14,11 @@ pub struct StoreBench {
     pub list_p50_ms: f64,
     pub unlocks: usize,
     pub unlock_p50_ms: f64,
+    /// A refused login: a known account with a wrong password, and a name that is no account.
+    /// The two should match (the same Argon2id work), so the time does not tell which names
+    /// exist.
+    pub wrong_password_p50_ms: f64,
+    pub unknown_name_p50_ms: f64,
     pub kdf: KdfParams,
     pub db_bytes: u64,
 }
@@ -59,7 +64,11 @@ pub fn bench_store(
 ) -> crate::Result<StoreBench> {
     let opts = StoreOptions {
         kdf,
-        ..Default::default()
+        // Room for the refused logins timed below without a lockout.
+        policy: crate::LockoutPolicy {
+            max_failed_attempts: 2 * unlocks as u32 + 10,
+            lockout_secs: 1,
+        },
     };
     let (mut admin, _) = Store::init(home, "bench-admin", "bench-password", opts)?;
     admin.add_user("bench-officer", Role::Officer, "bench-password", None, None)?;
@@ -73,6 +82,24 @@ pub fn bench_store(
         let t = Instant::now();
         s = locked.unlock("bench-officer", "bench-password")?;
         unlock_ms.push(ms(t));
+    }
+    // Refused logins, interleaved (first one, then the other first) so that both see the same
+    // machine load.
+    let (mut wrong_ms, mut unknown_ms) = (Vec::new(), Vec::new());
+    for i in 0..unlocks.max(1) {
+        let mut pair = [
+            ("bench-officer", &mut wrong_ms),
+            ("bench-nobody", &mut unknown_ms),
+        ];
+        if i % 2 == 1 {
+            pair.reverse();
+        }
+        for (user, times) in pair {
+            let t = Instant::now();
+            // Refused: the wrong password, or no such account.
+            let _refused = locked.unlock(user, "not-the-password");
+            times.push(ms(t));
+        }
     }
     let mut ids = Vec::with_capacity(records);
     for i in 0..records {
@@ -104,6 +131,8 @@ pub fn bench_store(
         list_p50_ms: percentile(list_ms, 0.5),
         unlocks: unlock_ms.len(),
         unlock_p50_ms: percentile(unlock_ms, 0.5),
+        wrong_password_p50_ms: percentile(wrong_ms, 0.5),
+        unknown_name_p50_ms: percentile(unknown_ms, 0.5),
         kdf,
         db_bytes,
     })
