@@ -65,9 +65,18 @@ pub fn sign_pdf_with(
         ));
     }
     let local_now = now.with_timezone(&thai_offset()).naive_local();
-    let violations = check_signable(&embedded.record, local_now);
-    if !violations.is_empty() {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    // The signing rules, and the input limits every entry point applies (numbers in range, no
+    // control or direction characters, sizes): a record rendered elsewhere is held to them too.
+    let mut list: Vec<String> = check_signable(&embedded.record, local_now)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    list.extend(
+        banthuek_core::check_input(&embedded.record)
+            .iter()
+            .map(ToString::to_string),
+    );
+    if !list.is_empty() {
         return Err(DocumentError::NotSignable(list.join("; ")));
     }
     check_identity(signer, now)?;

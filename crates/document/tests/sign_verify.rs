@@ -311,6 +311,34 @@ fn bad_keys_certificates_and_records_are_refused() {
         other => panic!("expected NotSignable, got {:?}", other.map(|v| v.len())),
     }
 
+    // Issue 15: quantities of -5 and 1e20 (which printed as 9223372036854775807) and an age of
+    // 0 rendered elsewhere are not signed, naming the fields.
+    let (_, mut record) = dev_records().remove(0);
+    record = signable(record);
+    let item: banthuek_core::record::SeizedItem = serde_json::from_value(
+        serde_json::json!({"description": "ยาบ้า", "quantity": 1, "unit": "เม็ด"}),
+    )
+    .expect("an item");
+    record.seized_items = vec![item.clone(), item];
+    record.seized_items[0].quantity = Some(banthuek_core::record::Quantity(-5.0));
+    record.seized_items[1].quantity = Some(banthuek_core::record::Quantity(1e20));
+    record.arrestees[0].age = Some(0);
+    let out_of_range = render(&record, &RenderOptions::default())
+        .expect("render")
+        .pdf;
+    match sign_pdf(&out_of_range, &st.officer, None) {
+        Err(DocumentError::NotSignable(why)) => {
+            for field in [
+                "/seized_items/0/quantity",
+                "/seized_items/1/quantity",
+                "/arrestees/0/age",
+            ] {
+                assert!(why.contains(field), "{field}: {why}");
+            }
+        }
+        other => panic!("expected NotSignable, got {:?}", other.map(|v| v.len())),
+    }
+
     // Order: the supervisor cannot countersign first; a block cannot be signed twice.
     assert!(matches!(
         sign_pdf(&pdf, &st.supervisor, Some("supervisor")),

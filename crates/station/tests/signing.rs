@@ -146,3 +146,37 @@ fn names_beside_the_signatures_are_the_signers() {
     assert!(last.contains("( ด.ต. ประยุทธ์ บันทึกดี )"), "{last}");
     assert!(!last.contains("...................."), "{last}");
 }
+
+/// Issue 15: a record that reached the store with a right-to-left override in a name and a NUL
+/// in another (the store keeps what it is given; limits apply where input enters and here) is
+/// refused before rendering, naming the fields, instead of failing inside the PDF writer.
+#[test]
+fn a_record_with_control_or_direction_characters_is_refused_naming_the_fields() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (mut admin, _recovery) = Store::init(home.path(), "admin", PASSWORD, opts()).expect("init");
+    create_station_ca(&mut admin, "สถานีทดสอบ").expect("CA");
+    add_user(&mut admin, "officer", Role::Officer);
+    drop(admin);
+    let mut officer = unlock(home.path(), "officer");
+    let mut record = banthuek_store::bench::sample_record(1);
+    record.arrestees[0].first_name = Some("\u{202E}ทดสอบ".to_owned());
+    record.arrestees[0].last_name = Some("สม\u{0}มติ".to_owned());
+    let id = officer
+        .create_record(record, VersionSource::Typed, "created")
+        .expect("created");
+    for result in [
+        render_latest(&officer, &id).map(|_| ()),
+        sign_and_submit(&mut officer, &id, None).map(|_| ()),
+    ] {
+        match result {
+            Err(e @ StationError::BadInput(_)) => {
+                let text = e.to_string();
+                assert!(text.contains("/arrestees/0/first_name"), "{text}");
+                assert!(text.contains("U+202E"), "{text}");
+                assert!(text.contains("/arrestees/0/last_name"), "{text}");
+            }
+            other => panic!("expected BadInput, got {:?}", other.err()),
+        }
+    }
+    assert_eq!(officer.record(&id).expect("record").status, Status::Draft);
+}
