@@ -35,7 +35,9 @@ const BODY_W: f32 = PAGE_W - LEFT - RIGHT;
 const SIZE: f32 = 16.0;
 const TITLE_SIZE: f32 = 20.0;
 const FOOTER_SIZE: f32 = 10.0;
-const SIGN_SIZE: f32 = 14.0;
+const SIGN_SIZE: f32 = crate::layout::NAME_SIZE;
+/// The name under a signing line: its baseline, below the line's baseline.
+const NAME_BELOW_LINE: f32 = 18.0;
 /// Height of the area of a signature block where a signature appearance goes.
 const SIGN_AREA_H: f32 = 16.0 * MM;
 const PARA_INDENT: f32 = 15.0 * MM;
@@ -118,8 +120,13 @@ pub fn render_with_fonts(
                         role: block.role,
                         label: block.label.clone(),
                         signer_name: block.name.clone(),
+                        name_in_signature: block.name_in_signature(),
                         page: index,
                         rect,
+                        line: block
+                            .name_in_signature()
+                            .then(|| block.line_span(&measurer, x))
+                            .map(|(x0, x1)| [x0, x1]),
                     });
                 }
             }
@@ -788,8 +795,24 @@ const SIGN_WORD: &str = "ลงชื่อ";
 impl BlockSpec {
     /// The rectangle (PDF user space: x0, y0, x1, y1, origin bottom left) where a signature
     /// appearance goes: the dotted line between "ลงชื่อ" and the role.
+    /// A block with no name to print (the supervisor's) leaves its name line to the signature.
+    fn name_in_signature(&self) -> bool {
+        self.name.is_none()
+    }
+
     fn sign_rect(&self, m: &Measurer<'_>, x: f32, top: f32) -> [f32; 4] {
         let (x0, x1) = self.line_span(m, x);
+        if self.name_in_signature() {
+            // Down over the name line, for the signer's name, and as wide as the column allows
+            // around the line's centre, where the page centres the other names.
+            let bottom = top
+                + SIGN_AREA_H
+                + NAME_BELOW_LINE
+                + crate::layout::NAME_BASELINE_ABOVE_RECT_BOTTOM;
+            let centre = (x0 + x1) / 2.0;
+            let half = (centre - x).min(x + COL_W - centre);
+            return [centre - half, PAGE_H - bottom, centre + half, PAGE_H - top];
+        }
         [x0, PAGE_H - (top + SIGN_AREA_H + 2.0), x1, PAGE_H - top]
     }
 
@@ -823,7 +846,7 @@ impl BlockSpec {
             s.set_fill(Some(Default::default()));
         }
         let centre = (x0 + x1) / 2.0;
-        let mut y = base + 18.0;
+        let mut y = base + NAME_BELOW_LINE;
         let name = self.name.as_ref().map(|n| format!("( {n} )"));
         for (text, size) in [(name, SIGN_SIZE), (self.position.clone(), SIGN_SIZE)] {
             let Some(text) = text else {

@@ -4,7 +4,7 @@
 
 use crate::error::{DocumentError, Result};
 use crate::fonts::{text_width, FontSet};
-use crate::layout::{BlockRole, SignatureBlock};
+use crate::layout::{BlockRole, SignatureBlock, NAME_BASELINE_ABOVE_RECT_BOTTOM, NAME_SIZE};
 use crate::pdf::{self, dict_get, pdf_date, resolve};
 use crate::pki::{self, SigningIdentity};
 use crate::thai::{date_be, time_th};
@@ -192,12 +192,14 @@ fn appearance_pdf(
     });
     let mut page = doc.start_page_with(settings);
     let mut surface = page.surface();
+    // The lines above the signing line keep within it, centred on it.
+    let line_w = block.line.map(|[a, b]| b - a).unwrap_or(w).min(w);
     let mut baseline = 0.0;
     for (text, size, font) in &lines {
         let face = font.face()?;
         let natural = text_width(&face, text, *size);
-        let size = if natural > w - 2.0 {
-            size * (w - 2.0) / natural
+        let size = if natural > line_w - 2.0 {
+            size * (line_w - 2.0) / natural
         } else {
             *size
         };
@@ -208,6 +210,26 @@ fn appearance_pdf(
             font.krilla.clone(),
             size,
             text,
+            false,
+            krilla::text::TextDirection::Auto,
+        );
+    }
+    if block.name_in_signature {
+        // The name line the page left blank: "( rank name )", as under every other line.
+        let name = format!("( {} )", crate::thai::digits(&signer.display_name, digits));
+        let face = fonts.regular.face()?;
+        let natural = text_width(&face, &name, NAME_SIZE);
+        let size = if natural > w - 2.0 {
+            NAME_SIZE * (w - 2.0) / natural
+        } else {
+            NAME_SIZE
+        };
+        let x = ((w - text_width(&face, &name, size)) / 2.0).max(1.0);
+        surface.draw_text(
+            krilla::geom::Point::from_xy(x, h - NAME_BASELINE_ABOVE_RECT_BOTTOM),
+            fonts.regular.krilla.clone(),
+            size,
+            &name,
             false,
             krilla::text::TextDirection::Auto,
         );

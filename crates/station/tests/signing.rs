@@ -142,7 +142,8 @@ fn names_beside_the_signatures_are_the_signers() {
     let mut boss = unlock(home.path(), "boss");
     approve_and_countersign(&mut boss, &id, None).expect("countersigned");
     let last = pdftotext(&current_pdf(&boss, &id).expect("pdf"));
-    assert!(last.contains("พ.ต.ท. วิชัย กล้าหาญ"), "{last}");
+    // Under the supervisor's line, as under every other: "( rank name )".
+    assert!(last.contains("( พ.ต.ท. วิชัย กล้าหาญ )"), "{last}");
     assert!(last.contains("( ด.ต. ประยุทธ์ บันทึกดี )"), "{last}");
     assert!(!last.contains("...................."), "{last}");
 }
