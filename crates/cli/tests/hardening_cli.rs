@@ -1,8 +1,8 @@
 //! Findings of the outside testing (issue 15) at the command line, on the real binary and a real
 //! encrypted store: hostile record input is refused naming the field (and a BOM is accepted),
 //! login answers the same for unknown and known accounts, `verify` without a trust anchor never
-//! says VALID, and speech models are installed and removed by administrators only, audited with
-//! the size and checksum measured on the file.
+//! says VALID, speech models are installed and removed by administrators only, audited with the
+//! size and checksum measured on the file, and a closed output pipe ends a command quietly.
 
 mod common;
 use common::{stderr, stdout, Station};
