@@ -1,13 +1,15 @@
-// The national ID card in the real window (issue 17): "อ่านบัตรประชาชน" on arrestee 1 against a
-// real pcscd with Debian's vpcd virtual reader and our card emulator
-// (crates/idcard/tests/support/thai_id_card.py, a synthetic person from cards.json), started and
-// stopped here. The typed errors reach the dialog (no card service, not a Thai ID card), a read
-// waiting for a card can be cancelled, the photo is shown beside the values and dropped when the
-// dialog closes, and confirming fills the arrestee: the window marks the values "from the card",
-// and the store holds them with provenance card, a version of source card and an audit entry
-// without personal data.
+// The national ID card in the real window (issue 17): "อ่านบัตรประชาชน" on the arrestees against
+// a real pcscd with Debian's vpcd virtual reader and our card emulator
+// (crates/idcard/tests/support/thai_id_card.py, synthetic people from cards.json), started and
+// stopped here. The typed errors reach the dialog (no card service, no reader, not a Thai ID
+// card), a read waiting for a card can be cancelled, the photo is shown beside the values and
+// dropped when the dialog closes, an expired card is warned about and still usable, and
+// confirming fills the arrestee: the window marks the values "from the card", and the store
+// holds them with provenance card, a version of source card and an audit entry without
+// personal data.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { USERS, cli, cliBin, log, makeHome, repo, startDriver } from "./lib/harness.mjs";
@@ -18,17 +20,23 @@ const support = join(repo, "crates/idcard/tests");
 const CARDS = join(support, "data/cards.json");
 const SLOT0 = "Virtual PCD 00 00";
 
+function listReaders() {
+  return spawnSync(cliBin, ["idcard", "readers", "--json"], { encoding: "utf8" });
+}
+
 function readers() {
-  const r = spawnSync(cliBin, ["idcard", "readers", "--json"], { encoding: "utf8" });
+  const r = listReaders();
   return r.status === 0 ? JSON.parse(r.stdout) : null;
 }
 
-/** A pcscd of our own (its socket is global: none may be running). */
-async function startPcscd() {
+/** A pcscd of our own (its socket is global: none may be running); with `config`, a reader
+ * configuration directory instead of the system's (an empty one: no reader at all). */
+async function startPcscd(config) {
   const running = spawnSync("pgrep", ["-x", "pcscd"]);
   assert(running.status !== 0, "another pcscd is running; this test starts its own (stop it first)");
-  const child = spawn("pcscd", ["--foreground"], { stdio: "ignore" });
-  await waitUntil(() => (readers() ?? []).length >= 2, "pcscd and vpcd's two slots", 10_000);
+  const child = spawn("pcscd", ["--foreground", ...(config ? ["--config", config] : [])], { stdio: "ignore" });
+  if (config) await waitUntil(() => /no card reader is connected/.test(listReaders().stderr), "pcscd without readers", 10_000);
+  else await waitUntil(() => (readers() ?? []).length >= 2, "pcscd and vpcd's two slots", 10_000);
   return {
     async stop() {
       child.kill("SIGTERM");
@@ -108,6 +116,16 @@ export async function idcardFlow() {
     await (await s.find("#idcard-cancel")).click();
     await closedClean(s);
 
+    // A card service without any reader: said so.
+    pcscd = await startPcscd(mkdtempSync(join(tmpdir(), "banthuek-e2e-no-readers-")));
+    await (await s.find(button)).click();
+    await waitUntil(async () => await dialogIs(s, { error: "no_reader" }), "the no-reader message");
+    const noReader = await (await s.find("#idcard-error")).text();
+    assert(noReader.includes("ไม่พบเครื่องอ่านบัตร") && noReader.includes("no card reader"), `no-reader message: ${noReader}`);
+    await (await s.find("#idcard-cancel")).click();
+    await closedClean(s);
+    await pcscd.stop();
+
     pcscd = await startPcscd();
 
     // Waiting for a card; Esc cancels (and so does the button), nothing is saved.
@@ -127,8 +145,11 @@ export async function idcardFlow() {
     await shot(s, "idcard-03-not-thai");
     await card.pull();
     card = await insertCard("p01");
+    const clicked = Date.now();
     await (await s.find("#idcard-retry")).click();
-    await waitUntil(async () => await dialogIs(s, { state: "read" }), "the card's values in the dialog", 15_000);
+    await waitUntil(async () => await dialogIs(s, { state: "read" }), "the card's values in the dialog", 15_000, 20);
+    // A figure for the log (the target is judged by `banthuek bench idcard --photo`), not a test.
+    log(`idcard: click "read again" → values and photo in the dialog: ${Date.now() - clicked} ms (WebDriver polling included)`);
 
     // The values and the photo beside them, for the officer to compare.
     const row = async (k) => (await (await s.find(`#idcard-fields tr[data-card="${k}"] td`)).text()).trim();
