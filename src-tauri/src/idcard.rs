@@ -57,6 +57,9 @@ pub struct CardPreview {
     pub token: u64,
     /// The reader (slot) the card was read in.
     pub reader: String,
+    /// The office that issued the card, as the card writes it (empty when it does not); shown,
+    /// not saved (the exchange format has no place for it).
+    pub issuer: String,
     /// The arrestee (0-based) the values are for.
     #[ts(type = "number")]
     pub arrestee: usize,
@@ -185,6 +188,7 @@ impl CardReading {
         let preview = CardPreview {
             token,
             reader: read.reader.clone(),
+            issuer: read.card.issuer.clone(),
             arrestee,
             values,
             fields: report.fields,

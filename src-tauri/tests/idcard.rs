@@ -95,6 +95,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
     card.pull();
     assert_eq!(preview.values, *expected, "what the dialog shows");
     assert_eq!(preview.reader, support::slot_name(1));
+    assert_eq!(preview.issuer, person["card"]["issuer"].as_str().unwrap());
     assert!(preview.warnings.is_empty());
     assert!(!preview.juvenile);
     assert!(preview

@@ -158,6 +158,7 @@ export async function idcardFlow() {
     const nameShown = await row("name_th");
     assert(nameShown === `${expected.title}${expected.first_name} ${expected.last_name}`, `the dialog shows name ${nameShown}`);
     assert((await row("address")) === expected.address, "the dialog shows the address");
+    assert((await row("issuer")) === person.card.issuer, "the dialog shows who issued the card");
     const photo = await (await s.find("#idcard-photo")).attribute("src");
     assert(String(photo).startsWith("data:image/jpeg;base64,/9j/"), "the card's photo is shown");
     const decoded = await s.executeAsync(

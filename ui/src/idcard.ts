@@ -158,6 +158,7 @@ function show(p: CardPreview): void {
     ["sex", t("idcardSex"), sex],
     ["nationality", t("fNationality"), text(v.nationality)],
     ["address", t("fAddress"), text(v.address)],
+    ["issuer", t("idcardIssuer"), p.issuer],
     ["valid", t("idcardValid"), `${date(card.issued)} – ${card.expires ? date(card.expires) : t("idcardLifetime")}`],
   ];
   $("idcard-fields").replaceChildren(...rows.filter(([, , value]) => value !== "").map(([k, n, value]) => row(k, n, value)));

@@ -79,6 +79,9 @@ pub fn run(cmd: Command) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&arrestee)?);
             } else {
                 println!("reader / เครื่องอ่าน: {}", read.reader);
+                if !read.card.issuer.is_empty() {
+                    println!("issuer / ผู้ออกบัตร: {}", read.card.issuer);
+                }
                 if let Some(fields) = arrestee.as_object() {
                     for (k, v) in fields {
                         println!("{k}: {v}");

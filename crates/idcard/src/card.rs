@@ -23,6 +23,8 @@ pub struct RawCard {
     pub issued: Vec<u8>,
     pub expires: Vec<u8>,
     pub address: Vec<u8>,
+    /// Empty when the card did not give it.
+    pub issuer: Vec<u8>,
 }
 
 /// A name as the card holds it: title # first # middle # last.
@@ -84,6 +86,9 @@ pub struct CardData {
     pub issued: Option<NaiveDate>,
     /// `None`: valid for life (ตลอดชีพ).
     pub expires: Option<NaiveDate>,
+    /// The office that issued the card, as the card writes it (empty when it does not); shown to
+    /// the officer, not part of the exchange format.
+    pub issuer: String,
 }
 
 fn unreadable(field: &'static str, field_th: &'static str) -> IdCardError {
@@ -212,6 +217,7 @@ impl CardData {
         let expires = full_date(&raw.expires, "expiry date", "วันบัตรหมดอายุ")?;
         let split = address::split(&text(&raw.address, "address", "ที่อยู่")?);
         warnings.extend(split.warnings);
+        let issuer = text(&raw.issuer, "issuer", "ผู้ออกบัตร")?;
         Ok((
             CardData {
                 national_id,
@@ -223,6 +229,7 @@ impl CardData {
                 address_parts: split.parts,
                 issued,
                 expires,
+                issuer,
             },
             warnings,
         ))
@@ -281,6 +288,7 @@ mod tests {
             issued: b"25660301".to_vec(),
             expires: b"25710229".to_vec(),
             address: b"99".to_vec(),
+            issuer: Vec::new(),
         }
     }
 

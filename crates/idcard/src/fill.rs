@@ -216,6 +216,7 @@ mod tests {
             issued: b"25660228".to_vec(),
             expires: b"25750227".to_vec(),
             address: tis620("9#####ตำบลสุเทพ#อำเภอเมืองเชียงใหม่#จังหวัดเชียงใหม่"),
+            issuer: Vec::new(),
         };
         let (card, warnings) = CardData::decode(&raw).unwrap();
         CardRead {

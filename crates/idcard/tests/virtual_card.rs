@@ -41,6 +41,11 @@ fn every_field_of_twenty_one_cards_lands_exactly_in_the_record() {
         let card = Card::insert(id, slot, &[]);
         let read = read_card(&options()).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(read.reader, slot_name(slot), "{id}");
+        assert_eq!(
+            read.card.issuer,
+            person["card"]["issuer"].as_str().unwrap_or(""),
+            "{id}: the issuer, or nothing where the card leaves it blank"
+        );
         assert!(
             read.photo.is_none(),
             "{id}: the photo is read only when asked"

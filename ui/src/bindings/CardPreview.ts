@@ -14,6 +14,11 @@ token: number,
  */
 reader: string, 
 /**
+ * The office that issued the card, as the card writes it (empty when it does not); shown,
+ * not saved (the exchange format has no place for it).
+ */
+issuer: string, 
+/**
  * The arrestee (0-based) the values are for.
  */
 arrestee: number, 

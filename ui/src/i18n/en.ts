@@ -194,6 +194,7 @@ export const en: Record<keyof typeof th, string> = {
   idcardMale: "male",
   idcardFemale: "female",
   idcardValid: "Issued – expires",
+  idcardIssuer: "Issued by",
   idcardExpired: "The card expired on {date}; its values are still usable",
   idcardReader: "Reader",
 

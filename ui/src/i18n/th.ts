@@ -192,6 +192,7 @@ export const th = {
   idcardMale: "ชาย",
   idcardFemale: "หญิง",
   idcardValid: "วันออกบัตร – วันหมดอายุ",
+  idcardIssuer: "ผู้ออกบัตร",
   idcardExpired: "บัตรหมดอายุแล้วเมื่อ {date} ข้อมูลบนบัตรยังใช้ได้",
   idcardReader: "เครื่องอ่าน",
 

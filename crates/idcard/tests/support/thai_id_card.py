@@ -34,6 +34,7 @@ FIELDS = {  # name: (offset, length)
     "issued": (0x0167, 8),
     "expires": (0x016F, 8),
     "address": (0x1579, 100),
+    "issuer": (0x00F6, 100),
 }
 PHOTO_OFFSET, PHOTO_LEN = 0x017B, 20 * 255
 
@@ -51,7 +52,7 @@ def photo_for(card_id):
 def card_file(card, card_id):
     data = bytearray(b" " * FILE_SIZE)
     for name, (offset, length) in FIELDS.items():
-        value = card[name].encode("tis_620")
+        value = card.get(name, "").encode("tis_620")  # only "issuer" may be left out
         assert len(value) <= length, f"{name} is longer than its field"
         data[offset:offset + len(value)] = value
     photo = photo_for(card_id)
