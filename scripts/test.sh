@@ -77,6 +77,8 @@ pcscd --foreground & pcscd_pid=$!
 python3 crates/idcard/tests/support/thai_id_card.py --cards crates/idcard/tests/data/cards.json \
   --card p10 >/dev/null & card_pid=$!
 "$cli" bench idcard --reads 20 || { kill "$card_pid" "$pcscd_pid"; exit 1; }
+# As the app's dialog reads: the photo too (20 more READ BINARY / GET RESPONSE pairs).
+"$cli" bench idcard --reads 20 --photo || { kill "$card_pid" "$pcscd_pid"; exit 1; }
 kill "$card_pid" "$pcscd_pid"
 wait "$card_pid" "$pcscd_pid" 2>/dev/null || true
 

@@ -31,5 +31,6 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     EngineStatus::export_all_to(dir)?;
     DictationState::export_all_to(dir)?;
     SessionLocked::export_all_to(dir)?;
+    crate::idcard::CardPreview::export_all_to(dir)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod commands;
 pub mod dictation;
 pub mod error;
+pub mod idcard;
 pub mod models;
 pub mod prefs;
 pub mod records;
@@ -72,6 +73,7 @@ pub fn main() -> ExitCode {
             let core = App::new(app::default_home(), sink);
             core.watch_idle();
             app.manage(core);
+            app.manage(Arc::new(idcard::CardReading::default()));
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -120,6 +122,9 @@ pub fn main() -> ExitCode {
             commands::pending_resume,
             commands::resume,
             commands::discard_resume,
+            idcard::idcard_read,
+            idcard::idcard_fill,
+            idcard::idcard_cancel,
         ])
         .build(tauri::generate_context!());
     let built = match built {

@@ -1,11 +1,12 @@
 // The real-window tests, one after the other (each with its own data home and app).
 import { officerFlow } from "./officer.mjs";
 import { crashFlow } from "./crash.mjs";
+import { idcardFlow } from "./idcard.mjs";
 import { ceremonyFlow, firstRunFlow, layoutFlow, lockoutFlow, pushToTalkFlow, typedFlow } from "./trust.mjs";
 import { log } from "./lib/harness.mjs";
 
 const only = process.argv.slice(2);
-const tests = { officer: officerFlow, crash: crashFlow, typed: typedFlow, ceremony: ceremonyFlow, lockout: lockoutFlow, layout: layoutFlow, ptt: pushToTalkFlow, firstrun: firstRunFlow };
+const tests = { officer: officerFlow, crash: crashFlow, typed: typedFlow, ceremony: ceremonyFlow, lockout: lockoutFlow, layout: layoutFlow, ptt: pushToTalkFlow, firstrun: firstRunFlow, idcard: idcardFlow };
 let failed = 0;
 for (const [name, run] of Object.entries(tests)) {
   if (only.length && !only.includes(name)) continue;

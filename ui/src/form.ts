@@ -206,6 +206,8 @@ export interface FormHandlers {
   comment?(pointer: string): void;
   /** An item was added to or removed from the list at `base`: save immediately. */
   structure?(base: string): void;
+  /** The "read ID card" button of arrestee `index` (idcard.ts). */
+  cardButton?(index: number): HTMLElement;
 }
 
 /** A value shown in an input: numbers and booleans as text, absent as "". */
@@ -354,6 +356,7 @@ export class RecordForm {
     const title = document.createElement("h3");
     title.textContent = t(g.list!.item, { n: String(i + 1) });
     head.append(title);
+    if (g.id === "arrestees" && this.mode === "edit" && this.handlers.cardButton) head.append(this.handlers.cardButton(i));
     if (this.mode === "edit" && n > 1) {
       const rm = button(t("remove"), "remove", () => {
         const arr = get(this.record, g.base);
@@ -593,6 +596,8 @@ function sourceKey(source: string): Key {
       return "srcTyped";
     case "edited":
       return "srcEdited";
+    case "card":
+      return "srcCard";
     default:
       return "srcDefault";
   }

@@ -54,6 +54,9 @@ pub enum Bench {
         reads: usize,
         #[arg(long)]
         reader: Option<String>,
+        /// Read the photo too, as the app does for its dialog.
+        #[arg(long)]
+        photo: bool,
         #[arg(long)]
         json: bool,
     },
@@ -113,8 +116,9 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
         Command::Bench(Bench::Idcard {
             reads,
             reader,
+            photo,
             json,
-        }) => crate::idcard::bench(reads, reader, json),
+        }) => crate::idcard::bench(reads, reader, photo, json),
         Command::Bench(Bench::Accuracy {
             seed,
             count,

@@ -12,14 +12,15 @@
 //! Fields (offset, length; text in TIS-620, padded with spaces):
 //! citizen ID 0x0004/13 · Thai name 0x0011/100 (title#first#middle#last) · English name 0x0075/100 ·
 //! birth date 0x00D9/8 (YYYYMMDD, Buddhist Era; month/day 00 when unknown) · sex 0x00E1/1
-//! ("1" male, "2" female) · issue date 0x0167/8 · expiry date 0x016F/8 (99999999: for life) ·
+//! ("1" male, "2" female) · issuer 0x00F6/100 (the issuing office, as text) · issue date
+//! 0x0167/8 · expiry date 0x016F/8 (99999999: for life) ·
 //! photo 0x017B, 20 × 255 bytes (JPEG) · address 0x1579/100
 //! (house#หมู่ที่#ตรอก#ซอย#ถนน#ตำบล#อำเภอ#จังหวัด).
 //!
 //! Public sources read (no code taken): the APDU table of github.com/chakphanu/ThaiNationalIDCard
 //! (APDU.md), github.com/tirmizee/ReadThaiIDCard (AbstractThaiCommandAPDU.java) and the pyscard
-//! examples derived from them; the `3B 67` GET RESPONSE variant is common to the open-source
-//! readers for older cards.
+//! examples derived from them (all give the issuer at 0x00F6/100, read last here and optional);
+//! the `3B 67` GET RESPONSE variant is common to the open-source readers for older cards.
 
 /// The Thai ID applet (DF name).
 pub const APPLET: [u8; 8] = [0xA0, 0x00, 0x00, 0x00, 0x54, 0x48, 0x00, 0x01];
@@ -50,6 +51,7 @@ pub const SEX: Field = field(0x00E1, 1, "sex", "เพศ");
 pub const ISSUED: Field = field(0x0167, 8, "issue date", "วันออกบัตร");
 pub const EXPIRES: Field = field(0x016F, 8, "expiry date", "วันบัตรหมดอายุ");
 pub const ADDRESS: Field = field(0x1579, 100, "address", "ที่อยู่");
+pub const ISSUER: Field = field(0x00F6, 100, "issuer", "ผู้ออกบัตร");
 
 /// The photo: 20 consecutive chunks of 255 bytes from 0x017B.
 pub const PHOTO_OFFSET: u16 = 0x017B;

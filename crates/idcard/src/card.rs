@@ -23,6 +23,8 @@ pub struct RawCard {
     pub issued: Vec<u8>,
     pub expires: Vec<u8>,
     pub address: Vec<u8>,
+    /// Empty when the card did not give it.
+    pub issuer: Vec<u8>,
 }
 
 /// A name as the card holds it: title # first # middle # last.
@@ -32,6 +34,13 @@ pub struct CardName {
     pub first_name: String,
     pub middle_name: String,
     pub last_name: String,
+}
+
+impl CardName {
+    /// Whether it holds a first or last name (not only a title, or nothing).
+    pub fn is_given(&self) -> bool {
+        !(self.first_name.is_empty() && self.last_name.is_empty())
+    }
 }
 
 /// A birth date; old cards may hold only the year ("25000000") or year and month.
@@ -77,6 +86,9 @@ pub struct CardData {
     pub issued: Option<NaiveDate>,
     /// `None`: valid for life (ตลอดชีพ).
     pub expires: Option<NaiveDate>,
+    /// The office that issued the card, as the card writes it (empty when it does not); shown to
+    /// the officer, not part of the exchange format.
+    pub issuer: String,
 }
 
 fn unreadable(field: &'static str, field_th: &'static str) -> IdCardError {
@@ -167,11 +179,13 @@ impl CardData {
             return Err(IdCardError::BadCheckDigit);
         }
         let mut name_th = name(&raw.name_th, "Thai name", "ชื่อภาษาไทย")?;
-        if name_th.first_name.is_empty() && name_th.last_name.is_empty() {
-            return Err(unreadable("Thai name", "ชื่อภาษาไทย"));
-        }
         name_th.title = full_title(&name_th.title);
         let name_en = name(&raw.name_en, "English name", "ชื่อภาษาอังกฤษ")?;
+        // A card for a person without Thai nationality (the pink card) may hold the name in
+        // English only; a card with no name at all is unreadable.
+        if !name_th.is_given() && !name_en.is_given() {
+            return Err(unreadable("Thai name", "ชื่อภาษาไทย"));
+        }
         let birth = match be_date(&raw.birth_date, "birth date", "วันเกิด")? {
             Some((year, m, d)) => {
                 let birth = BirthDate {
@@ -203,6 +217,7 @@ impl CardData {
         let expires = full_date(&raw.expires, "expiry date", "วันบัตรหมดอายุ")?;
         let split = address::split(&text(&raw.address, "address", "ที่อยู่")?);
         warnings.extend(split.warnings);
+        let issuer = text(&raw.issuer, "issuer", "ผู้ออกบัตร")?;
         Ok((
             CardData {
                 national_id,
@@ -214,6 +229,7 @@ impl CardData {
                 address_parts: split.parts,
                 issued,
                 expires,
+                issuer,
             },
             warnings,
         ))
@@ -260,6 +276,31 @@ mod tests {
         assert_eq!(full_date(b"99999999", "x", "x").unwrap(), None);
         assert!(full_date(b"25331332", "x", "x").is_err());
         assert!(full_date(b"2533", "x", "x").is_err());
+    }
+
+    fn raw(name_th: &[u8], name_en: &[u8]) -> RawCard {
+        RawCard {
+            national_id: b"1103700456783".to_vec(),
+            name_th: name_th.to_vec(),
+            name_en: name_en.to_vec(),
+            birth_date: b"25430115".to_vec(),
+            sex: b"2".to_vec(),
+            issued: b"25660301".to_vec(),
+            expires: b"25710229".to_vec(),
+            address: b"99".to_vec(),
+            issuer: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_name_in_english_only_is_read_and_no_name_is_unreadable() {
+        let (data, _) = CardData::decode(&raw(&[b' '; 100], b"Ms.#Aye Aye##Khaing")).unwrap();
+        assert!(!data.name_th.is_given());
+        assert_eq!(data.name_en.first_name, "Aye Aye");
+        assert!(matches!(
+            CardData::decode(&raw(&[b' '; 100], b"Ms.###")),
+            Err(IdCardError::UnreadableField { .. })
+        ));
     }
 
     #[test]

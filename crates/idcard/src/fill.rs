@@ -101,16 +101,23 @@ pub fn fill_arrestee(
             },
         };
     let age = card.birth.age_on(age_on);
-    let mut first_name = card.name_th.first_name.clone();
-    if !card.name_th.middle_name.is_empty() {
-        first_name = format!("{first_name} {}", card.name_th.middle_name);
+    // The record's name is the Thai one; a card that holds the name in English only (a pink
+    // card) gives it as written there.
+    let name = if card.name_th.is_given() {
+        &card.name_th
+    } else {
+        &card.name_en
+    };
+    let mut first_name = name.first_name.clone();
+    if !name.middle_name.is_empty() {
+        first_name = format!("{first_name} {}", name.middle_name);
     }
     let previous = record.arrestees.get(index).cloned().unwrap_or_default();
     let card_nationality = nationality(&card.national_id);
     let arrestee = Arrestee {
-        title: non_empty(&card.name_th.title),
+        title: non_empty(&name.title),
         first_name: non_empty(&first_name),
-        last_name: non_empty(&card.name_th.last_name),
+        last_name: non_empty(&name.last_name),
         age: Some(age),
         national_id: Some(card.national_id.clone()),
         nationality: card_nationality.clone().or(previous.nationality.clone()),
@@ -209,6 +216,7 @@ mod tests {
             issued: b"25660228".to_vec(),
             expires: b"25750227".to_vec(),
             address: tis620("9#####ตำบลสุเทพ#อำเภอเมืองเชียงใหม่#จังหวัดเชียงใหม่"),
+            issuer: Vec::new(),
         };
         let (card, warnings) = CardData::decode(&raw).unwrap();
         CardRead {

@@ -197,6 +197,11 @@ fn read_raw(card: &Card, atr: &[u8]) -> Result<RawCard, IdCardError> {
         issued: read_field(card, atr, &apdu::ISSUED)?,
         expires: read_field(card, atr, &apdu::EXPIRES)?,
         address: read_field(card, atr, &apdu::ADDRESS)?,
+        // The issuer is only shown to the officer: a card that does not give it is still read.
+        issuer: match read_field(card, atr, &apdu::ISSUER) {
+            Err(IdCardError::UnreadableField { .. }) => Vec::new(),
+            other => other?,
+        },
     })
 }
 

@@ -1,6 +1,7 @@
 //! The ID card read through the real PC/SC stack: our own pcscd, Debian's vsmartcard-vpcd virtual
 //! reader and the card emulator `support/thai_id_card.py` answering as the Thai ID applet does
-//! for 20 synthetic people (tests/data/cards.json). Only the chip is simulated.
+//! for 21 synthetic people (tests/data/cards.json; p21 is a pink card with the name in English
+//! only). Only the chip is simulated.
 
 mod support;
 
@@ -28,11 +29,11 @@ fn record_arrested_on(date: &str) -> ArrestRecord {
 }
 
 #[test]
-fn every_field_of_twenty_cards_lands_exactly_in_the_record() {
+fn every_field_of_twenty_one_cards_lands_exactly_in_the_record() {
     let _guard = lock();
     let _pcscd = Pcscd::start();
     let cards = support::cards();
-    assert_eq!(cards.len(), 20);
+    assert_eq!(cards.len(), 21);
     for (i, person) in cards.iter().enumerate() {
         let id = person["id"].as_str().unwrap();
         // Alternate slots: the reader must find the one holding the card.
@@ -40,6 +41,11 @@ fn every_field_of_twenty_cards_lands_exactly_in_the_record() {
         let card = Card::insert(id, slot, &[]);
         let read = read_card(&options()).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(read.reader, slot_name(slot), "{id}");
+        assert_eq!(
+            read.card.issuer,
+            person["card"]["issuer"].as_str().unwrap_or(""),
+            "{id}: the issuer, or nothing where the card leaves it blank"
+        );
         assert!(
             read.photo.is_none(),
             "{id}: the photo is read only when asked"

@@ -11,6 +11,7 @@ import { $, formatWhen, setMeter, showError, showOverlay, showStatus, statusLabe
 import type { Json } from "../pointer";
 import { renderPdf } from "../pdf";
 import { signingCeremony } from "../ceremony";
+import { cardButton, initIdCard } from "../idcard";
 
 const SAVE_DELAY_MS = 600;
 
@@ -457,6 +458,17 @@ export function initRecord(): void {
     structure: (base) => {
       dirty.add(base);
       void flush();
+    },
+    cardButton,
+  });
+  initIdCard({
+    view: () => view,
+    flush,
+    apply,
+    flash: (p) => form.flash(p),
+    focusedArrestee: () => {
+      const m = /^\/arrestees\/(\d+)\//.exec(focusedPointerInForm() ?? "");
+      return m ? Number(m[1]) : undefined;
     },
   });
   // Leaving a field saves at once rather than after the pause.

@@ -20,8 +20,13 @@ pub fn lock() -> MutexGuard<'static, ()> {
     PCSC.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// `crates/idcard/tests`, from any package of the workspace that includes this module.
 pub fn support_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../idcard/tests")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("crates/idcard/tests"))
+        .find(|dir| dir.is_dir())
+        .expect("the workspace's crates/idcard/tests")
 }
 
 pub fn cards_file() -> PathBuf {

@@ -15,6 +15,7 @@ Prints "inserted" once connected; exits when pulled or when vpcd goes away.
 """
 import argparse
 import json
+import os
 import socket
 import struct
 import sys
@@ -33,20 +34,25 @@ FIELDS = {  # name: (offset, length)
     "issued": (0x0167, 8),
     "expires": (0x016F, 8),
     "address": (0x1579, 100),
+    "issuer": (0x00F6, 100),
 }
 PHOTO_OFFSET, PHOTO_LEN = 0x017B, 20 * 255
 
 
+PHOTO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "photo.jpg")
+
+
 def photo_for(card_id):
-    """A stand-in JPEG: start and end markers around a pattern with no end marker inside."""
-    body = bytes((i * 7 + len(card_id)) % 256 for i in range(3000))
-    return b"\xff\xd8\xff\xe0" + body + b"\xff\xd9"
+    """The card's photo: a synthetic 96×120 grey JPEG of a head-and-shoulders silhouette (made
+    with ffmpeg's geq filter; no real person), the same on every test card."""
+    with open(PHOTO, "rb") as f:
+        return f.read()
 
 
 def card_file(card, card_id):
     data = bytearray(b" " * FILE_SIZE)
     for name, (offset, length) in FIELDS.items():
-        value = card[name].encode("tis_620")
+        value = card.get(name, "").encode("tis_620")  # only "issuer" may be left out
         assert len(value) <= length, f"{name} is longer than its field"
         data[offset:offset + len(value)] = value
     photo = photo_for(card_id)
