@@ -106,8 +106,11 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
     } else {
         Vec::new()
     };
-    let editable =
-        banthuek_core::workflow::transition(stored.status, Action::Edit, session.role()).is_ok();
+    // An officer edits only their own records (the store's rule; the page shows it read-only).
+    let editable = banthuek_core::workflow::transition(stored.status, Action::Edit, session.role())
+        .is_ok()
+        && (session.role() != banthuek_core::Role::Officer
+            || session.created_by(&stored.id)? == session.user());
     let with_audio = stored
         .record
         .provenance
@@ -302,7 +305,12 @@ pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<R
     };
     let names = display_names(session)?;
     let mut out = Vec::new();
+    // "My records": an officer sees their own (the store refuses editing a colleague's).
+    let own_only = session.role() == banthuek_core::Role::Officer;
     for s in session.list_records(status)? {
+        if own_only && s.created_by != session.user() {
+            continue;
+        }
         let (view, record) = summary(session, s, &names)?;
         // A record the user may not open is never searched by its content.
         let shown = match (filter.query.as_deref(), &record) {
