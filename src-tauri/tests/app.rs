@@ -1045,3 +1045,26 @@ fn an_officer_may_not_edit_another_officers_draft() {
         .expect("own");
     assert_eq!(now.version, version, "the refused save left a version");
 }
+
+#[test]
+fn input_limits_mark_the_field_while_typing() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("officer");
+    let id = app.with_session(records::new_record).expect("new").id;
+    let mut record = complete_record();
+    record["seized_items"][0]["quantity"] = json!(1e12);
+    let view = app
+        .with_session(|s| records::save_record(s, &id, record, "typed", 1))
+        .expect("saved: a limit marks the field, it never stops saving");
+    let issue = view
+        .missing
+        .iter()
+        .find(|i| i.pointer == "/seized_items/0/quantity")
+        .expect("the quantity is marked");
+    assert_eq!(issue.rule, "invalid_value");
+    assert!(
+        !issue.en.contains("/seized") && !issue.th.contains("/seized"),
+        "{issue:?}"
+    );
+    assert!(issue.th.contains("ช่วง"), "{issue:?}");
+}

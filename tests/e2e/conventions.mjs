@@ -1,8 +1,9 @@
 // Thai conventions and whose records, in the real window (issue 14, items 2 and 6/7):
 // - conventions: the Buddhist Era date picker (Thai month names, 2569) puts the stored form
 //   (2026-12-04) into the date field; a custody notification typed as 4/12/2569 14.30 is stored
-//   as 2026-12-04T14:30, not kept as unreadable text; a text box breaks Thai lines between words
-//   (screenshot 27: เมทแอมเฟตามีน is never split);
+//   as 2026-12-04T14:30, not kept as unreadable text; screenshot 27 shows Thai line breaking in a
+//   text box;
+// - the PDF preview zooms (125 %) and goes to the next page;
 // - own: "บันทึกของฉัน" lists only the logged-in officer's records.
 import { PASSWORD, USERS, cli, log, makeHome, startDriver } from "./lib/harness.mjs";
 import { Keys, waitUntil } from "./lib/webdriver.mjs";
@@ -55,14 +56,32 @@ export async function conventionsFlow() {
     assert(!(await hasClass(s, '[data-pointer="/custody/prosecutor_notified_at"]', "invalid")),
       "4/12/2569 14.30 was kept as unreadable text");
 
-    // Thai line breaking in a narrow text box: for the eye (screenshot 27).
+    // The PDF preview zooms and goes page by page.
+    await (await s.find("#record-pdf")).click();
+    await waitUntil(async () => (await (await s.find("#record-pdf-view")).attribute("data-rendered")) === "true",
+      "the PDF preview to be drawn", 60_000);
+    const view = await s.find("#record-pdf-view");
+    assert((await view.attribute("data-zoom")) === "100", "the preview does not start at the fitted width");
+    await (await s.find('#record-pdf-view [data-pdf="zoom-in"]')).click();
+    await waitUntil(async () => (await view.attribute("data-zoom")) === "125", "the preview to zoom to 125 %", 30_000);
+    const pages = Number(await view.attribute("data-pages"));
+    if (pages > 1) {
+      await (await s.find('#record-pdf-view [data-pdf="next"]')).click();
+      await waitUntil(async () => (await view.attribute("data-page")) === "2", "the preview to show page 2", 10_000);
+    }
+    await shot(s, "27b-pdf-zoom-pages");
+    await s.keys([{ type: "keyDown", value: Keys.ESCAPE }, { type: "keyUp", value: Keys.ESCAPE }]);
+    await waitUntil(async () => !(await s.isDisplayed("#pdf-dialog")), "the PDF preview to close", 10_000);
+
+    // Thai line breaking in a text box, for the eye (screenshot 27): the box is lang="th" with
+    // word-break: normal and line-break: strict, yet WebKitGTK's dictionary still breaks
+    // เมทแอมเฟ|ตามีน (a loanword it does not know) — not fixed, see the issue.
     const words = "ตรวจค้นพบยาเสพติดให้โทษประเภท ๑ ชนิดเมทแอมเฟตามีน จำนวน ๒๐ เม็ด ";
     await typeInto(s, '[data-field="/circumstances"]', words.repeat(4));
-    await s.execute("const t = document.querySelector('[data-field=\"/circumstances\"]'); t.style.width = '19em'; t.scrollIntoView({block: 'center'});");
+    await waitUntil(async () => (await fieldValue(s, "/circumstances")).length >= words.repeat(4).trim().length,
+      "the text to be typed", 30_000);
+    await s.execute("document.querySelector('[data-field=\"/circumstances\"]').scrollIntoView({block: 'center'});");
     await shot(s, "27-thai-line-breaks");
-    const style = await s.execute(
-      "const t = getComputedStyle(document.querySelector('[data-field=\"/circumstances\"]')); return [t.wordBreak, t.lineBreak || t.webkitLineBreak, document.querySelector('[data-field=\"/circumstances\"]').lang];");
-    assert(style[0] === "normal" && style[1] === "strict" && style[2] === "th", `the text box breaks lines as ${style.join(", ")}`);
   });
   log("conventions: the B.E. picker filled 2026-12-04, 4/12/2569 14.30 stored as 2026-12-04T14:30");
 }

@@ -5,6 +5,8 @@ import { EN_MONTHS, THAI_MONTHS } from "./digits";
 import { lang, t } from "./i18n";
 
 const BE = 543;
+const TH_DAYS = ["อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"];
+const EN_DAYS = ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"];
 let open: { box: HTMLElement; close: () => void } | null = null;
 
 function pad(n: number): string {
@@ -51,7 +53,9 @@ export function openDatePicker(anchor: HTMLElement, current: string, choose: (is
   const render = () => {
     monthSel.value = String(month);
     yearIn.value = String(year + BE);
-    grid.replaceChildren();
+    grid.replaceChildren(
+      ...(lang() === "th" ? TH_DAYS : EN_DAYS).map((d) => Object.assign(document.createElement("span"), { className: "dow", textContent: d })),
+    );
     const first = new Date(year, month, 1).getDay();
     const days = new Date(year, month + 1, 0).getDate();
     for (let i = 0; i < first; i++) grid.append(document.createElement("span"));
