@@ -536,13 +536,22 @@ impl App {
         field: FieldType,
     ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
         let capture = Capture::start(self.prefs().microphone.as_deref(), &evidence_of(dir))?;
+        // Position 0 of the recording, by the wall clock (for the benchmark's stages).
+        let capture_started = epoch_ms();
         let flag = capture.stop_flag();
         let app = self.clone();
         let thread_dir = dir.to_owned();
         let thread = std::thread::Builder::new()
             .name("field-dictation".into())
             .spawn(move || {
-                app.run_field_dictation(capture, engine, heard, thread_dir, (pointer, field))
+                app.run_field_dictation(
+                    capture,
+                    engine,
+                    heard,
+                    thread_dir,
+                    (pointer, field),
+                    capture_started,
+                )
             })
             .map_err(AppError::internal)?;
         Ok((Stopper::Capture(flag), thread))
@@ -555,6 +564,7 @@ impl App {
         mut heard: Heard,
         dir: PathBuf,
         (pointer, field): (String, FieldType),
+        capture_started: f64,
     ) {
         let mut device_error = None;
         let utterances = dir.join("utterances");
@@ -615,6 +625,7 @@ impl App {
                         record_view(&self, &heard.record_id)
                     };
                     let stages = StageTimes {
+                        audio_end_at: Some(capture_started + u.end_ms as f64),
                         cut_at,
                         final_at,
                         saved_at,
@@ -741,6 +752,7 @@ impl App {
                         record_view(&self, &heard.record_id)
                     };
                     let stages = StageTimes {
+                        audio_end_at: None,
                         cut_at,
                         final_at,
                         saved_at,

@@ -410,6 +410,9 @@ pub struct SpokenValue {
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "StageTimes.ts")]
 pub struct StageTimes {
+    /// When the utterance's last sample (the end of its closing pause) was captured, by the
+    /// recording's clock (capture start + position); `None` where unknown (free dictation).
+    pub audio_end_at: Option<f64>,
     /// The pause that ends the utterance was detected and the utterance cut.
     pub cut_at: f64,
     /// The engine's final text reached the app.

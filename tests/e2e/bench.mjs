@@ -83,7 +83,8 @@ function memory(driverPid) {
 
 /** The stages of end of speech → text in the field, in order (ms between consecutive marks). */
 const STAGES = [
-  ["pause", "end of speech → utterance cut (pause detection, capture)"],
+  ["hangover", "end of speech → end of the utterance's audio (closing pause; includes paplay's start)"],
+  ["delivery", "→ utterance cut (audio reaching the segmenter)"],
   ["engine", "cut → final text in the app (engine queue and decoding)"],
   ["read", "final → read into the record and saved"],
   ["view", "saved → record read back for the page"],
@@ -94,7 +95,9 @@ const STAGES = [
 
 function stageBreakdown(spoken, st, seen) {
   return {
-    pause: st.cutAt - spoken,
+    // A field's dictation knows when its audio ended by the recording's clock.
+    hangover: (st.audioEndAt ?? st.cutAt) - spoken,
+    delivery: st.cutAt - (st.audioEndAt ?? st.cutAt),
     engine: st.finalAt - st.cutAt,
     read: st.savedAt - st.finalAt,
     view: st.sentAt - st.savedAt,

@@ -1,6 +1,6 @@
 // When each stage of a dictated utterance's way to the screen happened, kept for the app
-// benchmark (tests/e2e/bench.mjs reads `window.banthuekStages`): the backend's times (cut,
-// final, saved, sent) and the page's (event received, field shown), ms since the epoch. Times
+// benchmark (tests/e2e/bench.mjs reads `window.banthuekStages`): the backend's times (audio end,
+// cut, final, saved, sent) and the page's (event received, field shown), ms since the epoch. Times
 // only, never what was said; the last 50 utterances.
 import type { StageTimes } from "./bindings/StageTimes";
 

@@ -7,6 +7,11 @@
  */
 export type StageTimes = { 
 /**
+ * When the utterance's last sample (the end of its closing pause) was captured, by the
+ * recording's clock (capture start + position); `None` where unknown (free dictation).
+ */
+audioEndAt: number | null, 
+/**
  * The pause that ends the utterance was detected and the utterance cut.
  */
 cutAt: number, 
