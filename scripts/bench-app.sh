@@ -18,10 +18,12 @@ if [ ! -d ui/dist ]; then
   npm --prefix ui ci --no-audit --no-fund
   npm --prefix ui run build
 fi
+# banthuek-speech too: the app runs its speech worker from the `banthuek-engine` binary beside it
+# when there is one, and a stale one left by an older build would be measured instead.
 if [ "$profile" = release ]; then
-  cargo build --release -p banthuek-app -p banthuek-cli
+  cargo build --release -p banthuek-app -p banthuek-cli -p banthuek-speech
 else
-  cargo build -p banthuek-app -p banthuek-cli
+  cargo build -p banthuek-app -p banthuek-cli -p banthuek-speech
 fi
 BANTHUEK_APP=$target/$profile/banthuek-app BANTHUEK_CLI=$target/$profile/banthuek \
   BENCH_NOTE="$profile build" OUT_DIR=${OUT_DIR:-$target/e2e-shots} \

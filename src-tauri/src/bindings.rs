@@ -25,9 +25,12 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Settings::export_all_to(dir)?;
     ModelView::export_all_to(dir)?;
     ResumeInfo::export_all_to(dir)?;
+    Resumed::export_all_to(dir)?;
     AudioLevel::export_all_to(dir)?;
     TranscriptPartial::export_all_to(dir)?;
     TranscriptFinal::export_all_to(dir)?;
+    StageTimes::export_all_to(dir)?;
+    SpokenValue::export_all_to(dir)?;
     EngineStatus::export_all_to(dir)?;
     DictationState::export_all_to(dir)?;
     SessionLocked::export_all_to(dir)?;

@@ -6,7 +6,8 @@ use crate::error::{AppError, AppResult};
 use crate::records;
 use crate::views::{
     AccessReportView, AppInfo, AudioClip, FieldComment, FirstRun, HistoryView, ModelView,
-    RecordFilter, RecordSummaryView, RecordView, ResumeInfo, SessionInfo, Settings, SyncView,
+    RecordFilter, RecordSummaryView, RecordView, ResumeInfo, Resumed, SessionInfo, Settings,
+    SyncView,
 };
 use banthuek_store::Session;
 use base64::Engine as _;
@@ -288,7 +289,7 @@ pub async fn pending_resume(state: AppState<'_>) -> AppResult<Option<ResumeInfo>
 }
 
 #[tauri::command]
-pub async fn resume(state: AppState<'_>, record_id: String) -> AppResult<RecordView> {
+pub async fn resume(state: AppState<'_>, record_id: String) -> AppResult<Resumed> {
     blocking(&state, move |app| app.resume(&record_id)).await
 }
 

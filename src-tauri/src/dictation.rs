@@ -14,18 +14,19 @@ use crate::app::{lock, App};
 use crate::error::{AppError, AppResult};
 use crate::records::{self, audio_span_of, tag_audio};
 use crate::views::{
-    AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, TranscriptFinal,
-    TranscriptPartial,
+    AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, Resumed, SpokenValue,
+    StageTimes, TranscriptFinal, TranscriptPartial,
 };
-use banthuek_core::record::{set_pointer, ArrestRecord, Source};
+use banthuek_core::record::{set_pointer, ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
 use banthuek_core::Action;
 use banthuek_extract::commands::VoiceCommand;
-use banthuek_extract::directed::{fill_field, Utterance};
+use banthuek_extract::directed::{fill_field, kind_of, FieldKind, Utterance};
 use banthuek_extract::{ExtractOptions, TimedSegment};
 use banthuek_speech::capture::{Capture, CaptureEvent};
 use banthuek_speech::engine::{DecodeOptions, Segment};
 use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession, LiveStopper};
-use banthuek_speech::supervisor::SupervisorEvent;
+use banthuek_speech::supervisor::{Supervisor, SupervisorEvent};
+use banthuek_spoken::{FieldType, SpokenField};
 use banthuek_store::VersionSource;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -52,8 +53,43 @@ pub struct Active {
     pub record_id: String,
     pub pointer: Option<String>,
     pub dir: PathBuf,
-    stopper: LiveStopper,
+    stopper: Stopper,
     thread: std::thread::JoinHandle<()>,
+}
+
+/// Ends a dictation from any thread: a live session (free speech, with partials), or the capture
+/// of a typed field's dictation.
+#[derive(Clone)]
+enum Stopper {
+    Live(LiveStopper),
+    Capture(Arc<AtomicBool>),
+}
+
+impl Stopper {
+    fn stop(&self) {
+        match self {
+            Stopper::Live(s) => s.stop(),
+            Stopper::Capture(flag) => flag.store(true, Ordering::SeqCst),
+        }
+    }
+}
+
+/// The typed field at `pointer`, when dictation into it goes through the constrained decoder of
+/// `banthuek_spoken` (the value is then read as that type, with a confidence and alternatives).
+pub fn field_type_of(pointer: &str) -> Option<FieldType> {
+    let key = pointer.rsplit('/').next().unwrap_or("");
+    match (kind_of(pointer), key) {
+        (FieldKind::Time, _) => Some(FieldType::Time),
+        (FieldKind::Date, _) => Some(FieldType::Date),
+        (FieldKind::NationalId, _) => Some(FieldType::NationalId),
+        (FieldKind::Integer, "age") => Some(FieldType::Age),
+        (FieldKind::Integer | FieldKind::Number, _) => Some(FieldType::Number),
+        (FieldKind::Rank, _) => Some(FieldType::Rank),
+        (_, "province") => Some(FieldType::Province),
+        (_, "district") => Some(FieldType::District),
+        (_, "subdistrict") => Some(FieldType::Subdistrict),
+        _ => None,
+    }
 }
 
 /// The microphone test in settings: capture to a scratch file, levels out, nothing kept.
@@ -224,11 +260,90 @@ fn apply_text(
     })
 }
 
-fn emit_record(app: &App, id: &str) {
-    match app.with_session(|s| records::get_record(s, id)) {
-        Ok(view) => app.emit("record-updated", &view),
-        Err(e) => tracing::warn!("record-updated not sent: {e}"),
+/// Puts what dictation into a typed field heard into the stored draft and saves it: the value as
+/// the record keeps it, with its confidence (below the review threshold unless decoder, reading
+/// and domain agree, so the field is flagged). Nothing heard fills nothing and says so.
+fn apply_spoken(
+    app: &App,
+    heard: &mut Heard,
+    pointer: &str,
+    spoken: &SpokenField,
+    span: [u64; 2],
+) -> AppResult<Vec<String>> {
+    let Some(value) = &spoken.value else {
+        return Err(nothing_heard());
+    };
+    let text = spoken.heard.trim();
+    let offset = heard.text.chars().count() + usize::from(!heard.text.is_empty());
+    if !heard.text.is_empty() {
+        heard.text.push(' ');
     }
+    heard.text.push_str(text);
+    let confidence = f64::from(spoken.confidence);
+    let confidence = if spoken.confident {
+        confidence.max(LOW_CONFIDENCE)
+    } else {
+        confidence.min(LOW_CONFIDENCE * 0.99)
+    };
+    let mut provenance = Provenance {
+        source: Source::Dictated,
+        transcript_span: Some([offset as u64, (offset + text.chars().count()) as u64]),
+        audio_ms: Some(span),
+        confidence: Some(confidence),
+        extra: serde_json::Map::new(),
+    };
+    tag_audio(&mut provenance, &heard.recording);
+    let record_id = heard.record_id.clone();
+    app.with_session(|s| {
+        let draft = s.record(&record_id)?.record;
+        let mut record = draft.with_field(pointer, &value.to_string())?;
+        record.provenance.insert(pointer.to_owned(), provenance);
+        s.save_version(&record_id, record, VersionSource::Machine, "dictation")?;
+        Ok(vec![pointer.to_owned()])
+    })
+}
+
+fn nothing_heard() -> AppError {
+    AppError::new(
+        "nothing_heard",
+        "Nothing was heard; the field is unchanged",
+        "ไม่ได้ยินเสียงพูด ช่องนี้ไม่ได้เปลี่ยน",
+    )
+}
+
+fn spoken_value(pointer: &str, s: SpokenField) -> SpokenValue {
+    SpokenValue {
+        pointer: pointer.to_owned(),
+        value: s.value,
+        confident: s.confident,
+        confidence: s.confidence,
+        alternatives: s.alternatives.into_iter().map(|a| a.value).collect(),
+        heard: s.heard,
+    }
+}
+
+fn record_view(app: &App, id: &str) -> Option<RecordView> {
+    match app.with_session(|s| records::get_record(s, id)) {
+        Ok(view) => Some(view),
+        Err(e) => {
+            tracing::warn!("record-updated not sent: {e}");
+            None
+        }
+    }
+}
+
+fn emit_record(app: &App, id: &str) {
+    if let Some(view) = record_view(app, id) {
+        app.emit("record-updated", &view);
+    }
+}
+
+/// Now, in ms since the Unix epoch (the clock the page and the benchmark share).
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }
 
 fn state(
@@ -356,19 +471,6 @@ impl App {
                 return Err(e);
             }
         };
-        let config = LiveConfig {
-            device: self.prefs().microphone,
-            ..LiveConfig::new(&dir)
-        };
-        let live = match LiveSession::start(engine, config) {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&dir);
-                let _ = std::fs::remove_dir(dir.parent().unwrap_or(&dir));
-                return Err(e.into());
-            }
-        };
-        let stopper = live.stopper();
         let heard = Heard {
             record_id: id.to_owned(),
             pointer: pointer.map(str::to_owned),
@@ -377,13 +479,15 @@ impl App {
             timing: Vec::new(),
             peak: 0.0,
         };
-        let app = self.clone();
-        let thread_dir = dir.clone();
-        let thread_stopper = stopper.clone();
-        let thread = std::thread::Builder::new()
-            .name("dictation".into())
-            .spawn(move || app.run_dictation(live, heard, thread_dir, thread_stopper))
-            .map_err(AppError::internal)?;
+        let typed = pointer.and_then(|p| Some((p.to_owned(), field_type_of(p)?)));
+        let (stopper, thread) = match typed {
+            Some((p, field)) => self.start_field_capture(engine, &dir, heard, p, field),
+            None => self.start_live(engine, &dir, heard),
+        }
+        .inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&dir);
+            let _ = std::fs::remove_dir(dir.parent().unwrap_or(&dir));
+        })?;
         *lock(&self.dictation) = Some(Active {
             record_id: id.to_owned(),
             pointer: pointer.map(str::to_owned),
@@ -394,6 +498,206 @@ impl App {
         self.emit("dictation-state", &state(true, Some(id), pointer, None));
         tracing::info!("dictation started");
         Ok(())
+    }
+
+    /// Free dictation (the whole record, or an untyped field): a live session with partials.
+    fn start_live(
+        self: &Arc<Self>,
+        engine: Supervisor,
+        dir: &Path,
+        heard: Heard,
+    ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
+        let config = LiveConfig {
+            device: self.prefs().microphone,
+            ..LiveConfig::new(dir)
+        };
+        let live = LiveSession::start(engine, config)?;
+        let stopper = live.stopper();
+        let app = self.clone();
+        let thread_dir = dir.to_owned();
+        let thread_stopper = stopper.clone();
+        let thread = std::thread::Builder::new()
+            .name("dictation".into())
+            .spawn(move || app.run_dictation(live, heard, thread_dir, thread_stopper))
+            .map_err(AppError::internal)?;
+        Ok((Stopper::Live(stopper), thread))
+    }
+
+    /// Dictation into a typed field: each utterance goes through `banthuek_spoken::
+    /// transcribe_field` (the decoder may only write what reads as the field's type) in the
+    /// app's speech worker, on this dictation's own thread. No partials: a constrained guess of
+    /// half a time is no help, and the worker stays free for the final.
+    fn start_field_capture(
+        self: &Arc<Self>,
+        engine: Supervisor,
+        dir: &Path,
+        heard: Heard,
+        pointer: String,
+        field: FieldType,
+    ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
+        let capture = Capture::start(self.prefs().microphone.as_deref(), &evidence_of(dir))?;
+        // Position 0 of the recording, by the wall clock (for the benchmark's stages).
+        let capture_started = epoch_ms();
+        let flag = capture.stop_flag();
+        let app = self.clone();
+        let thread_dir = dir.to_owned();
+        let thread = std::thread::Builder::new()
+            .name("field-dictation".into())
+            .spawn(move || {
+                app.run_field_dictation(
+                    capture,
+                    engine,
+                    heard,
+                    thread_dir,
+                    (pointer, field),
+                    capture_started,
+                )
+            })
+            .map_err(AppError::internal)?;
+        Ok((Stopper::Capture(flag), thread))
+    }
+
+    fn run_field_dictation(
+        self: Arc<Self>,
+        mut capture: Capture,
+        mut engine: Supervisor,
+        mut heard: Heard,
+        dir: PathBuf,
+        (pointer, field): (String, FieldType),
+        capture_started: f64,
+    ) {
+        let mut device_error = None;
+        let utterances = dir.join("utterances");
+        if let Err(e) = std::fs::create_dir_all(&utterances) {
+            device_error = Some(AppError::from(e));
+            capture.stop();
+        }
+        let mut utterances_heard = 0usize;
+        while let Ok(event) = capture.events.recv() {
+            match event {
+                CaptureEvent::Level(db) => {
+                    let l = level(db, &mut heard.peak);
+                    self.emit("audio-level", &l);
+                }
+                CaptureEvent::Utterance(u) => {
+                    utterances_heard += 1;
+                    let audio = utterances.join(format!("utterance-{:04}.wav", u.index));
+                    let span = [u.start_ms, u.end_ms];
+                    let result = banthuek_speech::audio::write_wav(&audio, &u.samples)
+                        .map_err(AppError::from)
+                        .and_then(|()| {
+                            banthuek_spoken::transcribe_field(
+                                &mut engine,
+                                &audio,
+                                field,
+                                &DecodeOptions::default(),
+                                today(),
+                            )
+                            .map_err(AppError::from)
+                        });
+                    let final_at = epoch_ms();
+                    let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
+                    let (text, spoken, filled, problem) = match result {
+                        Ok((transcript, spoken)) => {
+                            match apply_spoken(&self, &mut heard, &pointer, &spoken, span) {
+                                Ok(filled) => (transcript.text, Some(spoken), filled, None),
+                                Err(e) => (transcript.text, Some(spoken), Vec::new(), Some(e)),
+                            }
+                        }
+                        Err(e) => (String::new(), None, Vec::new(), Some(e)),
+                    };
+                    let saved_at = epoch_ms();
+                    match &problem {
+                        None => tracing::info!(
+                            "field dictation: utterance {} read in {:.0} ms after the cut",
+                            u.index,
+                            final_at - cut_at
+                        ),
+                        Some(e) => tracing::warn!(
+                            "field dictation: utterance {} not read: {}",
+                            u.index,
+                            e.code
+                        ),
+                    }
+                    let view = if filled.is_empty() {
+                        None
+                    } else {
+                        record_view(&self, &heard.record_id)
+                    };
+                    let stages = StageTimes {
+                        audio_end_at: Some(capture_started + u.end_ms as f64),
+                        cut_at,
+                        final_at,
+                        saved_at,
+                        sent_at: epoch_ms(),
+                    };
+                    self.emit(
+                        "transcript-final",
+                        &TranscriptFinal {
+                            text: text.trim().to_owned(),
+                            start_ms: span[0],
+                            end_ms: span[1],
+                            filled,
+                            problem,
+                            stages: Some(stages),
+                            spoken: spoken.map(|s| spoken_value(&pointer, s)),
+                        },
+                    );
+                    if let Some(view) = view {
+                        self.emit("record-updated", &view);
+                    }
+                }
+                CaptureEvent::DeviceError(message) => {
+                    device_error = Some(AppError::from_message("microphone", &message));
+                }
+                _ => {}
+            }
+        }
+        capture.stop();
+        self.give_back_engine(engine);
+        if utterances_heard == 0 && device_error.is_none() {
+            // Silence the whole time (a button held and nothing said): say so, fill nothing.
+            self.emit(
+                "transcript-final",
+                &TranscriptFinal {
+                    text: String::new(),
+                    start_ms: 0,
+                    end_ms: 0,
+                    filled: Vec::new(),
+                    problem: Some(nothing_heard()),
+                    stages: None,
+                    spoken: Some(SpokenValue {
+                        pointer: pointer.clone(),
+                        value: None,
+                        confident: false,
+                        confidence: 0.0,
+                        alternatives: Vec::new(),
+                        heard: String::new(),
+                    }),
+                },
+            );
+        }
+        let error = match store_recording(&self, &dir, &heard.record_id, &heard.recording) {
+            Ok(()) => device_error,
+            Err(e) => Some(e),
+        };
+        self.dictation_ended(&heard, error);
+    }
+
+    /// Tells the page the dictation is over, with the record as it now is.
+    fn dictation_ended(self: &Arc<Self>, heard: &Heard, error: Option<AppError>) {
+        tracing::info!("dictation stopped");
+        self.emit(
+            "dictation-state",
+            &state(
+                false,
+                Some(&heard.record_id),
+                heard.pointer.as_deref(),
+                error,
+            ),
+        );
+        emit_record(self, &heard.record_id);
+        self.prewarm_engine();
     }
 
     fn run_dictation(
@@ -428,6 +732,8 @@ impl App {
                         stopper.stop();
                         continue;
                     }
+                    let final_at = epoch_ms();
+                    let cut_at = final_at - u.latency.as_secs_f64() * 1000.0;
                     let (filled, problem) = match apply_text(
                         &self,
                         &mut heard,
@@ -439,18 +745,33 @@ impl App {
                         Ok(f) => (f, None),
                         Err(e) => (Vec::new(), Some(e)),
                     };
+                    let saved_at = epoch_ms();
+                    let view = if filled.is_empty() {
+                        None
+                    } else {
+                        record_view(&self, &heard.record_id)
+                    };
+                    let stages = StageTimes {
+                        audio_end_at: None,
+                        cut_at,
+                        final_at,
+                        saved_at,
+                        sent_at: epoch_ms(),
+                    };
                     self.emit(
                         "transcript-final",
                         &TranscriptFinal {
                             text,
                             start_ms: span[0],
                             end_ms: span[1],
-                            filled: filled.clone(),
+                            filled,
                             problem,
+                            stages: Some(stages),
+                            spoken: None,
                         },
                     );
-                    if !filled.is_empty() {
-                        emit_record(&self, &heard.record_id);
+                    if let Some(view) = view {
+                        self.emit("record-updated", &view);
                     }
                 }
                 LiveEvent::Failed { error, .. } => {
@@ -463,6 +784,8 @@ impl App {
                             end_ms: 0,
                             filled: Vec::new(),
                             problem: Some(e),
+                            stages: None,
+                            spoken: None,
                         },
                     );
                 }
@@ -496,18 +819,7 @@ impl App {
                 Some(e.into())
             }
         };
-        tracing::info!("dictation stopped");
-        self.emit(
-            "dictation-state",
-            &state(
-                false,
-                Some(&heard.record_id),
-                heard.pointer.as_deref(),
-                error,
-            ),
-        );
-        emit_record(&self, &heard.record_id);
-        self.prewarm_engine();
+        self.dictation_ended(&heard, error);
     }
 
     /// Stops the dictation, waits until every utterance is read into the record and the recording
@@ -641,7 +953,7 @@ impl App {
 
     /// Stores a left-over recording and reads it again into the record: the audio goes into the
     /// store first, so even a failed transcription loses nothing.
-    pub fn resume(self: &Arc<Self>, id: &str) -> AppResult<RecordView> {
+    pub fn resume(self: &Arc<Self>, id: &str) -> AppResult<Resumed> {
         let found: Vec<_> = self
             .own_recoveries()?
             .into_iter()
@@ -654,6 +966,7 @@ impl App {
                 "ไม่มีการบันทึกเสียงที่ค้างอยู่สำหรับบันทึกนี้",
             ));
         }
+        let mut transcript = Vec::new();
         for (dir, meta) in found {
             // The audio goes into the store first: it is the evidence, whatever happens next.
             put_recording(self, &dir, id, &meta.recording)?;
@@ -663,23 +976,57 @@ impl App {
                 Ok(banthuek_core::workflow::transition(st, Action::Edit, s.role()).is_ok())
             })?;
             if editable && evidence.is_file() {
-                if let Err(e) = self.reread(&evidence, &meta) {
-                    tracing::warn!("resumed recording not read into the record: {e}");
-                    self.emit(
-                        "dictation-state",
-                        &state(false, Some(id), meta.pointer.as_deref(), Some(e)),
-                    );
+                match self.reread(&evidence, &meta) {
+                    Ok(text) if !text.is_empty() => transcript.push(text),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!("resumed recording not read into the record: {e}");
+                        self.emit(
+                            "dictation-state",
+                            &state(false, Some(id), meta.pointer.as_deref(), Some(e)),
+                        );
+                    }
                 }
             }
             remove_recording(&dir)?;
         }
         let view = self.with_session(|s| records::get_record(s, id))?;
         self.emit("record-updated", &view);
-        Ok(view)
+        Ok(Resumed {
+            record: view,
+            transcript,
+        })
     }
 
-    /// Transcribes a whole recovered recording and reads it into its record.
-    fn reread(self: &Arc<Self>, evidence: &Path, meta: &RecoveryMeta) -> AppResult<()> {
+    /// Transcribes a whole recovered recording and reads it into its record (a typed field's
+    /// through its constrained decoder, as when it was dictated); returns the text heard.
+    fn reread(self: &Arc<Self>, evidence: &Path, meta: &RecoveryMeta) -> AppResult<String> {
+        let mut heard = Heard {
+            record_id: meta.record_id.clone(),
+            pointer: meta.pointer.clone(),
+            recording: meta.recording.clone(),
+            text: String::new(),
+            timing: Vec::new(),
+            peak: 0.0,
+        };
+        let typed = meta
+            .pointer
+            .as_deref()
+            .and_then(|p| Some((p, field_type_of(p)?)));
+        if let Some((pointer, field)) = typed {
+            let mut engine = self.take_engine()?;
+            let result = banthuek_spoken::transcribe_field(
+                &mut engine,
+                evidence,
+                field,
+                &DecodeOptions::default(),
+                today(),
+            );
+            self.give_back_engine(engine);
+            let (t, spoken) = result?;
+            apply_spoken(self, &mut heard, pointer, &spoken, [0, t.duration_ms])?;
+            return Ok(spoken.heard.trim().to_owned());
+        }
         let mut engine = self.take_engine()?;
         let app = self.clone();
         let result = engine.transcribe(evidence, &DecodeOptions::default(), &mut |e| match e {
@@ -694,14 +1041,6 @@ impl App {
         });
         self.give_back_engine(engine);
         let t = result?.transcript;
-        let mut heard = Heard {
-            record_id: meta.record_id.clone(),
-            pointer: meta.pointer.clone(),
-            recording: meta.recording.clone(),
-            text: String::new(),
-            timing: Vec::new(),
-            peak: 0.0,
-        };
         apply_text(
             self,
             &mut heard,
@@ -710,7 +1049,7 @@ impl App {
             [0, t.duration_ms],
             "dictation resumed after an interruption",
         )?;
-        Ok(())
+        Ok(t.text.trim().to_owned())
     }
 
     /// Declines to re-read a left-over recording; the audio is still kept in the store.

@@ -111,6 +111,15 @@ impl From<banthuek_speech::SpeechError> for AppError {
     }
 }
 
+impl From<banthuek_spoken::SpokenError> for AppError {
+    fn from(e: banthuek_spoken::SpokenError) -> Self {
+        match e {
+            banthuek_spoken::SpokenError::Speech(e) => e.into(),
+            other => AppError::from_message("speech", &other.to_string()),
+        }
+    }
+}
+
 impl From<banthuek_core::record::RecordError> for AppError {
     fn from(e: banthuek_core::record::RecordError) -> Self {
         AppError::from_message("invalid_record", &e.to_string())

@@ -9,7 +9,7 @@ use crate::views::{
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
-use banthuek_core::{check_signable, Action, RuleViolation, Status};
+use banthuek_core::{check_signable, Action, InputProblem, RuleViolation, Status};
 use banthuek_dictation::{apply_edit, as_seen, leaves, EditError, FieldKind};
 use banthuek_store::{Session, Store, StoredRecord, VersionSource};
 use serde_json::Value;
@@ -92,8 +92,42 @@ fn invalid_issues(record: &ArrestRecord) -> Vec<FieldIssue> {
         .collect()
 }
 
+/// Input limits (`banthuek_core::check_input`: length, control characters, ranges), checked
+/// on every save so the field is marked while the officer types, with the sentence naming what
+/// is wrong.
+fn input_issues(record: &ArrestRecord) -> Vec<FieldIssue> {
+    banthuek_core::check_input(record)
+        .into_iter()
+        .map(|problem| {
+            let pointer = match &problem {
+                InputProblem::TooLarge { .. } => String::new(),
+                InputProblem::TooLong { field, .. }
+                | InputProblem::Character { field, .. }
+                | InputProblem::OutOfRange { field, .. } => field.clone(),
+            };
+            let message = problem.to_string();
+            let message = message
+                .strip_prefix(&format!("{pointer}: "))
+                .unwrap_or(&message);
+            let (en, th) = message.split_once(" / ").unwrap_or((message, message));
+            FieldIssue {
+                pointer,
+                rule: "invalid_value".to_owned(),
+                en: en.trim().to_owned(),
+                th: th.trim().to_owned(),
+            }
+        })
+        .collect()
+}
+
 pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView> {
     let mut missing = invalid_issues(&stored.record);
+    let typed: Vec<String> = missing.iter().map(|i| i.pointer.clone()).collect();
+    missing.extend(
+        input_issues(&stored.record)
+            .into_iter()
+            .filter(|i| !typed.contains(&i.pointer)),
+    );
     let invalid: Vec<String> = missing.iter().map(|i| i.pointer.clone()).collect();
     missing.extend(
         check_signable(&stored.record, chrono::Local::now().naive_local())
@@ -106,8 +140,11 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
     } else {
         Vec::new()
     };
-    let editable =
-        banthuek_core::workflow::transition(stored.status, Action::Edit, session.role()).is_ok();
+    // An officer edits only their own records (the store's rule; the page shows it read-only).
+    let editable = banthuek_core::workflow::transition(stored.status, Action::Edit, session.role())
+        .is_ok()
+        && (session.role() != banthuek_core::Role::Officer
+            || session.created_by(&stored.id)? == session.user());
     let with_audio = stored
         .record
         .provenance
@@ -302,7 +339,12 @@ pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<R
     };
     let names = display_names(session)?;
     let mut out = Vec::new();
+    // "My records": an officer sees their own (the store refuses editing a colleague's).
+    let own_only = session.role() == banthuek_core::Role::Officer;
     for s in session.list_records(status)? {
+        if own_only && s.created_by != session.user() {
+            continue;
+        }
         let (view, record) = summary(session, s, &names)?;
         // A record the user may not open is never searched by its content.
         let shown = match (filter.query.as_deref(), &record) {

@@ -320,6 +320,16 @@ pub struct ModelView {
     pub measured_rtf: Option<f64>,
 }
 
+/// A resumed dictation: the record as it now is, and the text read again from the kept audio
+/// (one entry per recording), for the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "Resumed.ts")]
+pub struct Resumed {
+    pub record: RecordView,
+    pub transcript: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "ResumeInfo.ts")]
@@ -370,6 +380,47 @@ pub struct TranscriptFinal {
     pub filled: Vec<String>,
     /// Set when the utterance was heard but nothing could be read from it.
     pub problem: Option<AppError>,
+    /// When each stage of this utterance's way to the page happened.
+    pub stages: Option<StageTimes>,
+    /// Dictation into a typed field: the value heard, how sure, and the alternatives.
+    pub spoken: Option<SpokenValue>,
+}
+
+/// What dictation into a typed field (a time, a date, a national ID…) heard: the value stored
+/// in the field, normalised as the record keeps it, or none when nothing was heard.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SpokenValue.ts")]
+pub struct SpokenValue {
+    pub pointer: String,
+    pub value: Option<serde_json::Value>,
+    /// Decoder, reading and domain agree; otherwise the field is flagged for the officer.
+    pub confident: bool,
+    pub confidence: f32,
+    /// Other values the officer may take instead, best first (one key takes the first).
+    pub alternatives: Vec<serde_json::Value>,
+    /// The words the decoder wrote.
+    pub heard: String,
+}
+
+/// When each stage of one utterance's way from the microphone to the page happened, in ms since
+/// the Unix epoch (the page adds its own, and the app benchmark prints the breakdown). Times
+/// only, never what was said.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "StageTimes.ts")]
+pub struct StageTimes {
+    /// When the utterance's last sample (the end of its closing pause) was captured, by the
+    /// recording's clock (capture start + position); `None` where unknown (free dictation).
+    pub audio_end_at: Option<f64>,
+    /// The pause that ends the utterance was detected and the utterance cut.
+    pub cut_at: f64,
+    /// The engine's final text reached the app.
+    pub final_at: f64,
+    /// The text was read into the record and the new version saved.
+    pub saved_at: f64,
+    /// The record as it now is was read back for the page, and the events leave the app.
+    pub sent_at: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

@@ -4,9 +4,11 @@ import { crashFlow } from "./crash.mjs";
 import { idcardFlow } from "./idcard.mjs";
 import { ceremonyFlow, firstRunFlow, layoutFlow, lockoutFlow, pushToTalkFlow, typedFlow } from "./trust.mjs";
 import { log } from "./lib/harness.mjs";
+import { conventionsFlow, ownRecordsFlow } from "./conventions.mjs";
 
 const only = process.argv.slice(2);
 const tests = { officer: officerFlow, crash: crashFlow, typed: typedFlow, ceremony: ceremonyFlow, lockout: lockoutFlow, layout: layoutFlow, ptt: pushToTalkFlow, firstrun: firstRunFlow, idcard: idcardFlow };
+Object.assign(tests, { conventions: conventionsFlow, own: ownRecordsFlow });
 let failed = 0;
 for (const [name, run] of Object.entries(tests)) {
   if (only.length && !only.includes(name)) continue;

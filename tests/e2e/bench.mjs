@@ -5,7 +5,9 @@
 //   processes, speech engine), idle on the record list and while dictating, median of 5 samples;
 // - the page's CPU while recording silence (WebKit's web process, % of one core over 10 s);
 // - end of speech → text in the field: "14 นาฬิกา 30 นาที" played into the arrest-time field's
-//   dictation, from the end of playback to the field showing 14:30, p50 and p95 of BENCH_RUNS.
+//   dictation, from the end of speech to the field showing 14:30, p50 and p95 of BENCH_RUNS, with
+//   the time spent in each stage (the app and the page note when each happened: see
+//   ui/src/stages.ts).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { USERS, shots, appPids, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
@@ -79,6 +81,32 @@ function memory(driverPid) {
   };
 }
 
+/** The stages of end of speech → text in the field, in order (ms between consecutive marks). */
+const STAGES = [
+  ["hangover", "end of speech → end of the utterance's audio (closing pause; includes paplay's start)"],
+  ["delivery", "→ utterance cut (audio reaching the segmenter)"],
+  ["engine", "cut → final text in the app (engine queue and decoding)"],
+  ["read", "final → read into the record and saved"],
+  ["view", "saved → record read back for the page"],
+  ["ipc", "event sent → received by the page"],
+  ["render", "received → field shown"],
+  ["observed", "shown → seen by the benchmark (WebDriver polling)"],
+];
+
+function stageBreakdown(spoken, st, seen) {
+  return {
+    // A field's dictation knows when its audio ended by the recording's clock.
+    hangover: (st.audioEndAt ?? st.cutAt) - spoken,
+    delivery: st.cutAt - (st.audioEndAt ?? st.cutAt),
+    engine: st.finalAt - st.cutAt,
+    read: st.savedAt - st.finalAt,
+    view: st.sentAt - st.savedAt,
+    ipc: st.receivedAt - st.sentAt,
+    render: st.shownAt - st.receivedAt,
+    observed: seen - st.shownAt,
+  };
+}
+
 const home = makeHome("bench");
 const driver = await startDriver(home);
 try {
@@ -136,6 +164,7 @@ try {
   const speechEnd = speechEndMs(one);
   log(`the clip's speech ends at ${speechEnd.toFixed(0)} ms`);
   const latencies = [];
+  const stages = [];
   let misses = 0;
   const field = '[data-field="/arrest/time"]';
   const mic = '[data-dictate="/arrest/time"]';
@@ -159,13 +188,25 @@ try {
     });
     await sleep(300);
     // From the start of playback, watch the field; the latency counts from the end of speech.
-    const started = performance.now();
+    const started = Date.now();
     const playing = play(one);
-    const filled = await waitUntil(async () => normaliseTime(await fieldValue(s, "/arrest/time")) === "14:30" && performance.now(),
+    const filled = await waitUntil(async () => normaliseTime(await fieldValue(s, "/arrest/time")) === "14:30" && Date.now(),
       "/arrest/time to be filled", 60_000, 20).catch(() => null);
     await playing;
-    if (filled) latencies.push(filled - (started + speechEnd));
-    else misses++;
+    if (filled) {
+      const spoken = started + speechEnd;
+      latencies.push(filled - spoken);
+      // The stages of the utterance that filled the field, from the app's and the page's clocks.
+      const kept = await s.execute("return window.banthuekStages || [];");
+      const st = kept.filter((x) => x.cutAt > started && x.shownAt).pop();
+      if (st) stages.push(stageBreakdown(spoken, st, filled));
+    } else {
+      misses++;
+      // What the page heard instead (the words only, from the clock clips: no personal data).
+      const heard = await s.execute(
+        "const f = [...document.querySelectorAll('#transcript .final')].pop(); const e = document.getElementById('record-error'); return [f ? f.textContent : '', e ? e.textContent : ''];");
+      log(`run ${i + 1}: the field was not filled; heard "${heard[0]}"${heard[1] ? `, the page says: ${heard[1]}` : ""}`);
+    }
     if (await pressed(s, mic)) await (await s.find(mic)).click();
     await waitUntil(async () => !(await pressed(s, mic)), "field dictation to stop", 30_000);
   }
@@ -183,6 +224,11 @@ try {
   if (latencies.length)
     console.log(`end of speech → text in the field: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms over ${latencies.length} runs${misses ? `, ${misses} misheard` : ""} (target p95 ≤ 1500 ms)`);
   else console.log(`end of speech → text in the field: no run filled the field (${misses} misheard)`);
+  if (stages.length) {
+    console.log(`  by stage over ${stages.length} runs (ms, p50 / p95):`);
+    for (const [key, what] of STAGES)
+      console.log(`    ${what}: ${percentile(stages.map((x) => x[key]), 50).toFixed(0)} / ${percentile(stages.map((x) => x[key]), 95).toFixed(0)}`);
+  }
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));
 } finally {

@@ -301,8 +301,36 @@ export async function pushToTalkFlow() {
     }
     assert(got === "14:30", "holding F2 in the time field did not fill it");
     await shot(s, "24-push-to-talk-into-field");
+
+    // The time came through the time field's constrained decoder: a value it is sure of carries
+    // no "heard" note; one it is not sure of names what was heard (and F4 takes the other value).
+    const note = await heardNote(s, "/arrest/time");
+    const low = await s.execute(
+      "return [...document.querySelectorAll('[data-pointer=\"/arrest/time\"].low-confidence')].length;");
+    assert(note === "" ? low === 0 : low === 1 && /14[.:]30|ได้ยิน|Heard/.test(note),
+      `the time field's note "${note}" and its low-confidence mark (${low}) disagree`);
+
+    // Held in another empty time field with nothing said: the field stays empty and says so.
+    const empty = await s.waitFor('[data-field="/recorded/time"]');
+    await empty.click();
+    await s.keys([{ type: "keyDown", value: Keys.F2 }]);
+    await waitUntil(() => pressed(s, '[data-dictate="/recorded/time"]'), "F2 to dictate into /recorded/time", 10_000);
+    await sleep(1500);
+    await s.keys([{ type: "keyUp", value: Keys.F2 }]);
+    const said = await waitUntil(async () => (await heardNote(s, "/recorded/time")) || null,
+      "the empty time field to say nothing was heard", 60_000, 250);
+    assert(/ไม่ได้ยิน|Nothing was heard/.test(said), `the note under the field says "${said}"`);
+    assert((await fieldValue(s, "/recorded/time")) === "", "silence filled /recorded/time");
+    await shot(s, "24b-push-to-talk-nothing-heard");
   });
-  log("push-to-talk: F2 held in the time field filled 14:30");
+  log("push-to-talk: F2 held in the time field filled 14:30; held in silence it said nothing was heard");
+}
+
+/** The note dictation left under a typed field ("" when none). */
+async function heardNote(s, pointer) {
+  return s.execute(
+    "const n = document.querySelector(`[data-pointer=\"${arguments[0]}\"] .field-heard`); return n ? n.textContent : '';",
+    [pointer]);
 }
 
 /** Finding 7: the first start with no station shows a first-run screen that creates the station

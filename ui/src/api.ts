@@ -21,6 +21,7 @@ import type { SyncView } from "./bindings/SyncView";
 import type { Settings } from "./bindings/Settings";
 import type { ModelView } from "./bindings/ModelView";
 import type { ResumeInfo } from "./bindings/ResumeInfo";
+import type { Resumed } from "./bindings/Resumed";
 import type { AudioLevel } from "./bindings/AudioLevel";
 import type { TranscriptPartial } from "./bindings/TranscriptPartial";
 import type { TranscriptFinal } from "./bindings/TranscriptFinal";
@@ -50,6 +51,7 @@ export type {
   Settings,
   ModelView,
   ResumeInfo,
+  Resumed,
   AudioLevel,
   TranscriptPartial,
   TranscriptFinal,
@@ -122,7 +124,7 @@ export const api = {
   micTest: (start: boolean) => call<void>("mic_test", { start }),
   listModels: () => call<ModelView[]>("list_models"),
   pendingResume: () => call<ResumeInfo | null>("pending_resume"),
-  resume: (recordId: string) => call<RecordView>("resume", { recordId }),
+  resume: (recordId: string) => call<Resumed>("resume", { recordId }),
   discardResume: (recordId: string) => call<void>("discard_resume", { recordId }),
 };
 

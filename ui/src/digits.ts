@@ -18,11 +18,11 @@ export function withDigits(s: string, digits: string): string {
   return digits === "thai" && lang() === "th" ? toThaiDigits(s) : s;
 }
 
-const THAI_MONTHS = [
+export const THAI_MONTHS = [
   "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
   "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
 ];
-const EN_MONTHS = [
+export const EN_MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
 ];

@@ -1,6 +1,7 @@
 // The record form, grouped like the paper บันทึกการจับกุม. Every input is bound to a JSON pointer
 // into the exchange-format record (data-field). What is missing, low-confidence or commented on is
 // decided by the backend and only shown here.
+import { openDatePicker } from "./datepicker";
 import { get, join, pattern, set, type Json } from "./pointer";
 import { lang, pick, t, type Key } from "./i18n";
 import { readableDate, toArabicDigits } from "./digits";
@@ -283,6 +284,26 @@ export class RecordForm {
     }
   }
 
+  /** What dictation into a typed field heard, under the field (`null` removes it). */
+  noteHeard(pointer: string, lines: string[] | null): void {
+    const wrap = this.root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(pointer)}"]`);
+    if (!wrap) return;
+    wrap.querySelector(".field-heard")?.remove();
+    if (!lines) return;
+    const note = div("field-heard");
+    note.setAttribute("role", "status");
+    note.textContent = lines.join(" ");
+    wrap.append(note);
+  }
+
+  /** Puts `value` into the field as if the officer typed it (saved as the person's choice). */
+  enter(pointer: string, value: Json): void {
+    const input = this.root.querySelector<HTMLInputElement>(`[data-field="${CSS.escape(pointer)}"]`);
+    if (!input) return;
+    input.value = display(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   focusField(pointer: string): boolean {
     let el = this.root.querySelector<HTMLElement>(`[data-field="${CSS.escape(pointer)}"]`);
     if (!el && pointer === "/rights_notified") el = this.root.querySelector<HTMLElement>("[data-right]");
@@ -391,6 +412,9 @@ export class RecordForm {
     if (f.kind === "textarea") {
       input = document.createElement("textarea");
       input.rows = pointer === "/circumstances" ? 6 : 2;
+      // What is written here is Thai whatever the page's language: Thai line breaking (between
+      // words, never inside one such as เมทแอมเฟตามีน).
+      input.lang = "th";
     } else if (f.kind === "select") {
       const sel = document.createElement("select");
       sel.append(new Option("—", ""));
@@ -441,6 +465,13 @@ export class RecordForm {
     if (this.mode === "edit" && this.handlers.dictate) {
       const b = iconButton(ICON_MIC, t("dictateInto", { field: t(f.label) }), () => this.handlers.dictate!(pointer), "Alt+D");
       b.dataset.dictate = pointer;
+      tools.append(b);
+    }
+    if (this.mode === "edit" && f.kind === "date") {
+      const b = iconButton(ICON_CALENDAR, t("pickDate", { field: t(f.label) }), () =>
+        openDatePicker(b, String(get(this.record, pointer) ?? ""), (iso) => this.enter(pointer, iso)),
+      );
+      b.dataset.pickDate = pointer;
       tools.append(b);
     }
     const play = iconButton(ICON_PLAY, t("playAudio", { field: t(f.label) }), () => this.handlers.play(pointer), "Alt+P");
@@ -622,6 +653,7 @@ export function button(text: string, cls: string, onClick: () => void): HTMLButt
 const svg = (path: string) =>
   `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
 const ICON_MIC = svg('<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/>');
+const ICON_CALENDAR = svg('<rect x="4" y="5" width="16" height="15" rx="2"/><path d="M4 10h16M9 3v4M15 3v4"/>');
 const ICON_PLAY = svg('<path d="M7 5l12 7-12 7z" fill="currentColor"/>');
 const ICON_CHECK = svg('<path d="M5 12l5 5 9-10"/>');
 const ICON_COMMENT = svg('<path d="M4 5h16v11H9l-5 4z"/>');

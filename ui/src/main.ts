@@ -220,10 +220,10 @@ async function offerResume(): Promise<boolean> {
     accept.setAttribute("aria-busy", "true");
     $("resume-text").textContent = t("resuming");
     try {
-      const view = await api.resume(r.recordId);
+      const resumed = await api.resume(r.recordId);
       $("resume-offer").hidden = true;
-      await go("record", view.id);
-      showView(view);
+      await go("record", resumed.record.id);
+      showView(resumed.record, resumed.transcript);
     } catch (e) {
       toastError(asAppError(e));
       accept.disabled = false;

@@ -13,6 +13,8 @@ use serde_json::Value;
 pub enum FieldKind {
     Date,
     Time,
+    /// A moment: `YYYY-MM-DDTHH:MM` (the custody notifications).
+    DateTime,
     Integer,
     Number,
     NationalId,
@@ -26,6 +28,7 @@ impl FieldKind {
         match last {
             "date" => FieldKind::Date,
             "time" => FieldKind::Time,
+            "prosecutor_notified_at" | "district_chief_notified_at" => FieldKind::DateTime,
             "age" => FieldKind::Integer,
             "quantity" => FieldKind::Number,
             "national_id" => FieldKind::NationalId,
@@ -48,6 +51,25 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A date and a time of day as officers write them ("4/12/2569 14.30", "4 ธ.ค. 69 เวลา 14.30
+/// น.", "2026-12-04T14:30"): the date first, the time after the last space that leaves both
+/// readable.
+fn date_time(s: &str, today: NaiveDate) -> Option<chrono::NaiveDateTime> {
+    let iso = s.replacen(' ', "T", 1);
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&iso, "%Y-%m-%dT%H:%M") {
+        return iso_date(&iso[..10]).map(|d| d.and_time(t.time()));
+    }
+    let read_date = |d: &str| iso_date(d).or_else(|| parse_date(d, today));
+    s.char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| (s[..i].trim(), s[i..].trim()))
+        .find_map(|(d, t)| {
+            let t = t.strip_prefix("เวลา").map(str::trim).unwrap_or(t);
+            let d = d.strip_suffix("เวลา").map(str::trim).unwrap_or(d);
+            Some(read_date(d)?.and_time(parse_time(t)?))
+        })
+}
+
 /// Reads typed text in the field's kind into the exchange format's value; `None` when it cannot
 /// be read as that kind (the caller keeps it as typed). `today` is the day of writing (a date
 /// typed without a year takes its year).
@@ -59,6 +81,9 @@ pub fn normalise(kind: FieldKind, text: &str, today: NaiveDate) -> Option<Value>
             .or_else(|| parse_date(&plain, today))
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string())),
         FieldKind::Time => parse_time(&plain).map(|t| Value::String(t.format("%H:%M").to_string())),
+        FieldKind::DateTime => {
+            date_time(&plain, today).map(|t| Value::String(t.format("%Y-%m-%dT%H:%M").to_string()))
+        }
         FieldKind::Integer => plain
             .replace(',', "")
             .parse::<u64>()
@@ -94,6 +119,10 @@ pub fn expected(kind: FieldKind) -> (&'static str, &'static str) {
         FieldKind::Time => (
             "Not a time of day: write it as 14.30 or 14:30 (hours 00–23, minutes 00–59)",
             "ไม่ใช่เวลาที่ถูกต้อง ให้เขียนเช่น 14.30 หรือ 14:30 (ชั่วโมง 00–23 นาที 00–59)",
+        ),
+        FieldKind::DateTime => (
+            "Not a date and time: write it as 4/12/2569 14.30",
+            "ไม่ใช่วันที่และเวลาที่ถูกต้อง ให้เขียนเช่น 4/12/2569 14.30",
         ),
         FieldKind::Integer => (
             "Not a whole number: write digits, e.g. 35",
@@ -168,6 +197,31 @@ mod tests {
         for bad in ["25:99", "14.75", "abc"] {
             assert_eq!(normalise(FieldKind::Time, bad, today()), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn custody_moments_follow_the_same_conventions() {
+        for typed in [
+            "4/12/2569 14.30",
+            "๔/๑๒/๒๕๖๙ ๑๔.๓๐",
+            "4 ธ.ค. 69 14:30",
+            "4 ธันวาคม 2569 เวลา 14.30 น.",
+            "2026-12-04T14:30",
+            "2026-12-04 14:30",
+        ] {
+            assert_eq!(
+                s(normalise(FieldKind::DateTime, typed, today())).as_deref(),
+                Some("2026-12-04T14:30"),
+                "{typed}"
+            );
+        }
+        for bad in ["4/12/2569", "14.30", "4/12/2569 25.99", "31/4/2569 14.30"] {
+            assert_eq!(normalise(FieldKind::DateTime, bad, today()), None, "{bad}");
+        }
+        assert_eq!(
+            FieldKind::of("/custody/prosecutor_notified_at"),
+            FieldKind::DateTime
+        );
     }
 
     #[test]

@@ -289,6 +289,20 @@ impl Session {
         let tx = self.write_tx()?;
         let (status, latest) = state(&tx, id)?;
         transition(status, Action::Edit, role)?;
+        // An officer writes only their own records; a colleague's draft is theirs to finish.
+        if role == Role::Officer {
+            let author: String =
+                tx.query_row("SELECT created_by FROM records WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            if author != actor {
+                return Err(StoreError::NotPermitted {
+                    role: role.as_str().to_owned(),
+                    what: "edit another officer's record".into(),
+                    what_th: "แก้ไขบันทึกของเจ้าหน้าที่คนอื่น".into(),
+                });
+            }
+        }
         if let Some(based_on) = based_on.filter(|b| *b != latest) {
             return Err(StoreError::Stale {
                 id: id.to_owned(),

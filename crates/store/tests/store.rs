@@ -657,3 +657,42 @@ fn login_answers_the_same_for_unknown_and_known_accounts() {
     let sidecar = std::fs::read_to_string(dir.path().join("keyslots.json")).unwrap();
     assert!(!sidecar.contains("nobody-here"));
 }
+
+#[test]
+fn an_officer_saves_only_their_own_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut admin = setup(dir.path());
+    admin
+        .add_user("malee", Role::Officer, PASSWORD, None, None)
+        .unwrap();
+    drop(admin);
+    let mut somsak = unlock(dir.path(), "somsak");
+    let id = somsak
+        .create_record(ArrestRecord::default(), VersionSource::Typed, "new")
+        .unwrap();
+    drop(somsak);
+
+    // A colleague may not write into somsak's draft, whatever the page shows.
+    let mut malee = unlock(dir.path(), "malee");
+    let err = malee
+        .save_version(
+            &id,
+            complete_record(),
+            VersionSource::Typed,
+            "edited by a colleague",
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotPermitted { .. }),
+        "a colleague's save was not refused: {err}"
+    );
+    drop(malee);
+
+    // The author still may, and the refused save left no version behind.
+    let mut somsak = unlock(dir.path(), "somsak");
+    assert_eq!(somsak.record(&id).unwrap().version, 1);
+    let v = somsak
+        .save_version(&id, complete_record(), VersionSource::Typed, "typed")
+        .unwrap();
+    assert_eq!(v, 2);
+}

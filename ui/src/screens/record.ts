@@ -2,6 +2,7 @@
 // partial text greyed, the form filling beside it, the checklist of what is still missing,
 // per-field dictation, audio playback, confirmation, history and sign & submit.
 import { api, asAppError, on, type DictationState, type RecordView } from "../api";
+import type { SpokenValue } from "../bindings/SpokenValue";
 import { bindClassification } from "../classification";
 import { RecordForm, fieldName } from "../form";
 import { both, pick, t } from "../i18n";
@@ -12,6 +13,7 @@ import type { Json } from "../pointer";
 import { renderPdf } from "../pdf";
 import { signingCeremony } from "../ceremony";
 import { cardButton, initIdCard } from "../idcard";
+import { noteFinal, noteShown, type PageStages } from "../stages";
 
 const SAVE_DELAY_MS = 600;
 
@@ -116,7 +118,12 @@ function setSaveState(key: "saving" | "saved" | "unsaved" | "error" | "conflict"
   el.dataset.state = key;
 }
 
+/** The other value dictation heard for a field that was not sure, for F4. */
+let alternative: { pointer: string; value: Json } | null = null;
+
 function changed(pointer: string): void {
+  if (alternative?.pointer === pointer) alternative = null;
+  form.noteHeard(pointer, null);
   dirty.add(pointer);
   setSaveState("unsaved");
   clearTimeout(saveTimer);
@@ -395,6 +402,31 @@ function focusedPointer(): string | undefined {
   return el instanceof HTMLElement ? (el.dataset.field ?? el.closest<HTMLElement>("[data-pointer]")?.dataset.pointer) : undefined;
 }
 
+/** Marks a typed field with what its dictation heard: nothing (the field is unchanged), or a
+ * value that is not sure, with what was heard and the alternatives (F4 takes the first). */
+function showSpoken(s: SpokenValue): void {
+  const shown = (v: Json) => (typeof v === "string" ? v : JSON.stringify(v));
+  alternative = null;
+  if (s.value === null) form.noteHeard(s.pointer, [t("nothingHeard")]);
+  else if (s.confident) form.noteHeard(s.pointer, null);
+  else {
+    const lines = [t("heardAs", { heard: s.heard })];
+    const first = s.alternatives[0];
+    if (first !== undefined) {
+      lines.push(t("heardOthers", { values: s.alternatives.map(shown).join(", "), first: shown(first) }));
+      alternative = { pointer: s.pointer, value: first as Json };
+    }
+    form.noteHeard(s.pointer, lines);
+  }
+}
+
+function takeAlternative(): void {
+  const a = alternative;
+  if (!a || !view?.editable) return;
+  form.enter(a.pointer, a.value);
+  form.focusField(a.pointer);
+}
+
 function appendTranscript(text: string): void {
   const box = $("transcript");
   box.querySelector(".partial")?.remove();
@@ -443,10 +475,12 @@ async function open(id?: string): Promise<void> {
 }
 
 /** Shows a record that the backend just handed over (e.g. after resuming a crashed dictation). */
-export function showView(v: RecordView): void {
+export function showView(v: RecordView, transcript: string[] = []): void {
   view = null;
   dirty.clear();
   apply(v);
+  // What was read again from the kept audio.
+  for (const text of transcript) appendTranscript(text);
 }
 
 export function initRecord(): void {
@@ -484,16 +518,23 @@ export function initRecord(): void {
   $("history-back").addEventListener("click", () => void go("record", view?.id));
   $("record-back").addEventListener("click", () => void go("list"));
 
+  // The final that filled fields, until the record it changed is on screen.
+  let filling: PageStages | null = null;
   void on("record-updated", (v) => {
     if (view && v.id === view.id) apply(v);
+    noteShown(filling);
+    filling = null;
   });
   void on("transcript-partial", (p) => {
     if (state.screen === "record") setPartial(p.text);
   });
   void on("transcript-final", (f) => {
+    const entry = noteFinal(f.stages);
     if (state.screen !== "record") return;
     appendTranscript(f.text);
+    if (f.filled.length) filling = entry;
     form.flash(f.filled);
+    if (f.spoken) showSpoken(f.spoken);
     if (f.problem) showError($("record-error"), f.problem);
   });
   void on("dictation-state", dictationState);
@@ -554,6 +595,7 @@ export function initRecord(): void {
       if (p) void confirm(p);
     },
   });
+  register({ id: "record.takeAlternative", keys: ["F4"], label: "takeAlternative", scope: "record", inInputs: true, run: takeAlternative });
   register({ id: "record.confirmAll", keys: ["Alt+K"], label: "confirmAll", scope: "record", run: () => void confirmAll() });
   register({
     id: "record.missing",
