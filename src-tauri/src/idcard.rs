@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::records;
 use crate::views::RecordView;
 use banthuek_idcard::{
-    fill_arrestee, read_card, AgeOn, CardRead, CardWarning, IdCardError, ReadOptions,
+    changed_since, fill_arrestee, read_card, AgeOn, CardRead, CardWarning, IdCardError, ReadOptions,
 };
 use base64::Engine as _;
 use serde::Serialize;
@@ -130,6 +130,15 @@ fn stale() -> AppError {
     )
 }
 
+fn changed_conflict(fields: &[String]) -> AppError {
+    let list = fields.join(", ");
+    AppError::new(
+        "save_conflict",
+        format!("{list} changed meanwhile (another save): the card's values were not saved; check the field and read the card again"),
+        format!("{list} มีการเปลี่ยนค่าระหว่างนั้น (การบันทึกอื่น) จึงยังไม่ได้บันทึกค่าจากบัตร ตรวจช่องนั้นแล้วอ่านบัตรอีกครั้ง"),
+    )
+}
+
 fn current_user(app: &App) -> AppResult<String> {
     app.logged_in().map(|s| s.user).ok_or_else(AppError::locked)
 }
@@ -219,9 +228,11 @@ impl CardReading {
         Ok(preview)
     }
 
-    /// The officer confirmed read `token`: fills the arrestee into the record as it now is and
-    /// saves a new version with provenance `card`; the read is audited.
-    pub fn fill(&self, app: &App, id: &str, token: u64) -> AppResult<RecordView> {
+    /// The officer confirmed read `token` on the page showing version `based_on`: fills the
+    /// arrestee into the record as it now is and saves a new version with provenance `card`; the
+    /// read is audited. A field the card would set that another save (dictation) changed since
+    /// `based_on` is refused, not overwritten — the merge rule of the page's own saves.
+    pub fn fill(&self, app: &App, id: &str, token: u64, based_on: u32) -> AppResult<RecordView> {
         let user = current_user(app)?;
         let pending = {
             let mut slot = crate::app::lock(&self.pending);
@@ -236,6 +247,13 @@ impl CardReading {
         let view = app.with_session(|s| {
             let current = s.record(id)?;
             let filled = fill_arrestee(&current.record, pending.arrestee, &pending.read)?;
+            if based_on != current.version {
+                let base = s.record_version(id, based_on)?.record;
+                let changed = changed_since(&base, &current.record, &filled.report);
+                if !changed.is_empty() {
+                    return Err(changed_conflict(&changed));
+                }
+            }
             s.save_card_version(id, filled.record, pending.arrestee, &pending.read.reader)?;
             records::get_record(s, id)
         })?;
@@ -266,16 +284,17 @@ pub async fn idcard_read(
         .map_err(AppError::internal)?
 }
 
-/// Saves the confirmed read `token` into record `id`.
+/// Saves the confirmed read `token` into record `id`, the page showing version `based_on`.
 #[tauri::command]
 pub async fn idcard_fill(
     state: AppState<'_>,
     reading: ReadingState<'_>,
     id: String,
     token: u64,
+    based_on: u32,
 ) -> AppResult<RecordView> {
     let (app, reading) = (state.inner().clone(), reading.inner().clone());
-    tauri::async_runtime::spawn_blocking(move || reading.fill(&app, &id, token))
+    tauri::async_runtime::spawn_blocking(move || reading.fill(&app, &id, token, based_on))
         .await
         .map_err(AppError::internal)?
 }

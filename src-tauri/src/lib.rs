@@ -41,10 +41,9 @@ impl App {
             language: p.language,
             idle_lock_minutes: p.idle_lock_minutes,
             session: self.logged_in(),
-            initialised: !matches!(
-                banthuek_store::Store::open(&self.home),
-                Err(banthuek_store::StoreError::NotInitialised { .. })
-            ),
+            // Not Store::open: it reads the database file's header, and closing that file would
+            // drop the open session's SQLite locks (see Store::is_initialised).
+            initialised: banthuek_store::Store::is_initialised(&self.home),
         }
     }
 }

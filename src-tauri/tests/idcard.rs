@@ -108,21 +108,29 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
 
     // Only this read, only for this record, only by the officer who read it.
     assert_eq!(
-        reading.fill(&app, &id, preview.token + 1).unwrap_err().code,
+        reading
+            .fill(&app, &id, preview.token + 1, before)
+            .unwrap_err()
+            .code,
         "card_read_stale"
     );
     app.logout();
     app.login("supervisor", PASSWORD)
         .expect("supervisor logs in");
     assert_eq!(
-        reading.fill(&app, &id, preview.token).unwrap_err().code,
+        reading
+            .fill(&app, &id, preview.token, before)
+            .unwrap_err()
+            .code,
         "card_read_stale"
     );
     app.logout();
     app.login("officer", PASSWORD)
         .expect("officer logs in again");
 
-    let view = reading.fill(&app, &id, preview.token).expect("confirmed");
+    let view = reading
+        .fill(&app, &id, preview.token, before)
+        .expect("confirmed");
     assert_eq!(view.version, before + 1);
     let (_, record, audit) = stored(&app, &id);
     assert_eq!(record["arrestees"][0], *expected, "every field exact");
@@ -142,10 +150,71 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
     );
     // Saved once: the same confirmation again saves nothing more.
     assert_eq!(
-        reading.fill(&app, &id, preview.token).unwrap_err().code,
+        reading
+            .fill(&app, &id, preview.token, before)
+            .unwrap_err()
+            .code,
         "card_read_stale"
     );
     assert_eq!(stored(&app, &id).0, before + 1);
+}
+
+/// Another save (here the page's own save path, as dictation's would be) between the version the
+/// page showed and the confirmation.
+fn save_meanwhile(app: &App, id: &str, pointer: &str, value: &str) -> u32 {
+    app.with_session(|s| {
+        let current = s.record(id)?;
+        let mut record = current.record.to_value();
+        banthuek_core::record::set_pointer(&mut record, pointer, Value::from(value))?;
+        records::save_record(s, id, record, "meanwhile", current.version).map(|v| v.version)
+    })
+    .expect("the other save")
+}
+
+#[test]
+fn a_card_field_changed_meanwhile_by_another_save_is_refused_not_overwritten() {
+    let _guard = lock();
+    let person = support::cards()
+        .into_iter()
+        .find(|c| c["id"] == "p01")
+        .expect("p01");
+    let expected = &person["expected"];
+    let home = tempfile::tempdir().unwrap();
+    let (app, id) = officer_with_record(home.path(), person["arrest_date"].as_str().unwrap());
+    let _pcscd = Pcscd::start();
+    let reading = CardReading::default();
+    let card = Card::insert("p01", 0, &[]);
+
+    // The page shows version `seen`; the card is read; meanwhile another save gives the first
+    // arrestee a first name.
+    let (seen, _, _) = stored(&app, &id);
+    let preview = reading.read(&app, &id, 0).expect("the card is read");
+    let other = save_meanwhile(&app, &id, "/arrestees/0/first_name", "สมหมาย");
+    let err = reading.fill(&app, &id, preview.token, seen).unwrap_err();
+    assert_eq!(err.code, "save_conflict");
+    assert!(err.en.contains("/arrestees/0/first_name"), "{}", err.en);
+    assert!(err.th.contains("/arrestees/0/first_name"), "{}", err.th);
+    let (version, record, audit) = stored(&app, &id);
+    assert_eq!(version, other, "nothing saved");
+    assert_eq!(record["arrestees"][0]["first_name"], "สมหมาย");
+    assert!(
+        card_reads(&audit).is_empty(),
+        "a refused fill is not audited"
+    );
+
+    // Read again from the page showing that version, with a save meanwhile of a field the card
+    // does not hold: merged, the card's values go in and the other save's value stays.
+    let preview = reading.read(&app, &id, 0).expect("the card is read again");
+    card.pull();
+    save_meanwhile(&app, &id, "/arrestees/0/phone", "0812345678");
+    let view = reading
+        .fill(&app, &id, preview.token, other)
+        .expect("confirmed");
+    let (_, record, audit) = stored(&app, &id);
+    assert_eq!(view.version, other + 2);
+    assert_eq!(record["arrestees"][0]["first_name"], expected["first_name"]);
+    assert_eq!(record["arrestees"][0]["phone"], "0812345678");
+    assert_eq!(card_reads(&audit).len(), 1);
 }
 
 #[test]

@@ -83,18 +83,45 @@ async function closedClean(s) {
   assert(!src, "the card's photo stays on the page after the dialog closed");
 }
 
+/** The card's values that have form fields besides name, ID, age and address, as paths into an
+ * arrestee (e.g. "address_parts/house_number"). */
+function cardLeaves(expected) {
+  const out = ["birth_date", "sex"];
+  for (const group of ["name_en", "address_parts", "id_card"])
+    for (const k of Object.keys(expected[group] ?? {})) out.push(`${group}/${k}`);
+  return out;
+}
+
+function setAt(obj, path, value) {
+  const ts = path.split("/").filter(Boolean);
+  let cur = obj;
+  for (const t of ts.slice(0, -1)) cur = cur[t] ??= {};
+  cur[ts[ts.length - 1]] = value;
+}
+
+const HOUSE = "/arrestees/0/address_parts/house_number";
+const BORN = "/arrestees/0/birth_date";
+
 export async function idcardFlow() {
   const cards = JSON.parse(readFileSync(CARDS, "utf8")).cards;
   const person = cards.find((c) => c.id === "p01");
   const expired = cards.find((c) => c.id === "p07");
   assert(expired.warnings.includes("expired") && expired.arrest_date === person.arrest_date, "p07 is the expired card");
   const expected = person.expected;
+  // The officer's edits of two of the card's values (see below): stored as these.
+  const [by, bm, bd] = expected.birth_date.split("-").map(Number);
+  assert(bd < 28, "p01's birth day allows the day after");
+  const EDITS = {
+    [HOUSE]: `${expected.address_parts.house_number}/1`,
+    [BORN]: `${by}-${String(bm).padStart(2, "0")}-${String(bd + 1).padStart(2, "0")}`,
+  };
   const home = makeHome("idcard");
   const driver = await startDriver(home);
   let s;
   let pcscd;
   let card;
   let id;
+  const user = { user: USERS.officer.name };
   try {
     s = await driver.session();
     await login(s, USERS.officer.name);
@@ -178,7 +205,34 @@ export async function idcardFlow() {
       assert(String(await mark.attribute("class")).split(/\s+/).includes("card"), `${ptr} is not marked as from the card`);
     }
     assert(Number(await fieldValue(s, "/arrestees/0/age")) === expected.age, "the age at the arrest date");
+    // The card's other fields have inputs of their own: birth date, sex, the English name, the
+    // address in parts and the card's dates, each holding the card's value, marked "from the card".
+    for (const k of cardLeaves(expected)) {
+      const ptr = `/arrestees/0/${k}`;
+      const want = String(k.split("/").reduce((o, t) => o[t], expected));
+      await waitUntil(async () => (await fieldValue(s, ptr)) === want, `${ptr} to read ${want}`);
+      const mark = await s.find(`.field[data-pointer="${ptr}"] .source`);
+      assert(String(await mark.attribute("class")).split(/\s+/).includes("card"), `${ptr} is not marked as from the card`);
+      assert((await mark.text()).includes("จากบัตร"), `${ptr}'s mark says ${await mark.text()}`);
+    }
+    // A date from the card reads in B.E. beside the stored ISO date, as the other date fields do.
+    const birthHint = await (await s.find('.field[data-pointer="/arrestees/0/birth_date"] .hint')).text();
+    assert(birthHint.includes(String(by + 543)) && birthHint.startsWith(String(bd)), `birth date hint: ${birthHint}`);
+    await s.execute(`document.querySelector('[data-field="${BORN}"]').scrollIntoView({ block: "start" });`);
+    await sleep(400); // scrolled and painted, for the screenshot
+    await shot(s, "idcard-05b-card-fields");
     await shot(s, "idcard-05-filled");
+    // The officer corrects two of them: the house number, and the birth date typed in B.E. as
+    // officers write it (stored in the Common Era); both are then edits of the card's values.
+    const bornTyped = `${bd + 1}/${bm}/${by + 543}`;
+    await fill(s, HOUSE, EDITS[HOUSE], { overwrite: true });
+    await fill(s, BORN, bornTyped, { overwrite: true });
+    await waitSaved(s);
+    await waitUntil(async () => (await fieldValue(s, BORN)) === EDITS[BORN], `${bornTyped} to be stored as ${EDITS[BORN]}`);
+    for (const ptr of [HOUSE, BORN]) {
+      const mark = await s.find(`.field[data-pointer="${ptr}"] .source`);
+      await waitUntil(async () => String(await mark.attribute("class")).split(/\s+/).includes("edited"), `${ptr} to be marked edited`);
+    }
     await card.pull();
 
     // An expired card, for a second arrestee: warned about, its values still usable.
@@ -190,6 +244,18 @@ export async function idcardFlow() {
     assert(warned.length === 1, "the expired card is not warned about");
     assert(await (await s.find("#idcard-confirm")).enabled(), "an expired card's values cannot be used");
     await shot(s, "idcard-06-expired");
+    // Meanwhile another save (here the command line, as the same officer) changes a field the
+    // card would set: confirming is refused with a message naming it, nothing is overwritten, and
+    // the record is shown as it now is; read again, the card's values go in.
+    const meanwhile = "สมหมาย";
+    cli(home, ["record", "edit", id, "--set", `/arrestees/1/first_name=${meanwhile}`, "--reason", "another save meanwhile"], user);
+    await (await s.find("#idcard-confirm")).click();
+    await waitUntil(async () => await dialogIs(s, { error: "save_conflict" }), "the card fill to be refused as a conflict");
+    const conflict = await (await s.find("#idcard-error")).text();
+    assert(conflict.includes("/arrestees/1/first_name") && /[\u0e00-\u0e7f]/.test(conflict), `conflict message: ${conflict}`);
+    await waitUntil(async () => (await fieldValue(s, "/arrestees/1/first_name")) === meanwhile, "the other save's value on the page");
+    await (await s.find("#idcard-retry")).click();
+    await waitUntil(async () => await dialogIs(s, { state: "read" }), "the expired card read again", 15_000);
     await (await s.find("#idcard-confirm")).click();
     await closedClean(s);
     await waitUntil(
@@ -212,14 +278,17 @@ export async function idcardFlow() {
   // The store: every field exactly as the card holds it, provenance card, a version of source
   // card and an audit entry per confirmed read, no personal data in the audit or the app's log,
   // no photo anywhere.
-  const user = { user: USERS.officer.name };
   const record = JSON.parse(cli(home, ["record", "export", id, "--json"], user));
   for (const [i, who] of [person, expired].entries()) {
     const got = record.arrestees[i];
-    for (const [k, v] of Object.entries(who.expected)) {
-      assert(JSON.stringify(got[k]) === JSON.stringify(v), `stored arrestee ${i} ${k} is ${JSON.stringify(got[k])}, the card says ${JSON.stringify(v)}`);
+    // What the card holds, with the officer's two edits of the first arrestee.
+    const want = structuredClone(who.expected);
+    if (i === 0) for (const [ptr, v] of Object.entries(EDITS)) setAt(want, ptr.replace(/^\/arrestees\/0/, ""), v);
+    for (const [k, v] of Object.entries(want)) {
+      assert(JSON.stringify(got[k]) === JSON.stringify(v), `stored arrestee ${i} ${k} is ${JSON.stringify(got[k])}, expected ${JSON.stringify(v)}`);
       for (const [ptr, p] of Object.entries(record.provenance ?? {}))
-        if (ptr === `/arrestees/${i}/${k}` || ptr.startsWith(`/arrestees/${i}/${k}/`))
+        if (ptr in EDITS) assert(p.source === "edited", `${ptr}, edited by the officer, has provenance ${JSON.stringify(p)}`);
+        else if (ptr === `/arrestees/${i}/${k}` || ptr.startsWith(`/arrestees/${i}/${k}/`))
           assert(p.source === "card" && p.confidence === 1 && p.reader === SLOT0, `${ptr} provenance ${JSON.stringify(p)}`);
     }
     assert(record.provenance[`/arrestees/${i}/first_name`]?.source === "card", `arrestee ${i}'s first_name has no card provenance`);

@@ -204,7 +204,8 @@ async function confirm(): Promise<void> {
   const button = $("idcard-confirm") as HTMLButtonElement;
   button.disabled = true;
   try {
-    const saved = await invoke<RecordView>("idcard_fill", { id: view.id, token: p.token });
+    // The version on screen: a card field another save changed since is refused, not overwritten.
+    const saved = await invoke<RecordView>("idcard_fill", { id: view.id, token: p.token, basedOn: view.version });
     hooks.apply(saved);
     dialog().hidden = true;
     hooks.flash(p.fields);
@@ -214,6 +215,20 @@ async function confirm(): Promise<void> {
     const err = asAppError(e);
     if (err.code === "locked") document.dispatchEvent(new CustomEvent("banthuek:locked"));
     showError($("idcard-error"), err);
+    if (err.code === "save_conflict") {
+      // The read was used up: show the record as it now is, and offer to read the card again.
+      const d = dialog();
+      d.dataset.state = "error";
+      d.dataset.error = err.code;
+      button.hidden = true;
+      $("idcard-retry").hidden = false;
+      $("idcard-retry").focus();
+      try {
+        hooks.apply(await invoke<RecordView>("get_record", { id: view.id }));
+      } catch {
+        // The message above already says what happened; the page refreshes on its next save.
+      }
+    }
   }
 }
 

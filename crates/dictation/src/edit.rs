@@ -352,6 +352,42 @@ mod tests {
     }
 
     #[test]
+    fn a_birth_date_from_the_card_retyped_in_buddhist_era_is_stored_as_iso_and_edited() {
+        let mut base = record(json!({"schema": banthuek_core::SCHEMA_ID}))
+            .with_field("/arrestees/0/birth_date", "1990-05-12")
+            .unwrap()
+            .with_field("/arrestees/0/id_card/expires", "2031-05-11")
+            .unwrap();
+        for p in ["/arrestees/0/birth_date", "/arrestees/0/id_card/expires"] {
+            base.provenance.insert(
+                p.into(),
+                Provenance {
+                    source: Source::Card,
+                    ..Provenance::typed()
+                },
+            );
+        }
+        let mut page = seen_with(&base, "/arrestees/0/birth_date", json!("13/5/2533"));
+        set_pointer(
+            &mut page,
+            "/arrestees/0/id_card/expires",
+            json!("๑๑ พ.ค. ๒๕๗๕"),
+        )
+        .unwrap();
+        let e = apply_edit(&base, &base, &page, today()).unwrap().unwrap();
+        assert!(e.invalid.is_empty(), "{:?}", e.invalid);
+        let a = &e.record.arrestees[0];
+        assert_eq!(a.birth_date.as_deref(), Some("1990-05-13"));
+        assert_eq!(
+            a.id_card.as_ref().unwrap().expires.as_deref(),
+            Some("2032-05-11")
+        );
+        for p in ["/arrestees/0/birth_date", "/arrestees/0/id_card/expires"] {
+            assert_eq!(e.record.provenance[p].source, Source::Edited, "{p}");
+        }
+    }
+
+    #[test]
     fn typing_that_raced_a_dictated_value_is_merged_not_overwritten() {
         let base = record(json!({"schema": banthuek_core::SCHEMA_ID}));
         // Dictation filled the time after the page's view of `base`.

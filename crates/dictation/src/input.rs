@@ -24,9 +24,12 @@ pub enum FieldKind {
 impl FieldKind {
     /// The kind of the field at a JSON pointer into the record.
     pub fn of(pointer: &str) -> FieldKind {
-        let last = pointer.rsplit('/').next().unwrap_or("");
+        let mut tokens = pointer.rsplit('/');
+        let last = tokens.next().unwrap_or("");
         match last {
-            "date" => FieldKind::Date,
+            "date" | "birth_date" => FieldKind::Date,
+            // The national ID card's dates: /arrestees/N/id_card/issued, …/expires.
+            "issued" | "expires" if tokens.next() == Some("id_card") => FieldKind::Date,
             "time" => FieldKind::Time,
             "prosecutor_notified_at" | "district_chief_notified_at" => FieldKind::DateTime,
             "age" => FieldKind::Integer,
@@ -249,5 +252,18 @@ mod tests {
         assert_eq!(FieldKind::of("/arrestees/0/age"), FieldKind::Integer);
         assert_eq!(FieldKind::of("/seized_items/1/quantity"), FieldKind::Number);
         assert_eq!(FieldKind::of("/circumstances"), FieldKind::Text);
+        assert_eq!(FieldKind::of("/arrestees/0/birth_date"), FieldKind::Date);
+        assert_eq!(
+            FieldKind::of("/arrestees/0/id_card/issued"),
+            FieldKind::Date
+        );
+        assert_eq!(
+            FieldKind::of("/arrestees/0/id_card/expires"),
+            FieldKind::Date
+        );
+        assert_eq!(
+            FieldKind::of("/arrestees/0/address_parts/house_number"),
+            FieldKind::Text
+        );
     }
 }

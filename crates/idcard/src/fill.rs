@@ -80,6 +80,45 @@ fn leaves(value: &serde_json::Value, base: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The arrestee's fields a card fill replaces whole (and `nationality`, for a Thai national's ID).
+const CARD_FIELDS: [&str; 11] = [
+    "title",
+    "first_name",
+    "last_name",
+    "age",
+    "national_id",
+    "address",
+    "birth_date",
+    "sex",
+    "name_en",
+    "address_parts",
+    "id_card",
+];
+
+/// The fields the fill `report` replaces that another save changed between version `base` (the
+/// one the officer was looking at when confirming) and `latest`, as pointers such as
+/// `/arrestees/1/first_name`. Such a fill must be refused, not saved over what the officer has
+/// not seen: the merge rule of the page's own saves. A field is compared whole (e.g. `name_en`),
+/// so a part the card would drop counts too.
+pub fn changed_since(
+    base: &ArrestRecord,
+    latest: &ArrestRecord,
+    report: &FillReport,
+) -> Vec<String> {
+    let arrestee = format!("/arrestees/{}", report.arrestee);
+    let of = |r: &ArrestRecord| r.to_value().pointer(&arrestee).cloned().unwrap_or_default();
+    let (was, now) = (of(base), of(latest));
+    let nationality = format!("{arrestee}/nationality");
+    let sets_nationality = report.fields.contains(&nationality);
+    CARD_FIELDS
+        .iter()
+        .copied()
+        .chain(sets_nationality.then_some("nationality"))
+        .filter(|f| was.get(f) != now.get(f))
+        .map(|f| format!("{arrestee}/{f}"))
+        .collect()
+}
+
 /// Puts the card's values into arrestee `index` (an existing one, or `index == len` for a new
 /// one). Fields the card does not hold (phone, ethnicity, passport…) are kept.
 pub fn fill_arrestee(
@@ -138,19 +177,7 @@ pub fn fill_arrestee(
     let mut out = record.clone();
     // Provenance of the card's fields is replaced whole: a part the card lacks loses the
     // provenance an earlier value had.
-    let card_fields = [
-        "title",
-        "first_name",
-        "last_name",
-        "age",
-        "national_id",
-        "address",
-        "birth_date",
-        "sex",
-        "name_en",
-        "address_parts",
-        "id_card",
-    ];
+    let card_fields = CARD_FIELDS;
     out.provenance.retain(|pointer, _| {
         !card_fields.iter().any(|f| {
             let p = format!("{base}/{f}");
@@ -226,6 +253,39 @@ mod tests {
             warnings,
             photo: None,
         }
+    }
+
+    #[test]
+    fn a_card_field_changed_by_another_save_since_the_officers_version_is_named() {
+        let base = ArrestRecord::default()
+            .with_field("/arrestees/0/first_name", "สมหมาย")
+            .unwrap()
+            .with_field("/arrestees/1/first_name", "มานี")
+            .unwrap();
+        let filled = fill_arrestee(&base, 0, &read()).unwrap();
+        // Nothing changed meanwhile: nothing to refuse.
+        assert!(changed_since(&base, &base, &filled.report).is_empty());
+        // Meanwhile: the first name and a part of the address of this arrestee, the phone (not
+        // on the card) and another arrestee's name. Only this arrestee's card fields count.
+        let latest = base
+            .with_field("/arrestees/0/first_name", "สมหญิง")
+            .unwrap()
+            .with_field("/arrestees/0/address_parts/house_number", "12/1")
+            .unwrap()
+            .with_field("/arrestees/0/phone", "0812345678")
+            .unwrap()
+            .with_field("/arrestees/1/first_name", "มานะ")
+            .unwrap()
+            .with_field("/arrestees/0/nationality", "ลาว")
+            .unwrap();
+        assert_eq!(
+            changed_since(&base, &latest, &filled.report),
+            [
+                "/arrestees/0/first_name",
+                "/arrestees/0/address_parts",
+                "/arrestees/0/nationality"
+            ]
+        );
     }
 
     #[test]

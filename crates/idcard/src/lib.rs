@@ -18,5 +18,5 @@ mod tis620;
 
 pub use card::{BirthDate, CardData, CardName, RawCard};
 pub use error::{CardWarning, IdCardError};
-pub use fill::{fill_arrestee, AgeOn, FillReport, Filled};
+pub use fill::{changed_since, fill_arrestee, AgeOn, FillReport, Filled};
 pub use reader::{read_card, readers, CardRead, ReadOptions, ReaderInfo};
