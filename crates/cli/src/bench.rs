@@ -76,10 +76,6 @@ pub enum Bench {
         /// Only these kinds: time, national_id, number, noise (repeatable; default: all).
         #[arg(long)]
         only: Vec<String>,
-        /// Decode each field utterance whole, not stretch by stretch (the earlier way, for
-        /// comparison).
-        #[arg(long)]
-        whole: bool,
     },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
@@ -126,18 +122,14 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             model,
             full_context,
             only,
-            whole,
         }) => crate::speech::bench_accuracy(
             _ctx,
-            crate::speech::AccuracyArgs {
-                seed,
-                count,
-                threads,
-                model,
-                full_context,
-                only,
-                whole,
-            },
+            seed,
+            count,
+            threads,
+            model.as_deref(),
+            full_context,
+            only,
         ),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)

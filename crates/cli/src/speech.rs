@@ -651,32 +651,20 @@ pub fn bench(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The options of `banthuek bench accuracy`.
-pub struct AccuracyArgs {
-    pub seed: u64,
-    pub count: usize,
-    pub threads: i32,
-    pub model: Option<String>,
-    pub full_context: bool,
-    pub only: Vec<String>,
-    pub whole: bool,
-}
-
 /// `banthuek bench accuracy`.
-pub fn bench_accuracy(ctx: &crate::Context, args: AccuracyArgs) -> Result<ExitCode> {
-    let AccuracyArgs {
-        seed,
-        count,
-        threads,
-        model,
-        full_context,
-        only,
-        whole,
-    } = args;
+pub fn bench_accuracy(
+    ctx: &crate::Context,
+    seed: u64,
+    count: usize,
+    threads: i32,
+    model: Option<&str>,
+    full_context: bool,
+    only: Vec<String>,
+) -> Result<ExitCode> {
     let dir = models_dir(ctx);
     let store = ModelStore::open(&dir)?;
     let cfg = banthuek_spoken::bench::AccuracyConfig {
-        model: store.resolve(model.as_deref(), ModelKind::Whisper)?,
+        model: store.resolve(model, ModelKind::Whisper)?,
         vad_model: store.resolve(None, ModelKind::Vad).ok(),
         worker: WorkerCommand::current_exe_engine()?,
         cache: dir.join("cache"),
@@ -685,11 +673,6 @@ pub fn bench_accuracy(ctx: &crate::Context, args: AccuracyArgs) -> Result<ExitCo
         count: count.max(1),
         full_context,
         only,
-        decoding: if whole {
-            banthuek_spoken::Decoding::Whole
-        } else {
-            banthuek_spoken::Decoding::ByStretch
-        },
     };
     let report = banthuek_spoken::bench::run(&cfg, &mut |line| eprintln!("{line}"))?;
     println!("{report}");

@@ -6,7 +6,7 @@
 //! silent errors (a wrong value not flagged for confirmation; free dictation flags nothing),
 //! right values flagged, "nothing heard", CER of the free transcript, latency per utterance.
 
-use crate::{read_value, transcribe_field_as, Decoding, FieldType};
+use crate::{read_value, transcribe_field, FieldType};
 use banthuek_core::thai::numbers::to_words;
 use banthuek_speech::audio::{self, RATE};
 use banthuek_speech::clock::{self, ClockVoice};
@@ -32,8 +32,6 @@ pub struct AccuracyConfig {
     pub full_context: bool,
     /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
     pub only: Vec<String>,
-    /// How field utterances are decoded.
-    pub decoding: Decoding,
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same utterances.
@@ -202,7 +200,6 @@ pub struct Row {
 #[derive(Debug)]
 pub struct AccuracyReport {
     pub seed: u64,
-    pub decoding: Decoding,
     pub rows: Vec<Row>,
 }
 
@@ -241,9 +238,8 @@ pub fn run(
         let wav = dir.join(format!("u{i}.wav"));
         audio::write_wav(&wav, &u.audio)?;
         let t = Instant::now();
-        let (transcript, spoken) =
-            transcribe_field_as(&mut sup, &wav, u.field, &base, today, cfg.decoding)
-                .map_err(|e| banthuek_speech::SpeechError::Engine(e.to_string()))?;
+        let (transcript, spoken) = transcribe_field(&mut sup, &wav, u.field, &base, today)
+            .map_err(|e| banthuek_speech::SpeechError::Engine(e.to_string()))?;
         let constrained_ms = t.elapsed().as_millis() as u64;
         let t = Instant::now();
         let free = sup.transcribe(&wav, &base, &mut |_| {})?.transcript.text;
@@ -333,7 +329,6 @@ pub fn run(
     let _ = std::fs::remove_dir_all(&dir);
     Ok(AccuracyReport {
         seed: cfg.seed,
-        decoding: cfg.decoding,
         rows,
     })
 }
@@ -349,12 +344,8 @@ impl std::fmt::Display for AccuracyReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "accuracy, seed {}: constrained (field, {}) | free dictation",
-            self.seed,
-            match self.decoding {
-                Decoding::ByStretch => "stretch by stretch",
-                Decoding::Whole => "whole utterance",
-            }
+            "accuracy, seed {}: constrained (field) | free dictation",
+            self.seed
         )?;
         writeln!(
             f,

@@ -16,7 +16,6 @@
 
 pub mod bench;
 pub mod grammar;
-pub mod segmented;
 pub mod words;
 
 use banthuek_core::thai::{dates, numbers, times};
@@ -300,10 +299,9 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     }
 }
 
-/// Transcribes `audio` (one utterance) for dictation into `field`: stretch by stretch where it
-/// is said word by word with pauses ([`segmented`]: national IDs, times, numbers), otherwise
-/// constrained decoding of the whole utterance; then [`interpret`]. The app's field dictation
-/// and `banthuek transcribe --field` both call this.
+/// Transcribes `audio` (one utterance) for dictation into `field`: constrained decoding in the
+/// supervised worker, then [`interpret`]. The app's field dictation and `banthuek transcribe
+/// --field` both call this.
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
@@ -311,63 +309,8 @@ pub fn transcribe_field(
     base: &DecodeOptions,
     today: NaiveDate,
 ) -> Result<(Transcript, SpokenField), SpokenError> {
-    transcribe_field_as(supervisor, audio, field, base, today, Decoding::ByStretch)
-}
-
-/// How [`transcribe_field_as`] decodes the utterance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decoding {
-    /// Stretch by stretch where the field is said word by word, else whole.
-    ByStretch,
-    /// The whole utterance in one constrained decoding (for comparison on the benchmark).
-    Whole,
-}
-
-/// What decodes one audio file with given options: the supervised worker, or in tests an
-/// engine in the same process.
-pub type Decoder<'a> = dyn FnMut(&Path, &DecodeOptions) -> Result<Transcript, SpokenError> + 'a;
-
-/// [`transcribe_field`] with the choice of [`Decoding`].
-pub fn transcribe_field_as(
-    supervisor: &mut Supervisor,
-    audio: &Path,
-    field: FieldType,
-    base: &DecodeOptions,
-    today: NaiveDate,
-    decoding: Decoding,
-) -> Result<(Transcript, SpokenField), SpokenError> {
-    let mut decode = |path: &Path, options: &DecodeOptions| -> Result<Transcript, SpokenError> {
-        Ok(supervisor
-            .transcribe(path, options, &mut |_| {})?
-            .transcript)
-    };
-    transcribe_field_with(&mut decode, audio, field, base, today, decoding)
-}
-
-/// [`transcribe_field_as`] with any [`Decoder`].
-pub fn transcribe_field_with(
-    decode: &mut Decoder,
-    audio: &Path,
-    field: FieldType,
-    base: &DecodeOptions,
-    today: NaiveDate,
-    decoding: Decoding,
-) -> Result<(Transcript, SpokenField), SpokenError> {
-    if decoding == Decoding::ByStretch && segmented::stretch_constraint(field).is_some() {
-        let samples = banthuek_speech::audio::read_all(audio)?;
-        if let Some(spoken) = segmented::transcribe(decode, &samples, field, base, today)? {
-            let transcript = Transcript {
-                text: spoken.heard.clone(),
-                language: base.language.clone(),
-                duration_ms: samples.len() as u64 * 1000 / u64::from(banthuek_speech::audio::RATE),
-                segments: Vec::new(),
-                hypotheses: Vec::new(),
-                no_speech: None,
-            };
-            return Ok((transcript, spoken));
-        }
-    }
-    let transcript = decode(audio, &decode_options(field, base))?;
-    let spoken = interpret(field, &transcript, today);
-    Ok((transcript, spoken))
+    let options = decode_options(field, base);
+    let outcome = supervisor.transcribe(audio, &options, &mut |_| {})?;
+    let spoken = interpret(field, &outcome.transcript, today);
+    Ok((outcome.transcript, spoken))
 }
