@@ -3,7 +3,6 @@
 use crate::error::{Result, StoreError};
 use crate::migrations;
 use rusqlite::{Connection, OpenFlags};
-use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,7 +11,8 @@ pub const FILE_NAME: &str = "banthuek.db";
 /// `PRAGMA application_id` of a Banthuek store: "BTK1".
 pub const APPLICATION_ID: i32 = 0x4254_4B31;
 
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+/// The length of SQLite's file header ("SQLite format 3\0"); SQLCipher's salt is as long.
+const HEADER_LEN: u64 = 16;
 
 fn key_pragma(key: &[u8; 32]) -> String {
     // A raw 256-bit key (x'…'): SQLCipher skips its own PBKDF2, since the key is already random.
@@ -68,25 +68,30 @@ pub fn create(path: &Path, key: &[u8; 32], version: u32) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Refuses a file that is plainly not ours without needing the key: missing, empty, too short
-/// to hold one page, or an unencrypted SQLite database.
+/// Refuses a file that is plainly not ours without needing the key: missing, too short to hold
+/// a header, or an unencrypted SQLite database.
+///
+/// The header is read through SQLite, not `std::fs::File`: closing any descriptor of the
+/// database file drops every POSIX lock this process holds on it, so a connection already open
+/// here (the app's session) would lose its locks, and another process (the command line) could
+/// then checkpoint and delete the WAL under it. SQLite's own opens share its lock bookkeeping.
 pub fn precheck(path: &Path) -> Result<()> {
-    let mut f = std::fs::File::open(path).map_err(StoreError::io(path))?;
-    let mut head = [0u8; 16];
-    let mut got = 0;
-    while got < head.len() {
-        match f.read(&mut head[got..]).map_err(StoreError::io(path))? {
-            0 => break,
-            n => got += n,
-        }
-    }
-    if got < head.len() {
+    let len = std::fs::metadata(path).map_err(StoreError::io(path))?.len();
+    if len < HEADER_LEN {
         return Err(StoreError::ForeignDatabase {
             path: path.to_owned(),
             reason: "file too short".into(),
         });
     }
-    if &head == SQLITE_HEADER {
+    // Without a key SQLCipher reads only plain SQLite: a file it can read is not encrypted.
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    if conn
+        .query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+        .is_ok()
+    {
         return Err(StoreError::PlainSqlite {
             path: path.to_owned(),
         });
