@@ -5,6 +5,7 @@
 //! resident memory, and where the CPU went: seconds used by the receivers, by PostgreSQL (server
 //! and backends) and by the senders (this process). On one small machine every part competes for
 //! the same cores; the CPU split is what tells how the receivers would scale on bigger ones.
+//! `--sqlite` first runs one receiver on the default SQLite storage, for comparison.
 //!
 //! The stations are simulated as in the scale test: each is an enrolled device with its own
 //! sender, and the records are made and signed once by one fixture station.
@@ -32,6 +33,8 @@ pub enum BenchError {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ScaleRow {
+    /// `postgres`, or `sqlite` for the default single receiver (its database in its process).
+    pub backend: String,
     pub receivers: usize,
     pub stations: usize,
     pub records: usize,
@@ -93,8 +96,9 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn database_cpu(cluster: &PgCluster) -> f64 {
-    let pids = cluster.pids();
+/// PostgreSQL's CPU; SQLite's is the receiver's own.
+fn database_cpu(cluster: Option<&PgCluster>) -> f64 {
+    let pids = cluster.map(PgCluster::pids).unwrap_or_default();
     pids.iter()
         .enumerate()
         // The postmaster's reaped children count too: backends that ended during the run.
@@ -119,20 +123,27 @@ fn percentile_ms(sorted: &[Duration], p: usize) -> f64 {
     sorted[rank - 1].as_secs_f64() * 1000.0
 }
 
-/// Runs the bench for each count in `receivers`, with `stations` × `records_per_station` records;
-/// `central` is the receiver binary.
+/// Runs the bench for each count in `receivers` on PostgreSQL (first one receiver on SQLite, the
+/// default, when `with_sqlite`), with `stations` × `records_per_station` records; `central` is
+/// the receiver binary.
 pub fn bench_scale(
     central: &Path,
     receivers: &[usize],
+    with_sqlite: bool,
     stations: usize,
     records_per_station: usize,
 ) -> Result<Vec<ScaleRow>, BenchError> {
     let dir = std::env::temp_dir().join(format!("banthuek-bench-scale-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let mut runs: Vec<(bool, usize)> = Vec::new();
+    if with_sqlite {
+        runs.push((false, 1));
+    }
+    runs.extend(receivers.iter().map(|&n| (true, n.max(1))));
     let result = run_all(
         central,
         &dir,
-        receivers,
+        &runs,
         stations.max(1),
         records_per_station.max(1),
     );
@@ -143,7 +154,7 @@ pub fn bench_scale(
 fn run_all(
     central: &Path,
     dir: &Path,
-    receivers: &[usize],
+    runs: &[(bool, usize)],
     stations: usize,
     per_station: usize,
 ) -> Result<Vec<ScaleRow>, BenchError> {
@@ -156,14 +167,20 @@ fn run_all(
             .map_err(|e| BenchError::Sync(e.into()))?
     };
     let mut rows = Vec::new();
-    for (run, &count) in receivers.iter().enumerate() {
+    for (run, &(postgres, count)) in runs.iter().enumerate() {
         let data = dir.join(format!("central-{run}"));
+        let cluster = if postgres {
+            Some(PgCluster::start(&[])?)
+        } else {
+            None
+        };
         rows.push(run_one(
             central,
             &data,
+            cluster.as_ref(),
             &station.ca_pem,
             &items,
-            count.max(1),
+            count,
             stations,
             per_station,
         )?);
@@ -172,18 +189,20 @@ fn run_all(
     Ok(rows)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_one(
     central: &Path,
     data: &Path,
+    cluster: Option<&PgCluster>,
     ca_pem: &str,
     items: &[banthuek_sync::OutboxItem],
     receiver_count: usize,
     stations: usize,
     per_station: usize,
 ) -> Result<ScaleRow, BenchError> {
-    let cluster = PgCluster::start(&[])?;
+    let url = cluster.map(|c| c.url.as_str());
     let receivers = (0..receiver_count)
-        .map(|_| CentralProcess::start_on(central, data, Some(&cluster.url), &[]))
+        .map(|_| CentralProcess::start_on(central, data, url, &[]))
         .collect::<Result<Vec<_>, _>>()?;
     let config = SyncConfig::default();
     let enrolments = (0..stations)
@@ -203,7 +222,7 @@ fn run_one(
 
     let cpu_before = (
         receivers_cpu(&receivers),
-        database_cpu(&cluster),
+        database_cpu(cluster),
         cpu_secs("self", false),
     );
     let started = Instant::now();
@@ -228,7 +247,7 @@ fn run_one(
     let secs = started.elapsed().as_secs_f64();
     let cpu_after = (
         receivers_cpu(&receivers),
-        database_cpu(&cluster),
+        database_cpu(cluster),
         cpu_secs("self", false),
     );
     let accepted: usize = queues.iter().map(|q| q.receipts.len()).sum();
@@ -238,6 +257,12 @@ fn run_one(
     let mut times: Vec<Duration> = queues.iter().flat_map(|q| q.upload_times.clone()).collect();
     times.sort();
     Ok(ScaleRow {
+        backend: if cluster.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+        .into(),
         receivers: receiver_count,
         stations,
         records: accepted,
@@ -259,7 +284,7 @@ fn run_one(
 /// The figures as a table for the log and the README.
 pub fn table(rows: &[ScaleRow]) -> String {
     let mut out = String::from(
-        "receivers | stations | records | records/s | upload p50 ms | upload p95 ms | receiver peak RSS MB | CPU s: receivers / database / senders\n",
+        "database | receivers | stations | records | records/s | upload p50 ms | upload p95 ms | receiver peak RSS MB | CPU s: receivers / database / senders\n",
     );
     for r in rows {
         let rss: Vec<String> = r
@@ -268,7 +293,8 @@ pub fn table(rows: &[ScaleRow]) -> String {
             .map(|m| format!("{m:.0}"))
             .collect();
         out.push_str(&format!(
-            "{} | {} | {} | {:.1} | {:.0} | {:.0} | {} | {:.1} / {:.1} / {:.1}\n",
+            "{} | {} | {} | {} | {:.1} | {:.0} | {:.0} | {} | {:.1} / {:.1} / {:.1}\n",
+            r.backend,
             r.receivers,
             r.stations,
             r.records,

@@ -100,6 +100,9 @@ enum Command {
         /// Receiver counts to compare, e.g. 1,2,4.
         #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
         receivers: Vec<usize>,
+        /// Also one receiver on SQLite (the default storage), first, for comparison.
+        #[arg(long)]
+        sqlite: bool,
         #[arg(long, default_value_t = 10)]
         stations: usize,
         /// Final records per station.
@@ -255,13 +258,15 @@ fn run(command: Command, storage: &StorageChoice) -> Result<()> {
         }
         Command::Bench {
             receivers,
+            sqlite,
             stations,
             records,
             json,
         } => {
             let binary = std::env::current_exe()?;
-            let rows =
-                banthuek_central::bench::bench_scale(&binary, &receivers, stations, records)?;
+            let rows = banthuek_central::bench::bench_scale(
+                &binary, &receivers, sqlite, stations, records,
+            )?;
             if json {
                 println!("{}", serde_json::to_string(&rows)?);
             } else {

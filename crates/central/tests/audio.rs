@@ -1,13 +1,16 @@
 //! Evidence audio, both sides, with a real receiver: the station's outbox attaches a record's
 //! dictation audio only when the station policy allows it and the record may send it (never a
 //! top-secret one), the sender sends it, the receipt names its hash, and the receiver stores
-//! exactly those bytes.
+//! exactly those bytes (and refuses audio that does not match its hash).
 
 mod common;
 
 use banthuek_core::classification::Classification;
 use banthuek_sync::fixture::{CentralProcess, Station, ADMIN};
+use banthuek_sync::protocol::codes;
 use banthuek_sync::{protocol, Sender, SyncConfig};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use common::*;
 
 #[test]
@@ -53,6 +56,55 @@ fn dictation_audio_goes_with_a_record_only_where_policy_and_classification_allow
         Some(("audio/wav".to_owned(), recording(1)))
     );
     assert!(audio_of(secret).is_none(), "never for a top-secret record");
+
+    // The receiver checks the audio against its hash: damaged audio is refused, nothing stored.
+    let tls = banthuek_sync::tls::PinnedTls::new(Some(&central.fingerprint)).expect("tls");
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(tls.config.clone())
+        .build();
+    let opened = agent
+        .post(&format!("{}/v1/session", central.url))
+        .set("Authorization", &format!("Bearer {}", enrolment.credential))
+        .call()
+        .expect("session")
+        .into_string()
+        .expect("body");
+    let token: protocol::SessionResponse = serde_json::from_str(&opened).expect("session json");
+    let item = items
+        .iter()
+        .find(|i| i.record_id == *plain)
+        .expect("queued");
+    let upload = |audio_sha256: String| protocol::UploadRequest {
+        idempotency_key: item.idempotency_key.clone(),
+        record_id: item.record_id.clone(),
+        version: item.version,
+        record: serde_json::value::RawValue::from_string(item.record_json.clone()).expect("raw"),
+        pdf_base64: STANDARD.encode(&item.pdf),
+        pdf_sha256: protocol::sha256_hex(&item.pdf),
+        audio: Some(protocol::AudioAttachment {
+            mime: "audio/wav".into(),
+            data_base64: STANDARD.encode(recording(1)),
+            sha256: audio_sha256,
+        }),
+        classification: item.classification.clone(),
+        juvenile: item.juvenile,
+        audit_anchor: None,
+    };
+    let damaged = agent
+        .post(&format!("{}/v1/records", central.url))
+        .set("Authorization", &format!("Bearer {}", token.access_token))
+        .set(protocol::IDEMPOTENCY_HEADER, &item.idempotency_key)
+        .send_string(
+            &serde_json::to_string(&upload(protocol::sha256_hex(b"other audio"))).expect("json"),
+        );
+    match damaged {
+        Err(ureq::Error::Status(422, response)) => {
+            let body = response.into_string().expect("body");
+            assert!(body.contains(codes::HASH_MISMATCH), "{body}");
+        }
+        other => panic!("damaged audio must be refused with 422, got {other:?}"),
+    }
+    assert!(central_records(&dir.path().join("central")).is_empty());
 
     let mut session = session(&station);
     let config = SyncConfig {
