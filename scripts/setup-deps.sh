@@ -15,6 +15,7 @@ apt_packages=(
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev
   webkit2gtk-driver                                                  # WebKitWebDriver for tauri-driver
   pcscd libpcsclite-dev vsmartcard-vpcd                              # ID card: PC/SC, virtual reader
+  postgresql                                                         # central receiver on PostgreSQL (tests start their own cluster)
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -25,6 +26,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's postgresql package may start its default cluster; the tests start throwaway clusters of
+# their own (crates/central/tests/common/pg.rs), and nothing else may listen.
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  pg_lsclusters -h | while read -r version cluster _ status _; do
+    if [ "$status" = online ]; then pg_ctlcluster "$version" "$cluster" stop || true; fi
+  done
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

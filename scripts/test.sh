@@ -68,6 +68,11 @@ done
 # value (1000 cases, one extractor process each: about 2-4 min on two cores).
 "$py" crates/extract/tests/peer/peer_eval.py --cases 1000 --min-exact 99.5 -- "$cli" extract --json --today '{today}'
 
+step "central receiver benchmark (PostgreSQL; 1, 2 and 4 receivers; figures for the log, about a minute)"
+# Throwaway PostgreSQL clusters on 127.0.0.1, run as the postgres user (pg_cluster.rs); small
+# counts here, the README's figures come from a larger run of the same command.
+"$target/debug/banthuek-central" bench --sqlite --receivers 1,2,4 --stations 8 --records 5
+
 step "speech benchmark (figures for the log; the targets are judged on a release build, see README)"
 # The debug CLI: whisper.cpp itself is built as Release (Cargo.toml), but CI's machine is shared.
 "$cli" bench speech --runs 3 --utterances 8

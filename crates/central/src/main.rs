@@ -1,8 +1,9 @@
-//! `banthuek-central serve --listen 127.0.0.1:PORT --data DIR`, plus the administrator's
-//! `enrol-code`, `fingerprint` and `stats`.
+//! `banthuek-central serve --listen 127.0.0.1:PORT --data DIR [--database postgres://…]`, plus
+//! the administrator's `enrol-code`, `fingerprint`, `revoke` and `stats`.
 
 use anyhow::{bail, Context as _, Result};
 use banthuek_central::identity::{Identity, DATABASE_FILE};
+use banthuek_central::pg_store::PgStore;
 use banthuek_central::server::{self, Chaos, Config};
 use banthuek_central::storage::{self, CentralStore, SqliteStore};
 use clap::{Parser, Subcommand};
@@ -28,6 +29,14 @@ struct Cli {
     /// Keep it apart from backups of the database.
     #[arg(long, global = true, env = "BANTHUEK_CENTRAL_DB_KEY_FILE")]
     db_key_file: Option<PathBuf>,
+    /// Keep devices and records in this PostgreSQL database (`postgres://user@host:port/db`)
+    /// instead of SQLite in DATA; receivers sharing one database and one DATA identity serve
+    /// one deployment. DATA still holds the TLS certificate and the receipt key.
+    #[arg(long, global = true, env = "BANTHUEK_CENTRAL_DATABASE")]
+    database: Option<String>,
+    /// Connections each receiver keeps to PostgreSQL.
+    #[arg(long, global = true, default_value_t = 8)]
+    database_pool: u32,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +94,23 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Benchmark: simulated stations drain their records through 1, 2, 4… receivers on a
+    /// throwaway PostgreSQL cluster; prints records/s, upload p50/p95, receiver RSS and CPU split.
+    Bench {
+        /// Receiver counts to compare, e.g. 1,2,4.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        receivers: Vec<usize>,
+        /// Also one receiver on SQLite (the default storage), first, for comparison.
+        #[arg(long)]
+        sqlite: bool,
+        #[arg(long, default_value_t = 10)]
+        stations: usize,
+        /// Final records per station.
+        #[arg(long, default_value_t = 10)]
+        records: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts of devices and accepted records.
     Stats {
         #[arg(long)]
@@ -101,7 +127,12 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match run(cli.command, cli.db_key_file.as_deref()) {
+    let storage = StorageChoice {
+        key_file: cli.db_key_file,
+        database: cli.database,
+        pool: cli.database_pool,
+    };
+    match run(cli.command, &storage) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -110,15 +141,34 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// The encrypted database in `data` (a directory only its owner may read).
-fn open_store(data: &std::path::Path, key_file: Option<&std::path::Path>) -> Result<SqliteStore> {
-    storage::private_dir(data)?;
-    let key_file = key_file.map_or_else(|| data.join(storage::KEY_FILE), |p| p.to_owned());
-    let key = storage::load_or_create_key(&key_file)?;
-    SqliteStore::open(&data.join(DATABASE_FILE), &key).context("opening the central database")
+/// Where devices and records are kept: PostgreSQL when `--database` is given, else SQLite in DATA.
+struct StorageChoice {
+    key_file: Option<PathBuf>,
+    database: Option<String>,
+    pool: u32,
 }
 
-fn run(command: Command, key_file: Option<&std::path::Path>) -> Result<()> {
+/// The PostgreSQL database if one was named, else the encrypted SQLite database in `data` (a
+/// directory only its owner may read).
+fn open_store(data: &std::path::Path, choice: &StorageChoice) -> Result<Arc<dyn CentralStore>> {
+    storage::private_dir(data)?;
+    if let Some(url) = &choice.database {
+        // The URL may carry a password: it is not repeated in messages.
+        let store = PgStore::open(url, choice.pool, Duration::from_secs(30))
+            .context("opening the PostgreSQL database / เปิดฐานข้อมูล PostgreSQL ไม่ได้")?;
+        return Ok(Arc::new(store));
+    }
+    let key_file = choice
+        .key_file
+        .clone()
+        .unwrap_or_else(|| data.join(storage::KEY_FILE));
+    let key = storage::load_or_create_key(&key_file)?;
+    let store = SqliteStore::open(&data.join(DATABASE_FILE), &key)
+        .context("opening the central database")?;
+    Ok(Arc::new(store))
+}
+
+fn run(command: Command, storage: &StorageChoice) -> Result<()> {
     match command {
         Command::Serve {
             listen,
@@ -143,7 +193,7 @@ fn run(command: Command, key_file: Option<&std::path::Path>) -> Result<()> {
             if faults && std::env::var(CHAOS_ENV).as_deref() != Ok("1") {
                 bail!("--chaos-* options are test tooling; set {CHAOS_ENV}=1 to use them");
             }
-            let store: Arc<dyn CentralStore> = Arc::new(open_store(&data, key_file)?);
+            let store = open_store(&data, storage)?;
             let identity = Identity::load_or_create(&data, &hostname)?;
             let config = Config {
                 session_ttl: Duration::from_secs(session_ttl_secs),
@@ -175,7 +225,7 @@ fn run(command: Command, key_file: Option<&std::path::Path>) -> Result<()> {
             credential_ttl_secs,
             json,
         } => {
-            let store = open_store(&data, key_file)?;
+            let store = open_store(&data, storage)?;
             let identity = Identity::load_or_create(&data, &[])?;
             let (code, hash) = server::new_enrolment_code();
             let expires_at = chrono::Utc::now() + chrono::Duration::hours(valid_hours);
@@ -200,16 +250,34 @@ fn run(command: Command, key_file: Option<&std::path::Path>) -> Result<()> {
             Ok(())
         }
         Command::Revoke { data, device } => {
-            if !open_store(&data, key_file)?.revoke_device(&device)? {
+            if !open_store(&data, storage)?.revoke_device(&device)? {
                 bail!("no device {device} / ไม่พบเครื่อง {device}");
             }
             println!("revoked / ยกเลิกแล้ว: {device}");
             Ok(())
         }
+        Command::Bench {
+            receivers,
+            sqlite,
+            stations,
+            records,
+            json,
+        } => {
+            let binary = std::env::current_exe()?;
+            let rows = banthuek_central::bench::bench_scale(
+                &binary, &receivers, sqlite, stations, records,
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&rows)?);
+            } else {
+                print!("{}", banthuek_central::bench::table(&rows));
+            }
+            Ok(())
+        }
         Command::Stats { data } => {
             println!(
                 "{}",
-                serde_json::to_string(&open_store(&data, key_file)?.stats()?)?
+                serde_json::to_string(&open_store(&data, storage)?.stats()?)?
             );
             Ok(())
         }

@@ -1,18 +1,20 @@
 //! The HTTPS server: enrolment, sessions, upload, status query and a small status page.
 //!
-//! Handlers do their blocking work (SQLite, PAdES verification) on tokio's blocking pool. Every
+//! Handlers do their blocking work (the database, PAdES verification) on tokio's blocking pool. Every
 //! upload is checked in this order, and nothing is stored unless all pass: session (from the
 //! headers, before a byte of the body is read) → idempotency key header → body size → body →
 //! idempotency key → PDF and audio hashes → classification → (replay? the same receipt when
 //! everything is the same, 409 otherwise) → exchange-format schema → PAdES signatures against the
-//! device's station CA and the embedded record → insert-if-absent → signed receipt.
+//! device's station CA and the embedded record → the device's audit anchor (no older than the
+//! newest it sent) → insert-if-absent → signed receipt (which signs the anchor).
 //!
 //! Every answer other than a success is an [`ErrorBody`] with a status the OpenAPI document
 //! (docs/sync-openapi.yaml) lists, unknown paths and methods included, and every refusal is
 //! logged with its status and code only (a reason may quote the record).
 
 use crate::identity::Identity;
-use crate::storage::{CentralStore, Device, Existing, Insert, NewRecord};
+use crate::session;
+use crate::storage::{AnchorOutcome, CentralStore, Device, Existing, Insert, NewRecord};
 use crate::verify::PdfVerifier;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
@@ -24,20 +26,20 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use banthuek_sync::protocol::{
     self, codes, CredentialClaims, EnrolRequest, EnrolResponse, ErrorBody, Receipt, RecordState,
-    SessionResponse, SignedReceipt, UploadRequest, UploadResponse, IDEMPOTENCY_HEADER,
+    RenewResponse, SessionResponse, SignedReceipt, UploadRequest, UploadResponse,
+    IDEMPOTENCY_HEADER,
 };
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use chrono::Utc;
 use http_body_util::BodyExt as _;
 use rand::Rng as _;
-use std::collections::HashMap;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt as _;
@@ -86,8 +88,6 @@ struct AppState {
     store: Arc<dyn CentralStore>,
     identity: Identity,
     config: Config,
-    /// Sessions live in memory: a restart makes stations open new ones (they do, on 401).
-    sessions: Mutex<HashMap<String, (String, Instant)>>,
 }
 
 type Shared = Arc<AppState>;
@@ -344,7 +344,6 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
         store,
         identity,
         config,
-        sessions: Mutex::new(HashMap::new()),
     });
     // Faults are injected into the record traffic only: enrolment is a one-time step every fault
     // test must get through first, and a failed one would only fail the test's set-up.
@@ -360,6 +359,7 @@ pub fn router(store: Arc<dyn CentralStore>, identity: Identity, config: Config) 
         ));
     let mut api = Router::new()
         .route("/v1/session", post(open_session))
+        .route("/v1/credential", post(renew_credential))
         .merge(with_session);
     if chaos_on {
         api = api.layer(middleware::from_fn_with_state(state.clone(), chaos));
@@ -499,11 +499,14 @@ fn unknown_device() -> ApiError {
     )
 }
 
-async fn open_session(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let token = bearer(&headers).ok_or_else(unknown_device)?.to_owned();
+/// The device a current credential in `Authorization` speaks for: signed by this deployment,
+/// device enrolled and not revoked, not expired (the stored expiry rules; the signed one is a
+/// ceiling).
+async fn credential_device(
+    state: &Shared,
+    headers: &HeaderMap,
+) -> Result<(CredentialClaims, Device), ApiError> {
+    let token = bearer(headers).ok_or_else(unknown_device)?.to_owned();
     let claims = protocol::verify_credential(&token, state.identity.receipt_key.verifying_key())
         .map_err(|_| unknown_device())?;
     let st = state.clone();
@@ -512,7 +515,6 @@ async fn open_session(
     let Some(device) = device.filter(|d| !d.revoked) else {
         return Err(unknown_device());
     };
-    // The stored expiry rules (an administrator may shorten it); the signed one is a ceiling.
     let expires = device.credential_expires_at.min(claims.expires_at);
     if expires <= Utc::now() {
         return Err(ApiError::new(
@@ -522,16 +524,51 @@ async fn open_session(
             "ใบรับรองของเครื่องนี้หมดอายุแล้ว ต้องลงทะเบียนเครื่องใหม่",
         ));
     }
-    let access_token = hex::encode(rand::random::<[u8; 32]>());
+    Ok((claims, device))
+}
+
+async fn open_session(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (_, device) = credential_device(&state, &headers).await?;
     let ttl = state.config.session_ttl;
-    if let Ok(mut sessions) = state.sessions.lock() {
-        let now = Instant::now();
-        sessions.retain(|_, (_, until)| *until > now);
-        sessions.insert(access_token.clone(), (device.device_id, now + ttl));
-    }
+    // Signed, not remembered: any receiver of this deployment accepts it (crate::session).
+    let ends = Utc::now() + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    let access_token = session::issue(&device.device_id, ends, &state.identity.receipt_key);
     Ok(Json(SessionResponse {
         access_token,
         expires_in_secs: ttl.as_secs(),
+    })
+    .into_response())
+}
+
+/// A new credential before the current one expires, with the same lifetime from now; the device
+/// row's expiry follows. No enrolment code is needed; a revoked or expired device gets nothing.
+async fn renew_credential(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (claims, device) = credential_device(&state, &headers).await?;
+    let now = Utc::now();
+    let lifetime = (claims.expires_at - claims.issued_at).max(chrono::Duration::zero());
+    let renewed = CredentialClaims {
+        device_id: device.device_id.clone(),
+        issued_at: now,
+        expires_at: now + lifetime,
+    };
+    let st = state.clone();
+    let (device_id, expires_at) = (renewed.device_id.clone(), renewed.expires_at);
+    blocking(move || {
+        st.store
+            .set_credential_expiry(&device_id, expires_at)
+            .map_err(ApiError::internal)
+    })
+    .await?;
+    tracing::info!(device_id = %renewed.device_id, "central: credential renewed");
+    Ok(Json(RenewResponse {
+        credential: protocol::sign_credential(&renewed, &state.identity.receipt_key),
+        credential_expires_at: renewed.expires_at,
     })
     .into_response())
 }
@@ -546,11 +583,12 @@ fn session_device(state: &AppState, headers: &HeaderMap) -> Result<String, ApiEr
         )
     };
     let token = bearer(headers).ok_or_else(invalid)?;
-    let sessions = state.sessions.lock().map_err(ApiError::internal)?;
-    match sessions.get(token) {
-        Some((device, until)) if *until > Instant::now() => Ok(device.clone()),
-        _ => Err(invalid()),
-    }
+    session::check(
+        token,
+        state.identity.receipt_key.verifying_key(),
+        Utc::now(),
+    )
+    .ok_or_else(invalid)
 }
 
 /// What an upload sent, as far as a replay must repeat it to get the stored receipt.
@@ -722,6 +760,7 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
         .store
         .device(device_id)
         .map_err(ApiError::internal)?
+        .filter(|d| !d.revoked)
         .ok_or_else(unknown_device)?;
     if let Err(reason) = (state.config.verify_pdf)(
         &pdf,
@@ -736,6 +775,38 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             "ลายมือชื่อดิจิทัลในไฟล์ PDF ไม่ถูกต้องหรือไม่ได้ออกโดยสถานีที่ลงทะเบียน",
         ));
     }
+    if let Some(anchor) = &request.audit_anchor {
+        let outcome = state
+            .store
+            .advance_audit_anchor(device_id, anchor.sequence, &anchor.hash)
+            .map_err(ApiError::internal)?;
+        let refusal = |reason: String| {
+            tracing::warn!(device_id, "central: audit anchor refused");
+            ApiError::new(
+                StatusCode::CONFLICT,
+                codes::AUDIT_ROLLBACK,
+                reason,
+                "บันทึกการตรวจสอบของเครื่องนี้ย้อนกลับหรือถูกแก้ไข (เช่น กู้คืนจากสำเนาเก่า) ติดต่อผู้ดูแลระบบ",
+            )
+        };
+        match outcome {
+            AnchorOutcome::Accepted => {}
+            AnchorOutcome::Older { held } => {
+                return Err(refusal(format!(
+                    "this device's audit chain ends at entry {} but it already sent entry {held}: \
+                     the laptop was rolled back or its audit log cut; ask the administrator",
+                    anchor.sequence
+                )))
+            }
+            AnchorOutcome::Forked => {
+                return Err(refusal(format!(
+                    "audit entry {} differs from the one this device sent before: the audit log \
+                     was rewritten; ask the administrator",
+                    anchor.sequence
+                )))
+            }
+        }
+    }
     let now = Utc::now();
     let receipt = Receipt {
         receipt_id: uuid::Uuid::new_v4().to_string(),
@@ -747,6 +818,7 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
         record_sha256: record_sha256.clone(),
         pdf_sha256: pdf_sha256.clone(),
         audio_sha256: request.audio.as_ref().map(|a| a.sha256.clone()),
+        audit_anchor: request.audit_anchor.clone(),
     };
     let signed = SignedReceipt::sign(&receipt, &state.identity.receipt_key);
     let receipt_json = serde_json::to_string(&signed).map_err(ApiError::internal)?;

@@ -1,9 +1,10 @@
 //! Where the receiver keeps devices, enrolment codes and accepted records.
 //!
-//! [`CentralStore`] is what the server needs; [`SqliteStore`] is the default. A PostgreSQL backend
-//! implements the same trait: `insert_record` must be an insert-if-absent on the idempotency key
-//! (`INSERT … ON CONFLICT DO NOTHING` then a read) so that two racing uploads of one key yield one
-//! row and the same receipt, and `redeem_enrolment_code` must consume a code in one transaction.
+//! [`CentralStore`] is what the server needs; [`SqliteStore`] (one receiver, a file in the data
+//! directory) is the default, and [`crate::pg_store::PgStore`] serves several receivers from one
+//! PostgreSQL database. Every backend makes `insert_record` an insert-if-absent on the idempotency
+//! key (`INSERT … ON CONFLICT DO NOTHING` then a read) so that two racing uploads of one key yield
+//! one row and the same receipt, and `redeem_enrolment_code` consume a code in one transaction.
 //!
 //! At rest the records (names, ID numbers, the PDF, the audio) are personal data. The SQLite
 //! database is therefore encrypted as a whole with SQLCipher (AES-256, an HMAC on every page,
@@ -23,6 +24,8 @@ use std::sync::Mutex;
 pub enum StorageError {
     #[error("database: {0} / ฐานข้อมูล: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0} / ฐานข้อมูล PostgreSQL: {0}")]
+    Postgres(String),
     #[error("database lock poisoned / ฐานข้อมูลถูกล็อกค้าง")]
     Poisoned,
     #[error("{path}: {source} / แฟ้ม {path}: {source}")]
@@ -219,6 +222,17 @@ pub enum Insert {
     Existing(Existing),
 }
 
+/// What [`CentralStore::advance_audit_anchor`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnchorOutcome {
+    /// The anchor is the device's newest (or the same as the newest held).
+    Accepted,
+    /// The device already sent a later anchor (`held`): this laptop's audit chain went back.
+    Older { held: i64 },
+    /// The device already sent this sequence with another hash: the chain was rewritten.
+    Forked,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Stats {
     pub devices: u64,
@@ -249,6 +263,14 @@ pub trait CentralStore: Send + Sync {
     fn device(&self, device_id: &str) -> Result<Option<Device>, StorageError>;
     /// Refuses the device from now on (a lost or stolen laptop); false if unknown.
     fn revoke_device(&self, device_id: &str) -> Result<bool, StorageError>;
+    /// Keeps `sequence`/`hash` as the device's newest audit anchor unless it holds a later one
+    /// (or the same sequence with another hash), atomically.
+    fn advance_audit_anchor(
+        &self,
+        device_id: &str,
+        sequence: i64,
+        hash: &str,
+    ) -> Result<AnchorOutcome, StorageError>;
     fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError>;
     fn insert_record(&self, record: &NewRecord<'_>) -> Result<Insert, StorageError>;
     fn stats(&self) -> Result<Stats, StorageError>;
@@ -306,6 +328,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
         add_classification_columns(&conn)?;
+        add_audit_anchor_columns(&conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -329,6 +352,35 @@ fn add_classification_columns(conn: &Connection) -> Result<(), StorageError> {
         )?;
     }
     Ok(())
+}
+
+/// Devices enrolled before audit anchoring get the two columns, empty until their next upload.
+fn add_audit_anchor_columns(conn: &Connection) -> Result<(), StorageError> {
+    let has_column = conn
+        .prepare("SELECT 1 FROM pragma_table_info('devices') WHERE name = 'audit_seq'")?
+        .exists([])?;
+    if !has_column {
+        conn.execute_batch(
+            "ALTER TABLE devices ADD COLUMN audit_seq INTEGER;
+             ALTER TABLE devices ADD COLUMN audit_hash TEXT;",
+        )?;
+    }
+    Ok(())
+}
+
+/// The outcome when the conditional update changed nothing: what the device holds decides.
+pub(crate) fn anchor_refusal(
+    held: Option<(i64, String)>,
+    sequence: i64,
+    hash: &str,
+) -> AnchorOutcome {
+    match held {
+        Some((seq, held_hash)) if seq == sequence && held_hash == hash => AnchorOutcome::Accepted,
+        Some((seq, _)) if seq > sequence => AnchorOutcome::Older { held: seq },
+        Some(_) => AnchorOutcome::Forked,
+        // An unknown device: the caller checked it exists; nothing to refuse on.
+        None => AnchorOutcome::Accepted,
+    }
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -461,6 +513,36 @@ impl CentralStore for SqliteStore {
             [device_id],
         )?;
         Ok(changed == 1)
+    }
+
+    fn advance_audit_anchor(
+        &self,
+        device_id: &str,
+        sequence: i64,
+        hash: &str,
+    ) -> Result<AnchorOutcome, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE devices SET audit_seq = ?2, audit_hash = ?3
+             WHERE device_id = ?1 AND (audit_seq IS NULL OR audit_seq < ?2)",
+            params![device_id, sequence, hash],
+        )?;
+        let outcome = if changed == 1 {
+            AnchorOutcome::Accepted
+        } else {
+            let held: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT audit_seq, audit_hash FROM devices
+                     WHERE device_id = ?1 AND audit_seq IS NOT NULL",
+                    [device_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            anchor_refusal(held, sequence, hash)
+        };
+        tx.commit()?;
+        Ok(outcome)
     }
 
     fn existing(&self, idempotency_key: &str) -> Result<Option<Existing>, StorageError> {
@@ -613,6 +695,28 @@ mod tests {
             other => panic!("expected the first receipt, got {other:?}"),
         }
         assert_eq!(store.stats().unwrap().records, 1);
+    }
+
+    #[test]
+    fn an_older_or_forked_audit_anchor_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db"), &[7; 32]).unwrap();
+        store
+            .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
+            .unwrap();
+        store
+            .redeem_enrolment_code("h", Utc::now(), &device("d1"))
+            .unwrap();
+        let advance = |seq, hash| store.advance_audit_anchor("d1", seq, hash).unwrap();
+        assert_eq!(advance(10, "a"), AnchorOutcome::Accepted);
+        assert_eq!(
+            advance(10, "a"),
+            AnchorOutcome::Accepted,
+            "the same head again"
+        );
+        assert_eq!(advance(12, "c"), AnchorOutcome::Accepted);
+        assert_eq!(advance(11, "b"), AnchorOutcome::Older { held: 12 });
+        assert_eq!(advance(12, "x"), AnchorOutcome::Forked);
     }
 
     #[test]

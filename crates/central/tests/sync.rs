@@ -47,6 +47,7 @@ fn a_queue_is_sent_with_signed_receipts_and_replays_get_the_same_receipt() {
         attempts: 0,
         classification: Some(marking.effective.as_str().to_owned()),
         juvenile: marking.juvenile,
+        audit_anchor: None,
     };
     let mut replayed = Vec::new();
     let mut again = ReplaySource {
@@ -144,6 +145,7 @@ fn the_receiver_keeps_the_classification_it_is_sent_and_refuses_an_unknown_one()
         attempts: 0,
         classification: Some(classification.to_owned()),
         juvenile: true,
+        audit_anchor: None,
     };
     let mut source = ReplaySource {
         items: vec![item(&s.ids[0], "secret"), item(&s.ids[1], "very secret")],

@@ -595,6 +595,32 @@ fn audit(ctx: &crate::Context, cmd: AuditCommand) -> Result<ExitCode> {
                 whole = false;
                 println!("stored version fault / ฉบับบันทึกผิดปกติ: {f}");
             }
+            // The central system's receipts sign the chain's head as it was when each record
+            // was sent: entries deleted from the end since then are found here.
+            use banthuek_sync::station::AnchorCheck;
+            match banthuek_sync::station::check_audit_anchor(&s)? {
+                AnchorCheck::NoAnchor => println!(
+                    "no synced receipt anchors the audit chain yet / ยังไม่มีใบตอบรับจากระบบกลางที่ยืนยันห่วงโซ่"
+                ),
+                AnchorCheck::Holds(a) => println!(
+                    "audit chain matches the central receipt's anchor at entry {} / ห่วงโซ่ตรงกับที่ระบบกลางรับรองไว้ที่รายการ {}",
+                    a.sequence, a.sequence
+                ),
+                AnchorCheck::Truncated { anchor, head } => {
+                    whole = false;
+                    println!(
+                        "audit entries deleted: the central receipt anchors entry {} but the chain ends at {head} / รายการบันทึกการตรวจสอบถูกลบ: ระบบกลางรับรองถึงรายการ {} แต่ห่วงโซ่สิ้นสุดที่ {head}",
+                        anchor.sequence, anchor.sequence
+                    );
+                }
+                AnchorCheck::Rewritten(a) => {
+                    whole = false;
+                    println!(
+                        "audit entry {} differs from the one the central receipt anchors / รายการ {} ไม่ตรงกับที่ระบบกลางรับรองไว้",
+                        a.sequence, a.sequence
+                    );
+                }
+            }
             Ok(if whole {
                 ExitCode::SUCCESS
             } else {

@@ -90,6 +90,25 @@ pub fn append(
     Ok(seq)
 }
 
+/// The newest entry's sequence and hash (the chain's head); `None` while the log is empty. Sync
+/// sends it with every upload, so the receiver's signed receipt anchors the chain up to it.
+pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The stored hash of entry `seq`, if the entry exists.
+pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .optional()?)
+}
+
 /// Walks the whole chain in order and reports the first entry whose sequence, link or hash is wrong.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let mut stmt = conn.prepare(

@@ -87,6 +87,16 @@ impl Session {
         crate::audit::verify(&self.conn)
     }
 
+    /// The audit chain's head: the newest entry's sequence and hash.
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        crate::audit::head(&self.conn)
+    }
+
+    /// The stored hash of audit entry `seq`, if it exists.
+    pub fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        crate::audit::hash_at(&self.conn, seq)
+    }
+
     /// Audit entries, oldest first; only those about `record_id` when given.
     pub fn audit_entries(&self, record_id: Option<&str>) -> Result<Vec<crate::AuditEntry>> {
         crate::audit::entries(&self.conn, record_id)

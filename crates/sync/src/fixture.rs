@@ -2,6 +2,7 @@
 //! store, workflow, PDF rendering, PAdES signature and countersignature). The sync tests and
 //! `banthuek bench sync` use it; nothing here is used by a real station.
 
+use crate::{OutboxItem, OutboxSource, SourceError};
 use banthuek_core::Role;
 use banthuek_document::fonts::FontSet;
 use banthuek_document::pki::{self, CertRole};
@@ -10,6 +11,7 @@ use banthuek_document::{
 };
 use banthuek_store::{KdfParams, Session, Store, StoreOptions, VersionSource};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub const ADMIN: &str = "admin";
 pub const OFFICER: &str = "officer";
@@ -76,12 +78,23 @@ impl Station {
 
     /// Queues `count` final records; returns their ids in queue order.
     pub fn queue_records(&self, count: usize) -> Result<Vec<String>, FixtureError> {
+        self.queue_records_prepared(count, |_, _, _| Ok(()))
+    }
+
+    /// As [`Station::queue_records`], calling `prepare(officer, index, record_id)` on each draft
+    /// before it is signed (to attach audio, or classify it).
+    pub fn queue_records_prepared(
+        &self,
+        count: usize,
+        mut prepare: impl FnMut(&mut Session, usize, &str) -> Result<(), FixtureError>,
+    ) -> Result<Vec<String>, FixtureError> {
         let mut officer = self.session(OFFICER)?;
         let mut supervisor = self.session(SUPERVISOR)?;
         let mut ids = Vec::with_capacity(count);
-        for _ in 0..count {
+        for index in 0..count {
             let record = banthuek_document::bench::sample_record(1);
             let id = officer.create_record(record, VersionSource::Typed, "fixture")?;
+            prepare(&mut officer, index, &id)?;
             let stored = officer.record(&id)?;
             let opts = RenderOptions {
                 version: stored.version,
@@ -122,6 +135,8 @@ pub struct CentralProcess {
     binary: PathBuf,
     data: PathBuf,
     args: Vec<String>,
+    /// `--database URL` for every command, when the receiver keeps its data in PostgreSQL.
+    database: Option<String>,
     /// `https://127.0.0.1:PORT`
     pub url: String,
     pub fingerprint: String,
@@ -132,11 +147,23 @@ impl CentralProcess {
     /// Starts `binary serve --data DATA --listen 127.0.0.1:0 ARGS…` with fault injection allowed,
     /// and waits for it to listen.
     pub fn start(binary: &Path, data: &Path, args: &[&str]) -> std::io::Result<CentralProcess> {
+        CentralProcess::start_on(binary, data, None, args)
+    }
+
+    /// As [`CentralProcess::start`], keeping devices and records in the PostgreSQL database at
+    /// `database` when given (DATA then holds only the deployment's identity).
+    pub fn start_on(
+        binary: &Path,
+        data: &Path,
+        database: Option<&str>,
+        args: &[&str],
+    ) -> std::io::Result<CentralProcess> {
         let mut central = CentralProcess {
             child: None,
             binary: binary.to_owned(),
             data: data.to_owned(),
             args: args.iter().map(|a| a.to_string()).collect(),
+            database: database.map(str::to_owned),
             url: String::new(),
             fingerprint: String::new(),
             listen: "127.0.0.1:0".into(),
@@ -158,6 +185,7 @@ impl CentralProcess {
                 .arg(&self.data)
                 .arg("--listen")
                 .arg(&self.listen)
+                .args(self.database_args())
                 .args(&self.args)
                 .env("BANTHUEK_CENTRAL_TEST_FAULTS", "1")
                 .stdin(std::process::Stdio::null())
@@ -199,6 +227,18 @@ impl CentralProcess {
         Err(last_error.unwrap_or_else(|| std::io::Error::other("banthuek-central did not start")))
     }
 
+    fn database_args(&self) -> Vec<&str> {
+        match &self.database {
+            Some(url) => vec!["--database", url.as_str()],
+            None => Vec::new(),
+        }
+    }
+
+    /// The running process's id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
     /// Kills the process with SIGKILL, as a power cut or OOM kill would.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -219,6 +259,7 @@ impl CentralProcess {
             .arg("enrol-code")
             .arg("--data")
             .arg(&self.data)
+            .args(self.database_args())
             .arg("--credential-ttl-secs")
             .arg(credential_ttl_secs.to_string())
             .arg("--json")
@@ -241,6 +282,7 @@ impl CentralProcess {
             .arg("stats")
             .arg("--data")
             .arg(&self.data)
+            .args(self.database_args())
             .output()?;
         serde_json::from_slice(&out.stdout).map_err(std::io::Error::other)
     }
@@ -249,5 +291,62 @@ impl CentralProcess {
 impl Drop for CentralProcess {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A simulated station's outbox in memory: the items still to send, the receipts given (by
+/// idempotency key), the refusals, and how long each upload took from `mark_sending` to its
+/// receipt. Many of them can share the records of one fixture [`Station`].
+#[derive(Default)]
+pub struct MemoryQueue {
+    pub items: Vec<OutboxItem>,
+    pub receipts: std::collections::BTreeMap<String, String>,
+    pub rejected: Vec<(String, String)>,
+    pub upload_times: Vec<Duration>,
+    sending_since: Option<Instant>,
+}
+
+impl MemoryQueue {
+    pub fn new(items: Vec<OutboxItem>) -> MemoryQueue {
+        MemoryQueue {
+            items,
+            ..MemoryQueue::default()
+        }
+    }
+
+    fn done(&self, key: &str) -> bool {
+        self.receipts.contains_key(key) || self.rejected.iter().any(|(k, _)| k == key)
+    }
+}
+
+impl OutboxSource for MemoryQueue {
+    fn next_batch(&mut self, limit: usize) -> Result<Vec<OutboxItem>, SourceError> {
+        // What is handed out stays queued until marked synced or rejected.
+        Ok(self
+            .items
+            .iter()
+            .filter(|i| !self.done(&i.idempotency_key))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+    fn mark_sending(&mut self, _: &str) -> Result<(), SourceError> {
+        self.sending_since = Some(Instant::now());
+        Ok(())
+    }
+    fn mark_synced(&mut self, key: &str, receipt: &str) -> Result<(), SourceError> {
+        if let Some(since) = self.sending_since.take() {
+            self.upload_times.push(since.elapsed());
+        }
+        self.receipts.insert(key.to_owned(), receipt.to_owned());
+        Ok(())
+    }
+    fn mark_rejected(&mut self, key: &str, reason: &str) -> Result<(), SourceError> {
+        self.sending_since = None;
+        self.rejected.push((key.to_owned(), reason.to_owned()));
+        Ok(())
+    }
+    fn mark_retry(&mut self, _: &str, _: &str) -> Result<(), SourceError> {
+        Ok(())
     }
 }

@@ -24,6 +24,8 @@ pub struct OutboxItem {
     pub classification: Option<String>,
     /// An arrestee is under 18.
     pub juvenile: bool,
+    /// The station's audit-chain head when the item was read, sent for the receipt to sign.
+    pub audit_anchor: Option<crate::protocol::AuditAnchor>,
 }
 
 #[derive(Debug, Clone)]

@@ -59,12 +59,31 @@ pub struct SessionResponse {
     pub expires_in_secs: u64,
 }
 
+/// `POST /v1/credential`: a new credential for the device, in exchange for its current one before
+/// that expires (same lifetime as the current one, counted from now). A revoked device gets none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenewResponse {
+    pub credential: String,
+    pub credential_expires_at: DateTime<Utc>,
+}
+
 /// An optional audio recording of the dictation, sent only where the station's policy allows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AudioAttachment {
     pub mime: String,
     pub data_base64: String,
     pub sha256: String,
+}
+
+/// The head of the station's audit chain when it sent an upload: the newest entry's sequence
+/// and hash. The receipt signs it, so a station whose newest audit entries were deleted (or a
+/// laptop restored from an older copy) is found out: `banthuek audit verify` checks the local
+/// chain against the newest receipt's anchor, and the receiver refuses an anchor older than the
+/// newest it holds for the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub sequence: i64,
+    pub hash: String,
 }
 
 /// `POST /v1/records`: one final record version.
@@ -87,6 +106,9 @@ pub struct UploadRequest {
     /// An arrestee is under 18 (the central side must protect the child's identity).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub juvenile: bool,
+    /// The station's audit-chain head (optional, so older stations are still accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
 }
 
 /// What the receiver acknowledges. Signed; see [`SignedReceipt`].
@@ -102,6 +124,9 @@ pub struct Receipt {
     pub pdf_sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_sha256: Option<String>,
+    /// The audit-chain head the upload carried, signed with the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
 }
 
 /// A receipt as the receiver signed it: `payload` is the receipt's JSON text, `signature` an
@@ -149,6 +174,8 @@ pub mod codes {
     pub const SCHEMA_INVALID: &str = "schema_invalid";
     pub const SIGNATURE_INVALID: &str = "signature_invalid";
     pub const CONFLICT: &str = "conflict";
+    /// The upload's audit anchor is older than (or forks from) one the device already sent.
+    pub const AUDIT_ROLLBACK: &str = "audit_rollback";
     pub const NOT_FOUND: &str = "not_found";
     pub const INTERNAL: &str = "internal";
     pub const UNAVAILABLE: &str = "unavailable";
@@ -293,6 +320,7 @@ mod tests {
             record_sha256: sha256_hex(b"{}"),
             pdf_sha256: sha256_hex(b"%PDF"),
             audio_sha256: None,
+            audit_anchor: None,
         }
     }
 

@@ -16,8 +16,8 @@
 
 use crate::outbox::{OutboxItem, OutboxSource, SourceError};
 use crate::protocol::{
-    self, AudioAttachment, EnrolRequest, EnrolResponse, ErrorBody, Receipt, SessionResponse,
-    UploadRequest, UploadResponse, API_PREFIX, IDEMPOTENCY_HEADER,
+    self, AudioAttachment, EnrolRequest, EnrolResponse, ErrorBody, Receipt, RenewResponse,
+    SessionResponse, UploadRequest, UploadResponse, API_PREFIX, IDEMPOTENCY_HEADER,
 };
 use crate::tls::PinnedTls;
 use base64::engine::general_purpose::STANDARD;
@@ -58,7 +58,9 @@ pub struct SyncConfig {
     pub max_attempts: Option<u32>,
     /// Rows read from the outbox at a time.
     pub batch: usize,
-    /// Send dictation audio with the record (station policy).
+    /// Send the dictation audio an outbox item carries. The station's outbox attaches audio only
+    /// where its policy and the record allow it (`Session::may_sync_audio`), so this is on by
+    /// default; off sends records without audio whatever the policy.
     pub include_audio: bool,
 }
 
@@ -72,7 +74,7 @@ impl Default for SyncConfig {
             retry_after_cap: Duration::from_secs(3600),
             max_attempts: None,
             batch: 8,
-            include_audio: false,
+            include_audio: true,
         }
     }
 }
@@ -417,6 +419,36 @@ impl Sender {
         }
     }
 
+    /// Exchanges the current credential for a new one (`POST /v1/credential`, before it expires,
+    /// no enrolment code), checks that this receiver signed it for this device, and uses it from
+    /// now on. The caller keeps it (see [`crate::station::renew_enrolment_if_due`]).
+    pub fn renew_credential(&mut self) -> Result<RenewResponse, SyncError> {
+        let result = self
+            .agent
+            .post(&format!("{}{API_PREFIX}/credential", self.url))
+            .set("Authorization", &format!("Bearer {}", self.credential))
+            .call();
+        match classify(result) {
+            Reply::Ok(text) => {
+                let renewed: RenewResponse =
+                    serde_json::from_str(&text).map_err(|e| SyncError::Protocol(e.to_string()))?;
+                let claims = protocol::verify_credential(&renewed.credential, &self.receipt_key)
+                    .map_err(|e| SyncError::Protocol(format!("renewed credential: {e}")))?;
+                let current = protocol::verify_credential(&self.credential, &self.receipt_key)
+                    .map_err(|e| SyncError::Protocol(format!("current credential: {e}")))?;
+                if claims.device_id != current.device_id {
+                    return Err(SyncError::Protocol(
+                        "the renewed credential is for another device".into(),
+                    ));
+                }
+                self.credential = renewed.credential.clone();
+                Ok(renewed)
+            }
+            Reply::Transient { error, .. } => Err(self.transport_error(1, error)),
+            Reply::Unauthorized(e) | Reply::Rejected(e) => Err(auth_error(e)),
+        }
+    }
+
     fn pause(&self, wait: Duration) -> Result<(), SyncError> {
         let until = Instant::now() + wait;
         loop {
@@ -498,6 +530,7 @@ impl Sender {
             audio,
             classification: item.classification.clone(),
             juvenile: item.juvenile,
+            audit_anchor: item.audit_anchor.clone(),
         })
         .map_err(|e| e.to_string())
     }
@@ -524,9 +557,15 @@ impl Sender {
                 "it acknowledges other content than was sent".into(),
             ));
         }
+        let replay = answer.state == protocol::RecordState::AlreadyAccepted;
+        // A first receipt signs the anchor sent; a replay's is the one the first upload carried.
+        if !replay && receipt.audit_anchor != item.audit_anchor {
+            return Err(SyncError::BadReceipt(
+                "it anchors another audit-chain head than was sent".into(),
+            ));
+        }
         let stored = serde_json::to_string(&answer.receipt)
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
-        let replay = answer.state == protocol::RecordState::AlreadyAccepted;
         Ok((receipt, stored, replay))
     }
 

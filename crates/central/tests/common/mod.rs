@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use banthuek_store::Session;
+#[allow(unused_imports)] // not every test file sends from memory
+pub use banthuek_sync::fixture::MemoryQueue;
 use banthuek_sync::fixture::{CentralProcess, Station, SUPERVISOR};
 use banthuek_sync::{Enrolment, OutboxItem, OutboxSource, SourceError, SyncConfig};
 use std::path::{Path, PathBuf};
@@ -153,4 +155,23 @@ impl OutboxSource for Altering<'_> {
     fn mark_retry(&mut self, key: &str, error: &str) -> Result<(), SourceError> {
         self.inner.mark_retry(key, error)
     }
+}
+
+/// Every queued item of `station`, read without sending anything.
+pub fn queued_items(station: &Station) -> Vec<OutboxItem> {
+    let mut session = session(station);
+    session.next_batch(100_000).expect("outbox items")
+}
+
+/// What the receiver stored in PostgreSQL: (idempotency key, receipt JSON), by key.
+pub fn pg_records(client: &mut postgres::Client) -> Vec<(String, String)> {
+    client
+        .query(
+            "SELECT idempotency_key, receipt FROM records ORDER BY idempotency_key",
+            &[],
+        )
+        .expect("records")
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
 }
