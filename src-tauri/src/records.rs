@@ -401,17 +401,13 @@ pub fn save_record(
         Ok(Some(edit)) => edit,
         Ok(None) => return view_of(session, current),
         Err(EditError::Conflict(fields)) => {
+            // The page names the fields by their labels; the typing stays in its field.
             return Err(AppError::new(
                 "save_conflict",
-                format!(
-                    "{} changed meanwhile (dictation): the value you typed is still in the field; check it and save again",
-                    fields.join(", ")
-                ),
-                format!(
-                    "{} เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
-                    fields.join(", ")
-                ),
-            ))
+                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
+                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
+            )
+            .about(fields));
         }
         Err(EditError::Record(e)) => return Err(e.into()),
     };
@@ -441,8 +437,8 @@ pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResul
     let Some(p) = record.provenance.get_mut(pointer) else {
         return Err(AppError::new(
             "no_such_field",
-            format!("{pointer} has no machine value to confirm"),
-            format!("ช่อง {pointer} ไม่มีค่าที่ต้องยืนยัน"),
+            "This field has no machine value to confirm",
+            "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
         ));
     };
     if p.is_confirmed() {

@@ -256,7 +256,7 @@ function engineStatus(s: { state: string; en: string; th: string }): void {
   const el = $("engine-status");
   el.dataset.state = s.state;
   el.textContent = pick(s);
-  el.title = `${t("engine")}: ${pick(s)} / ${lang() === "en" ? s.th : s.en}`;
+  el.title = `${t("engine")}: ${pick(s)}`;
   const banner = $("engine-banner");
   clearTimeout(bannerTimer);
   if (s.state === "crashed") {

@@ -3,6 +3,7 @@ import type { AppError } from "./api";
 import { lang, t } from "./i18n";
 import { withDigits } from "./digits";
 import { state } from "./state";
+import { fieldName } from "./form";
 
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -10,19 +11,19 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** Shows an error in the chosen language first, the other language below it (courts and
- * supervisors may read either). */
+/** Shows an error in the chosen language only (the AppError carries both; the other one never
+ * mixes into the sentence). */
 export function showError(target: HTMLElement, e: AppError | null): void {
   target.replaceChildren();
   if (!e) return;
   const main = document.createElement("span");
   main.textContent = lang() === "en" ? e.en : e.th;
   target.append(main);
-  const other = lang() === "en" ? e.th : e.en;
-  if (other && other !== main.textContent) {
-    const small = document.createElement("small");
-    small.textContent = other;
-    target.append(small);
+  if (e.fields?.length) {
+    const which = document.createElement("small");
+    which.className = "error-fields";
+    which.textContent = e.fields.map(fieldName).join(", ");
+    target.append(which);
   }
 }
 
