@@ -5,7 +5,8 @@
 use crate::error::{AppError, AppResult};
 use crate::views::{
     AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
-    FieldIssue, HistoryView, RecordFilter, RecordSummaryView, RecordView, VersionView,
+    FieldIssue, HistoryView, RecordFilter, RecordStatus, RecordSummaryView, RecordView,
+    VersionView,
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
@@ -155,7 +156,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
     let c = session.classification(&stored.id)?;
     Ok(RecordView {
         id: stored.id,
-        status: stored.status.as_str().to_owned(),
+        status: stored.status.into(),
         version: stored.version,
         low_confidence: low_confidence(&stored.record),
         record: as_seen(&stored.record),
@@ -286,7 +287,7 @@ fn summary(
             .filter_map(|c| c.text.clone())
             .collect(),
         id: s.id,
-        status: s.status.as_str().to_owned(),
+        status: s.status.into(),
         version: s.version,
         created_at: s.created_at,
         created_by_name: names
@@ -519,8 +520,8 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
             .into_iter()
             .map(|e| EventView {
                 action: e.action,
-                from: e.from.map(|s| s.as_str().to_owned()),
-                to: e.to.as_str().to_owned(),
+                from: e.from.map(RecordStatus::from),
+                to: e.to.into(),
                 version: e.version,
                 actor: e.actor,
                 at: e.at,

@@ -4,7 +4,7 @@
 use banthuek_app::app::{App, EventSink};
 use banthuek_app::dictation::{cut_wav, merge, recovery_root, RecoveryMeta};
 use banthuek_app::records;
-use banthuek_app::views::{FieldComment, RecordFilter, Settings};
+use banthuek_app::views::{AccountRole, FieldComment, RecordFilter, RecordStatus, Settings};
 use banthuek_core::record::{ArrestRecord, Provenance, Source};
 use banthuek_core::Role;
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
@@ -78,12 +78,12 @@ fn complete_record() -> Value {
 fn officer_signs_supervisor_returns_then_countersigns() {
     let (_home, app, _) = app();
     let who = app.login("officer", PASSWORD).expect("officer logs in");
-    assert_eq!(who.role, "officer");
+    assert_eq!(who.role, AccountRole::Officer);
     assert_eq!(who.display_name.as_deref(), Some("ร.ต.อ. ทดสอบ ระบบ"));
     assert_eq!(app.info().station.as_deref(), Some("สภ.ทดสอบ"));
 
     let fresh = app.with_session(records::new_record).expect("new record");
-    assert_eq!(fresh.status, "draft");
+    assert_eq!(fresh.status, RecordStatus::Draft);
     assert!(fresh.editable);
     assert!(fresh
         .missing
@@ -145,7 +145,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let submitted = app
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed");
-    assert_eq!(submitted.status, "submitted");
+    assert_eq!(submitted.status, RecordStatus::Submitted);
     assert!(!submitted.editable);
     app.logout();
     assert_eq!(
@@ -175,7 +175,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let returned = app
         .with_session(|s| records::return_record(s, &id, &comments))
         .expect("returned");
-    assert_eq!(returned.status, "returned");
+    assert_eq!(returned.status, RecordStatus::Returned);
     assert_eq!(returned.comments.len(), 1);
     assert_eq!(returned.comments[0].pointer, "/arrest/place");
     assert_eq!(returned.comments[0].author.as_deref(), Some("supervisor"));
@@ -208,7 +208,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let done = app
         .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
         .expect("countersigned");
-    assert_eq!(done.status, "queued");
+    assert_eq!(done.status, RecordStatus::Queued);
     let pdf = app
         .with_session(|s| records::record_pdf(s, &id))
         .expect("pdf");
@@ -1002,7 +1002,7 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     let signed = app
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed with the password");
-    assert_eq!(signed.status, "submitted");
+    assert_eq!(signed.status, RecordStatus::Submitted);
     let audit = app
         .with_session(|s| Ok(s.audit_entries(Some(&id))?))
         .expect("audit");

@@ -1,6 +1,7 @@
 // Small DOM helpers shared by the screens: lookups, error display, the toast.
 import type { AppError } from "./api";
-import { lang, t } from "./i18n";
+import { lang, t, type Key } from "./i18n";
+import type { RecordStatus } from "./bindings/RecordStatus";
 import { withDigits } from "./digits";
 import { state } from "./state";
 import { fieldName } from "./form";
@@ -54,7 +55,7 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
 }
 
 /** One status chip (#status-chip[data-status], the contract's) shown in whichever screen shows a record. */
-export function showStatus(screenId: string, status: string): void {
+export function showStatus(screenId: string, status: RecordStatus): void {
   const chip = $("status-chip");
   const slot = $(screenId).querySelector(".status-slot");
   if (slot && chip.parentElement !== slot) slot.append(chip);
@@ -63,10 +64,19 @@ export function showStatus(screenId: string, status: string): void {
   $("record-status-label").textContent = statusLabel(status);
 }
 
-export function statusLabel(status: string): string {
-  const key = `status_${status}`;
-  const s = t(key as Parameters<typeof t>[0]);
-  return s === key ? status : s;
+/** Every status the backend sends has its label: the type makes a missing one a build error. */
+const STATUS_LABELS: Record<RecordStatus, Key> = {
+  draft: "status_draft",
+  submitted: "status_submitted",
+  returned: "status_returned",
+  approved: "status_approved",
+  signed: "status_signed",
+  queued: "status_queued",
+  synced: "status_synced",
+};
+
+export function statusLabel(status: RecordStatus): string {
+  return t(STATUS_LABELS[status]);
 }
 
 export function formatWhen(iso: string | null | undefined): string {
