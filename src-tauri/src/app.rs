@@ -194,7 +194,7 @@ impl App {
             .filter(|s| !s.is_empty());
         let info = SessionInfo {
             user: session.user().to_owned(),
-            role: session.role().as_str().to_owned(),
+            role: session.role().into(),
             display_name,
         };
         self.mirror_station_settings(&session)?;
@@ -202,7 +202,7 @@ impl App {
         *lock(&self.session) = Some(session);
         *lock(&self.who) = Some(info.clone());
         self.touch();
-        tracing::info!(role = %info.role, "logged in");
+        tracing::info!(role = ?info.role, "logged in");
         if officer {
             self.prewarm_engine();
         }

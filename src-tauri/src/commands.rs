@@ -133,6 +133,16 @@ pub async fn save_record(
     reason: Option<String>,
     based_on: u32,
 ) -> AppResult<RecordView> {
+    // Test hook: the real-window test of the close warning needs a save that fails for sure,
+    // and the store cannot be made unwritable for a process running as root (CI). Only that
+    // test sets the variable.
+    if std::env::var_os("BANTHUEK_TEST_FAIL_SAVES").is_some() {
+        return Err(AppError::new(
+            "store",
+            "The station's database could not be read or written; tell the station administrator",
+            "อ่านหรือเขียนฐานข้อมูลของสถานีไม่ได้ กรุณาแจ้งผู้ดูแลระบบ",
+        ));
+    }
     in_session(&state, move |s| {
         records::save_record(
             s,

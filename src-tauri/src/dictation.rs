@@ -434,15 +434,15 @@ impl App {
         let user = self.with_session(|s| {
             let stored = s.record(id)?;
             banthuek_core::workflow::transition(stored.status, Action::Edit, s.role())
-                .map_err(|e| AppError::from_message("workflow", &e.to_string()))?;
+                .map_err(AppError::from)?;
             Ok(s.user().to_owned())
         })?;
         if let Some(p) = pointer {
             if !p.starts_with('/') {
                 return Err(AppError::new(
                     "no_such_field",
-                    format!("{p} is not a field"),
-                    format!("{p} ไม่ใช่ช่องข้อมูล"),
+                    "There is no such field to dictate into",
+                    "ไม่มีช่องข้อมูลนี้ให้บันทึกเสียง",
                 ));
             }
         }
@@ -1109,9 +1109,10 @@ impl App {
 /// and last syllables are not clipped).
 pub fn cut_wav(bytes: &[u8], span: [u64; 2]) -> AppResult<Vec<u8>> {
     let bad = |e: hound::Error| {
+        tracing::warn!("recording unreadable: {e}");
         AppError::new(
             "bad_audio",
-            format!("the recording cannot be read: {e}"),
+            "The recording cannot be read",
             "อ่านไฟล์เสียงไม่ได้",
         )
     };

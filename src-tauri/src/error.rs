@@ -1,7 +1,9 @@
 //! The one error type every command returns: a stable code for the page to branch on, and the
-//! message in English and Thai. Library errors already carry both languages as "English / ไทย";
-//! they are split here, never re-worded.
+//! message in English and Thai, written for the person at the window. The store's and the
+//! workflow's refusals are mapped here to sentences of their own (no file paths, record ids,
+//! JSON pointers or status codes); other libraries' "English / ไทย" messages are split.
 
+use banthuek_core::workflow::{Action, Role, Status, WorkflowError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -17,6 +19,11 @@ pub struct AppError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub retry_after_s: Option<i64>,
+    /// The fields (JSON pointers) the refusal concerns; the page names them by their labels,
+    /// so pointers never appear in the sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fields: Option<Vec<String>>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -36,7 +43,14 @@ impl AppError {
             en: en.into(),
             th: th.into(),
             retry_after_s: None,
+            fields: None,
         }
+    }
+
+    /// The same refusal, concerning these fields.
+    pub fn about(mut self, fields: Vec<String>) -> Self {
+        self.fields = Some(fields);
+        self
     }
 
     /// From a library message written as "English / ไทย" (the project's convention).
@@ -55,39 +69,238 @@ impl AppError {
         )
     }
 
+    /// Something the person cannot act on (a task that ended, a value that did not serialise):
+    /// the details go to the log, the window says what to do.
     pub fn internal(what: impl std::fmt::Display) -> Self {
-        AppError::from_message("internal", &what.to_string())
+        tracing::error!("internal error: {what}");
+        AppError::new(
+            "internal",
+            "Something went wrong inside the app; try again, and tell the station administrator if it repeats",
+            "เกิดข้อผิดพลาดภายในโปรแกรม กรุณาลองใหม่ หากยังเกิดซ้ำกรุณาแจ้งผู้ดูแลระบบ",
+        )
+    }
+}
+
+/// A record status as people call it (the same words as the page's status chips).
+fn status_words(s: Status) -> (&'static str, &'static str) {
+    match s {
+        Status::Draft => ("a draft", "ร่าง"),
+        Status::Submitted => ("submitted for review", "ส่งตรวจแล้ว"),
+        Status::Returned => ("returned for changes", "ส่งกลับให้แก้ไข"),
+        Status::Approved => ("approved", "อนุมัติแล้ว"),
+        Status::Signed => ("signed", "ลงนามครบแล้ว"),
+        Status::Queued => ("waiting to sync", "รอส่งระบบกลาง"),
+        Status::Synced => ("synced", "ส่งระบบกลางแล้ว"),
+    }
+}
+
+fn action_words(a: Action) -> (&'static str, &'static str) {
+    match a {
+        Action::Edit => ("edited", "แก้ไข"),
+        Action::Submit => ("submitted", "ส่งตรวจ"),
+        Action::Return => ("returned", "ส่งกลับให้แก้ไข"),
+        Action::Approve => ("approved", "อนุมัติ"),
+        Action::Countersign => ("countersigned", "ลงนามรับรอง"),
+        Action::Queue => ("queued for sync", "นำเข้าคิวส่งระบบกลาง"),
+        Action::MarkSynced => ("marked as synced", "บันทึกว่าส่งระบบกลางแล้ว"),
+    }
+}
+
+fn role_words(r: Role) -> (&'static str, &'static str) {
+    match r {
+        Role::Officer => ("an officer", "เจ้าหน้าที่ผู้จับกุม"),
+        Role::Supervisor => ("a supervisor", "ผู้บังคับบัญชา"),
+        Role::Admin => ("an administrator", "ผู้ดูแลระบบ"),
+        Role::System => ("the app", "ระบบ"),
+    }
+}
+
+impl From<WorkflowError> for AppError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::NotAllowed { role, action } => {
+                let (role_en, role_th) = role_words(role);
+                let (act_en, act_th) = action_words(action);
+                AppError::new(
+                    "not_permitted",
+                    format!("Records cannot be {act_en} by {role_en}"),
+                    format!("{role_th}ไม่มีสิทธิ์{act_th}บันทึก"),
+                )
+            }
+            WorkflowError::WrongStatus { action, status } => {
+                let (act_en, act_th) = action_words(action);
+                let (st_en, st_th) = status_words(status);
+                AppError::new(
+                    "workflow",
+                    format!("This record is {st_en}; it can no longer be {act_en}"),
+                    format!("บันทึกนี้อยู่ในสถานะ{st_th} จึง{act_th}ไม่ได้แล้ว"),
+                )
+            }
+        }
+    }
+}
+
+/// How many fields, in words that agree with the number.
+fn fields_en(n: usize) -> String {
+    if n == 1 {
+        "1 field".to_owned()
+    } else {
+        format!("{n} fields")
     }
 }
 
 impl From<banthuek_store::StoreError> for AppError {
+    /// Every store refusal as a sentence written for the person at the window: no file paths,
+    /// record ids, JSON pointers or database messages (those go to the log).
     fn from(e: banthuek_store::StoreError) -> Self {
         use banthuek_store::StoreError as E;
-        let code = match &e {
-            E::NotInitialised { .. } => "not_initialised",
-            E::WrongPassword { .. } | E::UnknownUser => "wrong_password",
-            E::AccountLocked { .. } => "account_locked",
-            E::AccountDisabled(_) => "account_disabled",
-            E::NotPermitted { .. } => "not_permitted",
-            E::Workflow(_) => "workflow",
-            E::Record(_) => "invalid_record",
-            E::NotSignable(_) | E::TypedValuesInvalid(_) => "not_signable",
-            E::Stale { .. } => "save_conflict",
-            E::UnknownRecord(_) => "unknown_record",
-            E::UnknownAudio(_) => "unknown_audio",
-            E::Tampered { .. } => "tampered",
-            E::UnknownOutboxEntry(_) => "unknown_outbox_entry",
-            E::ReasonRequired => "reason_required",
-            E::AccessDenied { .. } => "access_denied",
-            E::ClassificationLowered { .. } => "classification_lowered",
-            E::ClassificationSealed { .. } => "classification_sealed",
-            _ => "store",
-        };
-        let mut err = AppError::from_message(code, &e.to_string());
-        if let E::AccountLocked { seconds_left, .. } = e {
-            err.retry_after_s = Some(seconds_left);
+        match e {
+            E::NotInitialised { .. } => AppError::new(
+                "not_initialised",
+                "This laptop has no station set up yet",
+                "เครื่องนี้ยังไม่ได้ตั้งค่าสถานี",
+            ),
+            E::WrongPassword { attempts_left } => AppError::new(
+                "wrong_password",
+                format!(
+                    "Wrong user name or password ({} left before the account is locked)",
+                    if attempts_left == 1 {
+                        "1 try".to_owned()
+                    } else {
+                        format!("{attempts_left} tries")
+                    }
+                ),
+                format!(
+                    "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (เหลืออีก {attempts_left} ครั้งก่อนบัญชีถูกล็อก)"
+                ),
+            ),
+            E::AccountLocked { seconds_left, .. } => {
+                let mut err = AppError::new(
+                    "account_locked",
+                    format!(
+                        "This account is locked after too many wrong passwords; try again in {seconds_left} s"
+                    ),
+                    format!(
+                        "บัญชีนี้ถูกล็อกเพราะใส่รหัสผ่านผิดหลายครั้ง ลองใหม่ในอีก {seconds_left} วินาที"
+                    ),
+                );
+                err.retry_after_s = Some(seconds_left);
+                err
+            }
+            E::AccountDisabled(_) => AppError::new(
+                "account_disabled",
+                "This account is disabled",
+                "บัญชีนี้ถูกระงับ",
+            ),
+            E::NotPermitted { .. } => AppError::new(
+                "not_permitted",
+                "Your role may not do this",
+                "บทบาทของคุณไม่มีสิทธิ์ทำรายการนี้",
+            ),
+            E::Workflow(w) => w.into(),
+            E::Record(r) => r.into(),
+            E::NotSignable(v) => {
+                let fields = v.iter().map(|r| r.field().to_owned()).collect();
+                AppError::new(
+                "not_signable",
+                format!(
+                    "The record cannot be submitted yet: {} still need attention (see the checklist)",
+                    fields_en(v.len())
+                ),
+                format!(
+                    "ยังส่งบันทึกไม่ได้ มีอีก {} ช่องที่ต้องแก้ไข (ดูรายการตรวจสอบ)",
+                    v.len()
+                ),
+                )
+                .about(fields)
+            }
+            E::TypedValuesInvalid(v) => AppError::new(
+                "not_signable",
+                format!(
+                    "The record cannot be signed while {} hold text that does not fit (marked in red)",
+                    fields_en(v.len())
+                ),
+                format!(
+                    "ยังลงนามไม่ได้ เพราะมี {} ช่องที่กรอกไม่ตรงรูปแบบ (ทำเครื่องหมายสีแดงไว้)",
+                    v.len()
+                ),
+            )
+            .about(v),
+            E::Stale { .. } => AppError::new(
+                "save_conflict",
+                "This record was changed meanwhile; your change was not saved over it",
+                "บันทึกนี้ถูกแก้ไขไปแล้วระหว่างนั้น จึงไม่ได้บันทึกทับ",
+            ),
+            E::UnknownRecord(_) | E::Purged(_) => AppError::new(
+                "unknown_record",
+                "This record is not on this laptop",
+                "ไม่พบบันทึกนี้ในเครื่อง",
+            ),
+            E::UnknownAudio(_) => AppError::new(
+                "unknown_audio",
+                "This recording is not on this laptop",
+                "ไม่พบไฟล์เสียงนี้ในเครื่อง",
+            ),
+            E::Tampered { .. } => AppError::new(
+                "tampered",
+                "Stored data failed its integrity check; tell the station administrator",
+                "ข้อมูลที่เก็บไว้ไม่ผ่านการตรวจความถูกต้อง กรุณาแจ้งผู้ดูแลระบบ",
+            ),
+            E::UnknownOutboxEntry(_) | E::NoSignedPdf { .. } => AppError::new(
+                "unknown_outbox_entry",
+                "This record is not waiting to sync",
+                "บันทึกนี้ไม่ได้อยู่ในคิวรอส่ง",
+            ),
+            E::ReasonRequired => AppError::new(
+                "reason_required",
+                "Give a reason for this change",
+                "กรุณาระบุเหตุผลของการแก้ไข",
+            ),
+            E::AccessDenied { level, .. } => AppError::new(
+                "access_denied",
+                format!(
+                    "You may not open this record: it is classified {}",
+                    level.label_en()
+                ),
+                format!(
+                    "คุณไม่มีสิทธิ์เปิดบันทึกนี้ เพราะมีชั้นความลับ{}",
+                    level.label_th()
+                ),
+            ),
+            E::ClassificationLowered { .. } => AppError::new(
+                "classification_lowered",
+                "A classification may be raised but never lowered",
+                "ชั้นความลับปรับขึ้นได้แต่ลดลงไม่ได้",
+            ),
+            E::ClassificationSealed { .. } => AppError::new(
+                "classification_sealed",
+                "The classification is printed in the signed document and can no longer change",
+                "ชั้นความลับพิมพ์อยู่ในเอกสารที่ลงนามแล้ว เปลี่ยนไม่ได้",
+            ),
+            E::WeakPassword => AppError::new(
+                "weak_password",
+                "The password must have at least 8 characters",
+                "รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร",
+            ),
+            E::UserExists(_) => AppError::new(
+                "user_exists",
+                "This user name is taken",
+                "มีผู้ใช้ชื่อนี้อยู่แล้ว",
+            ),
+            E::BadUserName(_) => AppError::new(
+                "bad_user_name",
+                "Use 1–64 letters, digits, '.', '_' or '-' for the user name",
+                "ชื่อผู้ใช้ต้องเป็นตัวอักษรภาษาอังกฤษ ตัวเลข '.' '_' หรือ '-' ยาว 1–64 ตัว",
+            ),
+            other => {
+                tracing::warn!("store error shown as a generic one: {other}");
+                AppError::new(
+                    "store",
+                    "The station's database could not be read or written; tell the station administrator",
+                    "อ่านหรือเขียนฐานข้อมูลของสถานีไม่ได้ กรุณาแจ้งผู้ดูแลระบบ",
+                )
+            }
         }
-        err
     }
 }
 
@@ -121,8 +334,15 @@ impl From<banthuek_spoken::SpokenError> for AppError {
 }
 
 impl From<banthuek_core::record::RecordError> for AppError {
+    /// The schema's own message names a JSON pointer; the person sees which kind of problem it
+    /// is, the log keeps the pointer.
     fn from(e: banthuek_core::record::RecordError) -> Self {
-        AppError::from_message("invalid_record", &e.to_string())
+        tracing::warn!("record refused: {e}");
+        AppError::new(
+            "invalid_record",
+            "A value does not fit the record's form",
+            "มีข้อมูลที่ไม่ตรงรูปแบบของบันทึก",
+        )
     }
 }
 
@@ -134,10 +354,11 @@ impl From<banthuek_document::DocumentError> for AppError {
 
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
+        tracing::warn!("file error: {e}");
         AppError::new(
             "io",
-            format!("file error: {e}"),
-            format!("อ่านหรือเขียนไฟล์ไม่ได้: {e}"),
+            "A file could not be read or written",
+            "อ่านหรือเขียนไฟล์ไม่ได้",
         )
     }
 }

@@ -5,7 +5,8 @@
 use crate::error::{AppError, AppResult};
 use crate::views::{
     AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
-    FieldIssue, HistoryView, RecordFilter, RecordSummaryView, RecordView, VersionView,
+    FieldIssue, HistoryView, RecordFilter, RecordStatus, RecordSummaryView, RecordView,
+    VersionView,
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
@@ -155,7 +156,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
     let c = session.classification(&stored.id)?;
     Ok(RecordView {
         id: stored.id,
-        status: stored.status.as_str().to_owned(),
+        status: stored.status.into(),
         version: stored.version,
         low_confidence: low_confidence(&stored.record),
         record: as_seen(&stored.record),
@@ -286,7 +287,7 @@ fn summary(
             .filter_map(|c| c.text.clone())
             .collect(),
         id: s.id,
-        status: s.status.as_str().to_owned(),
+        status: s.status.into(),
         version: s.version,
         created_at: s.created_at,
         created_by_name: names
@@ -401,17 +402,13 @@ pub fn save_record(
         Ok(Some(edit)) => edit,
         Ok(None) => return view_of(session, current),
         Err(EditError::Conflict(fields)) => {
+            // The page names the fields by their labels; the typing stays in its field.
             return Err(AppError::new(
                 "save_conflict",
-                format!(
-                    "{} changed meanwhile (dictation): the value you typed is still in the field; check it and save again",
-                    fields.join(", ")
-                ),
-                format!(
-                    "{} เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
-                    fields.join(", ")
-                ),
-            ))
+                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
+                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
+            )
+            .about(fields));
         }
         Err(EditError::Record(e)) => return Err(e.into()),
     };
@@ -441,8 +438,8 @@ pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResul
     let Some(p) = record.provenance.get_mut(pointer) else {
         return Err(AppError::new(
             "no_such_field",
-            format!("{pointer} has no machine value to confirm"),
-            format!("ช่อง {pointer} ไม่มีค่าที่ต้องยืนยัน"),
+            "This field has no machine value to confirm",
+            "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
         ));
     };
     if p.is_confirmed() {
@@ -523,8 +520,8 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
             .into_iter()
             .map(|e| EventView {
                 action: e.action,
-                from: e.from.map(|s| s.as_str().to_owned()),
-                to: e.to.as_str().to_owned(),
+                from: e.from.map(RecordStatus::from),
+                to: e.to.into(),
                 version: e.version,
                 actor: e.actor,
                 at: e.at,

@@ -100,7 +100,10 @@ impl App {
     /// Returns at once (false when a run is already going).
     pub fn sync_now(self: &Arc<Self>) -> AppResult<bool> {
         let enrolment = self.with_session(|s| {
-            load_enrolment(s).map_err(|e| AppError::from_message("not_enrolled", &e.to_string()))
+            load_enrolment(s).map_err(|e| {
+                tracing::info!("sync refused: {e}");
+                not_enrolled()
+            })
         })?;
         if self.sync.running.swap(true, Ordering::SeqCst) {
             return Ok(false);
@@ -115,7 +118,7 @@ impl App {
             Ok(s) => s,
             Err(e) => {
                 self.sync.running.store(false, Ordering::SeqCst);
-                return Err(AppError::from_message("sync", &e.to_string()));
+                return Err(sync_failed(&e));
             }
         };
         let app = self.clone();
@@ -127,11 +130,11 @@ impl App {
                 let result = sender.drain(&mut source, &mut |_| app.sync_updated());
                 let (online, error) = match result {
                     Ok(_) => (true, None),
-                    Err(e @ SyncError::Unreachable { .. }) => (
-                        false,
-                        Some(AppError::from_message("offline", &e.to_string())),
-                    ),
-                    Err(e) => (true, Some(AppError::from_message("sync", &e.to_string()))),
+                    Err(e @ SyncError::Unreachable { .. }) => {
+                        tracing::info!("central system unreachable: {e}");
+                        (false, Some(offline()))
+                    }
+                    Err(e) => (true, Some(sync_failed(&e))),
                 };
                 *lock(&app.sync.online) = Some(online);
                 *lock(&app.sync.last_error) = error;
@@ -171,4 +174,30 @@ impl App {
             )),
         }
     }
+}
+
+fn not_enrolled() -> AppError {
+    AppError::new(
+        "not_enrolled",
+        "This laptop is not enrolled with the central system yet; ask the station administrator",
+        "เครื่องนี้ยังไม่ได้ลงทะเบียนกับระบบกลาง กรุณาแจ้งผู้ดูแลระบบ",
+    )
+}
+
+fn offline() -> AppError {
+    AppError::new(
+        "offline",
+        "The central system cannot be reached; the records stay queued and are sent later",
+        "ติดต่อระบบกลางไม่ได้ บันทึกยังรออยู่ในคิวและจะส่งภายหลัง",
+    )
+}
+
+/// A failed run, whatever the cause: the cause goes to the log (it may name hosts and files).
+fn sync_failed(e: &dyn std::fmt::Display) -> AppError {
+    tracing::warn!("sync failed: {e}");
+    AppError::new(
+        "sync",
+        "Sending to the central system failed; the records stay queued. Tell the station administrator if it repeats",
+        "ส่งข้อมูลไปยังระบบกลางไม่สำเร็จ บันทึกยังรออยู่ในคิว หากยังเกิดซ้ำกรุณาแจ้งผู้ดูแลระบบ",
+    )
 }

@@ -6,6 +6,59 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+/// A record's status as the page receives it: core's [`banthuek_core::Status`], variant for
+/// variant (the exhaustive `From` fails to compile when core gains one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "RecordStatus.ts")]
+pub enum RecordStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+    Signed,
+    Queued,
+    Synced,
+}
+
+impl From<banthuek_core::Status> for RecordStatus {
+    fn from(s: banthuek_core::Status) -> Self {
+        use banthuek_core::Status as S;
+        match s {
+            S::Draft => RecordStatus::Draft,
+            S::Submitted => RecordStatus::Submitted,
+            S::Returned => RecordStatus::Returned,
+            S::Approved => RecordStatus::Approved,
+            S::Signed => RecordStatus::Signed,
+            S::Queued => RecordStatus::Queued,
+            S::Synced => RecordStatus::Synced,
+        }
+    }
+}
+
+/// An account's role as the page receives it: core's [`banthuek_core::Role`], variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "AccountRole.ts")]
+pub enum AccountRole {
+    Officer,
+    Supervisor,
+    Admin,
+    System,
+}
+
+impl From<banthuek_core::Role> for AccountRole {
+    fn from(r: banthuek_core::Role) -> Self {
+        use banthuek_core::Role as R;
+        match r {
+            R::Officer => AccountRole::Officer,
+            R::Supervisor => AccountRole::Supervisor,
+            R::Admin => AccountRole::Admin,
+            R::System => AccountRole::System,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 #[ts(export_to = "Digits.ts")]
@@ -55,8 +108,7 @@ pub struct FirstRun {
 #[ts(export_to = "SessionInfo.ts")]
 pub struct SessionInfo {
     pub user: String,
-    /// "officer" | "supervisor" | "admin".
-    pub role: String,
+    pub role: AccountRole,
     /// Rank and full name from the account, when set.
     pub display_name: Option<String>,
 }
@@ -74,7 +126,7 @@ pub struct RecordFilter {
 #[ts(export_to = "RecordSummaryView.ts")]
 pub struct RecordSummaryView {
     pub id: String,
-    pub status: String,
+    pub status: RecordStatus,
     pub version: u32,
     pub created_at: String,
     pub created_by: String,
@@ -168,7 +220,7 @@ pub struct FieldComment {
 #[ts(export_to = "RecordView.ts")]
 pub struct RecordView {
     pub id: String,
-    pub status: String,
+    pub status: RecordStatus,
     pub version: u32,
     /// The record in the exchange format (arrest-record-v1), provenance included.
     pub record: Value,
@@ -202,8 +254,8 @@ pub struct VersionView {
 #[ts(export_to = "EventView.ts")]
 pub struct EventView {
     pub action: String,
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<RecordStatus>,
+    pub to: RecordStatus,
     pub version: u32,
     pub actor: String,
     pub at: String,

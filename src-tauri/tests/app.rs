@@ -4,7 +4,7 @@
 use banthuek_app::app::{App, EventSink};
 use banthuek_app::dictation::{cut_wav, merge, recovery_root, RecoveryMeta};
 use banthuek_app::records;
-use banthuek_app::views::{FieldComment, RecordFilter, Settings};
+use banthuek_app::views::{AccountRole, FieldComment, RecordFilter, RecordStatus, Settings};
 use banthuek_core::record::{ArrestRecord, Provenance, Source};
 use banthuek_core::Role;
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
@@ -78,12 +78,12 @@ fn complete_record() -> Value {
 fn officer_signs_supervisor_returns_then_countersigns() {
     let (_home, app, _) = app();
     let who = app.login("officer", PASSWORD).expect("officer logs in");
-    assert_eq!(who.role, "officer");
+    assert_eq!(who.role, AccountRole::Officer);
     assert_eq!(who.display_name.as_deref(), Some("ร.ต.อ. ทดสอบ ระบบ"));
     assert_eq!(app.info().station.as_deref(), Some("สภ.ทดสอบ"));
 
     let fresh = app.with_session(records::new_record).expect("new record");
-    assert_eq!(fresh.status, "draft");
+    assert_eq!(fresh.status, RecordStatus::Draft);
     assert!(fresh.editable);
     assert!(fresh
         .missing
@@ -145,7 +145,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let submitted = app
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed");
-    assert_eq!(submitted.status, "submitted");
+    assert_eq!(submitted.status, RecordStatus::Submitted);
     assert!(!submitted.editable);
     app.logout();
     assert_eq!(
@@ -175,7 +175,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let returned = app
         .with_session(|s| records::return_record(s, &id, &comments))
         .expect("returned");
-    assert_eq!(returned.status, "returned");
+    assert_eq!(returned.status, RecordStatus::Returned);
     assert_eq!(returned.comments.len(), 1);
     assert_eq!(returned.comments[0].pointer, "/arrest/place");
     assert_eq!(returned.comments[0].author.as_deref(), Some("supervisor"));
@@ -208,7 +208,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let done = app
         .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
         .expect("countersigned");
-    assert_eq!(done.status, "queued");
+    assert_eq!(done.status, RecordStatus::Queued);
     let pdf = app
         .with_session(|s| records::record_pdf(s, &id))
         .expect("pdf");
@@ -232,9 +232,10 @@ fn wrong_passwords_then_lockout_in_both_languages() {
     let (_home, app, _) = app();
     let e = app.login("officer", "wrong password").unwrap_err();
     assert_eq!(e.code, "wrong_password");
-    assert!(e.en.contains("2 attempts left"), "{}", e.en);
+    assert!(e.en.contains("2 tries left"), "{}", e.en);
+    let e = app.login("officer", "wrong password").unwrap_err();
+    assert!(e.en.contains("(1 try left"), "{}", e.en);
     assert!(e.th.contains("ไม่ถูกต้อง"), "{}", e.th);
-    let _ = app.login("officer", "wrong password");
     let locked = app.login("officer", "wrong password").unwrap_err();
     assert_eq!(locked.code, "account_locked");
     assert_eq!(locked.retry_after_s, Some(300));
@@ -928,7 +929,11 @@ fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
         .with_session(|s| records::save_record(s, &id, page, "typed", stale.version))
         .unwrap_err();
     assert_eq!(refused.code, "save_conflict");
-    assert!(refused.th.contains("/arrest/time"), "{}", refused.th);
+    assert_eq!(refused.fields, Some(vec!["/arrest/time".to_owned()]));
+    assert!(
+        !refused.th.contains('/') && !refused.en.contains('/'),
+        "{refused:?}"
+    );
     let kept = app
         .with_session(|s| records::get_record(s, &id))
         .expect("record");
@@ -997,7 +1002,7 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     let signed = app
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed with the password");
-    assert_eq!(signed.status, "submitted");
+    assert_eq!(signed.status, RecordStatus::Submitted);
     let audit = app
         .with_session(|s| Ok(s.audit_entries(Some(&id))?))
         .expect("audit");
@@ -1067,4 +1072,89 @@ fn input_limits_mark_the_field_while_typing() {
         "{issue:?}"
     );
     assert!(issue.th.contains("ช่วง"), "{issue:?}");
+}
+
+/// What the person at the window reads: the English sentence has no Thai, the Thai one no
+/// English words (status codes like `returned`, actions like `approve`), and neither names a JSON
+/// pointer, a file path or the record's id.
+fn assert_plain(e: &banthuek_app::error::AppError, id: &str) {
+    let thai = |c: char| ('\u{0E00}'..='\u{0E7F}').contains(&c);
+    assert!(
+        !e.en.chars().any(thai),
+        "Thai in the English sentence: {}",
+        e.en
+    );
+    assert!(
+        e.th.chars().any(thai),
+        "no Thai in the Thai sentence: {}",
+        e.th
+    );
+    let latin_word =
+        e.th.split(|c: char| !c.is_ascii_alphabetic())
+            .find(|w| w.len() >= 2);
+    assert!(
+        latin_word.is_none(),
+        "English word {latin_word:?} in: {}",
+        e.th
+    );
+    for text in [&e.en, &e.th] {
+        assert!(!text.contains('/'), "a path or JSON pointer in: {text}");
+        assert!(!text.contains(id), "the record id in: {text}");
+    }
+}
+
+#[test]
+fn refusals_are_plain_sentences_in_each_language() {
+    let (_home, app, _) = app();
+    app.login("officer", PASSWORD).expect("officer logs in");
+    let id = app
+        .with_session(records::new_record)
+        .expect("new record")
+        .id;
+    // Signing an empty record: which fields is the checklist's job, not a list of pointers.
+    let empty = app
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 1))
+        .unwrap_err();
+    assert_eq!(empty.code, "not_signable");
+    assert_plain(&empty, &id);
+    assert!(
+        empty.en.contains("fields still need attention"),
+        "{}",
+        empty.en
+    );
+    assert!(empty
+        .fields
+        .as_ref()
+        .is_some_and(|f| f.iter().any(|p| p == "/arrest/date")));
+
+    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
+        .expect("saved");
+    let wrong = app
+        .with_session(|s| records::sign_and_submit(s, &id, None, "not my password", 2))
+        .unwrap_err();
+    assert_eq!(wrong.code, "wrong_password");
+    assert_plain(&wrong, &id);
+    app.with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
+        .expect("signed");
+    app.logout();
+
+    app.login("supervisor", PASSWORD)
+        .expect("supervisor logs in");
+    let comments = vec![FieldComment {
+        pointer: "/arrest/place".into(),
+        text: "ระบุเลขที่บ้าน".into(),
+        author: None,
+        at: None,
+    }];
+    app.with_session(|s| records::return_record(s, &id, &comments))
+        .expect("returned");
+    // Approving a record already returned: the status and the action in the reader's words.
+    let late = app
+        .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
+        .unwrap_err();
+    assert_eq!(late.code, "workflow");
+    assert_plain(&late, &id);
+    assert!(late.en.contains("returned for changes"), "{}", late.en);
+    assert!(late.th.contains("ส่งกลับให้แก้ไข"), "{}", late.th);
+    assert!(late.th.contains("อนุมัติ"), "{}", late.th);
 }

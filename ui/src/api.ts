@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Json } from "./pointer";
 import type { AppError } from "./bindings/AppError";
+import { both } from "./i18n";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { FirstRun } from "./bindings/FirstRun";
@@ -68,8 +69,10 @@ export function asAppError(e: unknown): AppError {
   if (typeof e === "object" && e !== null && "code" in e && "en" in e && "th" in e) {
     return e as AppError;
   }
-  const text = e instanceof Error ? e.message : String(e);
-  return { code: "internal", en: text, th: text };
+  // Not one of the app's errors (a broken invoke, a script error): its text is for the
+  // developer's console, the person reads what to do.
+  console.warn("unexpected error", e);
+  return { code: "internal", ...both("unexpectedError") };
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {

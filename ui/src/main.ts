@@ -145,7 +145,13 @@ async function loadInfo(): Promise<void> {
     state.digits = state.info.digits;
     $("station-name").textContent = state.info.station ?? "";
     $("app-version").textContent = `Banthuek ${state.info.version}${state.info.station ? " · " + state.info.station : ""}`;
-    if (state.session && state.info.language && state.info.language !== lang()) switchLanguage(state.info.language);
+    if (state.session && state.info.language && state.info.language !== lang()) {
+      // A language chosen on the login screen is this person's latest choice: keep it and make
+      // it the laptop's; otherwise the laptop's setting applies.
+      if (choseAtLogin) saveLanguage(lang());
+      else switchLanguage(state.info.language);
+    }
+    if (state.session) choseAtLogin = false;
   } catch (e) {
     // The login screen works without it; the station name is only shown.
     console.warn("app_info failed", asAppError(e).code);
@@ -256,7 +262,7 @@ function engineStatus(s: { state: string; en: string; th: string }): void {
   const el = $("engine-status");
   el.dataset.state = s.state;
   el.textContent = pick(s);
-  el.title = `${t("engine")}: ${pick(s)} / ${lang() === "en" ? s.th : s.en}`;
+  el.title = `${t("engine")}: ${pick(s)}`;
   const banner = $("engine-banner");
   clearTimeout(bannerTimer);
   if (s.state === "crashed") {
@@ -276,17 +282,25 @@ function engineStatus(s: { state: string; en: string; th: string }): void {
 
 // ---- language, help ------------------------------------------------------------------------
 
+/** Set by the switch on the login screen (the laptop's setting needs a session to change). */
+let choseAtLogin = false;
+
 function switchLanguage(to?: string): void {
   const next: Lang = (to ?? (lang() === "th" ? "en" : "th")) === "en" ? "en" : "th";
   setLang(next);
   localStorage.setItem("banthuek.lang", next);
   relabel();
-  if (state.session && !to) {
-    void api
-      .getSettings()
-      .then((s) => api.setSettings({ ...s, language: next }))
-      .catch((e) => toastError(asAppError(e)));
+  if (!to) {
+    if (state.session) saveLanguage(next);
+    else choseAtLogin = true;
   }
+}
+
+function saveLanguage(language: Lang): void {
+  void api
+    .getSettings()
+    .then((s) => api.setSettings({ ...s, language }))
+    .catch((e) => toastError(asAppError(e)));
 }
 
 function relabel(): void {

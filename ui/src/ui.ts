@@ -1,8 +1,10 @@
 // Small DOM helpers shared by the screens: lookups, error display, the toast.
 import type { AppError } from "./api";
-import { lang, t } from "./i18n";
+import { lang, t, type Key } from "./i18n";
+import type { RecordStatus } from "./bindings/RecordStatus";
 import { withDigits } from "./digits";
 import { state } from "./state";
+import { fieldName } from "./form";
 
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -10,19 +12,19 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** Shows an error in the chosen language first, the other language below it (courts and
- * supervisors may read either). */
+/** Shows an error in the chosen language only (the AppError carries both; the other one never
+ * mixes into the sentence). */
 export function showError(target: HTMLElement, e: AppError | null): void {
   target.replaceChildren();
   if (!e) return;
   const main = document.createElement("span");
   main.textContent = lang() === "en" ? e.en : e.th;
   target.append(main);
-  const other = lang() === "en" ? e.th : e.en;
-  if (other && other !== main.textContent) {
-    const small = document.createElement("small");
-    small.textContent = other;
-    target.append(small);
+  if (e.fields?.length) {
+    const which = document.createElement("small");
+    which.className = "error-fields";
+    which.textContent = e.fields.map(fieldName).join(", ");
+    target.append(which);
   }
 }
 
@@ -53,7 +55,7 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
 }
 
 /** One status chip (#status-chip[data-status], the contract's) shown in whichever screen shows a record. */
-export function showStatus(screenId: string, status: string): void {
+export function showStatus(screenId: string, status: RecordStatus): void {
   const chip = $("status-chip");
   const slot = $(screenId).querySelector(".status-slot");
   if (slot && chip.parentElement !== slot) slot.append(chip);
@@ -62,10 +64,19 @@ export function showStatus(screenId: string, status: string): void {
   $("record-status-label").textContent = statusLabel(status);
 }
 
-export function statusLabel(status: string): string {
-  const key = `status_${status}`;
-  const s = t(key as Parameters<typeof t>[0]);
-  return s === key ? status : s;
+/** Every status the backend sends has its label: the type makes a missing one a build error. */
+const STATUS_LABELS: Record<RecordStatus, Key> = {
+  draft: "status_draft",
+  submitted: "status_submitted",
+  returned: "status_returned",
+  approved: "status_approved",
+  signed: "status_signed",
+  queued: "status_queued",
+  synced: "status_synced",
+};
+
+export function statusLabel(status: RecordStatus): string {
+  return t(STATUS_LABELS[status]);
 }
 
 export function formatWhen(iso: string | null | undefined): string {

@@ -25,8 +25,6 @@ pub enum StoreError {
     BadKeySlots { path: PathBuf, reason: String },
     #[error("wrong user name or password ({attempts_left} attempts left before the account is locked) / ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (เหลืออีก {attempts_left} ครั้งก่อนบัญชีถูกล็อก)")]
     WrongPassword { attempts_left: u32 },
-    #[error("wrong user name or password / ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")]
-    UnknownUser,
     #[error("account '{user}' is locked after too many wrong passwords; try again in {seconds_left} s / บัญชี '{user}' ถูกล็อกเพราะใส่รหัสผ่านผิดหลายครั้ง ลองใหม่ในอีก {seconds_left} วินาที")]
     AccountLocked { user: String, seconds_left: i64 },
     #[error("wrong recovery key / กุญแจกู้คืนไม่ถูกต้อง")]

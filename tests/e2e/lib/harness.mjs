@@ -57,7 +57,8 @@ export function makeHome(label) {
 let nextPort = 4544 + (process.pid % 200) * 2;
 
 /** tauri-driver with `home` in its environment; every session it starts runs the app on that home. */
-export async function startDriver(home) {
+/** `extra`: more environment for the app (a test hook such as BANTHUEK_TEST_FAIL_SAVES). */
+export async function startDriver(home, extra = {}) {
   for (const p of [appBin, cliBin]) if (!existsSync(p)) throw new Error(`${p} is missing: build the workspace first`);
   const port = nextPort;
   nextPort += 2;
@@ -67,6 +68,7 @@ export async function startDriver(home) {
     BANTHUEK_MODELS: models,
     BANTHUEK_KDF: KDF,
     BANTHUEK_LOG: process.env.BANTHUEK_LOG || "info",
+    ...extra,
   };
   const child = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
     env,

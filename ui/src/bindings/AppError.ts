@@ -8,4 +8,9 @@ code: string, en: string, th: string,
 /**
  * For a locked account: seconds until the next try is allowed.
  */
-retryAfterS?: number, };
+retryAfterS?: number, 
+/**
+ * The fields (JSON pointers) the refusal concerns; the page names them by their labels,
+ * so pointers never appear in the sentences.
+ */
+fields?: Array<string>, };

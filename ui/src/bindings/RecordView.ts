@@ -2,9 +2,10 @@
 import type { ClassificationView } from "./ClassificationView";
 import type { FieldComment } from "./FieldComment";
 import type { FieldIssue } from "./FieldIssue";
+import type { RecordStatus } from "./RecordStatus";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type RecordView = { id: string, status: string, version: number, 
+export type RecordView = { id: string, status: RecordStatus, version: number, 
 /**
  * The record in the exchange format (arrest-record-v1), provenance included.
  */

@@ -88,6 +88,7 @@ export const en: Record<keyof typeof th, string> = {
   playFocused: "Play the audio of the focused field",
   playing: "Playing: {field}",
   playFailed: "Cannot play audio (no sound device)",
+  unexpectedError: "Something went wrong inside the app; try again, and tell the station administrator if it repeats",
   signComment: "Note to the supervisor (optional)",
   signSubmit: "Sign and submit",
   submitted: "Signed and submitted for review",

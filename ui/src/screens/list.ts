@@ -4,11 +4,12 @@ import { t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
 import { $, formatWhen, showError, statusLabel } from "../ui";
+import type { RecordStatus } from "../bindings/RecordStatus";
 import { readableDate, withDigits } from "../digits";
 import { lang } from "../i18n";
 import { classificationBadge } from "../classification";
 
-export const STATUSES = ["draft", "submitted", "returned", "approved", "signed", "queued", "synced"];
+export const STATUSES: RecordStatus[] = ["draft", "submitted", "returned", "approved", "signed", "queued", "synced"];
 
 let searchTimer: number | undefined;
 let loadSeq = 0;

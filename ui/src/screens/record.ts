@@ -83,7 +83,7 @@ function renderMissing(): void {
   if (!issues.length || !view?.editable) {
     const li = document.createElement("li");
     li.className = view?.editable ? "ready" : "locked";
-    li.textContent = view?.editable ? t("readyToSign") : t("notEditable", { status: statusLabel(view?.status ?? "") });
+    li.textContent = view?.editable ? t("readyToSign") : t("notEditable", { status: view ? statusLabel(view.status) : "" });
     list.prepend(li);
   }
   $("confirm-all").hidden = !(view?.lowConfidence.length);
