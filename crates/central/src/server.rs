@@ -749,6 +749,30 @@ fn accept(state: &AppState, device_id: &str, request: UploadRequest) -> Result<R
             "ข้อมูลบันทึกไม่ตรงตามรูปแบบการแลกเปลี่ยนข้อมูล",
         ));
     }
+    // The signing rules' input limits hold here too: a PDF signed outside our signer may carry
+    // what ours refuses (a quantity of −5, a direction override in a name). The problems name
+    // fields, never their values.
+    let problems = banthuek_core::ArrestRecord::from_value(value.clone())
+        .map(|record| banthuek_core::check_input(&record))
+        .map_err(|e| e.to_string());
+    match problems {
+        Ok(problems) if problems.is_empty() => {}
+        Ok(problems) => {
+            let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Err(ApiError::unprocessable(
+                codes::SCHEMA_INVALID,
+                reasons.join("; "),
+                "ข้อมูลบันทึกเกินขอบเขตที่รับได้ (ขนาด ความยาว อักขระ หรือช่วงของตัวเลข)",
+            ));
+        }
+        Err(reason) => {
+            return Err(ApiError::unprocessable(
+                codes::SCHEMA_INVALID,
+                reason,
+                "ข้อมูลบันทึกไม่ตรงตามรูปแบบการแลกเปลี่ยนข้อมูล",
+            ))
+        }
+    }
     if value.get("record_id").and_then(|v| v.as_str()) != Some(request.record_id.as_str()) {
         return Err(ApiError::unprocessable(
             codes::KEY_MISMATCH,

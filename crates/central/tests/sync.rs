@@ -224,8 +224,9 @@ fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_fl
     let s = setup(5, &[]);
     let tampered = protocol::idempotency_key(&s.ids[1], 1);
     let bad_schema = protocol::idempotency_key(&s.ids[3], 1);
+    let out_of_range = protocol::idempotency_key(&s.ids[4], 1);
     let mut session = session(&s.station);
-    let (t, b) = (tampered.clone(), bad_schema.clone());
+    let (t, b, r) = (tampered.clone(), bad_schema.clone(), out_of_range.clone());
     let mut source = Altering {
         inner: &mut session,
         alter: Box::new(move |item| {
@@ -239,13 +240,20 @@ fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_fl
                 v["arrestees"] = serde_json::json!("not a list");
                 item.record_json = v.to_string();
             }
+            if item.idempotency_key == r {
+                // Schema-valid, but below the signing rules' range (issue 15).
+                let mut v: serde_json::Value = serde_json::from_str(&item.record_json).unwrap();
+                v["seized_items"] =
+                    serde_json::json!([{"description": "ยาบ้า", "quantity": -5, "unit": "เม็ด"}]);
+                item.record_json = v.to_string();
+            }
         }),
     };
     let mut sender = Sender::new(&s.enrolment, test_config()).expect("sender");
     let report = sender.drain(&mut source, &mut |_| {}).expect("drain");
     drop(source);
-    assert_eq!(report.synced, 3);
-    assert_eq!(report.rejected.len(), 2);
+    assert_eq!(report.synced, 2);
+    assert_eq!(report.rejected.len(), 3);
 
     let rows = session.outbox_rows().expect("rows");
     let row = |key: &str| rows.iter().find(|r| r.idempotency_key == key).expect("row");
@@ -262,13 +270,20 @@ fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_fl
         reason.contains(codes::SCHEMA_INVALID) && reason.contains("/arrestees"),
         "{reason}"
     );
+    let reason = row(&out_of_range).last_error.clone().unwrap_or_default();
+    assert!(
+        reason.contains(codes::SCHEMA_INVALID) && reason.contains("/seized_items/0/quantity"),
+        "{reason}"
+    );
 
     let stored: Vec<String> = central_records(&s.dir.path().join("central"))
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(stored.len(), 3);
-    assert!(!stored.contains(&tampered) && !stored.contains(&bad_schema));
+    assert_eq!(stored.len(), 2);
+    assert!(![&tampered, &bad_schema, &out_of_range]
+        .iter()
+        .any(|k| stored.contains(k)));
 }
 
 #[test]
