@@ -6,7 +6,7 @@
 use crate::app::{lock, App};
 use crate::error::{AppError, AppResult};
 use crate::views::{SyncRowView, SyncView};
-use banthuek_sync::station::load_enrolment;
+use banthuek_sync::station::{load_enrolment, renewed_if_due, save_enrolment};
 use banthuek_sync::{OutboxItem, OutboxSource, Sender, SourceError, SyncConfig, SyncError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -114,7 +114,7 @@ impl App {
             backoff_cap: Duration::from_secs(10),
             ..SyncConfig::default()
         };
-        let mut sender = match Sender::new(&enrolment, config) {
+        let mut sender = match Sender::new(&enrolment, config.clone()) {
             Ok(s) => s,
             Err(e) => {
                 self.sync.running.store(false, Ordering::SeqCst);
@@ -126,6 +126,23 @@ impl App {
             .name("sync".into())
             .spawn(move || {
                 app.sync_updated();
+                // A credential near its expiry is renewed first, without a new enrolment code
+                // (the network call outside the session's lock). A failed renewal does not stop
+                // the run: the old credential works until it expires.
+                match renewed_if_due(&enrolment, &config, chrono::Utc::now()) {
+                    Ok(Some(renewed)) => {
+                        let kept = app.with_session_quiet(|s| {
+                            save_enrolment(s, &renewed).map_err(|e| Box::new(e) as SourceError)
+                        });
+                        match (kept, Sender::new(&renewed, config.clone())) {
+                            (Ok(()), Ok(renewed_sender)) => sender = renewed_sender,
+                            (Err(e), _) => tracing::warn!("renewed credential not kept: {e}"),
+                            (_, Err(e)) => tracing::warn!("renewed credential not usable: {e}"),
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::info!("credential not renewed: {e}"),
+                }
                 let mut source = SessionOutbox(app.clone());
                 let result = sender.drain(&mut source, &mut |_| app.sync_updated());
                 let (online, error) = match result {

@@ -1,7 +1,7 @@
 //! `banthuek sync [--once] [--json]`, `banthuek sync enrol …`, `banthuek sync status`.
 
 use anyhow::{Context as _, Result};
-use banthuek_sync::station::{load_enrolment, save_enrolment};
+use banthuek_sync::station::{load_enrolment, renew_enrolment_if_due, save_enrolment};
 use banthuek_sync::{DrainReport, Sender, SyncConfig, SyncEvent};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -135,7 +135,6 @@ fn print_event(event: &SyncEvent) {
 
 fn sync(ctx: &crate::Context, once: bool, json: bool, poll: Duration) -> Result<ExitCode> {
     let mut session = session(ctx)?;
-    let enrolment = load_enrolment(&session)?;
     let config = SyncConfig {
         // A one-shot run reports an unreachable receiver instead of waiting for it forever.
         max_attempts: once.then_some(8),
@@ -146,6 +145,17 @@ fn sync(ctx: &crate::Context, once: bool, json: bool, poll: Duration) -> Result<
         },
         ..SyncConfig::default()
     };
+    // A credential near its expiry is renewed first, without a new enrolment code. A failed
+    // renewal does not stop the run: the old credential still works until it expires, and an
+    // unreachable or refusing receiver is reported by the sending itself.
+    match renew_enrolment_if_due(&mut session, &config, chrono::Utc::now()) {
+        Ok(Some(until)) => {
+            eprintln!("device credential renewed until {until} / ต่ออายุใบรับรองของเครื่องถึง {until}")
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("credential not renewed / ต่ออายุใบรับรองไม่สำเร็จ: {e}"),
+    }
+    let enrolment = load_enrolment(&session)?;
     let mut sender = Sender::new(&enrolment, config)?;
     let mut on_event = |e: &SyncEvent| {
         if !json {

@@ -119,23 +119,39 @@ pub fn renewal_due(enrolment: &Enrolment, now: DateTime<Utc>) -> Result<bool, Re
     Ok(enrolment.credential_expires_at - now < margin)
 }
 
-/// Renews the stored credential when [`renewal_due`] and keeps the new one in the store; returns
-/// the new expiry, or `None` when nothing was due. A revoked device's renewal is refused by the
-/// receiver (an `Auth` error) and the stored credential stays as it was.
+/// Renews `enrolment`'s credential when [`renewal_due`], without touching the store, so that a
+/// caller holding its session's lock need not hold it over the network; returns the renewed
+/// enrolment to keep, or `None` when nothing was due. A revoked device's renewal is refused by
+/// the receiver (an `Auth` error).
+pub fn renewed_if_due(
+    enrolment: &Enrolment,
+    config: &SyncConfig,
+    now: DateTime<Utc>,
+) -> Result<Option<Enrolment>, RenewError> {
+    if !renewal_due(enrolment, now)? {
+        return Ok(None);
+    }
+    let renewed = Sender::new(enrolment, config.clone())?.renew_credential()?;
+    tracing::info!("sync: device credential renewed");
+    Ok(Some(Enrolment {
+        credential: renewed.credential,
+        credential_expires_at: renewed.credential_expires_at,
+        ..enrolment.clone()
+    }))
+}
+
+/// [`renewed_if_due`] for the stored enrolment, keeping the renewed one in the store; returns the
+/// new expiry, or `None` when nothing was due. On a refusal the stored credential stays as it was.
 pub fn renew_enrolment_if_due(
     session: &mut Session,
     config: &SyncConfig,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, RenewError> {
-    let mut enrolment = load_enrolment(session)?;
-    if !renewal_due(&enrolment, now)? {
+    let enrolment = load_enrolment(session)?;
+    let Some(renewed) = renewed_if_due(&enrolment, config, now)? else {
         return Ok(None);
-    }
-    let renewed = Sender::new(&enrolment, config.clone())?.renew_credential()?;
-    enrolment.credential = renewed.credential;
-    enrolment.credential_expires_at = renewed.credential_expires_at;
-    save_enrolment(session, &enrolment)?;
-    tracing::info!("sync: device credential renewed");
+    };
+    save_enrolment(session, &renewed)?;
     Ok(Some(renewed.credential_expires_at))
 }
 
