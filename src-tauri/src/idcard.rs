@@ -131,12 +131,13 @@ fn stale() -> AppError {
 }
 
 fn changed_conflict(fields: &[String]) -> AppError {
-    let list = fields.join(", ");
+    // The fields travel beside the sentences; the page names them by their labels.
     AppError::new(
         "save_conflict",
-        format!("{list} changed meanwhile (another save): the card's values were not saved; check the field and read the card again"),
-        format!("{list} มีการเปลี่ยนค่าระหว่างนั้น (การบันทึกอื่น) จึงยังไม่ได้บันทึกค่าจากบัตร ตรวจช่องนั้นแล้วอ่านบัตรอีกครั้ง"),
+        "These fields changed meanwhile (another save): the card's values were not saved; check them and read the card again",
+        "ช่องเหล่านี้มีการเปลี่ยนค่าระหว่างนั้น (การบันทึกอื่น) จึงยังไม่ได้บันทึกค่าจากบัตร ตรวจช่องแล้วอ่านบัตรอีกครั้ง",
     )
+    .about(fields.to_vec())
 }
 
 fn current_user(app: &App) -> AppResult<String> {
