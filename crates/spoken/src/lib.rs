@@ -108,7 +108,8 @@ pub struct SpokenField {
     /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45); `null`
     /// when nothing was heard.
     pub value: Option<Value>,
-    /// Decoder, parse and domain agree: the value may be taken without confirmation.
+    /// Decoder, parse and domain agree, and no word said twice had to be read once: the value
+    /// may be taken without confirmation.
     pub confident: bool,
     /// The share of the decoder's belief that went to this value (0–1), halved when a domain
     /// check fails.
@@ -313,9 +314,6 @@ const SURE_RAW: f32 = -0.75;
 /// Mean unconstrained log-probability per token below which the audio held nothing the
 /// field can take (noise, a cough): nothing heard.
 const NOTHING_RAW: f32 = -3.0;
-/// Whether a value reached only by reading a repeated word once may be sure (decoder, parse
-/// and domain agreeing as for any value).
-const COLLAPSED_MAY_BE_SURE: bool = true;
 /// Whisper's no-speech probability above which nothing was said.
 const NO_SPEECH: f32 = 0.6;
 
@@ -384,8 +382,10 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // Values the domain accepts first, then by confidence.
     ranked.sort_by(|a, b| b.3.cmp(&a.3).then(b.1.total_cmp(&a.1)));
     let (value, confidence, raw, ok, collapsed) = ranked[0].clone();
-    let confident =
-        ok && confidence >= SURE_SHARE && raw >= SURE_RAW && (COLLAPSED_MAY_BE_SURE || !collapsed);
+    // A value reached only by reading a repeated word once is always confirmed: a check digit
+    // lets one wrong collapse in ten through, and no draw measured so far shows the collapse
+    // can be trusted without the officer.
+    let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed;
     SpokenField {
         field,
         value: Some(value),
