@@ -216,7 +216,7 @@ pub struct Reading {
 /// - a national ID of 14–20 digits: each way of collapsing pairs of adjacent identical digits
 ///   (only pairs, only as many as needed) that leaves 13 digits; those whose check digit holds,
 ///   or all of them when none does (the domain check then flags them);
-/// - a time, number or age with a number said twice ("สิบ สิบ นาฬิกา", "เก้า เก้า"): that number;
+/// - a time with a number said twice ("สิบ สิบ นาฬิกา เก้า เก้า นาที"): that time;
 /// - otherwise the one value of [`read_value`].
 pub fn read_values(field: FieldType, reading: &str, today: NaiveDate) -> Vec<Reading> {
     let plain = |value| Reading {
@@ -249,7 +249,7 @@ pub fn read_values(field: FieldType, reading: &str, today: NaiveDate) -> Vec<Rea
                 })
                 .collect()
         }
-        FieldType::Time | FieldType::Number | FieldType::Age => {
+        FieldType::Time => {
             let once = words::undouble(reading);
             let collapsed = once != reading;
             read_value(field, &once, today)

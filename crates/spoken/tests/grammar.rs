@@ -190,7 +190,7 @@ proptest! {
     }
 
     #[test]
-    fn a_number_said_twice_reads_as_that_number(h in 0u64..24, m in 0u64..60, n in 0u64..10_000) {
+    fn a_time_said_with_its_numbers_twice_reads_as_that_time(h in 0u64..24, m in 0u64..60, n in 0u64..10_000) {
         let twice = |x: u64| format!("{} {}", words(x), words(x));
         prop_assert_eq!(
             value_of(FieldType::Time, &format!("{} นาฬิกา {} นาที", twice(h), twice(m))),
@@ -200,12 +200,12 @@ proptest! {
             value_of(FieldType::Time, &format!("{} นาฬิกา {} นาที", twice(h), words(m))),
             Some(Value::from(format!("{h:02}:{m:02}")))
         );
-        prop_assert_eq!(value_of(FieldType::Number, &twice(n)), Some(Value::from(n)));
-        // Said three times, or a number followed by a repeat of its last part, is not a number.
-        let thrice = format!("{} {}", twice(n), words(n));
+        // A bare number said twice is not a number (measured: the decoder then writes "สี สี"
+        // for สี่สิบ); an hour said three times is not a time.
+        let number_twice = twice(n);
         let hour_thrice = format!("{} {} นาฬิกา", twice(h), words(h));
         let mut c = Matcher::new(constraint(FieldType::Number));
-        prop_assert!(!c.accepts(&thrice));
+        prop_assert!(!c.accepts(&number_twice));
         let mut t = Matcher::new(constraint(FieldType::Time));
         prop_assert!(!t.accepts(&hour_thrice));
     }
