@@ -108,7 +108,8 @@ pub struct SpokenField {
     /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45); `null`
     /// when nothing was heard.
     pub value: Option<Value>,
-    /// Decoder, parse and domain agree: the value may be taken without confirmation.
+    /// Decoder, parse and domain agree, and no word said twice had to be read once: the value
+    /// may be taken without confirmation.
     pub confident: bool,
     /// The share of the decoder's belief that went to this value (0–1), halved when a domain
     /// check fails.
@@ -198,6 +199,102 @@ pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<V
     }
 }
 
+/// A national ID may be decoded with up to this many digit words more than its 13: a digit said
+/// twice (a person repeating it, or a clip of the clock voice that holds its word twice: "9",
+/// "10" and "11" are speech, over a second of silence, then the same speech again).
+pub const ID_EXTRA_DIGITS: usize = 7;
+
+/// One value a reading may mean.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub value: Value,
+    /// A word said twice in a row was read once to reach this value.
+    pub collapsed: bool,
+}
+
+/// Every value a canonical reading may mean, a word said twice in a row read once:
+/// - a national ID of 14–20 digits: each way of collapsing pairs of adjacent identical digits
+///   (only pairs, only as many as needed) that leaves 13 digits; those whose check digit holds,
+///   or all of them when none does (the domain check then flags them);
+/// - a time with a number said twice ("สิบ สิบ นาฬิกา เก้า เก้า นาที"): that time;
+/// - otherwise the one value of [`read_value`].
+pub fn read_values(field: FieldType, reading: &str, today: NaiveDate) -> Vec<Reading> {
+    let plain = |value| Reading {
+        value,
+        collapsed: false,
+    };
+    match field {
+        FieldType::NationalId => {
+            let Some(digits) = numbers::parse_digit_sequence(reading) else {
+                return Vec::new();
+            };
+            if digits.len() == 13 {
+                return vec![plain(Value::from(digits))];
+            }
+            if digits.len() < 13 || digits.len() > 13 + ID_EXTRA_DIGITS {
+                return Vec::new();
+            }
+            let all = collapse_repeats(&digits, 13);
+            let passing: Vec<String> = all
+                .iter()
+                .filter(|d| banthuek_core::rules::national_id_is_valid(d))
+                .cloned()
+                .collect();
+            let chosen = if passing.is_empty() { all } else { passing };
+            chosen
+                .into_iter()
+                .map(|d| Reading {
+                    value: Value::from(d),
+                    collapsed: true,
+                })
+                .collect()
+        }
+        FieldType::Time => {
+            let once = words::undouble(reading);
+            let collapsed = once != reading;
+            read_value(field, &once, today)
+                .map(|value| Reading { value, collapsed })
+                .into_iter()
+                .collect()
+        }
+        _ => read_value(field, reading, today)
+            .map(plain)
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// The readings of `digits` with `digits.len() - len` disjoint pairs of adjacent identical
+/// digits each read once, sorted, without duplicates.
+pub fn collapse_repeats(digits: &str, len: usize) -> Vec<String> {
+    fn go(d: &[u8], i: usize, need: usize, cur: &mut Vec<u8>, out: &mut Vec<String>) {
+        if need == 0 {
+            let mut s = cur.clone();
+            s.extend_from_slice(&d[i..]);
+            out.push(String::from_utf8_lossy(&s).into_owned());
+            return;
+        }
+        if d.len() - i < 2 * need {
+            return;
+        }
+        cur.push(d[i]);
+        go(d, i + 1, need, cur, out);
+        if d[i] == d[i + 1] {
+            go(d, i + 2, need - 1, cur, out);
+        }
+        cur.pop();
+    }
+    let d = digits.as_bytes();
+    if d.len() < len {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    go(d, 0, d.len() - len, &mut Vec::new(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What the domain knows beyond the parse: a national ID's check digit.
 pub fn domain_ok(field: FieldType, value: &Value) -> bool {
     match field {
@@ -237,29 +334,33 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
         .iter()
         .map(|h| h.logp)
         .fold(f32::NEG_INFINITY, f32::max);
-    // Each value: its share of the beams' belief and the best unconstrained per-token score.
-    let mut values: Vec<(Value, f32, f32)> = Vec::new();
+    // Each value: its share of the beams' belief, the best unconstrained per-token score, and
+    // whether it was reached only by reading a repeated word once. A hypothesis with several
+    // readings shares its weight among them.
+    let mut values: Vec<(Value, f32, f32, bool)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut total = 0.0f32;
     for h in &transcript.hypotheses {
         let w = (h.logp - best).exp();
         total += w;
-        let Some(value) = constraint
+        let readings = constraint
             .read(&h.text)
-            .and_then(|r| read_value(field, &r, today))
-        else {
-            continue;
-        };
+            .map(|r| read_values(field, &r, today))
+            .unwrap_or_default();
         let raw = h.raw_logp / (h.tokens as f32 + 1.0);
-        let key = value.to_string();
-        match index.get(&key) {
-            Some(&i) => {
-                values[i].1 += w;
-                values[i].2 = values[i].2.max(raw);
-            }
-            None => {
-                index.insert(key, values.len());
-                values.push((value, w, raw));
+        let part = w / readings.len().max(1) as f32;
+        for Reading { value, collapsed } in readings {
+            let key = value.to_string();
+            match index.get(&key) {
+                Some(&i) => {
+                    values[i].1 += part;
+                    values[i].2 = values[i].2.max(raw);
+                    values[i].3 &= collapsed;
+                }
+                None => {
+                    index.insert(key, values.len());
+                    values.push((value, part, raw, collapsed));
+                }
             }
         }
     }
@@ -270,18 +371,21 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     if best_raw < NOTHING_RAW {
         return SpokenField::nothing(field, heard);
     }
-    let mut ranked: Vec<(Value, f32, f32, bool)> = values
+    let mut ranked: Vec<(Value, f32, f32, bool, bool)> = values
         .into_iter()
-        .map(|(v, w, raw)| {
+        .map(|(v, w, raw, collapsed)| {
             let ok = domain_ok(field, &v);
             let share = w / total;
-            (v, if ok { share } else { share / 2.0 }, raw, ok)
+            (v, if ok { share } else { share / 2.0 }, raw, ok, collapsed)
         })
         .collect();
     // Values the domain accepts first, then by confidence.
     ranked.sort_by(|a, b| b.3.cmp(&a.3).then(b.1.total_cmp(&a.1)));
-    let (value, confidence, raw, ok) = ranked[0].clone();
-    let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW;
+    let (value, confidence, raw, ok, collapsed) = ranked[0].clone();
+    // A value reached only by reading a repeated word once is always confirmed: a check digit
+    // lets one wrong collapse in ten through, and no draw measured so far shows the collapse
+    // can be trusted without the officer.
+    let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed;
     SpokenField {
         field,
         value: Some(value),
@@ -290,7 +394,7 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
         alternatives: ranked[1..]
             .iter()
             .take(4)
-            .map(|(v, c, _, _)| Alternative {
+            .map(|(v, c, ..)| Alternative {
                 value: v.clone(),
                 confidence: *c,
             })

@@ -96,9 +96,58 @@ pub fn digit_slot(d: u32) -> Slot {
     slot(&to_words(u64::from(d)))
 }
 
+/// `n` said twice in a row ("เก้า เก้า"), as slots: a person repeating a number, or a clip
+/// that holds its word twice; [`undouble`] reads it as `n`.
+pub fn number_said_twice(n: u64) -> Vec<Slot> {
+    let once = number_slots(n);
+    once.iter().chain(&once).cloned().collect()
+}
+
+/// A canonical reading with every number said twice in a row read once: "สิบ สิบ นาฬิกา ห้า
+/// ห้า นาที" → "สิบ นาฬิกา ห้า นาที". A run counts only when all its words are number
+/// components; the standard reading of a number never repeats a run of them.
+pub fn undouble(reading: &str) -> String {
+    let ws: Vec<&str> = reading.split(' ').collect();
+    let is_number = |w: &&str| components().iter().any(|c| c == w);
+    let mut out: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        // The longest run of number words starting here that the next words repeat.
+        let run = (1..=(ws.len() - i) / 2).rev().find(|&l| {
+            ws[i..i + l].iter().all(is_number)
+                && ws[i..i + l] == ws[i + l..i + 2 * l]
+                && !ws.get(i + 2 * l).is_some_and(is_number)
+                && !(i > 0 && is_number(&ws[i - 1]))
+        });
+        match run {
+            Some(l) => {
+                out.extend_from_slice(&ws[i..i + l]);
+                i += 2 * l;
+            }
+            None => {
+                out.push(ws[i]);
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_said_twice_reads_once() {
+        assert_eq!(undouble("สิบ สิบ นาฬิกา ห้า ห้า นาที"), "สิบ นาฬิกา ห้า นาที");
+        assert_eq!(undouble("เก้า เก้า"), "เก้า");
+        assert_eq!(undouble("สิบ เอ็ด สิบ เอ็ด"), "สิบ เอ็ด");
+        // Not a whole number said twice: left as it is.
+        assert_eq!(undouble("ห้า สิบ ห้า"), "ห้า สิบ ห้า");
+        assert_eq!(undouble("สิบ ห้า ห้า"), "สิบ ห้า ห้า");
+        assert_eq!(undouble("ห้า ห้า ห้า"), "ห้า ห้า ห้า");
+        assert_eq!(undouble("14 นาฬิกา"), "14 นาฬิกา");
+    }
 
     #[test]
     fn number_words_cut_into_components() {

@@ -5,7 +5,7 @@
 use banthuek_core::thai::numbers::to_words;
 use banthuek_speech::constraint::{Constraint, Matcher};
 use banthuek_spoken::grammar::constraint;
-use banthuek_spoken::{read_value, FieldType};
+use banthuek_spoken::{read_values, FieldType, ID_EXTRA_DIGITS};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -32,10 +32,18 @@ fn random_text(c: &Constraint, mut seed: u64) -> String {
     }
 }
 
-/// The value of a text the decoder may write, through the constraint's reading.
+/// The value of a text the decoder may write, through the constraint's reading: the one
+/// reading (a word said twice read once), none when there are none or several.
 fn value_of(field: FieldType, text: &str) -> Option<Value> {
     let reading = constraint(field).read(text)?;
-    read_value(field, &reading, today())
+    let mut values = read_values(field, &reading, today());
+    (values.len() == 1).then(|| values.remove(0).value)
+}
+
+/// A valid national ID: 12 digits and their check digit.
+fn valid_id(first: &[u32]) -> Vec<u32> {
+    let check = banthuek_core::rules::national_id_check_digit(first).expect("12 digits");
+    first.iter().copied().chain([check]).collect()
 }
 
 fn words(n: u64) -> String {
@@ -53,10 +61,20 @@ fn every_text_of_each_language_has_a_value() {
             // Dates after "today" are refused by the date parser: read them from a later today.
             let later = NaiveDate::from_ymd_opt(2058, 1, 1).expect("date");
             let reading = c.read(&text).expect("a text of the language reads");
+            let values = read_values(field, &reading, later);
+            // A national ID with extra digits has a value only when pairs of repeated digits
+            // read once leave 13; each such value has 13 digits.
+            let extra = field == FieldType::NationalId && reading.split(' ').count() > 13;
             assert!(
-                read_value(field, &reading, later).is_some(),
+                extra || !values.is_empty(),
                 "{field:?}: {text} (read {reading:?}) has no value"
             );
+            for v in &values {
+                if field == FieldType::NationalId {
+                    assert_eq!(v.value.as_str().map(str::len), Some(13), "{text}");
+                    assert_eq!(v.collapsed, extra, "{text}");
+                }
+            }
         }
     }
 }
@@ -131,8 +149,65 @@ proptest! {
         prop_assert_eq!(value_of(FieldType::NationalId, &said.join(" ")), Some(Value::from(id.clone())));
         let mut c = Matcher::new(constraint(FieldType::NationalId));
         prop_assert!(!c.accepts(&said[..12].join(" ")));
-        let fourteen = format!("{} 5", said.join(" "));
-        prop_assert!(!c.accepts(&fourteen));
+        let too_many = format!("{} {}", said.join(" "), ["5"; ID_EXTRA_DIGITS + 1].join(" "));
+        prop_assert!(!c.accepts(&too_many));
+    }
+
+    #[test]
+    fn a_national_id_with_digits_said_twice_reads_as_itself(
+        first in proptest::collection::vec(0u32..10, 12),
+        twice in proptest::collection::btree_set(0usize..13, 1..4),
+        stray in 0u32..10,
+    ) {
+        let id = valid_id(&first);
+        let want: String = id.iter().map(|d| char::from(b'0' + *d as u8)).collect();
+        let mut said: Vec<String> = Vec::new();
+        for (i, d) in id.iter().enumerate() {
+            said.push(words(u64::from(*d)));
+            if twice.contains(&i) {
+                said.push(words(u64::from(*d)));
+            }
+        }
+        let text = said.join(" ");
+        let reading = constraint(FieldType::NationalId).read(&text);
+        prop_assert!(reading.is_some(), "{} not accepted", text);
+        let values = read_values(FieldType::NationalId, &reading.unwrap_or_default(), today());
+        // The ID is among the readings, every reading is a valid ID reached by a collapse, and
+        // when it is the only one, it is the value.
+        prop_assert!(values.iter().any(|v| v.value == want.as_str()), "{}: {:?}", text, values);
+        for v in &values {
+            prop_assert!(v.collapsed);
+            prop_assert!(v.value.as_str().is_some_and(banthuek_core::rules::national_id_is_valid));
+        }
+        if values.len() == 1 {
+            prop_assert_eq!(value_of(FieldType::NationalId, &text), Some(Value::from(want.clone())));
+        }
+        // A stray digit that repeats nothing is not read away: 14 digits with no adjacent pair
+        // give no value.
+        let lone: Vec<u32> = (0..14).map(|i| (stray + i) % 10).collect();
+        let lone_text: Vec<String> = lone.iter().map(|d| words(u64::from(*d))).collect();
+        prop_assert_eq!(value_of(FieldType::NationalId, &lone_text.join(" ")), None);
+    }
+
+    #[test]
+    fn a_time_said_with_its_numbers_twice_reads_as_that_time(h in 0u64..24, m in 0u64..60, n in 0u64..10_000) {
+        let twice = |x: u64| format!("{} {}", words(x), words(x));
+        prop_assert_eq!(
+            value_of(FieldType::Time, &format!("{} นาฬิกา {} นาที", twice(h), twice(m))),
+            Some(Value::from(format!("{h:02}:{m:02}")))
+        );
+        prop_assert_eq!(
+            value_of(FieldType::Time, &format!("{} นาฬิกา {} นาที", twice(h), words(m))),
+            Some(Value::from(format!("{h:02}:{m:02}")))
+        );
+        // A bare number said twice is not a number (measured: the decoder then writes "สี สี"
+        // for สี่สิบ); an hour said three times is not a time.
+        let number_twice = twice(n);
+        let hour_thrice = format!("{} {} นาฬิกา", twice(h), words(h));
+        let mut c = Matcher::new(constraint(FieldType::Number));
+        prop_assert!(!c.accepts(&number_twice));
+        let mut t = Matcher::new(constraint(FieldType::Time));
+        prop_assert!(!t.accepts(&hour_thrice));
     }
 
     #[test]
