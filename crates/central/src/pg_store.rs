@@ -349,14 +349,7 @@ impl CentralStore for PgStore {
                 Some(existing) => Insert::Existing(existing),
                 // The key is free but (record_id, version) is taken under another key: a
                 // conflict, reported as one (nothing in it matches what was sent).
-                None => Insert::Existing(Existing {
-                    device_id: String::new(),
-                    record_sha256: String::new(),
-                    pdf_sha256: String::new(),
-                    receipt_json: String::new(),
-                    classification: None,
-                    juvenile: false,
-                }),
+                None => Insert::Existing(Existing::matching_nothing()),
             }
         };
         tx.commit()?;

@@ -215,6 +215,21 @@ pub struct Existing {
     pub juvenile: bool,
 }
 
+impl Existing {
+    /// A stored row that matches nothing a station could send: the key is free but its
+    /// (record_id, version) is taken under another key, which is answered as a conflict.
+    pub(crate) fn matching_nothing() -> Self {
+        Existing {
+            device_id: String::new(),
+            record_sha256: String::new(),
+            pdf_sha256: String::new(),
+            receipt_json: String::new(),
+            classification: None,
+            juvenile: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Insert {
     Inserted,
@@ -582,14 +597,7 @@ impl CentralStore for SqliteStore {
                 Some(existing) => Insert::Existing(existing),
                 // The key is free but (record_id, version) is taken: only possible when a key
                 // was built differently; the caller checks keys, so report it as a conflict.
-                None => Insert::Existing(Existing {
-                    device_id: String::new(),
-                    record_sha256: String::new(),
-                    pdf_sha256: String::new(),
-                    receipt_json: String::new(),
-                    classification: None,
-                    juvenile: false,
-                }),
+                None => Insert::Existing(Existing::matching_nothing()),
             }
         };
         tx.commit()?;
