@@ -405,6 +405,23 @@ fn store_recording(app: &App, dir: &Path, record_id: &str, recording: &str) -> A
 }
 
 impl App {
+    /// Sends a final to the page, then the record it changed (read back first, so the stage
+    /// times end when both leave the app).
+    fn send_final(&self, record_id: &str, mut fin: TranscriptFinal) {
+        let view = if fin.filled.is_empty() {
+            None
+        } else {
+            record_view(self, record_id)
+        };
+        if let Some(stages) = fin.stages.as_mut() {
+            stages.sent_at = epoch_ms();
+        }
+        self.emit("transcript-final", &fin);
+        if let Some(view) = view {
+            self.emit("record-updated", &view);
+        }
+    }
+
     /// Finished dictation threads (stopped by voice or a lost microphone) are joined here.
     fn reap_dictation(&self) {
         let mut slot = lock(&self.dictation);
@@ -619,33 +636,24 @@ impl App {
                             e.code
                         ),
                     }
-                    let view = if filled.is_empty() {
-                        None
-                    } else {
-                        record_view(&self, &heard.record_id)
-                    };
-                    let stages = StageTimes {
-                        audio_end_at: Some(capture_started + u.end_ms as f64),
-                        cut_at,
-                        final_at,
-                        saved_at,
-                        sent_at: epoch_ms(),
-                    };
-                    self.emit(
-                        "transcript-final",
-                        &TranscriptFinal {
+                    self.send_final(
+                        &heard.record_id,
+                        TranscriptFinal {
                             text: text.trim().to_owned(),
                             start_ms: span[0],
                             end_ms: span[1],
                             filled,
                             problem,
-                            stages: Some(stages),
+                            stages: Some(StageTimes {
+                                audio_end_at: Some(capture_started + u.end_ms as f64),
+                                cut_at,
+                                final_at,
+                                saved_at,
+                                sent_at: 0.0, // stamped as it is sent
+                            }),
                             spoken: spoken.map(|s| spoken_value(&pointer, s)),
                         },
                     );
-                    if let Some(view) = view {
-                        self.emit("record-updated", &view);
-                    }
                 }
                 CaptureEvent::DeviceError(message) => {
                     device_error = Some(AppError::from_message("microphone", &message));
@@ -746,33 +754,24 @@ impl App {
                         Err(e) => (Vec::new(), Some(e)),
                     };
                     let saved_at = epoch_ms();
-                    let view = if filled.is_empty() {
-                        None
-                    } else {
-                        record_view(&self, &heard.record_id)
-                    };
-                    let stages = StageTimes {
-                        audio_end_at: None,
-                        cut_at,
-                        final_at,
-                        saved_at,
-                        sent_at: epoch_ms(),
-                    };
-                    self.emit(
-                        "transcript-final",
-                        &TranscriptFinal {
+                    self.send_final(
+                        &heard.record_id,
+                        TranscriptFinal {
                             text,
                             start_ms: span[0],
                             end_ms: span[1],
                             filled,
                             problem,
-                            stages: Some(stages),
+                            stages: Some(StageTimes {
+                                audio_end_at: None,
+                                cut_at,
+                                final_at,
+                                saved_at,
+                                sent_at: 0.0, // stamped as it is sent
+                            }),
                             spoken: None,
                         },
                     );
-                    if let Some(view) = view {
-                        self.emit("record-updated", &view);
-                    }
                 }
                 LiveEvent::Failed { error, .. } => {
                     let e: AppError = error.into();
