@@ -41,8 +41,6 @@ impl App {
             language: p.language,
             idle_lock_minutes: p.idle_lock_minutes,
             session: self.logged_in(),
-            // Not Store::open: it reads the database file's header, and closing that file would
-            // drop the open session's SQLite locks (see Store::is_initialised).
             initialised: banthuek_store::Store::is_initialised(&self.home),
         }
     }

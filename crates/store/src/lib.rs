@@ -182,11 +182,8 @@ impl Store {
         Ok((session, RecoveryKey(crypto::format_recovery_key(&recovery))))
     }
 
-    /// Whether `home` holds a store, without opening its database file. While this process has
-    /// the database open, any other open and close of that file (as [`Store::open`]'s check of
-    /// the header does) drops SQLite's POSIX locks for the whole process: another process (the
-    /// command line) then takes itself for the only user, checkpoints and deletes the WAL, and
-    /// this process's later saves go to a deleted file.
+    /// Whether `home` holds a store: only whether its database file exists, without
+    /// [`Store::open`]'s checks of the header and key slots (the sign-in screen asks often).
     pub fn is_initialised(home: &Path) -> bool {
         home.join(db::FILE_NAME).exists()
     }
