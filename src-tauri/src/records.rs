@@ -154,6 +154,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
         .map(|(k, _)| k.clone())
         .collect();
     let c = session.classification(&stored.id)?;
+    let keep_whole = banthuek_document::linebreak::joined_kept_words(&stored.record);
     Ok(RecordView {
         id: stored.id,
         status: stored.status.into(),
@@ -170,6 +171,7 @@ pub fn view_of(session: &Session, stored: StoredRecord) -> AppResult<RecordView>
             effective: c.effective.as_str().to_owned(),
             floor: c.floor.as_str().to_owned(),
         },
+        keep_whole,
     })
 }
 

@@ -235,6 +235,10 @@ pub struct RecordView {
     /// JSON pointers of fields with dictation audio behind them.
     pub with_audio: Vec<String>,
     pub classification: ClassificationView,
+    /// The words its text boxes keep whole on a line (drug names, places, its people's names),
+    /// each as shown: with WORD JOINER (U+2060) between its characters, longest first. The page
+    /// shows typed text with these forms and removes every joiner from what it reads back.
+    pub keep_whole: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -4,12 +4,12 @@ import { crashFlow } from "./crash.mjs";
 import { idcardFlow } from "./idcard.mjs";
 import { ceremonyFlow, firstRunFlow, layoutFlow, lockoutFlow, pushToTalkFlow, typedFlow } from "./trust.mjs";
 import { log } from "./lib/harness.mjs";
-import { conventionsFlow, ownRecordsFlow } from "./conventions.mjs";
+import { conventionsFlow, lineBreakFlow, ownRecordsFlow } from "./conventions.mjs";
 import { closeFailFlow, languageFlow } from "./errors.mjs";
 
 const only = process.argv.slice(2);
 const tests = { officer: officerFlow, crash: crashFlow, typed: typedFlow, ceremony: ceremonyFlow, lockout: lockoutFlow, layout: layoutFlow, ptt: pushToTalkFlow, firstrun: firstRunFlow, idcard: idcardFlow };
-Object.assign(tests, { conventions: conventionsFlow, own: ownRecordsFlow });
+Object.assign(tests, { conventions: conventionsFlow, own: ownRecordsFlow, linebreak: lineBreakFlow });
 Object.assign(tests, { language: languageFlow, closefail: closeFailFlow });
 let failed = 0;
 for (const [name, run] of Object.entries(tests)) {

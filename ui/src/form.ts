@@ -5,6 +5,7 @@ import { openDatePicker } from "./datepicker";
 import { get, join, pattern, set, type Json } from "./pointer";
 import { lang, pick, t, type Key } from "./i18n";
 import { readableDate, toArabicDigits } from "./digits";
+import { KeptWords, keepWhole, typed } from "./keepwhole";
 import type { FieldComment, RecordView } from "./api";
 
 type Kind = "text" | "textarea" | "date" | "time" | "datetime" | "integer" | "number" | "select" | "bool";
@@ -238,8 +239,10 @@ function display(v: Json | undefined): string {
 
 /** What was typed, as the value to send: a number when it plainly is one, otherwise the text as
  * typed. Dates and times go as typed (4/12/2569, ๑๔.๓๐): the backend reads Thai conventions
- * and keeps what does not fit as typed, marked, so nothing typed is ever dropped here. */
-function parse(kind: Kind, raw: string): { value?: Json } {
+ * and keeps what does not fit as typed, marked, so nothing typed is ever dropped here. The word
+ * joiners a text box shows (keepwhole.ts) are never part of it. */
+function parse(kind: Kind, shown: string): { value?: Json } {
+  const raw = typed(shown);
   const text = raw.trim() === "" ? "" : raw.replace(/\s+/g, " ").trim();
   if (text === "") return { value: undefined };
   if (kind === "integer" || kind === "number") {
@@ -257,6 +260,7 @@ export class RecordForm {
   private view?: RecordView;
   private shape = "";
   private pendingComments: FieldComment[] = [];
+  private kept = new KeptWords();
 
   constructor(
     private root: HTMLElement,
@@ -272,6 +276,7 @@ export class RecordForm {
   show(view: RecordView, keep: Set<string> = new Set(), comments: FieldComment[] = []): void {
     this.view = view;
     this.pendingComments = comments;
+    this.kept = new KeptWords(view.keepWhole);
     const record = structuredClone(view.record);
     for (const p of keep) set(record, p, get(this.record, p) ?? undefined);
     this.record = record;
@@ -430,8 +435,9 @@ export class RecordForm {
       input = document.createElement("textarea");
       input.rows = pointer === "/circumstances" ? 6 : 2;
       // What is written here is Thai whatever the page's language: Thai line breaking (between
-      // words, never inside one such as เมทแอมเฟตามีน).
+      // words), and the record's kept words never split (เมทแอมเฟตามีน, its people's names).
       input.lang = "th";
+      keepWhole(input, () => this.kept);
     } else if (f.kind === "select") {
       const sel = document.createElement("select");
       sel.append(new Option("—", ""));
@@ -575,7 +581,10 @@ export class RecordForm {
         input === active && JSON.stringify(parse(input.dataset.kind as Kind, input.value).value) === JSON.stringify(v);
       if (!keep.has(p) && !same) {
         if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = v === true;
-        else if (input.value !== display(v)) input.value = display(v);
+        else {
+          const shown = input instanceof HTMLTextAreaElement ? this.kept.show(display(v)) : display(v);
+          if (input.value !== shown) input.value = shown;
+        }
       }
       const wrap = input.closest<HTMLElement>(".field")!;
       if (input.dataset.kind === "date") this.hint(wrap, v);

@@ -1,9 +1,18 @@
 //! Thai line breaking. Thai writes no spaces between words, so break opportunities come from
 //! ICU4X's dictionary segmenter; a list of words that must never be split (names, drug names,
 //! places: the dictionary splits แอ|มเฟ|ตา|มีน) removes opportunities inside them.
+//!
+//! The same words are kept whole in the app's text boxes, whose line breaking is the web engine's
+//! own: there each word is shown [`joined`], with a [`WORD_JOINER`] between its characters, which
+//! forbids a break there whatever the engine's dictionary says.
 
+use banthuek_core::record::ArrestRecord;
 use icu_segmenter::options::LineBreakOptions;
-use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
+use icu_segmenter::{GraphemeClusterSegmenter, LineSegmenter, LineSegmenterBorrowed};
+
+/// U+2060 WORD JOINER: invisible, no line break on either side of it (Unicode line-breaking
+/// class WJ).
+pub const WORD_JOINER: char = '\u{2060}';
 
 /// Words the dictionary is known to split badly, kept whole on every record.
 pub const KEEP_WHOLE: &[&str] = &[
@@ -36,6 +45,56 @@ pub const KEEP_WHOLE: &[&str] = &[
     "เจ้าพนักงาน",
 ];
 
+/// The words kept whole on `record`: [`KEEP_WHOLE`] and the one-word names of its officers and
+/// arrestees (a name the dictionary does not know would otherwise be split like any other).
+pub fn kept_words(record: &ArrestRecord) -> Vec<String> {
+    let mut words: Vec<String> = KEEP_WHOLE.iter().map(|w| (*w).to_owned()).collect();
+    let names = record
+        .officers
+        .iter()
+        .flat_map(|o| [&o.first_name, &o.last_name])
+        .chain(
+            record
+                .arrestees
+                .iter()
+                .flat_map(|a| [&a.first_name, &a.last_name]),
+        )
+        .flatten();
+    for name in names {
+        if name.chars().count() > 1 && !name.contains(' ') && !words.contains(name) {
+            words.push(name.clone());
+        }
+    }
+    words
+}
+
+/// `word` as a text box shows it so that no line can break inside it: a [`WORD_JOINER`] between
+/// each two of its grapheme clusters (never between a letter and its vowel or tone mark, which
+/// must stay together to be drawn). Removing every joiner gives `word` back.
+pub fn joined(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() * 2);
+    let mut last = 0;
+    for boundary in GraphemeClusterSegmenter::new().segment_str(word) {
+        if boundary == 0 {
+            continue;
+        }
+        if last > 0 {
+            out.push(WORD_JOINER);
+        }
+        out.push_str(&word[last..boundary]);
+        last = boundary;
+    }
+    out
+}
+
+/// The words kept whole on `record` as the app's text boxes show them ([`joined`]), longest
+/// first, so that a word inside a longer one (แอมเฟตามีน in เมทแอมเฟตามีน) never wins over it.
+pub fn joined_kept_words(record: &ArrestRecord) -> Vec<String> {
+    let mut words = kept_words(record);
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.iter().map(|w| joined(w)).collect()
+}
+
 pub struct LineBreaker {
     segmenter: LineSegmenterBorrowed<'static>,
     keep: Vec<String>,
@@ -46,6 +105,15 @@ impl LineBreaker {
     pub fn new(extra: impl IntoIterator<Item = String>) -> Self {
         let mut keep: Vec<String> = KEEP_WHOLE.iter().map(|w| (*w).to_owned()).collect();
         keep.extend(extra.into_iter().filter(|w| w.chars().count() > 1));
+        LineBreaker::keeping(keep)
+    }
+
+    /// A breaker that keeps the record's [`kept_words`] whole.
+    pub fn for_record(record: &ArrestRecord) -> Self {
+        LineBreaker::keeping(kept_words(record))
+    }
+
+    fn keeping(keep: Vec<String>) -> Self {
         LineBreaker {
             segmenter: LineSegmenter::new_dictionary(LineBreakOptions::default()),
             keep,
@@ -150,6 +218,56 @@ mod tests {
         let start = text.find("วโรรส").unwrap();
         let end = start + "วโรรส".len();
         assert!(points.iter().all(|&p| p <= start || p >= end), "{points:?}");
+    }
+
+    #[test]
+    fn a_joined_word_has_no_break_opportunity_inside_and_reads_back_as_typed() {
+        let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
+        let word = "เมทแอมเฟตามีน";
+        let shown = joined(word);
+        assert_eq!(shown.replace(WORD_JOINER, ""), word);
+        // Marks stay on their letter: มี and the leading vowel's cluster are not split.
+        assert!(shown.contains("มี"), "{shown:?}");
+        assert_eq!(shown.matches(WORD_JOINER).count(), 11, "{shown:?}");
+        // The dictionary alone breaks inside the word; joined, an ICU line breaker does not.
+        let text = format!("ชนิด{word} จำนวน");
+        let (start, end) = (
+            text.find(word).unwrap(),
+            text.find(word).unwrap() + word.len(),
+        );
+        let inside = |text: &str, start, end| {
+            segmenter
+                .segment_str(text)
+                .filter(|&p| start < p && p < end)
+                .count()
+        };
+        assert!(inside(&text, start, end) > 0);
+        let text = format!("ชนิด{shown} จำนวน");
+        let (start, end) = (
+            text.find(&shown).unwrap(),
+            text.find(&shown).unwrap() + shown.len(),
+        );
+        assert_eq!(inside(&text, start, end), 0);
+    }
+
+    #[test]
+    fn the_words_kept_whole_on_a_record_include_its_names_longest_first() {
+        let record: ArrestRecord = serde_json::from_value(serde_json::json!({
+            "arrestees": [{ "first_name": "วโรรส", "last_name": "ใจ ดี" }],
+            "officers": [{ "first_name": "ก" }]
+        }))
+        .unwrap();
+        let words = kept_words(&record);
+        assert!(words.iter().any(|w| w == "วโรรส"));
+        // A name with a space is two words; a single letter is no word to keep.
+        assert!(!words.iter().any(|w| w == "ใจ ดี" || w == "ก"));
+        let shown = joined_kept_words(&record);
+        assert_eq!(shown.len(), words.len());
+        let lengths: Vec<usize> = shown
+            .iter()
+            .map(|w| w.replace(WORD_JOINER, "").chars().count())
+            .collect();
+        assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{lengths:?}");
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn render_with_fonts(
     let record_json = record.to_canonical_json();
     let record_sha256 = hex::encode(Sha256::digest(record_json.as_bytes()));
     let paragraphs = content(record, opts.digits, opts.recorder_name.as_deref());
-    let breaker = LineBreaker::new(keep_words(record));
+    let breaker = LineBreaker::for_record(record);
     let measurer = Measurer::new(fonts)?;
     let flows = flow(&paragraphs, &breaker, &measurer);
     let pages = paginate(flows);
@@ -234,21 +234,6 @@ fn krilla_date(t: DateTime<Utc>) -> krilla::metadata::DateTime {
         .second(t.second() as u8)
         .utc_offset_hour(0)
         .utc_offset_minute(0)
-}
-
-/// Names and places of this record, which line breaking keeps whole.
-fn keep_words(record: &ArrestRecord) -> Vec<String> {
-    let mut words = Vec::new();
-    for o in &record.officers {
-        words.extend(o.first_name.clone());
-        words.extend(o.last_name.clone());
-    }
-    for a in &record.arrestees {
-        words.extend(a.first_name.clone());
-        words.extend(a.last_name.clone());
-    }
-    words.retain(|w| !w.contains(' '));
-    words
 }
 
 // ---------------------------------------------------------------------------------------------

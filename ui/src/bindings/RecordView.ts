@@ -29,4 +29,10 @@ editable: boolean,
 /**
  * JSON pointers of fields with dictation audio behind them.
  */
-withAudio: Array<string>, classification: ClassificationView, };
+withAudio: Array<string>, classification: ClassificationView, 
+/**
+ * The words its text boxes keep whole on a line (drug names, places, its people's names),
+ * each as shown: with WORD JOINER (U+2060) between its characters, longest first. The page
+ * shows typed text with these forms and removes every joiner from what it reads back.
+ */
+keepWhole: Array<string>, };
