@@ -164,7 +164,8 @@ function showLock(note: boolean): void {
   dictationStopped();
   for (const o of document.querySelectorAll<HTMLElement>(".overlay")) o.hidden = true;
   $("lock-note").hidden = !note;
-  const user = state.session?.user ?? "";
+  // Locked: the same person unlocks, their name is filled in; logged out: the box stays empty.
+  const user = note ? (state.session?.user ?? "") : "";
   state.session = null;
   void navigate("login").then(() => {
     $<HTMLInputElement>("login-user").value = user;

@@ -38,7 +38,17 @@ export async function logout(s) {
 
 /** The id of the record open on the record screen. */
 export async function openRecordId(s, timeoutMs = 10_000) {
-  const screen = await s.waitFor("#screen-record", timeoutMs);
+  let screen;
+  try {
+    screen = await s.waitFor("#screen-record", timeoutMs);
+  } catch (e) {
+    // Say what the window shows instead: the screen, and any error or message on it.
+    const shown = await s.execute(`return {
+      screen: [...document.querySelectorAll("[id^=screen-]")].filter((el) => !el.hidden).map((el) => el.id),
+      errors: [...document.querySelectorAll(".error, [role=alert], #toast")].map((el) => el.textContent.trim()).filter(Boolean),
+    };`).catch(() => null);
+    throw new Error(`${e.message}; the window shows ${JSON.stringify(shown)}`);
+  }
   return waitUntil(async () => screen.attribute("data-id"), "#screen-record[data-id]");
 }
 

@@ -13,6 +13,9 @@ export const STATUSES: RecordStatus[] = ["draft", "submitted", "returned", "appr
 
 let searchTimer: number | undefined;
 let loadSeq = 0;
+/** Whether the error on show is the list's own (a refresh that works clears only that one, not
+ * a "new record" that failed meanwhile). */
+let loadFailed = false;
 
 function fillFilter(): void {
   const sel = $<HTMLSelectElement>("status-filter");
@@ -28,9 +31,11 @@ async function load(): Promise<void> {
   try {
     const rows = await api.listRecords(status, query);
     if (seq !== loadSeq) return;
-    showError($("list-error"), null);
+    if (loadFailed) showError($("list-error"), null);
+    loadFailed = false;
     render(rows);
   } catch (e) {
+    loadFailed = true;
     showError($("list-error"), asAppError(e));
   }
 }
@@ -88,6 +93,7 @@ async function create(): Promise<void> {
     const view = await api.newRecord();
     await go("record", view.id);
   } catch (e) {
+    loadFailed = false;
     showError($("list-error"), asAppError(e));
   }
 }
@@ -126,6 +132,7 @@ export function initList(): void {
 
   defineScreen("list", {
     show: async () => {
+      showError($("list-error"), null);
       await load();
       const first = $("record-list").querySelector<HTMLElement>(".record-row");
       (first ?? $("new-record")).focus();
