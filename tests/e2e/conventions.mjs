@@ -3,7 +3,8 @@
 //   (2026-12-04) into the date field; a custody notification typed as 4/12/2569 14.30 is stored
 //   as 2026-12-04T14:30, not kept as unreadable text;
 // - the PDF preview zooms (125 %) and goes to the next page;
-// - own: "บันทึกของฉัน" lists only the logged-in officer's records;
+// - own: "บันทึกของฉัน" lists only the logged-in officer's records; nothing on the page moves while
+//   the speech model loads after login;
 // - linebreak: a text box never breaks a line inside a word kept whole (เมทแอมเฟตามีน, the
 //   arrestee's name), at any of 41 widths; what is stored is exactly what was typed.
 import { PASSWORD, USERS, cli, log, makeHome, startDriver } from "./lib/harness.mjs";
@@ -86,6 +87,17 @@ export async function ownRecordsFlow() {
   });
   await withApp("own", async (s) => {
     await login(s, USERS.officer.name);
+    // Nothing moves while the speech model loads after an officer's login: the engine's state
+    // once sat in the top bar, whose longer "loading" text wrapped the bar to a second row and
+    // back, so a click on "new record" computed in one layout landed beside the button in the
+    // other (this test failed now and then that way).
+    const tops = new Set();
+    await waitUntil(async () => {
+      tops.add(await s.execute("return Math.round(document.getElementById('new-record').getBoundingClientRect().top);"));
+      const state = await (await s.find("#engine-status")).attribute("data-state");
+      return state === "ready" || state === "restarted";
+    }, "the speech engine to be ready", 120_000, 50);
+    assert(tops.size === 1, `"new record" moved while the speech model loaded: its top at ${[...tops].join(", ")} px`);
     await (await s.waitFor("#new-record")).click();
     const id = await openRecordId(s);
     await nav(s, "#record-back", "#screen-list");
