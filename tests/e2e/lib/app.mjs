@@ -76,8 +76,10 @@ export async function pressed(s, selector) {
   return (await (await s.find(selector)).attribute("aria-pressed")) === "true";
 }
 
+/** What a field holds as typed: a text box shows the record's kept words with word joiners
+ * (ui/src/keepwhole.ts), which are never part of the value. */
 export async function fieldValue(s, pointer) {
-  return (await s.find(`[data-field="${pointer}"]`)).value();
+  return String(await (await s.find(`[data-field="${pointer}"]`)).value()).replaceAll("\u2060", "");
 }
 
 /** Makes sure the inputs of list item `base/0` exist (clicking its "add" button if needed). */
@@ -90,7 +92,7 @@ export async function ensureItem(s, base, firstKey) {
 /** Types `value` into the field unless it already holds something; Tab leaves it (saves it). */
 export async function fill(s, pointer, value, { overwrite = false } = {}) {
   const el = await s.waitFor(`[data-field="${pointer}"]`);
-  const now = String(await el.value()).trim();
+  const now = String(await el.value()).replaceAll("\u2060", "").trim();
   if (now && !overwrite) return now;
   await el.click();
   await el.clear();
