@@ -333,6 +333,35 @@ impl From<banthuek_spoken::SpokenError> for AppError {
     }
 }
 
+impl From<banthuek_dictation::DictationError> for AppError {
+    fn from(e: banthuek_dictation::DictationError) -> Self {
+        use banthuek_dictation::DictationError as E;
+        let code = match &e {
+            E::NothingHeard => "nothing_heard",
+            E::NotUnderstood { .. } => "not_understood",
+            E::NotDictated { .. } | E::RecordingMissing => "no_audio",
+            E::BadAudio(cause) => {
+                tracing::warn!("recording unreadable: {cause}");
+                "bad_audio"
+            }
+            E::Io(cause) => {
+                tracing::warn!("recording file: {cause}");
+                "io"
+            }
+            E::Store(_) | E::Record(_) => "",
+        };
+        match e {
+            E::Store(s) => s.into(),
+            E::Record(r) => r.into(),
+            E::NotUnderstood { ref pointer } | E::NotDictated { ref pointer } => {
+                let fields = vec![pointer.clone()];
+                AppError::from_message(code, &e.to_string()).about(fields)
+            }
+            other => AppError::from_message(code, &other.to_string()),
+        }
+    }
+}
+
 impl From<banthuek_core::record::RecordError> for AppError {
     /// The schema's own message names a JSON pointer; the person sees which kind of problem it
     /// is, the log keeps the pointer.

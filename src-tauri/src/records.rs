@@ -9,7 +9,7 @@ use crate::views::{
     VersionView,
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
-use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
+use banthuek_core::record::{ArrestRecord, Source, LOW_CONFIDENCE};
 use banthuek_core::{check_signable, Action, InputProblem, RuleViolation, Status};
 use banthuek_dictation::{apply_edit, as_seen, leaves, EditError, FieldKind};
 use banthuek_store::{Session, Store, StoredRecord, VersionSource};
@@ -621,24 +621,4 @@ pub fn return_record(
 /// The PDF as it stands (countersigned, officer-signed or a fresh unsigned rendering).
 pub fn record_pdf(session: &Session, id: &str) -> AppResult<Vec<u8>> {
     Ok(banthuek_station::current_pdf(session, id)?)
-}
-
-/// The dictation recording a value was heard in, and the value's span in it.
-pub fn audio_span_of(record: &ArrestRecord, pointer: &str) -> AppResult<(String, [u64; 2])> {
-    let not_dictated = || {
-        AppError::new(
-            "no_audio",
-            format!("{pointer} was not dictated: there is no audio behind it"),
-            format!("ช่อง {pointer} ไม่ได้มาจากการพูด จึงไม่มีเสียงให้ฟัง"),
-        )
-    };
-    let p = record.provenance.get(pointer).ok_or_else(not_dictated)?;
-    let span = p.audio_ms.ok_or_else(not_dictated)?;
-    let rec = p.audio().ok_or_else(not_dictated)?;
-    Ok((rec.to_owned(), span))
-}
-
-/// Adds the recording's name to a dictated value's provenance.
-pub fn tag_audio(p: &mut Provenance, recording: &str) {
-    p.set_audio(recording);
 }
