@@ -362,6 +362,29 @@ impl From<banthuek_dictation::DictationError> for AppError {
     }
 }
 
+impl From<banthuek_dictation::SaveError> for AppError {
+    fn from(e: banthuek_dictation::SaveError) -> Self {
+        use banthuek_dictation::{EditError, SaveError as E};
+        match e {
+            // The page names the fields by their labels; the typing stays in its field.
+            E::Edit(EditError::Conflict(fields)) => AppError::new(
+                "save_conflict",
+                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
+                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
+            )
+            .about(fields),
+            E::Edit(EditError::Record(r)) | E::Record(r) => r.into(),
+            E::Store(s) => s.into(),
+            E::NothingToConfirm { pointer } => AppError::new(
+                "no_such_field",
+                "This field has no machine value to confirm",
+                "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
+            )
+            .about(vec![pointer]),
+        }
+    }
+}
+
 impl From<banthuek_core::record::RecordError> for AppError {
     /// The schema's own message names a JSON pointer; the person sees which kind of problem it
     /// is, the log keeps the pointer.

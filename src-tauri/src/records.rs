@@ -9,9 +9,9 @@ use crate::views::{
     VersionView,
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
-use banthuek_core::record::{ArrestRecord, Source, LOW_CONFIDENCE};
+use banthuek_core::record::ArrestRecord;
 use banthuek_core::{check_signable, Action, InputProblem, RuleViolation, Status};
-use banthuek_dictation::{apply_edit, as_seen, leaves, EditError, FieldKind};
+use banthuek_dictation::{as_seen, leaves, low_confidence, save_edit, FieldKind};
 use banthuek_store::{Session, Store, StoredRecord, VersionSource};
 use serde_json::Value;
 use std::str::FromStr;
@@ -36,15 +36,6 @@ fn issue(v: &RuleViolation) -> FieldIssue {
         en: e.en,
         th: e.th,
     }
-}
-
-fn low_confidence(record: &ArrestRecord) -> Vec<String> {
-    record
-        .provenance
-        .iter()
-        .filter(|(_, p)| p.confidence.is_some_and(|c| c < LOW_CONFIDENCE) && !p.is_confirmed())
-        .map(|(k, _)| k.clone())
-        .collect()
 }
 
 /// The supervisor's comments from the latest return, kept as JSON in the event's comment.
@@ -379,11 +370,9 @@ pub fn new_record(session: &mut Session) -> AppResult<RecordView> {
     get_record(session, &id)
 }
 
-/// Saves the page's edit of a record, made from version `based_on`. Every value the person
-/// changed gets `typed` provenance (or `edited`, when it had been dictated), so dictation never
-/// overwrites it; a value that does not fit its field is kept as typed and listed; what another
-/// save (dictation) changed meanwhile is merged in, and the same field changed by both is refused
-/// with a message naming it (see `banthuek_dictation::edit`).
+/// Saves the page's edit of a record, made from version `based_on` (the rules are
+/// `banthuek_dictation::save_edit`'s): what dictation saved meanwhile is merged in, and the same
+/// field changed by both is refused with a message naming it.
 pub fn save_record(
     session: &mut Session,
     id: &str,
@@ -391,89 +380,20 @@ pub fn save_record(
     reason: &str,
     based_on: u32,
 ) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let base = if based_on == current.version {
-        current.record.clone()
-    } else {
-        session.record_version(id, based_on)?.record
-    };
     let today = chrono::Local::now().date_naive();
-    let edit = match apply_edit(&base, &current.record, &record, today) {
-        Ok(Some(edit)) => edit,
-        Ok(None) => return view_of(session, current),
-        Err(EditError::Conflict(fields)) => {
-            // The page names the fields by their labels; the typing stays in its field.
-            return Err(AppError::new(
-                "save_conflict",
-                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
-                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
-            )
-            .about(fields));
-        }
-        Err(EditError::Record(e)) => return Err(e.into()),
-    };
-    let next = edit.record;
-    let source = if next
-        .provenance
-        .values()
-        .any(|p| p.source != Source::Typed && p.source != Source::Default)
-    {
-        VersionSource::Edited
-    } else {
-        VersionSource::Typed
-    };
-    let reason = if reason.trim().is_empty() {
-        "edited"
-    } else {
-        reason
-    };
-    session.save_version_based_on(id, current.version, next, source, reason)?;
+    save_edit(session, id, &record, based_on, reason, today)?;
     get_record(session, id)
 }
 
 /// The officer confirms a low-confidence value as heard: it stays dictated, marked confirmed.
 pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let mut record = current.record.clone();
-    let Some(p) = record.provenance.get_mut(pointer) else {
-        return Err(AppError::new(
-            "no_such_field",
-            "This field has no machine value to confirm",
-            "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
-        ));
-    };
-    if p.is_confirmed() {
-        return view_of(session, current);
-    }
-    p.set_confirmed();
-    session.save_version(
-        id,
-        record,
-        VersionSource::Edited,
-        &format!("confirmed {pointer}"),
-    )?;
+    banthuek_dictation::confirm(session, id, pointer)?;
     get_record(session, id)
 }
 
 /// Confirms every low-confidence value at once (the officer has read them all).
 pub fn confirm_all(session: &mut Session, id: &str) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let pending = low_confidence(&current.record);
-    if pending.is_empty() {
-        return view_of(session, current);
-    }
-    let mut record = current.record.clone();
-    for pointer in &pending {
-        if let Some(p) = record.provenance.get_mut(pointer) {
-            p.set_confirmed();
-        }
-    }
-    session.save_version(
-        id,
-        record,
-        VersionSource::Edited,
-        "confirmed all flagged values",
-    )?;
+    banthuek_dictation::confirm_all(session, id)?;
     get_record(session, id)
 }
 

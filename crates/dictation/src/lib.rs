@@ -15,6 +15,8 @@
 //! - [`recovery`]: recordings on disk until they are in the store, and what a crash leaves
 //!   behind for the person who dictated to resume.
 //! - [`clip`]: the audio behind a dictated value, cut from its recording.
+//! - [`save`]: a person's save made from the version they saw (merged, or refused when it
+//!   raced a dictated value into the same field) and their confirmations of dictated values.
 //!
 //! Nothing here knows of a window or a terminal: the app emits events and the CLI prints from
 //! what these functions return.
@@ -25,6 +27,7 @@ pub mod error;
 pub mod heard;
 pub mod input;
 pub mod recovery;
+pub mod save;
 
 pub use clip::{audio_span_of, cut_wav, value_clip, Clip};
 pub use edit::{apply_edit, as_seen, leaves, Edit, EditError};
@@ -32,3 +35,4 @@ pub use error::DictationError;
 pub use heard::{field_type_of, merge, timing_of, Change, Dictation, Final, Heard};
 pub use input::{expected, normalise, FieldKind};
 pub use recovery::{left_over, recording_mime, recovery_root, resumable, Recording, RecoveryMeta};
+pub use save::{confirm, confirm_all, low_confidence, save_edit, SaveError};

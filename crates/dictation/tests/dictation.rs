@@ -541,3 +541,113 @@ fn a_transcript_read_into_an_empty_draft_keeps_everything_the_extractor_read() {
     }
     assert!(read > 30, "the cases were found");
 }
+
+/// A dictated value saved as the machine's, as `Dictation` saves it.
+fn dictate(session: &mut Session, id: &str, pointer: &str, value: &str, confidence: f64) -> u32 {
+    let mut r = session
+        .record(id)
+        .expect("record")
+        .record
+        .with_field(pointer, value)
+        .expect("value");
+    r.provenance.insert(
+        pointer.into(),
+        Provenance {
+            source: Source::Dictated,
+            transcript_span: None,
+            audio_ms: None,
+            confidence: Some(confidence),
+            extra: Default::default(),
+        },
+    );
+    session
+        .save_version(id, r, VersionSource::Machine, "dictation")
+        .expect("dictated")
+}
+
+#[test]
+fn a_save_made_from_an_older_version_keeps_what_dictation_saved_meanwhile_or_is_refused() {
+    use banthuek_dictation::{as_seen, save_edit, EditError, SaveError};
+    let home = tempfile::tempdir().expect("home");
+    let mut session = store(home.path());
+    let id = session
+        .create_record(ArrestRecord::default(), VersionSource::Typed, "new record")
+        .expect("record");
+    let seen = session.record(&id).expect("record");
+    let mut page = as_seen(&seen.record);
+    page["arrest"] = json!({"place": "ตลาดวโรรส", "time": "14.30"});
+    // Dictation saved the date after the page last read the record.
+    dictate(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.95);
+    let saved = save_edit(&mut session, &id, &page, seen.version, "typed", today())
+        .expect("saved")
+        .expect("a new version");
+    let now = session.record(&id).expect("record");
+    assert_eq!(now.version, saved);
+    let arrest = now.record.arrest.clone().expect("arrest");
+    assert_eq!(arrest.date.as_deref(), Some("2026-11-19"), "dictation kept");
+    assert_eq!(
+        arrest.time.as_deref(),
+        Some("14:30"),
+        "typed 14.30, stored 14:30"
+    );
+    assert_eq!(arrest.place.as_deref(), Some("ตลาดวโรรส"));
+    assert_eq!(now.record.provenance["/arrest/time"].source, Source::Typed);
+    assert_eq!(
+        now.source,
+        VersionSource::Edited.as_str(),
+        "holds a dictated value"
+    );
+
+    // Nothing changed: nothing saved.
+    let same = as_seen(&now.record);
+    assert_eq!(
+        save_edit(&mut session, &id, &same, now.version, "", today()).expect("unchanged"),
+        None
+    );
+
+    // The same field changed by both: refused, the dictated value stays.
+    dictate(&mut session, &id, "/arrest/time", "\"15:00\"", 0.95);
+    let mut stale = same.clone();
+    stale["arrest"]["time"] = json!("16.00");
+    let refused = save_edit(&mut session, &id, &stale, now.version, "typed", today()).unwrap_err();
+    assert!(
+        matches!(&refused, SaveError::Edit(EditError::Conflict(f)) if f == &["/arrest/time"]),
+        "{refused:?}"
+    );
+    let kept = session.record(&id).expect("record").record;
+    assert_eq!(kept.arrest.and_then(|a| a.time).as_deref(), Some("15:00"));
+}
+
+#[test]
+fn confirming_a_doubtful_dictated_value_keeps_it_dictated_and_clears_the_flag() {
+    use banthuek_dictation::{confirm, confirm_all, low_confidence, SaveError};
+    let home = tempfile::tempdir().expect("home");
+    let mut session = store(home.path());
+    let id = session
+        .create_record(ArrestRecord::default(), VersionSource::Typed, "new record")
+        .expect("record");
+    dictate(&mut session, &id, "/arrest/time", "\"14:30\"", 0.5);
+    dictate(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.6);
+    dictate(&mut session, &id, "/arrest/place", "\"ตลาดวโรรส\"", 0.95);
+    let record = session.record(&id).expect("record").record;
+    let mut flagged = low_confidence(&record);
+    flagged.sort();
+    assert_eq!(flagged, ["/arrest/date", "/arrest/time"]);
+
+    assert!(confirm(&mut session, &id, "/arrest/time").expect("confirmed"));
+    assert!(!confirm(&mut session, &id, "/arrest/time").expect("already"));
+    let record = session.record(&id).expect("record").record;
+    assert_eq!(low_confidence(&record), ["/arrest/date"]);
+    let p = &record.provenance["/arrest/time"];
+    assert_eq!(p.source, Source::Dictated);
+    assert!(p.is_confirmed());
+    assert!(matches!(
+        confirm(&mut session, &id, "/circumstances"),
+        Err(SaveError::NothingToConfirm { .. })
+    ));
+
+    assert!(confirm_all(&mut session, &id).expect("all"));
+    assert!(!confirm_all(&mut session, &id).expect("none left"));
+    let record = session.record(&id).expect("record").record;
+    assert!(low_confidence(&record).is_empty());
+}
