@@ -10,7 +10,7 @@
 //! the next login. This module owns the threads, the engine hand-over and the events.
 
 use crate::app::{lock, App};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records;
 use crate::views::{
     AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, Resumed, SpokenValue,
@@ -115,7 +115,7 @@ fn record_view(app: &App, id: &str) -> Option<RecordView> {
 
 fn emit_record(app: &App, id: &str) {
     if let Some(view) = record_view(app, id) {
-        app.emit("record-updated", &view);
+        app.emit(&view);
     }
 }
 
@@ -163,9 +163,9 @@ impl App {
         if let Some(stages) = fin.stages.as_mut() {
             stages.sent_at = epoch_ms();
         }
-        self.emit("transcript-final", &fin);
+        self.emit(&fin);
         if let Some(view) = view {
-            self.emit("record-updated", &view);
+            self.emit(&view);
         }
     }
 
@@ -189,7 +189,7 @@ impl App {
         self.reap_dictation();
         if lock(&self.dictation).is_some() {
             return Err(AppError::new(
-                "already_recording",
+                ErrorCode::AlreadyRecording,
                 "Already recording; stop first",
                 "กำลังบันทึกเสียงอยู่ กรุณาหยุดก่อน",
             ));
@@ -204,7 +204,7 @@ impl App {
         if let Some(p) = pointer {
             if !p.starts_with('/') {
                 return Err(AppError::new(
-                    "no_such_field",
+                    ErrorCode::NoSuchField,
                     "There is no such field to dictate into",
                     "ไม่มีช่องข้อมูลนี้ให้บันทึกเสียง",
                 ));
@@ -236,7 +236,7 @@ impl App {
             stopper,
             thread,
         });
-        self.emit("dictation-state", &state(true, Some(id), pointer, None));
+        self.emit(&state(true, Some(id), pointer, None));
         tracing::info!("dictation started");
         Ok(())
     }
@@ -317,7 +317,7 @@ impl App {
             match event {
                 CaptureEvent::Level(db) => {
                     let l = level(db, &mut peak);
-                    self.emit("audio-level", &l);
+                    self.emit(&l);
                 }
                 CaptureEvent::Utterance(u) => {
                     utterances_heard += 1;
@@ -354,7 +354,7 @@ impl App {
                             final_at - cut_at
                         ),
                         Some(e) => tracing::warn!(
-                            "field dictation: utterance {} not read: {}",
+                            "field dictation: utterance {} not read: {:?}",
                             u.index,
                             e.code
                         ),
@@ -379,7 +379,7 @@ impl App {
                     );
                 }
                 CaptureEvent::DeviceError(message) => {
-                    device_error = Some(AppError::from_message("microphone", &message));
+                    device_error = Some(AppError::from_message(ErrorCode::Microphone, &message));
                 }
                 _ => {}
             }
@@ -388,25 +388,22 @@ impl App {
         self.give_back_engine(engine);
         if utterances_heard == 0 && device_error.is_none() {
             // Silence the whole time (a button held and nothing said): say so, fill nothing.
-            self.emit(
-                "transcript-final",
-                &TranscriptFinal {
-                    text: String::new(),
-                    start_ms: 0,
-                    end_ms: 0,
-                    filled: Vec::new(),
-                    problem: Some(DictationError::NothingHeard.into()),
-                    stages: None,
-                    spoken: Some(SpokenValue {
-                        pointer: pointer.clone(),
-                        value: None,
-                        confident: false,
-                        confidence: 0.0,
-                        alternatives: Vec::new(),
-                        heard: String::new(),
-                    }),
-                },
-            );
+            self.emit(&TranscriptFinal {
+                text: String::new(),
+                start_ms: 0,
+                end_ms: 0,
+                filled: Vec::new(),
+                problem: Some(DictationError::NothingHeard.into()),
+                stages: None,
+                spoken: Some(SpokenValue {
+                    pointer: pointer.clone(),
+                    value: None,
+                    confident: false,
+                    confidence: 0.0,
+                    alternatives: Vec::new(),
+                    heard: String::new(),
+                }),
+            });
         }
         let error = match store_recording(&self, &recording) {
             Ok(()) => device_error,
@@ -418,15 +415,12 @@ impl App {
     /// Tells the page the dictation is over, with the record as it now is.
     fn dictation_ended(self: &Arc<Self>, dictation: &Dictation, error: Option<AppError>) {
         tracing::info!("dictation stopped");
-        self.emit(
-            "dictation-state",
-            &state(
-                false,
-                Some(dictation.record_id()),
-                dictation.heard().pointer(),
-                error,
-            ),
-        );
+        self.emit(&state(
+            false,
+            Some(dictation.record_id()),
+            dictation.heard().pointer(),
+            error,
+        ));
         emit_record(self, dictation.record_id());
         self.prewarm_engine();
     }
@@ -445,11 +439,9 @@ impl App {
             match event {
                 LiveEvent::Level(db) => {
                     let l = level(db, &mut peak);
-                    self.emit("audio-level", &l);
+                    self.emit(&l);
                 }
-                LiveEvent::Partial { text, .. } => {
-                    self.emit("transcript-partial", &TranscriptPartial { text })
-                }
+                LiveEvent::Partial { text, .. } => self.emit(&TranscriptPartial { text }),
                 LiveEvent::Final(u) => {
                     let text = u.transcript.text.trim().to_owned();
                     let span = [u.start_ms, u.end_ms];
@@ -498,22 +490,19 @@ impl App {
                 }
                 LiveEvent::Failed { error, .. } => {
                     let e: AppError = error.into();
-                    self.emit(
-                        "transcript-final",
-                        &TranscriptFinal {
-                            text: String::new(),
-                            start_ms: 0,
-                            end_ms: 0,
-                            filled: Vec::new(),
-                            problem: Some(e),
-                            stages: None,
-                            spoken: None,
-                        },
-                    );
+                    self.emit(&TranscriptFinal {
+                        text: String::new(),
+                        start_ms: 0,
+                        end_ms: 0,
+                        filled: Vec::new(),
+                        problem: Some(e),
+                        stages: None,
+                        spoken: None,
+                    });
                 }
                 LiveEvent::WorkerRestarted { status } => self.engine_crashed(&status),
                 LiveEvent::DeviceError(message) => {
-                    device_error = Some(AppError::from_message("microphone", &message));
+                    device_error = Some(AppError::from_message(ErrorCode::Microphone, &message));
                 }
                 _ => {}
             }
@@ -522,7 +511,7 @@ impl App {
         let error = match finished {
             Ok(rec) => {
                 if let Some(m) = rec.device_error {
-                    device_error.get_or_insert(AppError::from_message("microphone", &m));
+                    device_error.get_or_insert(AppError::from_message(ErrorCode::Microphone, &m));
                 }
                 match store_recording(&self, &recording) {
                     Ok(()) => device_error,
@@ -615,7 +604,7 @@ impl App {
             .collect();
         if found.is_empty() {
             return Err(AppError::new(
-                "nothing_to_resume",
+                ErrorCode::NothingToResume,
                 "There is no unfinished dictation for this record",
                 "ไม่มีการบันทึกเสียงที่ค้างอยู่สำหรับบันทึกนี้",
             ));
@@ -635,22 +624,19 @@ impl App {
                     Ok(_) => {}
                     Err(e) => {
                         tracing::warn!("resumed recording not read into the record: {e}");
-                        self.emit(
-                            "dictation-state",
-                            &state(
-                                false,
-                                Some(id),
-                                recording.meta().pointer.as_deref(),
-                                Some(e),
-                            ),
-                        );
+                        self.emit(&state(
+                            false,
+                            Some(id),
+                            recording.meta().pointer.as_deref(),
+                            Some(e),
+                        ));
                     }
                 }
             }
             recording.remove()?;
         }
         let view = self.with_session(|s| records::get_record(s, id))?;
-        self.emit("record-updated", &view);
+        self.emit(&view);
         Ok(Resumed {
             record: view,
             transcript,
@@ -689,12 +675,9 @@ impl App {
         let app = self.clone();
         let result = engine.transcribe(&evidence, &DecodeOptions::default(), &mut |e| match e {
             SupervisorEvent::WorkerRestarted { status, .. } => app.engine_crashed(&status),
-            SupervisorEvent::Segment(s) => app.emit(
-                "transcript-partial",
-                &TranscriptPartial {
-                    text: s.text.clone(),
-                },
-            ),
+            SupervisorEvent::Segment(s) => app.emit(&TranscriptPartial {
+                text: s.text.clone(),
+            }),
             SupervisorEvent::Progress(_) => {}
         });
         self.give_back_engine(engine);
@@ -728,7 +711,7 @@ impl App {
     pub fn start_mic_test(self: &Arc<Self>) -> AppResult<()> {
         if self.is_dictating() {
             return Err(AppError::new(
-                "already_recording",
+                ErrorCode::AlreadyRecording,
                 "Stop dictating before testing the microphone",
                 "กรุณาหยุดบันทึกเสียงก่อนทดสอบไมโครโฟน",
             ));
@@ -745,7 +728,7 @@ impl App {
                 let mut capture = capture;
                 while let Ok(ev) = capture.events.recv() {
                     match ev {
-                        CaptureEvent::Level(db) => app.emit("audio-level", &level(db, &mut peak)),
+                        CaptureEvent::Level(db) => app.emit(&level(db, &mut peak)),
                         CaptureEvent::Stopped { .. } => break,
                         _ => {}
                     }

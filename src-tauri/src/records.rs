@@ -2,7 +2,7 @@
 //! built from the store, the signing rules (banthuek_core::rules) and the station's signing
 //! (banthuek_station). No rule is decided here.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::views::{
     AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
     FieldIssue, HistoryView, RecordFilter, RecordStatus, RecordSummaryView, RecordView,
@@ -29,12 +29,12 @@ fn issue(v: &RuleViolation) -> FieldIssue {
     let text = text
         .strip_prefix(&format!("{}: ", v.field()))
         .unwrap_or(&text);
-    let e = AppError::from_message(rule, text);
+    let (en, th) = text.split_once(" / ").unwrap_or((text, text));
     FieldIssue {
         pointer: v.field().to_owned(),
         rule: rule.to_owned(),
-        en: e.en,
-        th: e.th,
+        en: en.trim().to_owned(),
+        th: th.trim().to_owned(),
     }
 }
 
@@ -180,7 +180,7 @@ pub fn open_record(session: &Session, id: &str) -> AppResult<RecordView> {
 /// or raise which level is the store's rule.
 pub fn set_classification(session: &mut Session, id: &str, level: &str) -> AppResult<RecordView> {
     let to = banthuek_core::Classification::from_str(level)
-        .map_err(|e| AppError::from_message("bad_classification", &e))?;
+        .map_err(|e| AppError::from_message(ErrorCode::BadClassification, &e))?;
     session.set_classification(id, to)?;
     get_record(session, id)
 }
@@ -326,7 +326,9 @@ fn matches(record: &ArrestRecord, query: &str) -> bool {
 
 pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<RecordSummaryView>> {
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?),
+        Some(s) => Some(
+            Status::from_str(s).map_err(|e| AppError::from_message(ErrorCode::BadStatus, &e))?,
+        ),
         None => None,
     };
     let names = display_names(session)?;
@@ -458,7 +460,7 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
 fn signer(session: &Session, password: &str) -> AppResult<Session> {
     if password.is_empty() {
         return Err(AppError::new(
-            "password_required",
+            ErrorCode::PasswordRequired,
             "Enter your password to sign",
             "กรุณาใส่รหัสผ่านเพื่อลงนาม",
         ));
@@ -528,7 +530,7 @@ pub fn return_record(
         .collect();
     if comments.is_empty() {
         return Err(AppError::new(
-            "comment_required",
+            ErrorCode::CommentRequired,
             "Say what must change: add at least one comment",
             "กรุณาระบุสิ่งที่ต้องแก้ไขอย่างน้อยหนึ่งข้อ",
         ));
