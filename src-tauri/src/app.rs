@@ -3,7 +3,8 @@
 //! `Arc<App>` and turns each call into a method call here off the main thread; events go out
 //! through an [`EventSink`], so tests run all of this against a real store with no window.
 
-use crate::error::{AppError, AppResult};
+use crate::contract::Event;
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::prefs::Prefs;
 use crate::views::{
     Digits, EngineState, EngineStatus, FirstRun, SessionInfo, SessionLocked, Settings,
@@ -11,7 +12,6 @@ use crate::views::{
 use banthuek_speech::models::{ModelKind, ModelStore};
 use banthuek_speech::supervisor::{Supervisor, WorkerCommand};
 use banthuek_store::{Session, Store};
-use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -135,10 +135,11 @@ impl App {
         })
     }
 
-    pub fn emit<T: Serialize>(&self, event: &str, payload: &T) {
+    /// Sends `payload` to the page under its event's name ([`Event::NAME`]).
+    pub fn emit<E: Event>(&self, payload: &E) {
         match serde_json::to_value(payload) {
-            Ok(v) => self.sink.emit(event, v),
-            Err(e) => tracing::warn!("event {event} not serialisable: {e}"),
+            Ok(v) => self.sink.emit(E::NAME, v),
+            Err(e) => tracing::warn!("event {} not serialisable: {e}", E::NAME),
         }
     }
 
@@ -221,7 +222,7 @@ impl App {
         let station = station.trim();
         if station.is_empty() {
             return Err(AppError::new(
-                "station_required",
+                ErrorCode::StationRequired,
                 "Enter the station's name",
                 "กรุณาใส่ชื่อสถานี",
             ));
@@ -230,7 +231,7 @@ impl App {
         let kdf = match std::env::var("BANTHUEK_KDF") {
             Ok(v) => banthuek_store::KdfParams::parse(&v).ok_or_else(|| {
                 AppError::new(
-                    "bad_kdf",
+                    ErrorCode::BadKdf,
                     format!("BANTHUEK_KDF must be M_KIB,T,P, got '{v}'"),
                     format!("BANTHUEK_KDF ต้องเป็น M_KIB,T,P ได้ '{v}'"),
                 )
@@ -311,12 +312,9 @@ impl App {
         self.stop_mic_test();
         *lock(&self.engine) = None;
         tracing::info!("session locked after {minutes} idle minutes");
-        self.emit(
-            "session-locked",
-            &SessionLocked {
-                reason: "idle".into(),
-            },
-        );
+        self.emit(&SessionLocked {
+            reason: "idle".into(),
+        });
         true
     }
 
@@ -353,7 +351,7 @@ impl App {
         let old = self.settings();
         if !(1..=240).contains(&new.idle_lock_minutes) {
             return Err(AppError::new(
-                "bad_setting",
+                ErrorCode::BadSetting,
                 "Idle lock must be between 1 and 240 minutes",
                 "เวลาล็อกหน้าจออัตโนมัติต้องอยู่ระหว่าง 1 ถึง 240 นาที",
             ));
@@ -410,7 +408,7 @@ impl App {
             .map(|m| m.name.clone())
             .ok_or_else(|| {
                 AppError::new(
-                    "no_model",
+                    ErrorCode::NoModel,
                     "No speech model is installed",
                     "ยังไม่ได้ติดตั้งโมเดลรู้จำเสียง",
                 )
@@ -419,14 +417,11 @@ impl App {
 
     /// Loads a fresh engine (blocking: a second or two), reporting it as engine-status events.
     pub fn start_engine(&self) -> AppResult<Supervisor> {
-        self.emit(
-            "engine-status",
-            &engine_status(
-                EngineState::Loading,
-                "Loading the speech model…",
-                "กำลังโหลดโมเดลรู้จำเสียง…",
-            ),
-        );
+        self.emit(&engine_status(
+            EngineState::Loading,
+            "Loading the speech model…",
+            "กำลังโหลดโมเดลรู้จำเสียง…",
+        ));
         let result = (|| {
             let store = self.model_store()?;
             let model = store.resolve(Some(&self.model_name()?), ModelKind::Whisper)?;
@@ -438,33 +433,26 @@ impl App {
             )?)
         })();
         match &result {
-            Ok(_) => self.emit(
-                "engine-status",
-                &engine_status(EngineState::Ready, "Speech engine ready", "พร้อมรับเสียงพูด"),
-            ),
-            Err(e) => self.emit(
-                "engine-status",
-                &engine_status(
-                    EngineState::Crashed,
-                    &format!("The speech engine could not start: {}", e.en),
-                    &format!("เริ่มเครื่องมือรู้จำเสียงไม่ได้: {}", e.th),
-                ),
-            ),
+            Ok(_) => self.emit(&engine_status(
+                EngineState::Ready,
+                "Speech engine ready",
+                "พร้อมรับเสียงพูด",
+            )),
+            Err(e) => self.emit(&engine_status(
+                EngineState::Crashed,
+                &format!("The speech engine could not start: {}", e.en),
+                &format!("เริ่มเครื่องมือรู้จำเสียงไม่ได้: {}", e.th),
+            )),
         }
         result
     }
 
     pub fn engine_crashed(&self, status: &str) {
-        self.emit(
-            "engine-status",
-            &engine_status(
-                EngineState::Restarted,
-                &format!(
-                    "The speech engine stopped ({status}) and was restarted; nothing was lost"
-                ),
-                "เครื่องมือรู้จำเสียงหยุดทำงานและเริ่มใหม่แล้ว ไม่มีข้อมูลสูญหาย",
-            ),
-        );
+        self.emit(&engine_status(
+            EngineState::Restarted,
+            &format!("The speech engine stopped ({status}) and was restarted; nothing was lost"),
+            "เครื่องมือรู้จำเสียงหยุดทำงานและเริ่มใหม่แล้ว ไม่มีข้อมูลสูญหาย",
+        ));
     }
 
     /// The warm engine if there is one, else a fresh one.

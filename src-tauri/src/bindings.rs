@@ -1,5 +1,6 @@
 //! TypeScript bindings for the page (ui/src/bindings/), generated from [`crate::views`] and
-//! [`crate::error`] with ts-rs. `tests/bindings.rs` checks the committed files are current;
+//! [`crate::error`] with ts-rs, and the page's contract from [`crate::contract`]: the events
+//! by name with their payloads (`events.ts`) and the command names (`commands.ts`). `tests/bindings.rs` checks the committed files are current;
 //! `BANTHUEK_WRITE_BINDINGS=1 cargo test -p banthuek-app --test bindings` rewrites them.
 
 use crate::error::AppError;
@@ -35,5 +36,11 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     DictationState::export_all_to(dir)?;
     SessionLocked::export_all_to(dir)?;
     crate::idcard::CardPreview::export_all_to(dir)?;
+    crate::contract::CloseRequested::export_all_to(dir)?;
+    std::fs::write(dir.join("events.ts"), crate::contract::events_ts())?;
+    std::fs::write(
+        dir.join("commands.ts"),
+        crate::contract::commands_ts(crate::COMMANDS),
+    )?;
     Ok(())
 }

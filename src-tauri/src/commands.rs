@@ -2,7 +2,7 @@
 //! so the window never waits on the store, the engine or the network.
 
 use crate::app::App;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records;
 use crate::views::{
     AccessReportView, AppInfo, AudioClip, FieldComment, FirstRun, HistoryView, ModelView,
@@ -138,7 +138,7 @@ pub async fn save_record(
     // test sets the variable.
     if std::env::var_os("BANTHUEK_TEST_FAIL_SAVES").is_some() {
         return Err(AppError::new(
-            "store",
+            ErrorCode::Store,
             "The station's database could not be read or written; tell the station administrator",
             "อ่านหรือเขียนฐานข้อมูลของสถานีไม่ได้ กรุณาแจ้งผู้ดูแลระบบ",
         ));

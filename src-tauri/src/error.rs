@@ -7,12 +7,80 @@ use banthuek_core::workflow::{Action, Role, Status, WorkflowError};
 use serde::Serialize;
 use ts_rs::TS;
 
+/// What kind of refusal or failure an [`AppError`] is: the page branches on it (and its
+/// TypeScript type lists every one, so a code the page tests for that no longer exists fails
+/// the page's build).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "ErrorCode.ts")]
+pub enum ErrorCode {
+    AccessDenied,
+    AccountDisabled,
+    AccountLocked,
+    AlreadyRecording,
+    BadAudio,
+    BadCheckDigit,
+    BadClassification,
+    BadKdf,
+    BadSetting,
+    BadStatus,
+    BadUserName,
+    Cancelled,
+    CardReadStale,
+    CardRemoved,
+    ClassificationLowered,
+    ClassificationSealed,
+    CommentRequired,
+    Document,
+    Internal,
+    InvalidRecord,
+    Io,
+    Locked,
+    Microphone,
+    NoAudio,
+    NoCard,
+    NoModel,
+    NoReader,
+    NoService,
+    NoSuchArrestee,
+    NoSuchField,
+    NotEnrolled,
+    NotInitialised,
+    NotPermitted,
+    NotSignable,
+    NotThaiIdCard,
+    NotUnderstood,
+    NothingHeard,
+    NothingToResume,
+    Offline,
+    PasswordRequired,
+    Reader,
+    ReasonRequired,
+    Record,
+    Rejected,
+    SaveConflict,
+    Signing,
+    Speech,
+    StationRequired,
+    Store,
+    Sync,
+    Tampered,
+    UnknownAudio,
+    UnknownOutboxEntry,
+    UnknownReader,
+    UnknownRecord,
+    UnreadableField,
+    UserExists,
+    WeakPassword,
+    Workflow,
+    WrongPassword,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "AppError.ts")]
 pub struct AppError {
-    /// e.g. "wrong_password", "account_locked", "not_signable", "locked", "no_microphone".
-    pub code: String,
+    pub code: ErrorCode,
     pub en: String,
     pub th: String,
     /// For a locked account: seconds until the next try is allowed.
@@ -37,9 +105,9 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 impl AppError {
-    pub fn new(code: &str, en: impl Into<String>, th: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, en: impl Into<String>, th: impl Into<String>) -> Self {
         AppError {
-            code: code.to_owned(),
+            code,
             en: en.into(),
             th: th.into(),
             retry_after_s: None,
@@ -54,7 +122,7 @@ impl AppError {
     }
 
     /// From a library message written as "English / ไทย" (the project's convention).
-    pub fn from_message(code: &str, message: &str) -> Self {
+    pub fn from_message(code: ErrorCode, message: &str) -> Self {
         match message.split_once(" / ") {
             Some((en, th)) => AppError::new(code, en.trim(), th.trim()),
             None => AppError::new(code, message, message),
@@ -63,7 +131,7 @@ impl AppError {
 
     pub fn locked() -> Self {
         AppError::new(
-            "locked",
+            ErrorCode::Locked,
             "Not logged in, or the screen was locked; log in again",
             "ยังไม่ได้เข้าสู่ระบบ หรือหน้าจอถูกล็อก กรุณาเข้าสู่ระบบใหม่",
         )
@@ -74,7 +142,7 @@ impl AppError {
     pub fn internal(what: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {what}");
         AppError::new(
-            "internal",
+            ErrorCode::Internal,
             "Something went wrong inside the app; try again, and tell the station administrator if it repeats",
             "เกิดข้อผิดพลาดภายในโปรแกรม กรุณาลองใหม่ หากยังเกิดซ้ำกรุณาแจ้งผู้ดูแลระบบ",
         )
@@ -122,7 +190,7 @@ impl From<WorkflowError> for AppError {
                 let (role_en, role_th) = role_words(role);
                 let (act_en, act_th) = action_words(action);
                 AppError::new(
-                    "not_permitted",
+                    ErrorCode::NotPermitted,
                     format!("Records cannot be {act_en} by {role_en}"),
                     format!("{role_th}ไม่มีสิทธิ์{act_th}บันทึก"),
                 )
@@ -131,7 +199,7 @@ impl From<WorkflowError> for AppError {
                 let (act_en, act_th) = action_words(action);
                 let (st_en, st_th) = status_words(status);
                 AppError::new(
-                    "workflow",
+                    ErrorCode::Workflow,
                     format!("This record is {st_en}; it can no longer be {act_en}"),
                     format!("บันทึกนี้อยู่ในสถานะ{st_th} จึง{act_th}ไม่ได้แล้ว"),
                 )
@@ -156,12 +224,12 @@ impl From<banthuek_store::StoreError> for AppError {
         use banthuek_store::StoreError as E;
         match e {
             E::NotInitialised { .. } => AppError::new(
-                "not_initialised",
+                ErrorCode::NotInitialised,
                 "This laptop has no station set up yet",
                 "เครื่องนี้ยังไม่ได้ตั้งค่าสถานี",
             ),
             E::WrongPassword { attempts_left } => AppError::new(
-                "wrong_password",
+                ErrorCode::WrongPassword,
                 format!(
                     "Wrong user name or password ({} left before the account is locked)",
                     if attempts_left == 1 {
@@ -176,7 +244,7 @@ impl From<banthuek_store::StoreError> for AppError {
             ),
             E::AccountLocked { seconds_left, .. } => {
                 let mut err = AppError::new(
-                    "account_locked",
+                    ErrorCode::AccountLocked,
                     format!(
                         "This account is locked after too many wrong passwords; try again in {seconds_left} s"
                     ),
@@ -188,12 +256,12 @@ impl From<banthuek_store::StoreError> for AppError {
                 err
             }
             E::AccountDisabled(_) => AppError::new(
-                "account_disabled",
+                ErrorCode::AccountDisabled,
                 "This account is disabled",
                 "บัญชีนี้ถูกระงับ",
             ),
             E::NotPermitted { .. } => AppError::new(
-                "not_permitted",
+                ErrorCode::NotPermitted,
                 "Your role may not do this",
                 "บทบาทของคุณไม่มีสิทธิ์ทำรายการนี้",
             ),
@@ -202,7 +270,7 @@ impl From<banthuek_store::StoreError> for AppError {
             E::NotSignable(v) => {
                 let fields = v.iter().map(|r| r.field().to_owned()).collect();
                 AppError::new(
-                "not_signable",
+                ErrorCode::NotSignable,
                 format!(
                     "The record cannot be submitted yet: {} still need attention (see the checklist)",
                     fields_en(v.len())
@@ -215,7 +283,7 @@ impl From<banthuek_store::StoreError> for AppError {
                 .about(fields)
             }
             E::TypedValuesInvalid(v) => AppError::new(
-                "not_signable",
+                ErrorCode::NotSignable,
                 format!(
                     "The record cannot be signed while {} hold text that does not fit (marked in red)",
                     fields_en(v.len())
@@ -227,37 +295,37 @@ impl From<banthuek_store::StoreError> for AppError {
             )
             .about(v),
             E::Stale { .. } => AppError::new(
-                "save_conflict",
+                ErrorCode::SaveConflict,
                 "This record was changed meanwhile; your change was not saved over it",
                 "บันทึกนี้ถูกแก้ไขไปแล้วระหว่างนั้น จึงไม่ได้บันทึกทับ",
             ),
             E::UnknownRecord(_) | E::Purged(_) => AppError::new(
-                "unknown_record",
+                ErrorCode::UnknownRecord,
                 "This record is not on this laptop",
                 "ไม่พบบันทึกนี้ในเครื่อง",
             ),
             E::UnknownAudio(_) => AppError::new(
-                "unknown_audio",
+                ErrorCode::UnknownAudio,
                 "This recording is not on this laptop",
                 "ไม่พบไฟล์เสียงนี้ในเครื่อง",
             ),
             E::Tampered { .. } => AppError::new(
-                "tampered",
+                ErrorCode::Tampered,
                 "Stored data failed its integrity check; tell the station administrator",
                 "ข้อมูลที่เก็บไว้ไม่ผ่านการตรวจความถูกต้อง กรุณาแจ้งผู้ดูแลระบบ",
             ),
             E::UnknownOutboxEntry(_) | E::NoSignedPdf { .. } => AppError::new(
-                "unknown_outbox_entry",
+                ErrorCode::UnknownOutboxEntry,
                 "This record is not waiting to sync",
                 "บันทึกนี้ไม่ได้อยู่ในคิวรอส่ง",
             ),
             E::ReasonRequired => AppError::new(
-                "reason_required",
+                ErrorCode::ReasonRequired,
                 "Give a reason for this change",
                 "กรุณาระบุเหตุผลของการแก้ไข",
             ),
             E::AccessDenied { level, .. } => AppError::new(
-                "access_denied",
+                ErrorCode::AccessDenied,
                 format!(
                     "You may not open this record: it is classified {}",
                     level.label_en()
@@ -268,34 +336,34 @@ impl From<banthuek_store::StoreError> for AppError {
                 ),
             ),
             E::ClassificationLowered { .. } => AppError::new(
-                "classification_lowered",
+                ErrorCode::ClassificationLowered,
                 "A classification may be raised but never lowered",
                 "ชั้นความลับปรับขึ้นได้แต่ลดลงไม่ได้",
             ),
             E::ClassificationSealed { .. } => AppError::new(
-                "classification_sealed",
+                ErrorCode::ClassificationSealed,
                 "The classification is printed in the signed document and can no longer change",
                 "ชั้นความลับพิมพ์อยู่ในเอกสารที่ลงนามแล้ว เปลี่ยนไม่ได้",
             ),
             E::WeakPassword => AppError::new(
-                "weak_password",
+                ErrorCode::WeakPassword,
                 "The password must have at least 8 characters",
                 "รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร",
             ),
             E::UserExists(_) => AppError::new(
-                "user_exists",
+                ErrorCode::UserExists,
                 "This user name is taken",
                 "มีผู้ใช้ชื่อนี้อยู่แล้ว",
             ),
             E::BadUserName(_) => AppError::new(
-                "bad_user_name",
+                ErrorCode::BadUserName,
                 "Use 1–64 letters, digits, '.', '_' or '-' for the user name",
                 "ชื่อผู้ใช้ต้องเป็นตัวอักษรภาษาอังกฤษ ตัวเลข '.' '_' หรือ '-' ยาว 1–64 ตัว",
             ),
             other => {
                 tracing::warn!("store error shown as a generic one: {other}");
                 AppError::new(
-                    "store",
+                    ErrorCode::Store,
                     "The station's database could not be read or written; tell the station administrator",
                     "อ่านหรือเขียนฐานข้อมูลของสถานีไม่ได้ กรุณาแจ้งผู้ดูแลระบบ",
                 )
@@ -309,7 +377,7 @@ impl From<banthuek_station::StationError> for AppError {
         match e {
             banthuek_station::StationError::Store(s) => s.into(),
             banthuek_station::StationError::Document(d) => d.into(),
-            other => AppError::from_message("signing", &other.to_string()),
+            other => AppError::from_message(ErrorCode::Signing, &other.to_string()),
         }
     }
 }
@@ -317,8 +385,8 @@ impl From<banthuek_station::StationError> for AppError {
 impl From<banthuek_speech::SpeechError> for AppError {
     fn from(e: banthuek_speech::SpeechError) -> Self {
         let code = match &e {
-            banthuek_speech::SpeechError::Device(_) => "microphone",
-            _ => "speech",
+            banthuek_speech::SpeechError::Device(_) => ErrorCode::Microphone,
+            _ => ErrorCode::Speech,
         };
         AppError::from_message(code, &e.to_string())
     }
@@ -328,7 +396,57 @@ impl From<banthuek_spoken::SpokenError> for AppError {
     fn from(e: banthuek_spoken::SpokenError) -> Self {
         match e {
             banthuek_spoken::SpokenError::Speech(e) => e.into(),
-            other => AppError::from_message("speech", &other.to_string()),
+            other => AppError::from_message(ErrorCode::Speech, &other.to_string()),
+        }
+    }
+}
+
+impl From<banthuek_dictation::DictationError> for AppError {
+    fn from(e: banthuek_dictation::DictationError) -> Self {
+        use banthuek_dictation::DictationError as E;
+        let message = e.to_string();
+        match e {
+            E::Store(s) => s.into(),
+            E::Record(r) => r.into(),
+            E::NothingHeard => AppError::from_message(ErrorCode::NothingHeard, &message),
+            E::NotUnderstood { pointer } => {
+                AppError::from_message(ErrorCode::NotUnderstood, &message).about(vec![pointer])
+            }
+            E::NotDictated { pointer } => {
+                AppError::from_message(ErrorCode::NoAudio, &message).about(vec![pointer])
+            }
+            E::RecordingMissing => AppError::from_message(ErrorCode::NoAudio, &message),
+            E::BadAudio(cause) => {
+                tracing::warn!("recording unreadable: {cause}");
+                AppError::from_message(ErrorCode::BadAudio, &message)
+            }
+            E::Io(cause) => {
+                tracing::warn!("recording file: {cause}");
+                AppError::from_message(ErrorCode::Io, &message)
+            }
+        }
+    }
+}
+
+impl From<banthuek_dictation::SaveError> for AppError {
+    fn from(e: banthuek_dictation::SaveError) -> Self {
+        use banthuek_dictation::{EditError, SaveError as E};
+        match e {
+            // The page names the fields by their labels; the typing stays in its field.
+            E::Edit(EditError::Conflict(fields)) => AppError::new(
+                ErrorCode::SaveConflict,
+                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
+                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
+            )
+            .about(fields),
+            E::Edit(EditError::Record(r)) | E::Record(r) => r.into(),
+            E::Store(s) => s.into(),
+            E::NothingToConfirm { pointer } => AppError::new(
+                ErrorCode::NoSuchField,
+                "This field has no machine value to confirm",
+                "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
+            )
+            .about(vec![pointer]),
         }
     }
 }
@@ -339,7 +457,7 @@ impl From<banthuek_core::record::RecordError> for AppError {
     fn from(e: banthuek_core::record::RecordError) -> Self {
         tracing::warn!("record refused: {e}");
         AppError::new(
-            "invalid_record",
+            ErrorCode::InvalidRecord,
             "A value does not fit the record's form",
             "มีข้อมูลที่ไม่ตรงรูปแบบของบันทึก",
         )
@@ -348,7 +466,7 @@ impl From<banthuek_core::record::RecordError> for AppError {
 
 impl From<banthuek_document::DocumentError> for AppError {
     fn from(e: banthuek_document::DocumentError) -> Self {
-        AppError::from_message("document", &e.to_string())
+        AppError::from_message(ErrorCode::Document, &e.to_string())
     }
 }
 
@@ -356,7 +474,7 @@ impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
         tracing::warn!("file error: {e}");
         AppError::new(
-            "io",
+            ErrorCode::Io,
             "A file could not be read or written",
             "อ่านหรือเขียนไฟล์ไม่ได้",
         )

@@ -10,7 +10,7 @@
 //! page drops it when its dialog closes.
 
 use crate::app::App;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records;
 use crate::views::RecordView;
 use banthuek_idcard::{
@@ -110,13 +110,27 @@ impl From<&CardWarning> for CardNote {
 
 impl From<IdCardError> for AppError {
     fn from(e: IdCardError) -> Self {
-        AppError::from_message(e.code(), &e.to_string())
+        use IdCardError as E;
+        let code = match &e {
+            E::NoService => ErrorCode::NoService,
+            E::NoReader => ErrorCode::NoReader,
+            E::UnknownReader(_) => ErrorCode::UnknownReader,
+            E::NoCard => ErrorCode::NoCard,
+            E::CardRemoved => ErrorCode::CardRemoved,
+            E::NotThaiIdCard => ErrorCode::NotThaiIdCard,
+            E::UnreadableField { .. } => ErrorCode::UnreadableField,
+            E::BadCheckDigit => ErrorCode::BadCheckDigit,
+            E::NoSuchArrestee { .. } => ErrorCode::NoSuchArrestee,
+            E::Reader(_) => ErrorCode::Reader,
+            E::Record(_) => ErrorCode::Record,
+        };
+        AppError::from_message(code, &e.to_string())
     }
 }
 
 fn cancelled() -> AppError {
     AppError::new(
-        "cancelled",
+        ErrorCode::Cancelled,
         "Reading the card was cancelled",
         "ยกเลิกการอ่านบัตรแล้ว",
     )
@@ -124,7 +138,7 @@ fn cancelled() -> AppError {
 
 fn stale() -> AppError {
     AppError::new(
-        "card_read_stale",
+        ErrorCode::CardReadStale,
         "That card read is no longer open; read the card again",
         "ผลการอ่านบัตรนี้ไม่อยู่แล้ว กรุณาอ่านบัตรอีกครั้ง",
     )
@@ -133,7 +147,7 @@ fn stale() -> AppError {
 fn changed_conflict(fields: &[String]) -> AppError {
     // The fields travel beside the sentences; the page names them by their labels.
     AppError::new(
-        "save_conflict",
+        ErrorCode::SaveConflict,
         "These fields changed meanwhile (another save): the card's values were not saved; check them and read the card again",
         "ช่องเหล่านี้มีการเปลี่ยนค่าระหว่างนั้น (การบันทึกอื่น) จึงยังไม่ได้บันทึกค่าจากบัตร ตรวจช่องแล้วอ่านบัตรอีกครั้ง",
     )

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod bindings;
 pub mod commands;
+pub mod contract;
 pub mod dictation;
 pub mod error;
 pub mod idcard;
@@ -46,6 +47,59 @@ impl App {
     }
 }
 
+/// Registers the commands and lists their names in one place: `COMMANDS` is what the page's
+/// generated `Command` type holds.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the page may call (generated into `ui/src/bindings/commands.ts`).
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+
+commands! {
+    commands::quit,
+    commands::app_info,
+    commands::login,
+    commands::create_station,
+    commands::logout,
+    commands::activity,
+    commands::list_records,
+    commands::new_record,
+    commands::get_record,
+    commands::set_classification,
+    commands::access_report,
+    commands::save_record,
+    commands::confirm_field,
+    commands::confirm_all,
+    commands::history,
+    commands::start_dictation,
+    commands::stop_dictation,
+    commands::field_audio,
+    commands::sign_and_submit,
+    commands::review_queue,
+    commands::return_record,
+    commands::approve_and_countersign,
+    commands::record_pdf,
+    commands::sync_status,
+    commands::sync_now,
+    commands::retry,
+    commands::get_settings,
+    commands::set_settings,
+    commands::list_microphones,
+    commands::mic_test,
+    commands::list_models,
+    commands::pending_resume,
+    commands::resume,
+    commands::discard_resume,
+    idcard::idcard_read,
+    idcard::idcard_fill,
+    idcard::idcard_cancel,
+}
+
 pub fn main() -> ExitCode {
     // The same program is the speech worker when started with `engine` (see app::worker_command).
     if std::env::args().nth(1).as_deref() == Some("engine") {
@@ -78,51 +132,16 @@ pub fn main() -> ExitCode {
             // still is not saved; it then calls `quit`.
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 api.prevent_close();
-                if let Err(e) = window.emit("close-requested", ()) {
+                if let Err(e) = window.emit(
+                    <contract::CloseRequested as contract::Event>::NAME,
+                    contract::CloseRequested,
+                ) {
                     tracing::warn!("close-requested not delivered: {e}");
                     window.app_handle().exit(0);
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::quit,
-            commands::app_info,
-            commands::login,
-            commands::create_station,
-            commands::logout,
-            commands::activity,
-            commands::list_records,
-            commands::new_record,
-            commands::get_record,
-            commands::set_classification,
-            commands::access_report,
-            commands::save_record,
-            commands::confirm_field,
-            commands::confirm_all,
-            commands::history,
-            commands::start_dictation,
-            commands::stop_dictation,
-            commands::field_audio,
-            commands::sign_and_submit,
-            commands::review_queue,
-            commands::return_record,
-            commands::approve_and_countersign,
-            commands::record_pdf,
-            commands::sync_status,
-            commands::sync_now,
-            commands::retry,
-            commands::get_settings,
-            commands::set_settings,
-            commands::list_microphones,
-            commands::mic_test,
-            commands::list_models,
-            commands::pending_resume,
-            commands::resume,
-            commands::discard_resume,
-            idcard::idcard_read,
-            idcard::idcard_fill,
-            idcard::idcard_cancel,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!());
     let built = match built {
         Ok(b) => b,

@@ -2,16 +2,16 @@
 //! built from the store, the signing rules (banthuek_core::rules) and the station's signing
 //! (banthuek_station). No rule is decided here.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::views::{
     AccessEventView, AccessReportView, ClassificationView, EventView, FieldComment, FieldDiff,
     FieldIssue, HistoryView, RecordFilter, RecordStatus, RecordSummaryView, RecordView,
     VersionView,
 };
 use banthuek_core::provenance::{typed_but_invalid, Flags};
-use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
+use banthuek_core::record::ArrestRecord;
 use banthuek_core::{check_signable, Action, InputProblem, RuleViolation, Status};
-use banthuek_dictation::{apply_edit, as_seen, leaves, EditError, FieldKind};
+use banthuek_dictation::{as_seen, leaves, low_confidence, save_edit, FieldKind};
 use banthuek_store::{Session, Store, StoredRecord, VersionSource};
 use serde_json::Value;
 use std::str::FromStr;
@@ -29,22 +29,13 @@ fn issue(v: &RuleViolation) -> FieldIssue {
     let text = text
         .strip_prefix(&format!("{}: ", v.field()))
         .unwrap_or(&text);
-    let e = AppError::from_message(rule, text);
+    let (en, th) = text.split_once(" / ").unwrap_or((text, text));
     FieldIssue {
         pointer: v.field().to_owned(),
         rule: rule.to_owned(),
-        en: e.en,
-        th: e.th,
+        en: en.trim().to_owned(),
+        th: th.trim().to_owned(),
     }
-}
-
-fn low_confidence(record: &ArrestRecord) -> Vec<String> {
-    record
-        .provenance
-        .iter()
-        .filter(|(_, p)| p.confidence.is_some_and(|c| c < LOW_CONFIDENCE) && !p.is_confirmed())
-        .map(|(k, _)| k.clone())
-        .collect()
 }
 
 /// The supervisor's comments from the latest return, kept as JSON in the event's comment.
@@ -191,7 +182,7 @@ pub fn open_record(session: &Session, id: &str) -> AppResult<RecordView> {
 /// or raise which level is the store's rule.
 pub fn set_classification(session: &mut Session, id: &str, level: &str) -> AppResult<RecordView> {
     let to = banthuek_core::Classification::from_str(level)
-        .map_err(|e| AppError::from_message("bad_classification", &e))?;
+        .map_err(|e| AppError::from_message(ErrorCode::BadClassification, &e))?;
     session.set_classification(id, to)?;
     get_record(session, id)
 }
@@ -337,7 +328,9 @@ fn matches(record: &ArrestRecord, query: &str) -> bool {
 
 pub fn list_records(session: &Session, filter: &RecordFilter) -> AppResult<Vec<RecordSummaryView>> {
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(Status::from_str(s).map_err(|e| AppError::from_message("bad_status", &e))?),
+        Some(s) => Some(
+            Status::from_str(s).map_err(|e| AppError::from_message(ErrorCode::BadStatus, &e))?,
+        ),
         None => None,
     };
     let names = display_names(session)?;
@@ -381,11 +374,9 @@ pub fn new_record(session: &mut Session) -> AppResult<RecordView> {
     get_record(session, &id)
 }
 
-/// Saves the page's edit of a record, made from version `based_on`. Every value the person
-/// changed gets `typed` provenance (or `edited`, when it had been dictated), so dictation never
-/// overwrites it; a value that does not fit its field is kept as typed and listed; what another
-/// save (dictation) changed meanwhile is merged in, and the same field changed by both is refused
-/// with a message naming it (see `banthuek_dictation::edit`).
+/// Saves the page's edit of a record, made from version `based_on` (the rules are
+/// `banthuek_dictation::save_edit`'s): what dictation saved meanwhile is merged in, and the same
+/// field changed by both is refused with a message naming it.
 pub fn save_record(
     session: &mut Session,
     id: &str,
@@ -393,89 +384,20 @@ pub fn save_record(
     reason: &str,
     based_on: u32,
 ) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let base = if based_on == current.version {
-        current.record.clone()
-    } else {
-        session.record_version(id, based_on)?.record
-    };
     let today = chrono::Local::now().date_naive();
-    let edit = match apply_edit(&base, &current.record, &record, today) {
-        Ok(Some(edit)) => edit,
-        Ok(None) => return view_of(session, current),
-        Err(EditError::Conflict(fields)) => {
-            // The page names the fields by their labels; the typing stays in its field.
-            return Err(AppError::new(
-                "save_conflict",
-                "A field you typed in got a dictated value meanwhile: what you typed is still in the field; check it and save again",
-                "ช่องที่คุณพิมพ์เพิ่งได้ค่าใหม่จากการพูดระหว่างที่คุณพิมพ์ ค่าที่คุณพิมพ์ยังอยู่ในช่อง ตรวจแล้วบันทึกอีกครั้ง",
-            )
-            .about(fields));
-        }
-        Err(EditError::Record(e)) => return Err(e.into()),
-    };
-    let next = edit.record;
-    let source = if next
-        .provenance
-        .values()
-        .any(|p| p.source != Source::Typed && p.source != Source::Default)
-    {
-        VersionSource::Edited
-    } else {
-        VersionSource::Typed
-    };
-    let reason = if reason.trim().is_empty() {
-        "edited"
-    } else {
-        reason
-    };
-    session.save_version_based_on(id, current.version, next, source, reason)?;
+    save_edit(session, id, &record, based_on, reason, today)?;
     get_record(session, id)
 }
 
 /// The officer confirms a low-confidence value as heard: it stays dictated, marked confirmed.
 pub fn confirm_field(session: &mut Session, id: &str, pointer: &str) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let mut record = current.record.clone();
-    let Some(p) = record.provenance.get_mut(pointer) else {
-        return Err(AppError::new(
-            "no_such_field",
-            "This field has no machine value to confirm",
-            "ช่องนี้ไม่มีค่าที่ต้องยืนยัน",
-        ));
-    };
-    if p.is_confirmed() {
-        return view_of(session, current);
-    }
-    p.set_confirmed();
-    session.save_version(
-        id,
-        record,
-        VersionSource::Edited,
-        &format!("confirmed {pointer}"),
-    )?;
+    banthuek_dictation::confirm(session, id, pointer)?;
     get_record(session, id)
 }
 
 /// Confirms every low-confidence value at once (the officer has read them all).
 pub fn confirm_all(session: &mut Session, id: &str) -> AppResult<RecordView> {
-    let current = session.record(id)?;
-    let pending = low_confidence(&current.record);
-    if pending.is_empty() {
-        return view_of(session, current);
-    }
-    let mut record = current.record.clone();
-    for pointer in &pending {
-        if let Some(p) = record.provenance.get_mut(pointer) {
-            p.set_confirmed();
-        }
-    }
-    session.save_version(
-        id,
-        record,
-        VersionSource::Edited,
-        "confirmed all flagged values",
-    )?;
+    banthuek_dictation::confirm_all(session, id)?;
     get_record(session, id)
 }
 
@@ -540,7 +462,7 @@ pub fn history(session: &Session, id: &str) -> AppResult<HistoryView> {
 fn signer(session: &Session, password: &str) -> AppResult<Session> {
     if password.is_empty() {
         return Err(AppError::new(
-            "password_required",
+            ErrorCode::PasswordRequired,
             "Enter your password to sign",
             "กรุณาใส่รหัสผ่านเพื่อลงนาม",
         ));
@@ -610,7 +532,7 @@ pub fn return_record(
         .collect();
     if comments.is_empty() {
         return Err(AppError::new(
-            "comment_required",
+            ErrorCode::CommentRequired,
             "Say what must change: add at least one comment",
             "กรุณาระบุสิ่งที่ต้องแก้ไขอย่างน้อยหนึ่งข้อ",
         ));
@@ -623,24 +545,4 @@ pub fn return_record(
 /// The PDF as it stands (countersigned, officer-signed or a fresh unsigned rendering).
 pub fn record_pdf(session: &Session, id: &str) -> AppResult<Vec<u8>> {
     Ok(banthuek_station::current_pdf(session, id)?)
-}
-
-/// The dictation recording a value was heard in, and the value's span in it.
-pub fn audio_span_of(record: &ArrestRecord, pointer: &str) -> AppResult<(String, [u64; 2])> {
-    let not_dictated = || {
-        AppError::new(
-            "no_audio",
-            format!("{pointer} was not dictated: there is no audio behind it"),
-            format!("ช่อง {pointer} ไม่ได้มาจากการพูด จึงไม่มีเสียงให้ฟัง"),
-        )
-    };
-    let p = record.provenance.get(pointer).ok_or_else(not_dictated)?;
-    let span = p.audio_ms.ok_or_else(not_dictated)?;
-    let rec = p.audio().ok_or_else(not_dictated)?;
-    Ok((rec.to_owned(), span))
-}
-
-/// Adds the recording's name to a dictated value's provenance.
-pub fn tag_audio(p: &mut Provenance, recording: &str) {
-    p.set_audio(recording);
 }

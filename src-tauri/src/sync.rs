@@ -4,7 +4,7 @@
 //! stays responsive while records upload.
 
 use crate::app::{lock, App};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::views::{SyncRowView, SyncView};
 use banthuek_sync::station::{load_enrolment, renewed_if_due, save_enrolment};
 use banthuek_sync::{OutboxItem, OutboxSource, Sender, SourceError, SyncConfig, SyncError};
@@ -77,11 +77,13 @@ impl App {
             rows: rows
                 .into_iter()
                 .map(|r| SyncRowView {
-                    reason: r.last_error.filter(|_| r.status != "synced"),
+                    reason: r
+                        .last_error
+                        .filter(|_| r.status != banthuek_store::OutboxStatus::Synced),
                     key: r.idempotency_key,
                     record_id: r.record_id,
                     version: r.version,
-                    state: r.status,
+                    state: r.status.into(),
                     attempts: r.attempts,
                     updated_at: r.updated_at,
                 })
@@ -91,7 +93,7 @@ impl App {
 
     fn sync_updated(&self) {
         match self.sync_status() {
-            Ok(v) => self.emit("sync-updated", &v),
+            Ok(v) => self.emit(&v),
             Err(e) => tracing::debug!("sync-updated not sent: {e}"),
         }
     }
@@ -179,7 +181,7 @@ impl App {
             "queued" | "sending" => self.sync_now(),
             "synced" => Ok(false),
             _ => Err(AppError::new(
-                "rejected",
+                ErrorCode::Rejected,
                 format!(
                     "The central system refused this record: {}. It is not sent again unchanged",
                     row.last_error.as_deref().unwrap_or("no reason given")
@@ -195,7 +197,7 @@ impl App {
 
 fn not_enrolled() -> AppError {
     AppError::new(
-        "not_enrolled",
+        ErrorCode::NotEnrolled,
         "This laptop is not enrolled with the central system yet; ask the station administrator",
         "เครื่องนี้ยังไม่ได้ลงทะเบียนกับระบบกลาง กรุณาแจ้งผู้ดูแลระบบ",
     )
@@ -203,7 +205,7 @@ fn not_enrolled() -> AppError {
 
 fn offline() -> AppError {
     AppError::new(
-        "offline",
+        ErrorCode::Offline,
         "The central system cannot be reached; the records stay queued and are sent later",
         "ติดต่อระบบกลางไม่ได้ บันทึกยังรออยู่ในคิวและจะส่งภายหลัง",
     )
@@ -213,7 +215,7 @@ fn offline() -> AppError {
 fn sync_failed(e: &dyn std::fmt::Display) -> AppError {
     tracing::warn!("sync failed: {e}");
     AppError::new(
-        "sync",
+        ErrorCode::Sync,
         "Sending to the central system failed; the records stay queued. Tell the station administrator if it repeats",
         "ส่งข้อมูลไปยังระบบกลางไม่สำเร็จ บันทึกยังรออยู่ในคิว หากยังเกิดซ้ำกรุณาแจ้งผู้ดูแลระบบ",
     )

@@ -300,6 +300,30 @@ pub struct AudioClip {
     pub end_ms: u64,
 }
 
+/// Where a record version is on its way to the central system: the store's
+/// [`banthuek_store::OutboxStatus`], variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "SyncState.ts")]
+pub enum SyncState {
+    Queued,
+    Sending,
+    Synced,
+    Rejected,
+}
+
+impl From<banthuek_store::OutboxStatus> for SyncState {
+    fn from(s: banthuek_store::OutboxStatus) -> Self {
+        use banthuek_store::OutboxStatus as O;
+        match s {
+            O::Queued => SyncState::Queued,
+            O::Sending => SyncState::Sending,
+            O::Synced => SyncState::Synced,
+            O::Rejected => SyncState::Rejected,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "SyncRowView.ts")]
@@ -308,8 +332,7 @@ pub struct SyncRowView {
     pub key: String,
     pub record_id: String,
     pub version: u32,
-    /// "queued" | "sending" | "synced" | "rejected".
-    pub state: String,
+    pub state: SyncState,
     /// The receiver's reason (rejected) or the last error (still queued).
     pub reason: Option<String>,
     pub attempts: u32,

@@ -50,3 +50,65 @@ fn bindings_are_current() {
         );
     }
 }
+
+/// The first backquoted word of `s`.
+fn backquoted(s: &str) -> Option<&str> {
+    let start = s.find('`')? + 1;
+    let len = s[start..].find('`')?;
+    Some(&s[start..start + len])
+}
+
+/// COMMANDS.md documents the contract the page is generated against: every registered command
+/// has its row, every event its description, and nothing else is named as one.
+#[test]
+fn commands_md_names_every_command_and_event_and_no_other() {
+    use std::collections::BTreeSet;
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("COMMANDS.md"))
+        .expect("COMMANDS.md");
+    let mut documented = BTreeSet::new();
+    let mut events = BTreeSet::new();
+    let mut in_table = false;
+    for line in doc.lines() {
+        if line.starts_with("| command |") {
+            in_table = true;
+            continue;
+        }
+        if !line.starts_with('|') {
+            in_table = false;
+        }
+        if in_table && !line.starts_with("|---") {
+            let first = line.split('|').nth(1).unwrap_or("");
+            documented.insert(
+                backquoted(first)
+                    .expect("a command in backquotes")
+                    .to_owned(),
+            );
+        }
+        if let Some(item) = line.strip_prefix("- `") {
+            events.insert(item.split('`').next().unwrap_or("").to_owned());
+        }
+    }
+    let registered: BTreeSet<String> = banthuek_app::COMMANDS
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect();
+    assert_eq!(
+        documented, registered,
+        "COMMANDS.md's tables and the registered commands"
+    );
+    let sent: BTreeSet<String> = banthuek_app::contract::events()
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    for e in &sent {
+        assert!(
+            doc.contains(&format!("`{e}`")),
+            "COMMANDS.md does not describe {e}"
+        );
+    }
+    assert!(
+        events.is_subset(&sent),
+        "COMMANDS.md describes events the app does not send: {:?}",
+        events.difference(&sent).collect::<Vec<_>>()
+    );
+}

@@ -7,6 +7,7 @@
 mod support;
 
 use banthuek_app::app::{App, EventSink};
+use banthuek_app::error::ErrorCode;
 use banthuek_app::idcard::CardReading;
 use banthuek_app::records;
 use banthuek_core::Role;
@@ -85,7 +86,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
     // Not a Thai ID card: its own error, and nothing waits for a confirmation.
     let other = Card::insert("p01", 0, &["--non-thai"]);
     let err = reading.read(&app, &id, 0).unwrap_err();
-    assert_eq!(err.code, "not_thai_id_card");
+    assert_eq!(err.code, ErrorCode::NotThaiIdCard);
     assert!(err.th.contains("ไม่ใช่บัตรประจำตัวประชาชน"), "{}", err.th);
     other.pull();
 
@@ -112,7 +113,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
             .fill(&app, &id, preview.token + 1, before)
             .unwrap_err()
             .code,
-        "card_read_stale"
+        ErrorCode::CardReadStale
     );
     app.logout();
     app.login("supervisor", PASSWORD)
@@ -122,7 +123,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
             .fill(&app, &id, preview.token, before)
             .unwrap_err()
             .code,
-        "card_read_stale"
+        ErrorCode::CardReadStale
     );
     app.logout();
     app.login("officer", PASSWORD)
@@ -154,7 +155,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
             .fill(&app, &id, preview.token, before)
             .unwrap_err()
             .code,
-        "card_read_stale"
+        ErrorCode::CardReadStale
     );
     assert_eq!(stored(&app, &id).0, before + 1);
 }
@@ -191,7 +192,7 @@ fn a_card_field_changed_meanwhile_by_another_save_is_refused_not_overwritten() {
     let preview = reading.read(&app, &id, 0).expect("the card is read");
     let other = save_meanwhile(&app, &id, "/arrestees/0/first_name", "สมหมาย");
     let err = reading.fill(&app, &id, preview.token, seen).unwrap_err();
-    assert_eq!(err.code, "save_conflict");
+    assert_eq!(err.code, ErrorCode::SaveConflict);
     // The field travels beside the sentences, which name no pointer.
     assert_eq!(err.fields, Some(vec!["/arrestees/0/first_name".to_owned()]));
     assert!(!err.en.contains('/') && !err.th.contains('/'), "{err}");
@@ -236,7 +237,7 @@ fn a_read_waiting_for_a_card_stops_when_cancelled() {
         .join()
         .expect("the read thread")
         .expect_err("no card was inserted");
-    assert_eq!(err.code, "cancelled");
+    assert_eq!(err.code, ErrorCode::Cancelled);
     assert!(
         cancelled_at.elapsed() < banthuek_app::idcard::WAIT_FOR_CARD / 2,
         "the read stopped at the cancel, not at the end of its wait"

@@ -4,6 +4,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Json } from "./pointer";
 import type { AppError } from "./bindings/AppError";
+import type { Command } from "./bindings/commands";
+import type { Events } from "./bindings/events";
 import { both } from "./i18n";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -75,9 +77,14 @@ export function asAppError(e: unknown): AppError {
   return { code: "internal", ...both("unexpectedError") };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** A command by its generated name (a name the app does not register fails the type check). */
+export function command<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
+  return invoke<T>(cmd, args);
+}
+
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await command<T>(cmd, args);
   } catch (e) {
     const err = asAppError(e);
     // The session is gone (idle lock, or the app restarted under the page): show the lock screen.
@@ -131,17 +138,7 @@ export const api = {
   discardResume: (recordId: string) => call<void>("discard_resume", { recordId }),
 };
 
-export interface Events {
-  "audio-level": AudioLevel;
-  "transcript-partial": TranscriptPartial;
-  "transcript-final": TranscriptFinal;
-  "record-updated": RecordView;
-  "engine-status": EngineStatus;
-  "dictation-state": DictationState;
-  "session-locked": SessionLocked;
-  "sync-updated": SyncView;
-  "close-requested": null;
-}
+export type { Events };
 
 export function on<K extends keyof Events>(name: K, handler: (payload: Events[K]) => void): Promise<UnlistenFn> {
   return listen<Events[K]>(name, (e) => handler(e.payload));

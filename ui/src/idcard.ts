@@ -4,8 +4,7 @@
 // beside them, for the officer to compare with the person. Confirming fills the arrestee: the
 // backend saves a new version with provenance "card" and audits the read. The photo lives only
 // in this dialog and is dropped when it closes, however it closes.
-import { invoke } from "@tauri-apps/api/core";
-import { asAppError, type RecordView } from "./api";
+import { asAppError, command, type RecordView } from "./api";
 import type { CardPreview } from "./bindings/CardPreview";
 import { applyI18n, lang, pick, t } from "./i18n";
 import { readableDate, withDigits } from "./digits";
@@ -103,7 +102,7 @@ export async function readCard(index: number): Promise<void> {
   if (d.hidden) showOverlay(d, $("idcard-cancel"));
   let got: CardPreview;
   try {
-    got = await invoke<CardPreview>("idcard_read", { id: view.id, arrestee: index });
+    got = await command<CardPreview>("idcard_read", { id: view.id, arrestee: index });
   } catch (e) {
     if (mine !== attempt) return;
     const err = asAppError(e);
@@ -205,7 +204,7 @@ async function confirm(): Promise<void> {
   button.disabled = true;
   try {
     // The version on screen: a card field another save changed since is refused, not overwritten.
-    const saved = await invoke<RecordView>("idcard_fill", { id: view.id, token: p.token, basedOn: view.version });
+    const saved = await command<RecordView>("idcard_fill", { id: view.id, token: p.token, basedOn: view.version });
     hooks.apply(saved);
     dialog().hidden = true;
     hooks.flash(p.fields);
@@ -224,7 +223,7 @@ async function confirm(): Promise<void> {
       $("idcard-retry").hidden = false;
       $("idcard-retry").focus();
       try {
-        hooks.apply(await invoke<RecordView>("get_record", { id: view.id }));
+        hooks.apply(await command<RecordView>("get_record", { id: view.id }));
       } catch {
         // The message above already says what happened; the page refreshes on its next save.
       }
@@ -237,7 +236,7 @@ function closed(): void {
   attempt++;
   reset();
   delete dialog().dataset.state;
-  void invoke("idcard_cancel").catch(() => {});
+  void command("idcard_cancel").catch(() => {});
 }
 
 export function initIdCard(h: IdCardHooks): void {

@@ -5,7 +5,7 @@ import { api, asAppError, on, type AppError, type ResumeInfo, type SessionInfo }
 import { applyI18n, both, lang, pick, setLang, t, type Lang } from "./i18n";
 import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
 import { go, isAdmin, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
-import { $, showError, showOverlay, toastError } from "./ui";
+import { $, showError, showOverlay, toastError, type PageError } from "./ui";
 import { initList } from "./screens/list";
 import { currentRecordId, dictationStopped, initRecord, showView, stop, unsavedWork } from "./screens/record";
 import { cancelCeremony, initCeremony } from "./ceremony";
@@ -77,7 +77,7 @@ function applyLockout(): void {
   if (lockedUntil.size) lockoutTimer = window.setInterval(applyLockout, 1000);
 }
 
-function loginError(e: AppError | null, user = ""): void {
+function loginError(e: AppError | PageError | null, user = ""): void {
   showError($("login-error"), e);
   errorUser = e ? user : "";
   if (e?.retryAfterS) lockedUntil.set(user, Date.now() + Number(e.retryAfterS) * 1000);

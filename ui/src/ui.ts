@@ -14,7 +14,11 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /** Shows an error in the chosen language only (the AppError carries both; the other one never
  * mixes into the sentence). */
-export function showError(target: HTMLElement, e: AppError | null): void {
+/** A refusal the page makes itself before asking the backend: an empty login form, two
+ * passwords that differ. Every other code is the backend's (`ErrorCode`). */
+export type PageError = Omit<AppError, "code"> & { code: AppError["code"] | "empty" | "mismatch" };
+
+export function showError(target: HTMLElement, e: AppError | PageError | null): void {
   target.replaceChildren();
   if (!e) return;
   const main = document.createElement("span");

@@ -172,7 +172,7 @@ fn sender_killed() {
         .outbox_rows()
         .expect("rows")
         .iter()
-        .filter(|r| r.status == "synced")
+        .filter(|r| r.status == banthuek_store::OutboxStatus::Synced)
         .count();
     println!(
         "  {before} of {RECORDS_UNDER_SENDER_KILLS} synced across {SENDER_KILLS} killed senders"

@@ -4,6 +4,7 @@
 
 mod common;
 
+use banthuek_store::OutboxStatus;
 use banthuek_sync::protocol::{self, codes, CredentialClaims};
 use banthuek_sync::{Sender, SyncError, SyncEvent};
 use common::*;
@@ -257,14 +258,14 @@ fn a_tampered_pdf_and_a_schema_failure_are_rejected_with_reasons_and_the_rest_fl
 
     let rows = session.outbox_rows().expect("rows");
     let row = |key: &str| rows.iter().find(|r| r.idempotency_key == key).expect("row");
-    assert_eq!(row(&tampered).status, "rejected");
+    assert_eq!(row(&tampered).status, OutboxStatus::Rejected);
     let reason = row(&tampered).last_error.clone().unwrap_or_default();
     assert!(reason.contains(codes::SIGNATURE_INVALID), "{reason}");
     assert!(
         reason.contains("ลายมือชื่อ"),
         "the reason is given in Thai too: {reason}"
     );
-    assert_eq!(row(&bad_schema).status, "rejected");
+    assert_eq!(row(&bad_schema).status, OutboxStatus::Rejected);
     let reason = row(&bad_schema).last_error.clone().unwrap_or_default();
     assert!(
         reason.contains(codes::SCHEMA_INVALID) && reason.contains("/arrestees"),
@@ -349,7 +350,7 @@ fn an_unknown_revoked_or_expired_device_is_refused_and_nothing_is_lost() {
         .outbox_rows()
         .expect("rows")
         .iter()
-        .all(|r| r.status == "queued" || r.status == "sending"));
+        .all(|r| r.status.is_waiting()));
     let report = Sender::new(&s.enrolment, test_config())
         .expect("sender")
         .drain(&mut session, &mut |_| {})

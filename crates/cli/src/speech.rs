@@ -45,7 +45,8 @@ pub enum Command {
         /// Stop after this many seconds (default: until Ctrl-C / end of input).
         #[arg(long)]
         seconds: Option<f64>,
-        /// One JSON object per line: {"type":"listening"} first, then "partial", "final",
+        /// One JSON object per line: {"type":"listening"} first, then "partial", "final" (with
+        /// --record, its "filled" fields and any "problem"),
         /// "failed", "engine_restarted", "device_error", and a last {"type":"stopped"} with the
         /// recording (path, duration_ms, sha256, and with --record the stored ids).
         #[arg(long)]
@@ -56,8 +57,11 @@ pub enum Command {
         /// utterance's audio; default: <home>/audio/listen-<time>.
         #[arg(long)]
         audio_dir: Option<PathBuf>,
-        /// Store the recording (encrypted, with its SHA-256) and its transcript (each segment
-        /// with its span in the recording) with this record; needs --user.
+        /// Dictate into this record: each final is read into it and saved as a new version, as
+        /// the desktop app does (values a person typed or confirmed are never overwritten; each
+        /// final line says which fields it "filled"); the recording (encrypted, with its
+        /// SHA-256) and its transcript (each segment with its span in the recording) are stored
+        /// with it. Needs --user.
         #[arg(long)]
         record: Option<String>,
         /// Do not show partial results of the utterance in progress.
@@ -252,6 +256,15 @@ fn listen(ctx: &crate::Context, args: ListenArgs) -> Result<ExitCode> {
             chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
         ))
     });
+    // With --record, each final is read into the record as the desktop app reads it, and the
+    // values keep the recording's name (its folder's) to find their audio by.
+    let recording_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "listen".to_owned());
+    let mut dictation = store
+        .as_ref()
+        .map(|(_, id)| banthuek_dictation::Dictation::new(id, None, Some(recording_name.clone())));
     let engine = start_engine(ctx, args.model.as_deref())?;
     let config = LiveConfig {
         device: args.device,
@@ -300,15 +313,38 @@ fn listen(ctx: &crate::Context, args: ListenArgs) -> Result<ExitCode> {
                 }
             }
             LiveEvent::Final(u) => {
+                let heard = match (&mut dictation, store.as_mut()) {
+                    (Some(d), Some((session, _))) => {
+                        let utterance = banthuek_dictation::Final {
+                            text: &u.transcript.text,
+                            segments: &u.transcript.segments,
+                            span: Some([u.start_ms, u.end_ms]),
+                        };
+                        let today = chrono::Local::now().date_naive();
+                        Some(d.hear(session, utterance, today, "dictation"))
+                    }
+                    _ => None,
+                };
+                let (filled, problem) = match heard {
+                    Some(Ok(filled)) => (filled, None),
+                    Some(Err(e)) => (Vec::new(), Some(e.to_string())),
+                    None => (Vec::new(), None),
+                };
                 if json {
                     println!(
                         "{}",
                         serde_json::json!({"type": "final", "utterance": u.index, "start_ms": u.start_ms,
                             "end_ms": u.end_ms, "text": u.transcript.text, "segments": u.transcript.segments,
-                            "latency_ms": u.latency.as_millis() as u64})
+                            "latency_ms": u.latency.as_millis() as u64, "filled": filled, "problem": problem})
                     );
                 } else {
                     println!("{}", u.transcript.text);
+                    if !filled.is_empty() {
+                        eprintln!("filled / กรอกแล้ว: {}", filled.join(", "));
+                    }
+                    if let Some(p) = problem {
+                        eprintln!("{p}");
+                    }
                 }
             }
             LiveEvent::Failed { index, error } => {
@@ -351,7 +387,11 @@ fn listen(ctx: &crate::Context, args: ListenArgs) -> Result<ExitCode> {
         let wav = std::fs::read(&recording.evidence)
             .with_context(|| format!("reading {}", recording.evidence.display()))?;
         let audio_id = session
-            .put_audio(record_id, "audio/wav", &wav)
+            .put_audio(
+                record_id,
+                &banthuek_dictation::recording_mime(&recording_name),
+                &wav,
+            )
             .context("storing the recording / เก็บไฟล์เสียงไม่สำเร็จ")?;
         let transcript = serde_json::json!({
             "audio_id": audio_id,

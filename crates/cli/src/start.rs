@@ -1,12 +1,14 @@
 //! `banthuek start`: the interactive record flow on the terminal, for stations until the desktop
 //! app ships. It walks an officer through what the app will do: create the station database on
-//! first run, log in, dictate (an audio file) or type a transcript, see the draft the extractor
-//! made and what is still missing before signing, and save it as a new record.
+//! first run, log in, dictate (an audio file) or type a transcript, see the draft read from it
+//! (by `banthuek_dictation`, as the app reads each utterance) and what is still missing before
+//! signing, and save it as a new record.
 
 use anyhow::{bail, Context as _, Result};
+use banthuek_core::record::ArrestRecord;
 use banthuek_core::rules::check_signable;
-use banthuek_extract::{extract, ExtractOptions, TimedSegment};
-use banthuek_speech::engine::DecodeOptions;
+use banthuek_dictation::{Final, Heard};
+use banthuek_speech::engine::{DecodeOptions, Transcript};
 use banthuek_store::{Session, Store, StoreOptions, VersionSource};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -121,8 +123,7 @@ fn new_record(ctx: &crate::Context, session: &mut Session) -> Result<()> {
         "Audio file to transcribe, or Enter to type the dictation / ไฟล์เสียง หรือกด Enter เพื่อพิมพ์: ",
     )?;
     let today = chrono::Local::now().date_naive();
-    let mut opts = ExtractOptions::new(today);
-    let transcript = if source.is_empty() {
+    let (text, segments, span) = if source.is_empty() {
         println!("Type the dictation; an empty line ends it. / พิมพ์ข้อความ บรรทัดว่างเพื่อจบ");
         let mut lines = Vec::new();
         loop {
@@ -132,18 +133,23 @@ fn new_record(ctx: &crate::Context, session: &mut Session) -> Result<()> {
             }
             lines.push(line);
         }
-        lines.join(" ")
+        (lines.join(" "), Vec::new(), None)
     } else {
-        let (text, timing) = transcribe(ctx, Path::new(&source))?;
-        opts.timing = timing;
-        println!("{text}");
-        text
+        let t = transcribe(ctx, Path::new(&source))?;
+        println!("{}", t.text);
+        (t.text, t.segments, Some([0, t.duration_ms]))
     };
-    let extraction = extract(&transcript, &opts);
-    let record = extraction.record;
+    // The same reading the desktop app does with each utterance, into an empty draft.
+    let utterance = Final {
+        text: &text,
+        segments: &segments,
+        span,
+    };
+    let change = Heard::new(None, None).read(&ArrestRecord::default(), utterance, today)?;
+    let record = change.record;
     println!();
     println!("{}", serde_json::to_string_pretty(&record.to_value())?);
-    for s in &extraction.suggestions {
+    for s in &change.suggestions {
         println!("! {}", serde_json::to_string(s)?);
     }
     let now = chrono::Local::now().naive_local();
@@ -167,21 +173,13 @@ fn new_record(ctx: &crate::Context, session: &mut Session) -> Result<()> {
     Ok(())
 }
 
-/// Transcribes an audio file in the speech worker; returns the text and each segment's timing
-/// as character spans of that text (segments are joined with one space).
-fn transcribe(ctx: &crate::Context, file: &Path) -> Result<(String, Vec<TimedSegment>)> {
+/// Transcribes an audio file in the speech worker.
+fn transcribe(ctx: &crate::Context, file: &Path) -> Result<Transcript> {
     if !file.is_file() {
         bail!("{}: no such file / ไม่พบไฟล์", file.display());
     }
     let mut engine = crate::speech::start_engine(ctx, None)?;
     println!("Transcribing… / กำลังถอดเสียง…");
     let outcome = engine.transcribe(file, &DecodeOptions::default(), &mut |_| {})?;
-    let mut timing = Vec::new();
-    let mut at = 0;
-    for seg in &outcome.transcript.segments {
-        let len = seg.text.chars().count();
-        timing.push(TimedSegment::from((at, at + len, seg.start_ms, seg.end_ms)));
-        at += len + 1;
-    }
-    Ok((outcome.transcript.text, timing))
+    Ok(outcome.transcript)
 }

@@ -170,7 +170,7 @@ fn sync(ctx: &crate::Context, once: bool, json: bool, poll: Duration) -> Result<
     let remaining = session
         .outbox_rows()?
         .iter()
-        .filter(|r| r.status == "queued" || r.status == "sending")
+        .filter(|r| r.status.is_waiting())
         .count();
     match result {
         Ok(report) => {
@@ -256,7 +256,7 @@ fn status(ctx: &crate::Context, json: bool) -> Result<ExitCode> {
             row.idempotency_key,
             row.attempts,
             row.last_error
-                .filter(|_| row.status == "rejected")
+                .filter(|_| row.status == banthuek_store::OutboxStatus::Rejected)
                 .map(|r| format!(" reason: {r}"))
                 .unwrap_or_default()
         );

@@ -1,5 +1,5 @@
 //! `banthuek listen --record ID`: speech played into the PulseAudio virtual microphone is
-//! transcribed live, and the recording (encrypted, with its SHA-256) and its transcript (each
+//! transcribed live and read into the record (as the app reads it), and the recording (encrypted, with its SHA-256) and its transcript (each
 //! segment with its span in the recording) are stored with the record in a real store.
 
 use std::path::{Path, PathBuf};
@@ -134,6 +134,24 @@ fn listen_stores_the_recording_and_its_transcript_with_the_record() {
         .collect();
     let heard = banthuek_speech::score::cer("14 นาฬิกา 30 นาที 14 นาฬิกา 30 นาที", &text.join(" "));
     assert!(heard < 0.4, "CER {heard}: {text:?}");
+    // Each final was read into the record as the app reads it: every field it filled is in the
+    // stored record, heard in this recording, one machine version per final that filled any.
+    let record_now = banthuek_store::Store::open(&home)
+        .expect("open store")
+        .unlock("somsak", PASSWORD)
+        .expect("unlock")
+        .record(&record)
+        .expect("record");
+    let mut filling = 0;
+    for l in lines.iter().filter(|l| l["type"] == "final") {
+        let filled = l["filled"].as_array().expect("filled");
+        filling += usize::from(!filled.is_empty());
+        for pointer in filled {
+            let p = &record_now.record.provenance[pointer.as_str().expect("pointer")];
+            assert_eq!(p.extra.get("audio"), Some(&serde_json::json!("dictation")));
+        }
+    }
+    assert_eq!(record_now.version as usize, 1 + filling, "{stdout}");
     let stopped = lines.last().expect("a last line");
     assert_eq!(stopped["type"], "stopped");
     let audio_id = stopped["stored"]["audio_id"].as_str().expect("audio id");
@@ -150,7 +168,7 @@ fn listen_stores_the_recording_and_its_transcript_with_the_record() {
     let listed = session.list_audio(&record).expect("list audio");
     assert_eq!(listed.len(), 2, "{listed:?}");
     let (mime, wav) = session.audio(audio_id).expect("audio");
-    assert_eq!(mime, "audio/wav");
+    assert_eq!(mime, banthuek_dictation::recording_mime("dictation"));
     let on_disk = std::fs::read(audio_dir.join("evidence.wav")).expect("evidence on disk");
     assert_eq!(wav, on_disk);
     let sha = stopped["sha256"].as_str().expect("sha256");

@@ -111,7 +111,8 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
     let mut recorded = Recorded::default();
     let mut arrest = Arrest::default();
     let mut warrant = Warrant::default();
-    let mut saw_warrant = false;
+    // Where the warrant was first named: the basis of the arrest is heard there.
+    let mut saw_warrant: Option<Range<usize>> = None;
     for seg in &segs {
         match seg.section {
             Section::RecordedPlace => fill_place(
@@ -194,7 +195,7 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
                 fill_arrest_place(text, seg.body_range(), &mut arrest, &mut track)
             }
             Section::Warrant => {
-                saw_warrant = true;
+                saw_warrant.get_or_insert(seg.start..seg.body);
                 parse_warrant(text, seg.body_range(), &mut warrant, &mut track);
             }
             Section::WarrantDate => {
@@ -235,8 +236,9 @@ pub fn extract(transcript: &str, opts: &ExtractOptions) -> Extraction {
         }
     }
 
-    if saw_warrant {
+    if let Some(said) = saw_warrant {
         arrest.basis = Some(ArrestBasis::Warrant);
+        track.fill("/arrest/basis", said, SURE);
         if warrant != Warrant::default() {
             arrest.warrant = Some(warrant);
         }

@@ -23,6 +23,40 @@ pub enum OutboxStatus {
     Rejected,
 }
 
+impl OutboxStatus {
+    /// The word stored in the outbox table (and shown by `banthuek sync status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "queued",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Synced => "synced",
+            OutboxStatus::Rejected => "rejected",
+        }
+    }
+
+    fn parse(s: &str) -> Option<OutboxStatus> {
+        [
+            OutboxStatus::Queued,
+            OutboxStatus::Sending,
+            OutboxStatus::Synced,
+            OutboxStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    /// Still to be sent (queued, or being sent when the program stopped).
+    pub fn is_waiting(self) -> bool {
+        matches!(self, OutboxStatus::Queued | OutboxStatus::Sending)
+    }
+}
+
+impl std::fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One row ready to send.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
@@ -46,7 +80,7 @@ pub struct OutboxRow {
     pub idempotency_key: String,
     pub record_id: String,
     pub version: u32,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub receipt: Option<String>,
@@ -122,7 +156,16 @@ impl Session {
                 idempotency_key: r.get(0)?,
                 record_id: r.get(1)?,
                 version: r.get(2)?,
-                status: r.get(3)?,
+                status: {
+                    let s: String = r.get(3)?;
+                    OutboxStatus::parse(&s).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            3,
+                            rusqlite::types::Type::Text,
+                            format!("unknown outbox status {s}").into(),
+                        )
+                    })?
+                },
                 attempts: r.get(4)?,
                 last_error: r.get(5)?,
                 receipt: r.get(6)?,
@@ -157,12 +200,7 @@ impl Session {
             // Already moved on (e.g. synced by an earlier run): nothing to do.
             return Ok(());
         }
-        let to_str = match to {
-            OutboxStatus::Queued => "queued",
-            OutboxStatus::Sending => "sending",
-            OutboxStatus::Synced => "synced",
-            OutboxStatus::Rejected => "rejected",
-        };
+        let to_str = to.as_str();
         let at = now_rfc3339();
         tx.execute(
             "UPDATE outbox SET status = ?2, attempts = attempts + ?3, last_error = coalesce(?4, last_error), \

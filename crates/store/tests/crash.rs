@@ -83,7 +83,7 @@ fn check_sound(home: &Path) {
         if r.status == Status::Synced {
             assert!(rows
                 .iter()
-                .any(|o| o.record_id == r.id && o.status == "synced"));
+                .any(|o| o.record_id == r.id && o.status == banthuek_store::OutboxStatus::Synced));
         }
     }
 }

@@ -191,7 +191,10 @@ pub fn check_audit_anchor(session: &Session) -> Result<AnchorCheck, AnchorError>
         .map_err(|e| AnchorError::BadReceipt(e.to_string()))?;
     let mut newest: Option<AuditAnchor> = None;
     for row in session.outbox_rows()? {
-        let Some(text) = row.receipt.filter(|_| row.status == "synced") else {
+        let Some(text) = row
+            .receipt
+            .filter(|_| row.status == banthuek_store::OutboxStatus::Synced)
+        else {
             continue;
         };
         let signed: SignedReceipt =

@@ -1,12 +1,20 @@
 // The sync panel: each final record's way to the central system (queued / sending / synced /
 // rejected with the reason), retry, and whether the central system can be reached.
 import { api, asAppError, on, type SyncView } from "../api";
+import type { SyncState } from "../bindings/SyncState";
 import { t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
 import { $, formatWhen, showError, toast } from "../ui";
 
-const STATES = ["queued", "sending", "synced", "rejected"];
+const STATES: SyncState[] = ["queued", "sending", "synced", "rejected"];
+/** Every state's label: a state the backend gains without one fails the build. */
+const STATE_LABELS: Record<SyncState, Parameters<typeof t>[0]> = {
+  queued: "sync_queued",
+  sending: "sync_sending",
+  synced: "sync_synced",
+  rejected: "sync_rejected",
+};
 const POLL_MS = 4000;
 let timer: number | undefined;
 let last: SyncView | null = null;
@@ -22,10 +30,8 @@ export function showOnline(online: boolean | undefined): void {
   pill.dataset.online = String(online);
 }
 
-function stateLabel(s: string): string {
-  const k = `sync_${s}`;
-  const v = t(k as Parameters<typeof t>[0]);
-  return v === k ? s : v;
+function stateLabel(s: SyncState): string {
+  return t(STATE_LABELS[s]);
 }
 
 export async function refresh(): Promise<void> {

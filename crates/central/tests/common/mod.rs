@@ -102,7 +102,10 @@ pub fn assert_all_synced_once(
 ) {
     let rows = session.outbox_rows().expect("outbox rows");
     assert_eq!(rows.len(), expected);
-    let waiting: Vec<_> = rows.iter().filter(|r| r.status != "synced").collect();
+    let waiting: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status != banthuek_store::OutboxStatus::Synced)
+        .collect();
     assert!(waiting.is_empty(), "rows not synced: {waiting:?}");
     let key =
         banthuek_sync::protocol::public_key_from_pem(&enrolment.receipt_key_pem).expect("key");

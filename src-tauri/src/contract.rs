@@ -1,0 +1,79 @@
+//! The page's contract, written once here: every event the app sends (its name beside its
+//! payload type) and every command the page may call (the list `lib.rs` registers). The
+//! bindings test generates `ui/src/bindings/events.ts` and `commands.ts` from these, so the page
+//! cannot listen for an event or call a command by a name the app does not have (its type check
+//! fails), and checks COMMANDS.md names exactly these.
+
+use crate::views::{
+    AudioLevel, DictationState, EngineStatus, RecordView, SessionLocked, SyncView, TranscriptFinal,
+    TranscriptPartial,
+};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A payload the app sends to the page, and the one event name it travels under.
+pub trait Event: Serialize + TS {
+    const NAME: &'static str;
+}
+
+/// Closing the window asks the page first (it saves what is pending, then calls `quit`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export_to = "CloseRequested.ts")]
+pub struct CloseRequested;
+
+macro_rules! events {
+    ($($payload:ty => $name:literal),* $(,)?) => {
+        $(impl Event for $payload {
+            const NAME: &'static str = $name;
+        })*
+
+        /// Every event: its name and its payload's TypeScript type.
+        pub fn events() -> Vec<(&'static str, String)> {
+            vec![$(($name, <$payload as TS>::name())),*]
+        }
+    };
+}
+
+events! {
+    AudioLevel => "audio-level",
+    TranscriptPartial => "transcript-partial",
+    TranscriptFinal => "transcript-final",
+    RecordView => "record-updated",
+    EngineStatus => "engine-status",
+    DictationState => "dictation-state",
+    SessionLocked => "session-locked",
+    SyncView => "sync-updated",
+    CloseRequested => "close-requested",
+}
+
+/// `ui/src/bindings/events.ts`: the `Events` map the page's `on` listens with.
+pub fn events_ts() -> String {
+    let events = events();
+    let mut types: Vec<&str> = events.iter().map(|(_, t)| t.as_str()).collect();
+    types.sort();
+    types.dedup();
+    let mut out = String::from(
+        "// Generated from src-tauri/src/contract.rs by the bindings test. Do not edit.\n",
+    );
+    for t in types {
+        out.push_str(&format!("import type {{ {t} }} from \"./{t}\";\n"));
+    }
+    out.push_str("\n/** Every event the app sends, by name, with its payload. */\nexport interface Events {\n");
+    for (name, t) in &events {
+        out.push_str(&format!("  \"{name}\": {t};\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `ui/src/bindings/commands.ts`: the names the page's `call` accepts.
+pub fn commands_ts(commands: &[&str]) -> String {
+    let mut out = String::from(
+        "// Generated from the command list in src-tauri/src/lib.rs by the bindings test. Do not edit.\n\n/** Every command the page may call. */\nexport type Command =\n",
+    );
+    for c in commands {
+        out.push_str(&format!("  | \"{c}\"\n"));
+    }
+    out.push_str(";\n");
+    out
+}
