@@ -18,7 +18,7 @@ pub mod bench;
 pub mod grammar;
 pub mod words;
 
-use banthuek_core::thai::{dates, numbers, times};
+use banthuek_core::thai::{dates, letters, numbers, times};
 use banthuek_extract::lexicon::lexicons;
 use banthuek_speech::engine::{DecodeOptions, Transcript};
 use banthuek_speech::supervisor::Supervisor;
@@ -35,26 +35,32 @@ pub enum FieldType {
     Time,
     Date,
     NationalId,
+    Passport,
     Number,
     Age,
+    HouseNumber,
     Rank,
     Province,
     District,
     Subdistrict,
+    Charge,
     YesNo,
 }
 
 impl FieldType {
-    pub const ALL: [FieldType; 10] = [
+    pub const ALL: [FieldType; 13] = [
         FieldType::Time,
         FieldType::Date,
         FieldType::NationalId,
+        FieldType::Passport,
         FieldType::Number,
         FieldType::Age,
+        FieldType::HouseNumber,
         FieldType::Rank,
         FieldType::Province,
         FieldType::District,
         FieldType::Subdistrict,
+        FieldType::Charge,
         FieldType::YesNo,
     ];
 
@@ -63,12 +69,15 @@ impl FieldType {
             FieldType::Time => "time",
             FieldType::Date => "date",
             FieldType::NationalId => "national_id",
+            FieldType::Passport => "passport",
             FieldType::Number => "number",
             FieldType::Age => "age",
+            FieldType::HouseNumber => "house_number",
             FieldType::Rank => "rank",
             FieldType::Province => "province",
             FieldType::District => "district",
             FieldType::Subdistrict => "subdistrict",
+            FieldType::Charge => "charge",
             FieldType::YesNo => "yes_no",
         }
     }
@@ -86,7 +95,7 @@ impl std::str::FromStr for FieldType {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpokenError {
-    #[error("unknown field type {0} (known: time, date, national_id, number, age, rank, province, district, subdistrict, yes_no) / ไม่รู้จักชนิดช่องข้อมูล {0}")]
+    #[error("unknown field type {0} (known: time, date, national_id, passport, number, age, house_number, rank, province, district, subdistrict, charge, yes_no) / ไม่รู้จักชนิดช่องข้อมูล {0}")]
     UnknownField(String),
     #[error(transparent)]
     Speech(#[from] banthuek_speech::SpeechError),
@@ -105,7 +114,8 @@ pub struct Alternative {
 pub struct SpokenField {
     #[serde(rename = "type")]
     pub field: FieldType,
-    /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45); `null`
+    /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45,
+    /// "AA1234567", "123/45 หมู่ 5", the catalogue's text of a charge); `null`
     /// when nothing was heard.
     pub value: Option<Value>,
     /// Decoder, parse and domain agree, and no word said twice had to be read once: the value
@@ -193,6 +203,11 @@ pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<V
                 .find(|r| r.spoken.iter().any(|s| s == said))
                 .map(|r| Value::from(format!("{}{female}", r.abbr)))
         }
+        FieldType::Passport => letters::parse_code(reading)
+            .filter(|p| grammar::passport_shape(p))
+            .map(Value::from),
+        FieldType::HouseNumber => grammar::house_number_value(reading).map(Value::from),
+        FieldType::Charge => grammar::charge_of(reading).map(|c| Value::from(c.text.as_str())),
         FieldType::Province => Some(Value::from(without(&["จังหวัด"]))),
         FieldType::District => Some(Value::from(without(&["อำเภอ", "เขต"]))),
         FieldType::Subdistrict => Some(Value::from(without(&["ตำบล", "แขวง"]))),

@@ -247,3 +247,129 @@ fn dates_ranks_places_and_yes_no() {
     assert_eq!(value_of(FieldType::Rank, "ร้อยตำรวจ"), None);
     assert_eq!(value_of(FieldType::Province, "ปารีส"), None);
 }
+
+/// A letter said as one of its Thai names (`pick` chooses which) or written in either case.
+fn letter_said(c: char, pick: usize) -> String {
+    let names = &banthuek_core::thai::letters::letter_names()[(c as u8 - b'A') as usize].1;
+    match pick % (names.len() + 2) {
+        0 => c.to_string(),
+        1 => c.to_ascii_lowercase().to_string(),
+        i => names[i - 2].to_string(),
+    }
+}
+
+/// A digit said as a word, one of the model's spellings, or written.
+fn digit_said(d: u32, pick: u8) -> String {
+    match pick % 3 {
+        0 => d.to_string(),
+        1 => words(u64::from(d)),
+        _ => match d {
+            0 => "สุน".into(),
+            8 => "แบด".into(),
+            9 => "เท้า".into(),
+            6 => "หูก".into(),
+            _ => words(u64::from(d)),
+        },
+    }
+}
+
+proptest! {
+    #[test]
+    fn passport_numbers_read_out(
+        letters in proptest::collection::vec(0u8..26, 0..3),
+        digits in proptest::collection::vec(0u32..10, 6..10),
+        picks in proptest::collection::vec(0usize..5, 12),
+        spaced: bool,
+    ) {
+        let letters: Vec<char> = letters.iter().map(|l| char::from(b'A' + l)).collect();
+        let code: String = letters.iter().copied().chain(digits.iter().map(|d| char::from(b'0' + *d as u8))).collect();
+        let said: Vec<String> = letters
+            .iter()
+            .zip(&picks)
+            .map(|(c, p)| letter_said(*c, *p))
+            .chain(digits.iter().zip(picks.iter().skip(letters.len())).map(|(d, p)| digit_said(*d, *p as u8)))
+            .collect();
+        let text = said.join(if spaced { " " } else { "" });
+        let fits = (7..=9).contains(&code.len());
+        // Every passport shape (at most 2 letters, 6–9 digits, 7–9 characters) is its own value;
+        // other lengths are refused.
+        prop_assert_eq!(value_of(FieldType::Passport, &text), fits.then(|| Value::from(code.clone())), "{}", text);
+        let mut c = Matcher::new(constraint(FieldType::Passport));
+        // Letters after the digits, or three letters, are not a passport number.
+        let letters_last = format!("{} {}", digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "), "เอ");
+        let three = format!("เอ บี ซี {}", digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "));
+        prop_assert!(!c.accepts(&letters_last));
+        prop_assert!(!c.accepts(&three));
+    }
+
+    #[test]
+    fn house_numbers_with_slash_and_moo(
+        n in 1u64..10_000,
+        sub in proptest::option::of(1u64..1000),
+        moo in proptest::option::of(1u64..100),
+        forms in proptest::collection::vec(0u8..3, 3),
+        head in 0u8..3,
+        written_slash: bool,
+    ) {
+        // In words, written, or digit by digit.
+        let say = |x: u64, f: u8| match f {
+            0 => words(x),
+            1 => x.to_string(),
+            _ => x.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| words(u64::from(d))).collect::<Vec<_>>().join(" "),
+        };
+        let mut text = ["", "บ้านเลขที่ ", "เลขที่ "][head as usize].to_string() + &say(n, forms[0]);
+        let mut want = n.to_string();
+        if let Some(s) = sub {
+            text += &if written_slash { format!("/{}", s) } else { format!(" ทับ {}", say(s, forms[1])) };
+            want += &format!("/{s}");
+        }
+        if let Some(m) = moo {
+            text += &format!(" หมู่ {}", say(m, forms[2]));
+            want += &format!(" หมู่ {m}");
+        }
+        prop_assert_eq!(value_of(FieldType::HouseNumber, &text), Some(Value::from(want)), "{}", text);
+        let mut c = Matcher::new(constraint(FieldType::HouseNumber));
+        for bad in [
+            format!("{} ทับ {} ทับ 1", n, sub.unwrap_or(1)),
+            format!("{} ทับ {}", n, 1000 + sub.unwrap_or(0)),
+            format!("{} หมู่ {}", n, 100 + moo.unwrap_or(0)),
+            format!("หมู่ {}", moo.unwrap_or(1)),
+            format!("{}", 10_000 + n),
+            "ศูนย์".to_string(),
+        ] {
+            prop_assert!(!c.accepts(&bad), "{} should not be a house number", bad);
+        }
+    }
+}
+
+#[test]
+fn every_charge_of_the_catalogue_by_its_text_or_keywords() {
+    let lex = banthuek_extract::lexicon::lexicons();
+    let mut m = Matcher::new(constraint(FieldType::Charge));
+    for entry in &lex.charges {
+        let want = Some(Value::from(entry.text.as_str()));
+        assert_eq!(
+            value_of(FieldType::Charge, &entry.text),
+            want,
+            "{}",
+            entry.id
+        );
+        assert_eq!(
+            value_of(FieldType::Charge, &format!("ข้อหา {}", entry.text)),
+            want,
+            "{}",
+            entry.id
+        );
+        // The first keyword of each group, in order, when the catalogue's matcher finds this
+        // entry from them.
+        let keywords: Vec<&str> = entry.keywords.iter().map(|g| g[0].as_str()).collect();
+        let said = keywords.join(" ");
+        if banthuek_extract::charges::match_catalogue(&said).is_some_and(|c| c.id == entry.id) {
+            assert_eq!(value_of(FieldType::Charge, &said), want, "{said}");
+        }
+    }
+    for bad in ["ขับรถเร็ว", "ลักทรัพย์ ฆ่า", "ข้อหา", "", "ลัก"]
+    {
+        assert!(!m.accepts(bad), "{bad} should not be a charge");
+    }
+}
