@@ -8,7 +8,7 @@ use crate::FieldType;
 use banthuek_core::thai::{dates, letters, numbers, times};
 use banthuek_extract::charges;
 use banthuek_extract::lexicon::{lexicons, CatalogueCharge};
-use banthuek_speech::constraint::{Constraint, ConstraintBuilder, Slot};
+use banthuek_speech::constraint::{Constraint, ConstraintBuilder, Slot, State, Word};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -29,7 +29,7 @@ pub fn constraint(field: FieldType) -> Constraint {
 fn build(field: FieldType) -> Constraint {
     match field {
         FieldType::Time => time(),
-        FieldType::NationalId => digits_between(13, 13 + crate::ID_EXTRA_DIGITS),
+        FieldType::NationalId => national_id(),
         FieldType::Passport => passport(),
         FieldType::Number => number(0..=9999, &[], &[]),
         FieldType::HouseNumber => house_number(),
@@ -196,10 +196,57 @@ fn repeat_between(one: &Constraint, least: usize, most: usize) -> Constraint {
     (least..most).fold(exactly, |acc, _| Constraint::concat(&acc, &maybe))
 }
 
-/// From `least` to `most` digits, each said as a word (with the model's spellings) or written.
-/// The digits beyond `least` are for a digit said twice; [`crate::read_values`] reads them away.
-fn digits_between(least: usize, most: usize) -> Constraint {
-    repeat_between(&one_digit(), least, most)
+/// The digits of a national ID whose check digit holds: 12 digits, each said as a word (with
+/// the model's spellings) or written, then the one check digit they call for
+/// (`banthuek_core::rules::national_id_check_digit`). The decoder can then only finish an ID
+/// that passes its check, and each beam's last digit is the one its first twelve demand: a
+/// beam that went wrong earlier must end on a digit the audio does not hold, which costs it
+/// in the model's own (unconstrained) score, by which [`crate::interpret`] ranks IDs.
+/// States: (digits read, weighted sum so far mod 11); the start is state 0.
+fn national_id() -> Constraint {
+    const WEIGHTED: usize = 12;
+    const MOD: usize = 11;
+    let state = |read: usize, sum: usize| (read * MOD + sum) as u32;
+    let done = state(WEIGHTED + 1, 0);
+    let digit_words = |d: u32, to: u32| -> Vec<Word> {
+        let s = digit_slot(d);
+        std::iter::once(Word {
+            said: s.word.clone(),
+            means: None,
+            to,
+        })
+        .chain(s.variants.iter().map(|v| Word {
+            said: v.clone(),
+            means: Some(s.word.clone()),
+            to,
+        }))
+        .chain(std::iter::once(Word {
+            said: d.to_string(),
+            means: None,
+            to,
+        }))
+        .collect()
+    };
+    let mut states = vec![State::default(); done as usize + 1];
+    states[done as usize].accept = true;
+    for read in 0..=WEIGHTED {
+        for sum in 0..MOD {
+            let words: Vec<Word> = if read < WEIGHTED {
+                let weight = 13 - read;
+                (0..=9u32)
+                    .flat_map(|d| {
+                        let next = state(read + 1, (sum + weight * d as usize) % MOD);
+                        digit_words(d, next)
+                    })
+                    .collect()
+            } else {
+                let check = ((MOD - sum) % 10) as u32;
+                digit_words(check, done)
+            };
+            states[state(read, sum) as usize].words = words;
+        }
+    }
+    Constraint { states }
 }
 
 /// Letters before the digits of a passport number, and the digits, as passports are numbered:
