@@ -88,6 +88,15 @@ fn said_twice(forms: Vec<Vec<Slot>>, n: u64) -> Vec<Vec<Slot>> {
 /// "สิบสี่นาฬิกาครึ่ง", "บ่ายสองโมงครึ่ง", "ตีสาม", "สองทุ่ม", "14.30 น.", each optionally after
 /// "เวลา". Tone marks the model drops and its spellings (นาลิกา) are alternatives.
 fn time() -> Constraint {
+    let mut b = ConstraintBuilder::new();
+    for p in time_phrases() {
+        b.phrase(&p);
+    }
+    b.build()
+}
+
+/// The phrases of [`time`], each checked against the time parser.
+fn time_phrases() -> Vec<Vec<Slot>> {
     let mut phrases: Vec<Vec<Slot>> = Vec::new();
     let minute_tails = |m: u64| -> Vec<Vec<Slot>> {
         let mut t: Vec<Vec<Slot>> = said_twice(number_forms(m, true), m)
@@ -156,15 +165,46 @@ fn time() -> Constraint {
             }
         }
     }
-    let mut b = ConstraintBuilder::new();
-    for p in phrases {
-        if times::parse_time(&undouble(&canonical(&p))).is_none() {
-            continue;
-        }
-        b.phrase(&p);
-        b.phrase(&join(&words(&["เวลา"]), &p));
+    phrases
+        .into_iter()
+        .filter(|p| times::parse_time(&undouble(&canonical(p))).is_some())
+        .flat_map(|p| [join(&words(&["เวลา"]), &p), p])
+        .collect()
+}
+
+/// The language a free transcript is matched against by sound ([`crate::phonetic`]) for a
+/// field with a second reading: the field's phrases in words only, each word once (a written
+/// number sounds as its words, a spelling as its word), so the match stays small and fast.
+pub fn sound_constraint(field: FieldType) -> Option<Constraint> {
+    static CACHE: OnceLock<Mutex<HashMap<FieldType, Constraint>>> = OnceLock::new();
+    let phrases: Box<dyn Fn() -> Vec<Vec<Slot>>> = match field {
+        FieldType::NationalId => return Some(constraint(field)),
+        FieldType::Time => Box::new(|| {
+            time_phrases()
+                .into_iter()
+                .filter(|p| {
+                    let c = canonical(p);
+                    !c.chars().any(|ch| ch.is_ascii_digit()) && undouble(&c) == c
+                })
+                .collect()
+        }),
+        FieldType::Number => Box::new(|| (0..=9999).map(number_slots).collect()),
+        _ => return None,
+    };
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().ok().and_then(|c| c.get(&field).cloned()) {
+        return Some(c);
     }
-    b.build()
+    let mut b = ConstraintBuilder::new();
+    for p in phrases() {
+        let plain: Vec<Slot> = p.iter().map(|s| Slot::new(s.word.as_str())).collect();
+        b.phrase(&plain);
+    }
+    let c = b.build();
+    if let Ok(mut m) = cache.lock() {
+        m.insert(field, c.clone());
+    }
+    Some(c)
 }
 
 /// One digit, said as a word (with the model's spellings) or written.

@@ -271,6 +271,7 @@ const NO_SPEECH: f32 = 0.6;
 /// The value of a constrained transcript: hypotheses read and parsed, ranked by the decoder's
 /// score and the domain, and the confidence of the best.
 pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) -> SpokenField {
+    let by_raw = field == FieldType::NationalId;
     let heard = transcript
         .hypotheses
         .first()
@@ -283,7 +284,6 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // A national ID's constraint forces each beam's last digit (the check digit its first twelve
     // call for) at no cost under the constraint: its beams are weighed by the model's own,
     // unconstrained score, in which a forced digit the audio does not hold costs what it should.
-    let by_raw = field == FieldType::NationalId;
     let score = |h: &banthuek_speech::engine::Hypothesis| if by_raw { h.raw_logp } else { h.logp };
     let best = transcript
         .hypotheses
@@ -367,13 +367,13 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
 }
 
 /// Whether `field` gets a second reading: the free transcript matched by sound against the
-/// field's language ([`phonetic::closest`]). National IDs only: read digit by digit, the
-/// constrained decoder falls into runs of one digit ("หก โหก โหก …") on nearly every ID of the
-/// benchmark, while the free transcript holds the digits, misspelt ("สอง หา จัด จัด บาด …").
-/// For times and numbers the free transcript often lacks the hour altogether ("นาลีกา 37
-/// นาที"), and matching against their far larger languages cost seconds.
+/// field's language ([`grammar::sound_constraint`], [`phonetic::closest`]): national IDs, times
+/// and numbers.
 pub fn has_sound_reading(field: FieldType) -> bool {
-    field == FieldType::NationalId
+    matches!(
+        field,
+        FieldType::NationalId | FieldType::Time | FieldType::Number
+    )
 }
 
 /// Above this cost per word the free transcript does not sound like any value of the field:
@@ -381,11 +381,18 @@ pub fn has_sound_reading(field: FieldType) -> bool {
 /// 0.61, free transcripts of a few words or none gave no match.
 const SOUND_MAX: f32 = 0.8;
 
+/// How many words of a sound reading may match nothing heard: one digit of an ID (the free
+/// transcript drops one now and then, and the check digit still narrows the rest), none of a
+/// time or number (the free transcript often lacks the hour, and an hour made up is no reading).
+fn max_unheard(field: FieldType) -> usize {
+    usize::from(field == FieldType::NationalId)
+}
+
 /// The value of the free transcript `free` read by sound against `field`'s language, with the
 /// match's cost per word.
 pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(Value, f32)> {
-    let m = phonetic::closest(&grammar::constraint(field), free)?;
-    if m.cost > SOUND_MAX {
+    let m = phonetic::closest(&grammar::sound_constraint(field)?, free)?;
+    if m.cost > SOUND_MAX || m.unheard > max_unheard(field) {
         return None;
     }
     let mut values = read_values(field, &m.reading, today);
@@ -393,11 +400,12 @@ pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(
 }
 
 /// The constrained reading `spoken` joined with the second reading by sound of the free
-/// transcript `free` (`sound`, from [`sound_reading`]). Both agree: the value is sure. They
-/// differ: the sound reading comes first (the constrained decoder that loses its place writes
-/// one digit to the end, which the free transcript does not), the constrained value next, and
-/// neither is sure. A field with a second reading is never sure on the constrained reading
-/// alone: its decoder's loops look as sure to the model as the right values. Nothing heard
+/// transcript `free` (`sound`, from [`sound_reading`]). Both agree: the value is sure. Otherwise
+/// nothing is sure (a constrained decoder's slips, "21:38" for 21:37, and its loops, "หก โหก
+/// โหก …", can look as sure to the model as right values), and both values are offered: for a
+/// national ID the sound reading first (the constrained decoder that loses its place writes one
+/// digit to the end, which the free transcript does not), for times and numbers the
+/// constrained one (the free transcript often lacks the hour: "นาลีกา 37 นาที"). Nothing heard
 /// stays nothing heard.
 pub fn with_sound_reading(
     mut spoken: SpokenField,
@@ -415,26 +423,48 @@ pub fn with_sound_reading(
         spoken.confident = true;
         return spoken;
     }
+    spoken.confident = false;
+    let heard_by_sound = Alternative {
+        value,
+        confidence: (-cost).exp(),
+    };
+    if spoken.field != FieldType::NationalId {
+        spoken
+            .alternatives
+            .retain(|a| a.value != heard_by_sound.value);
+        spoken.alternatives.insert(0, heard_by_sound);
+        spoken.alternatives.truncate(4);
+        return spoken;
+    }
     let mut alternatives = vec![Alternative {
         value: spoken.value.take().unwrap_or_default(),
         confidence: spoken.confidence,
     }];
-    alternatives.extend(spoken.alternatives.drain(..).filter(|a| a.value != value));
+    alternatives.extend(
+        spoken
+            .alternatives
+            .drain(..)
+            .filter(|a| a.value != heard_by_sound.value),
+    );
     alternatives.truncate(4);
     SpokenField {
         field: spoken.field,
-        value: Some(value),
+        value: Some(heard_by_sound.value),
         confident: false,
-        confidence: (-cost).exp(),
+        confidence: heard_by_sound.confidence,
         alternatives,
         heard: free.to_string(),
     }
 }
 
 /// Transcribes `audio` (one utterance) for dictation into `field`: constrained decoding in the
-/// supervised worker, then [`interpret`]; for a field with a second reading
-/// ([`has_sound_reading`]) also free decoding, read by sound ([`with_sound_reading`]). The
-/// app's field dictation and `banthuek transcribe --field` both call this.
+/// supervised worker, then [`interpret`]. For a field with a second reading
+/// ([`has_sound_reading`]) free decoding comes first: when it hears nothing (voice activity
+/// detection finds no speech), nothing was said and the constrained decoder is not asked;
+/// otherwise the constrained decoder gets the whole utterance without voice activity detection
+/// (with it, the first word was lost on the benchmark: "สาม นาฬิกา" read "นึง นาลิกา"), and the
+/// free transcript is read by sound ([`with_sound_reading`]). The app's field dictation and
+/// `banthuek transcribe --field` both call this.
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
@@ -443,19 +473,22 @@ pub fn transcribe_field(
     today: NaiveDate,
 ) -> Result<(Transcript, SpokenField), SpokenError> {
     let options = decode_options(field, base);
-    let outcome = supervisor.transcribe(audio, &options, &mut |_| {})?;
-    let mut spoken = interpret(field, &outcome.transcript, today);
-    if has_sound_reading(field) && spoken.value.is_some() {
-        let free_options = DecodeOptions {
-            full_context: true,
-            ..base.clone()
-        };
-        let free = supervisor
-            .transcribe(audio, &free_options, &mut |_| {})?
-            .transcript
-            .text;
-        let sound = sound_reading(field, &free, today);
-        spoken = with_sound_reading(spoken, &free, sound);
+    if !has_sound_reading(field) {
+        let outcome = supervisor.transcribe(audio, &options, &mut |_| {})?;
+        let spoken = interpret(field, &outcome.transcript, today);
+        return Ok((outcome.transcript, spoken));
     }
+    let free = supervisor.transcribe(audio, base, &mut |_| {})?.transcript;
+    if free.text.trim().is_empty() {
+        return Ok((free, SpokenField::nothing(field, String::new())));
+    }
+    let whole = DecodeOptions {
+        vad: false,
+        ..options
+    };
+    let outcome = supervisor.transcribe(audio, &whole, &mut |_| {})?;
+    let spoken = interpret(field, &outcome.transcript, today);
+    let sound = sound_reading(field, &free.text, today);
+    let spoken = with_sound_reading(spoken, &free.text, sound);
     Ok((outcome.transcript, spoken))
 }

@@ -362,6 +362,8 @@ pub struct Match {
     pub cost: f32,
     /// Words of the reading.
     pub words: usize,
+    /// Words of the reading that match nothing heard (the alignment had to add them).
+    pub unheard: usize,
 }
 
 /// The text of `constraint`'s language that sounds closest to `heard`, if any. A word of the
@@ -469,11 +471,13 @@ pub fn closest(constraint: &Constraint, heard: &str) -> Option<Match> {
         .filter(|&s| constraint.states[s].accept && cost[n][s].is_finite())
         .min_by(|&a, &b| cost[n][a].total_cmp(&cost[n][b]))?;
     let mut reading: Vec<String> = Vec::new();
+    let mut unheard = 0;
     let (mut s, mut i) = (end, n);
     while let Some((ps, pi, word)) = back[i][s] {
         if let Some(k) = word {
             let w = &constraint.states[ps].words[k];
             reading.push(w.means.clone().unwrap_or_else(|| w.said.clone()));
+            unheard += usize::from(pi == i);
         }
         (s, i) = (ps, pi);
     }
@@ -481,6 +485,7 @@ pub fn closest(constraint: &Constraint, heard: &str) -> Option<Match> {
     Some(Match {
         cost: cost[n][end] / reading.len().max(1) as f32,
         words: reading.len(),
+        unheard,
         reading: reading.join(" "),
     })
 }

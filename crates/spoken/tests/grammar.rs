@@ -349,3 +349,21 @@ fn every_charge_of_the_catalogue_by_its_text_or_keywords() {
         assert!(!m.accepts(bad), "{bad} should not be a charge");
     }
 }
+
+#[test]
+fn every_text_of_each_sound_language_has_a_value() {
+    for field in FieldType::ALL {
+        let Some(c) = banthuek_spoken::grammar::sound_constraint(field) else {
+            continue;
+        };
+        for seed in 0..200u64 {
+            let text = random_text(&c, seed * 104_729 + 7);
+            let reading = c.read(&text).expect("a text of the language reads");
+            assert_eq!(
+                read_values(field, &reading, today()).len(),
+                1,
+                "{field:?}: {text} (read {reading:?})"
+            );
+        }
+    }
+}
