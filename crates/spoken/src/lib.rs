@@ -457,14 +457,57 @@ pub fn with_sound_reading(
     }
 }
 
-/// Transcribes `audio` (one utterance) for dictation into `field`: constrained decoding in the
-/// supervised worker, then [`interpret`]. For a field with a second reading
+/// Dictation of one utterance into `field`, `decode` decoding it with the options it is given:
+/// constrained decoding, then [`interpret`]. For a field with a second reading
 /// ([`has_sound_reading`]) free decoding comes first: when it hears nothing (voice activity
 /// detection finds no speech), nothing was said and the constrained decoder is not asked;
-/// otherwise the constrained decoder gets the whole utterance without voice activity detection
-/// (with it, the first word was lost on the benchmark: "สาม นาฬิกา" read "นึง นาลิกา"), and the
-/// free transcript is read by sound ([`with_sound_reading`]). The app's field dictation and
-/// `banthuek transcribe --field` both call this.
+/// otherwise the constrained decoder and the free one again get the whole utterance without
+/// voice activity detection (with it, a short first word was lost on the benchmark: "สาม
+/// นาฬิกา" read "นึง นาลิกา", an ID's first digits missing), and the free transcript that
+/// reads better by sound is the second reading ([`with_sound_reading`]). Returns the constrained
+/// transcript (the free one when nothing was heard) and the value.
+pub fn read_field<E>(
+    field: FieldType,
+    base: &DecodeOptions,
+    today: NaiveDate,
+    mut decode: impl FnMut(&DecodeOptions) -> Result<Transcript, E>,
+) -> Result<(Transcript, SpokenField), E> {
+    let options = decode_options(field, base);
+    if !has_sound_reading(field) {
+        let transcript = decode(&options)?;
+        let spoken = interpret(field, &transcript, today);
+        return Ok((transcript, spoken));
+    }
+    let free = decode(base)?;
+    if free.text.trim().is_empty() {
+        return Ok((free, SpokenField::nothing(field, String::new())));
+    }
+    // The whole utterance, free and constrained: voice activity detection drops a short first
+    // word before a pause (the first digits of an ID: "นึง จัด จัด …" for 8823177…).
+    let whole_free = decode(&DecodeOptions {
+        vad: false,
+        ..base.clone()
+    })?;
+    let transcript = decode(&DecodeOptions {
+        vad: false,
+        ..options
+    })?;
+    let spoken = interpret(field, &transcript, today);
+    // The better of the two free transcripts by sound.
+    let (heard, sound) = [&whole_free.text, &free.text]
+        .into_iter()
+        .map(|text| (text, sound_reading(field, text, today)))
+        .min_by(|a, b| {
+            let cost = |s: &Option<(Value, f32)>| s.as_ref().map_or(f32::INFINITY, |s| s.1);
+            cost(&a.1).total_cmp(&cost(&b.1))
+        })
+        .unwrap_or((&free.text, None));
+    let spoken = with_sound_reading(spoken, heard, sound);
+    Ok((transcript, spoken))
+}
+
+/// Transcribes `audio` (one utterance) for dictation into `field` in the supervised worker
+/// ([`read_field`]). The app's field dictation and `banthuek transcribe --field` both call this.
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
@@ -472,23 +515,9 @@ pub fn transcribe_field(
     base: &DecodeOptions,
     today: NaiveDate,
 ) -> Result<(Transcript, SpokenField), SpokenError> {
-    let options = decode_options(field, base);
-    if !has_sound_reading(field) {
-        let outcome = supervisor.transcribe(audio, &options, &mut |_| {})?;
-        let spoken = interpret(field, &outcome.transcript, today);
-        return Ok((outcome.transcript, spoken));
-    }
-    let free = supervisor.transcribe(audio, base, &mut |_| {})?.transcript;
-    if free.text.trim().is_empty() {
-        return Ok((free, SpokenField::nothing(field, String::new())));
-    }
-    let whole = DecodeOptions {
-        vad: false,
-        ..options
-    };
-    let outcome = supervisor.transcribe(audio, &whole, &mut |_| {})?;
-    let spoken = interpret(field, &outcome.transcript, today);
-    let sound = sound_reading(field, &free.text, today);
-    let spoken = with_sound_reading(spoken, &free.text, sound);
-    Ok((outcome.transcript, spoken))
+    read_field(field, base, today, |options| {
+        Ok(supervisor
+            .transcribe(audio, options, &mut |_| {})?
+            .transcript)
+    })
 }
