@@ -33,7 +33,8 @@ pub enum Command {
         threads: i32,
         /// Dictation into a typed field: the decoder may only write that type, and the JSON gets
         /// a "field" object (type, value, confident, confidence, alternatives, heard). TYPE:
-        /// time, date, national_id, number, age, rank, province, district, subdistrict, yes_no.
+        /// time, date, national_id, passport, number, age, house_number, rank, province, district,
+        /// subdistrict, charge, yes_no.
         #[arg(long, value_name = "TYPE")]
         field: Option<banthuek_spoken::FieldType>,
     },

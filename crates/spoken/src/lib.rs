@@ -16,9 +16,10 @@
 
 pub mod bench;
 pub mod grammar;
+pub mod phonetic;
 pub mod words;
 
-use banthuek_core::thai::{dates, numbers, times};
+use banthuek_core::thai::{dates, letters, numbers, times};
 use banthuek_extract::lexicon::lexicons;
 use banthuek_speech::engine::{DecodeOptions, Transcript};
 use banthuek_speech::supervisor::Supervisor;
@@ -35,26 +36,32 @@ pub enum FieldType {
     Time,
     Date,
     NationalId,
+    Passport,
     Number,
     Age,
+    HouseNumber,
     Rank,
     Province,
     District,
     Subdistrict,
+    Charge,
     YesNo,
 }
 
 impl FieldType {
-    pub const ALL: [FieldType; 10] = [
+    pub const ALL: [FieldType; 13] = [
         FieldType::Time,
         FieldType::Date,
         FieldType::NationalId,
+        FieldType::Passport,
         FieldType::Number,
         FieldType::Age,
+        FieldType::HouseNumber,
         FieldType::Rank,
         FieldType::Province,
         FieldType::District,
         FieldType::Subdistrict,
+        FieldType::Charge,
         FieldType::YesNo,
     ];
 
@@ -63,12 +70,15 @@ impl FieldType {
             FieldType::Time => "time",
             FieldType::Date => "date",
             FieldType::NationalId => "national_id",
+            FieldType::Passport => "passport",
             FieldType::Number => "number",
             FieldType::Age => "age",
+            FieldType::HouseNumber => "house_number",
             FieldType::Rank => "rank",
             FieldType::Province => "province",
             FieldType::District => "district",
             FieldType::Subdistrict => "subdistrict",
+            FieldType::Charge => "charge",
             FieldType::YesNo => "yes_no",
         }
     }
@@ -86,7 +96,7 @@ impl std::str::FromStr for FieldType {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpokenError {
-    #[error("unknown field type {0} (known: time, date, national_id, number, age, rank, province, district, subdistrict, yes_no) / ไม่รู้จักชนิดช่องข้อมูล {0}")]
+    #[error("unknown field type {0} (known: time, date, national_id, passport, number, age, house_number, rank, province, district, subdistrict, charge, yes_no) / ไม่รู้จักชนิดช่องข้อมูล {0}")]
     UnknownField(String),
     #[error(transparent)]
     Speech(#[from] banthuek_speech::SpeechError),
@@ -105,7 +115,8 @@ pub struct Alternative {
 pub struct SpokenField {
     #[serde(rename = "type")]
     pub field: FieldType,
-    /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45); `null`
+    /// Normalised as the record stores it ("14:30", "2026-11-20", "1101700203451", 45,
+    /// "AA1234567", "123/45 หมู่ 5", the catalogue's text of a charge); `null`
     /// when nothing was heard.
     pub value: Option<Value>,
     /// Decoder, parse and domain agree, and no word said twice had to be read once: the value
@@ -193,16 +204,16 @@ pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<V
                 .find(|r| r.spoken.iter().any(|s| s == said))
                 .map(|r| Value::from(format!("{}{female}", r.abbr)))
         }
+        FieldType::Passport => letters::parse_code(reading)
+            .filter(|p| grammar::passport_shape(p))
+            .map(Value::from),
+        FieldType::HouseNumber => grammar::house_number_value(reading).map(Value::from),
+        FieldType::Charge => grammar::charge_of(reading).map(|c| Value::from(c.text.as_str())),
         FieldType::Province => Some(Value::from(without(&["จังหวัด"]))),
         FieldType::District => Some(Value::from(without(&["อำเภอ", "เขต"]))),
         FieldType::Subdistrict => Some(Value::from(without(&["ตำบล", "แขวง"]))),
     }
 }
-
-/// A national ID may be decoded with up to this many digit words more than its 13: a digit said
-/// twice (a person repeating it, or a clip of the clock voice that holds its word twice: "9",
-/// "10" and "11" are speech, over a second of silence, then the same speech again).
-pub const ID_EXTRA_DIGITS: usize = 7;
 
 /// One value a reading may mean.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,43 +223,11 @@ pub struct Reading {
     pub collapsed: bool,
 }
 
-/// Every value a canonical reading may mean, a word said twice in a row read once:
-/// - a national ID of 14–20 digits: each way of collapsing pairs of adjacent identical digits
-///   (only pairs, only as many as needed) that leaves 13 digits; those whose check digit holds,
-///   or all of them when none does (the domain check then flags them);
-/// - a time with a number said twice ("สิบ สิบ นาฬิกา เก้า เก้า นาที"): that time;
-/// - otherwise the one value of [`read_value`].
+/// Every value a canonical reading may mean, a word said twice in a row read once: a time with
+/// a number said twice ("สิบ สิบ นาฬิกา เก้า เก้า นาที") is that time; otherwise the one value of
+/// [`read_value`].
 pub fn read_values(field: FieldType, reading: &str, today: NaiveDate) -> Vec<Reading> {
-    let plain = |value| Reading {
-        value,
-        collapsed: false,
-    };
     match field {
-        FieldType::NationalId => {
-            let Some(digits) = numbers::parse_digit_sequence(reading) else {
-                return Vec::new();
-            };
-            if digits.len() == 13 {
-                return vec![plain(Value::from(digits))];
-            }
-            if digits.len() < 13 || digits.len() > 13 + ID_EXTRA_DIGITS {
-                return Vec::new();
-            }
-            let all = collapse_repeats(&digits, 13);
-            let passing: Vec<String> = all
-                .iter()
-                .filter(|d| banthuek_core::rules::national_id_is_valid(d))
-                .cloned()
-                .collect();
-            let chosen = if passing.is_empty() { all } else { passing };
-            chosen
-                .into_iter()
-                .map(|d| Reading {
-                    value: Value::from(d),
-                    collapsed: true,
-                })
-                .collect()
-        }
         FieldType::Time => {
             let once = words::undouble(reading);
             let collapsed = once != reading;
@@ -258,41 +237,13 @@ pub fn read_values(field: FieldType, reading: &str, today: NaiveDate) -> Vec<Rea
                 .collect()
         }
         _ => read_value(field, reading, today)
-            .map(plain)
+            .map(|value| Reading {
+                value,
+                collapsed: false,
+            })
             .into_iter()
             .collect(),
     }
-}
-
-/// The readings of `digits` with `digits.len() - len` disjoint pairs of adjacent identical
-/// digits each read once, sorted, without duplicates.
-pub fn collapse_repeats(digits: &str, len: usize) -> Vec<String> {
-    fn go(d: &[u8], i: usize, need: usize, cur: &mut Vec<u8>, out: &mut Vec<String>) {
-        if need == 0 {
-            let mut s = cur.clone();
-            s.extend_from_slice(&d[i..]);
-            out.push(String::from_utf8_lossy(&s).into_owned());
-            return;
-        }
-        if d.len() - i < 2 * need {
-            return;
-        }
-        cur.push(d[i]);
-        go(d, i + 1, need, cur, out);
-        if d[i] == d[i + 1] {
-            go(d, i + 2, need - 1, cur, out);
-        }
-        cur.pop();
-    }
-    let d = digits.as_bytes();
-    if d.len() < len {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    go(d, 0, d.len() - len, &mut Vec::new(), &mut out);
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// What the domain knows beyond the parse: a national ID's check digit.
@@ -320,6 +271,7 @@ const NO_SPEECH: f32 = 0.6;
 /// The value of a constrained transcript: hypotheses read and parsed, ranked by the decoder's
 /// score and the domain, and the confidence of the best.
 pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) -> SpokenField {
+    let by_raw = field == FieldType::NationalId;
     let heard = transcript
         .hypotheses
         .first()
@@ -329,11 +281,21 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
         return SpokenField::nothing(field, heard);
     }
     let constraint = grammar::constraint(field);
+    // A national ID's constraint forces each beam's last digit (the check digit its first twelve
+    // call for) at no cost under the constraint: its beams are weighed by the model's own,
+    // unconstrained score, in which a forced digit the audio does not hold costs what it should.
+    let score = |h: &banthuek_speech::engine::Hypothesis| if by_raw { h.raw_logp } else { h.logp };
     let best = transcript
         .hypotheses
         .iter()
-        .map(|h| h.logp)
+        .map(score)
         .fold(f32::NEG_INFINITY, f32::max);
+    let heard = transcript
+        .hypotheses
+        .iter()
+        .find(|h| score(h) == best)
+        .map(|h| h.text.clone())
+        .unwrap_or(heard);
     // Each value: its share of the beams' belief, the best unconstrained per-token score, and
     // whether it was reached only by reading a repeated word once. A hypothesis with several
     // readings shares its weight among them.
@@ -341,7 +303,7 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut total = 0.0f32;
     for h in &transcript.hypotheses {
-        let w = (h.logp - best).exp();
+        let w = (score(h) - best).exp();
         total += w;
         let readings = constraint
             .read(&h.text)
@@ -382,9 +344,10 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // Values the domain accepts first, then by confidence.
     ranked.sort_by(|a, b| b.3.cmp(&a.3).then(b.1.total_cmp(&a.1)));
     let (value, confidence, raw, ok, collapsed) = ranked[0].clone();
-    // A value reached only by reading a repeated word once is always confirmed: a check digit
-    // lets one wrong collapse in ten through, and no draw measured so far shows the collapse
-    // can be trusted without the officer.
+    // A value reached only by reading a repeated word once is always confirmed: no draw
+    // measured so far shows the collapse can be trusted without the officer. (Every national ID
+    // the decoder can finish passes its check digit, so the check flags nothing there: an ID is
+    // sure only when the second reading agrees, see [`with_sound_reading`].)
     let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed;
     SpokenField {
         field,
@@ -403,9 +366,148 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     }
 }
 
-/// Transcribes `audio` (one utterance) for dictation into `field`: constrained decoding in the
-/// supervised worker, then [`interpret`]. The app's field dictation and `banthuek transcribe
-/// --field` both call this.
+/// Whether `field` gets a second reading: the free transcript matched by sound against the
+/// field's language ([`grammar::sound_constraint`], [`phonetic::closest`]): national IDs, times
+/// and numbers.
+pub fn has_sound_reading(field: FieldType) -> bool {
+    matches!(
+        field,
+        FieldType::NationalId | FieldType::Time | FieldType::Number
+    )
+}
+
+/// Above this cost per word the free transcript does not sound like any value of the field:
+/// no second reading. The right IDs of the benchmark's draws (seeds 12, 61) matched at 0.32 to
+/// 0.61, free transcripts of a few words or none gave no match.
+const SOUND_MAX: f32 = 0.8;
+
+/// How many words of a sound reading may match nothing heard: one digit of an ID (the free
+/// transcript drops one now and then, and the check digit still narrows the rest), none of a
+/// time or number (the free transcript often lacks the hour, and an hour made up is no reading).
+fn max_unheard(field: FieldType) -> usize {
+    usize::from(field == FieldType::NationalId)
+}
+
+/// The value of the free transcript `free` read by sound against `field`'s language, with the
+/// match's cost per word.
+pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(Value, f32)> {
+    let m = phonetic::closest(&grammar::sound_constraint(field)?, free)?;
+    if m.cost > SOUND_MAX || m.unheard > max_unheard(field) {
+        return None;
+    }
+    let mut values = read_values(field, &m.reading, today);
+    (values.len() == 1).then(|| (values.remove(0).value, m.cost))
+}
+
+/// The constrained reading `spoken` joined with the second reading by sound of the free
+/// transcript `free` (`sound`, from [`sound_reading`]). Both agree: the value is sure. Otherwise
+/// nothing is sure (a constrained decoder's slips, "21:38" for 21:37, and its loops, "หก โหก
+/// โหก …", can look as sure to the model as right values), and both values are offered: for a
+/// national ID the sound reading first (the constrained decoder that loses its place writes one
+/// digit to the end, which the free transcript does not), for times and numbers the
+/// constrained one (the free transcript often lacks the hour: "นาลีกา 37 นาที"). Nothing heard
+/// stays nothing heard.
+pub fn with_sound_reading(
+    mut spoken: SpokenField,
+    free: &str,
+    sound: Option<(Value, f32)>,
+) -> SpokenField {
+    if spoken.value.is_none() {
+        return spoken;
+    }
+    let Some((value, cost)) = sound else {
+        spoken.confident = false;
+        return spoken;
+    };
+    if spoken.value.as_ref() == Some(&value) {
+        spoken.confident = true;
+        return spoken;
+    }
+    spoken.confident = false;
+    let heard_by_sound = Alternative {
+        value,
+        confidence: (-cost).exp(),
+    };
+    if spoken.field != FieldType::NationalId {
+        spoken
+            .alternatives
+            .retain(|a| a.value != heard_by_sound.value);
+        spoken.alternatives.insert(0, heard_by_sound);
+        spoken.alternatives.truncate(4);
+        return spoken;
+    }
+    let mut alternatives = vec![Alternative {
+        value: spoken.value.take().unwrap_or_default(),
+        confidence: spoken.confidence,
+    }];
+    alternatives.extend(
+        spoken
+            .alternatives
+            .drain(..)
+            .filter(|a| a.value != heard_by_sound.value),
+    );
+    alternatives.truncate(4);
+    SpokenField {
+        field: spoken.field,
+        value: Some(heard_by_sound.value),
+        confident: false,
+        confidence: heard_by_sound.confidence,
+        alternatives,
+        heard: free.to_string(),
+    }
+}
+
+/// Dictation of one utterance into `field`, `decode` decoding it with the options it is given:
+/// constrained decoding, then [`interpret`]. For a field with a second reading
+/// ([`has_sound_reading`]) free decoding comes first: when it hears nothing (voice activity
+/// detection finds no speech), nothing was said and the constrained decoder is not asked;
+/// otherwise the constrained decoder and the free one again get the whole utterance without
+/// voice activity detection (with it, a short first word was lost on the benchmark: "สาม
+/// นาฬิกา" read "นึง นาลิกา", an ID's first digits missing), and the free transcript that
+/// reads better by sound is the second reading ([`with_sound_reading`]). Returns the constrained
+/// transcript (the free one when nothing was heard) and the value.
+pub fn read_field<E>(
+    field: FieldType,
+    base: &DecodeOptions,
+    today: NaiveDate,
+    mut decode: impl FnMut(&DecodeOptions) -> Result<Transcript, E>,
+) -> Result<(Transcript, SpokenField), E> {
+    let options = decode_options(field, base);
+    if !has_sound_reading(field) {
+        let transcript = decode(&options)?;
+        let spoken = interpret(field, &transcript, today);
+        return Ok((transcript, spoken));
+    }
+    let free = decode(base)?;
+    if free.text.trim().is_empty() {
+        return Ok((free, SpokenField::nothing(field, String::new())));
+    }
+    // The whole utterance, free and constrained: voice activity detection drops a short first
+    // word before a pause (the first digits of an ID: "นึง จัด จัด …" for 8823177…).
+    let whole_free = decode(&DecodeOptions {
+        vad: false,
+        ..base.clone()
+    })?;
+    let transcript = decode(&DecodeOptions {
+        vad: false,
+        ..options
+    })?;
+    let spoken = interpret(field, &transcript, today);
+    // The better of the two free transcripts by sound.
+    let (heard, sound) = [&whole_free.text, &free.text]
+        .into_iter()
+        .map(|text| (text, sound_reading(field, text, today)))
+        .min_by(|a, b| {
+            let cost = |s: &Option<(Value, f32)>| s.as_ref().map_or(f32::INFINITY, |s| s.1);
+            cost(&a.1).total_cmp(&cost(&b.1))
+        })
+        .unwrap_or((&free.text, None));
+    let spoken = with_sound_reading(spoken, heard, sound);
+    Ok((transcript, spoken))
+}
+
+/// Transcribes `audio` (one utterance) for dictation into `field` in the supervised worker
+/// ([`read_field`]). The app's field dictation and `banthuek transcribe --field` both call this.
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
@@ -413,8 +515,9 @@ pub fn transcribe_field(
     base: &DecodeOptions,
     today: NaiveDate,
 ) -> Result<(Transcript, SpokenField), SpokenError> {
-    let options = decode_options(field, base);
-    let outcome = supervisor.transcribe(audio, &options, &mut |_| {})?;
-    let spoken = interpret(field, &outcome.transcript, today);
-    Ok((outcome.transcript, spoken))
+    read_field(field, base, today, |options| {
+        Ok(supervisor
+            .transcribe(audio, options, &mut |_| {})?
+            .transcript)
+    })
 }

@@ -1,12 +1,13 @@
 //! Dictation into typed fields with the real base model and natural Thai speech composed from
-//! the thai-talking-clock clips (fetched with pip at test time): times, a national ID read
-//! digit by digit and a number land as the record's values; noise gives no value. The engine
-//! runs in this process (the worker's own tests cover the process boundary).
+//! the thai-talking-clock clips (fetched with pip at test time), through the same reading as
+//! `transcribe_field` (free decoding and its reading by sound, then constrained decoding): times,
+//! a national ID read digit by digit and a number land as the record's values; noise gives no
+//! value. The engine runs in this process (the worker's own tests cover the process boundary).
 
 use banthuek_speech::clock::{self, ClockVoice};
 use banthuek_speech::engine::{DecodeOptions, Engine};
 use banthuek_spoken::bench::utterances;
-use banthuek_spoken::{decode_options, interpret, FieldType};
+use banthuek_spoken::{read_field, FieldType};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -42,11 +43,10 @@ fn field_dictation_gives_the_records_values_and_noise_gives_none() {
     {
         let wav = dir.path().join(format!("{i}.wav"));
         banthuek_speech::audio::write_wav(&wav, &u.audio).expect("wav");
-        let opts = decode_options(u.field, &DecodeOptions::default());
-        let t = engine
-            .transcribe_file(&wav, &opts, &never, &mut |_| {})
-            .expect("transcribe");
-        let got = interpret(u.field, &t, today);
+        let (_, got) = read_field(u.field, &DecodeOptions::default(), today, |opts| {
+            engine.transcribe_file(&wav, opts, &never, &mut |_| {})
+        })
+        .expect("transcribe");
         println!(
             "{} {:?} -> {:?} confident {} ({:.2}) heard {:?}",
             u.kind, u.expected, got.value, got.confident, got.confidence, got.heard

@@ -5,7 +5,7 @@
 use banthuek_core::thai::numbers::to_words;
 use banthuek_speech::constraint::{Constraint, Matcher};
 use banthuek_spoken::grammar::constraint;
-use banthuek_spoken::{read_values, FieldType, ID_EXTRA_DIGITS};
+use banthuek_spoken::{read_values, FieldType};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -62,17 +62,17 @@ fn every_text_of_each_language_has_a_value() {
             let later = NaiveDate::from_ymd_opt(2058, 1, 1).expect("date");
             let reading = c.read(&text).expect("a text of the language reads");
             let values = read_values(field, &reading, later);
-            // A national ID with extra digits has a value only when pairs of repeated digits
-            // read once leave 13; each such value has 13 digits.
-            let extra = field == FieldType::NationalId && reading.split(' ').count() > 13;
             assert!(
-                extra || !values.is_empty(),
+                !values.is_empty(),
                 "{field:?}: {text} (read {reading:?}) has no value"
             );
             for v in &values {
                 if field == FieldType::NationalId {
-                    assert_eq!(v.value.as_str().map(str::len), Some(13), "{text}");
-                    assert_eq!(v.collapsed, extra, "{text}");
+                    let id = v.value.as_str().unwrap_or_default();
+                    assert!(
+                        banthuek_core::rules::national_id_is_valid(id),
+                        "{text}: {id} fails its check digit"
+                    );
                 }
             }
         }
@@ -138,55 +138,31 @@ proptest! {
     }
 
     #[test]
-    fn national_ids_digit_by_digit(digits in proptest::collection::vec(0u32..10, 13), forms in proptest::collection::vec(0u8..3, 13)) {
-        let id: String = digits.iter().map(|d| char::from(b'0' + *d as u8)).collect();
-        let said: Vec<String> = digits.iter().zip(&forms).map(|(d, f)| match f {
-            0 => d.to_string(),
-            1 => words(u64::from(*d)),
-            // The model's own spellings where it has them.
-            _ => match d { 0 => "สุน".into(), 8 => "แบด".into(), 9 => "เท้า".into(), 6 => "หูก".into(), _ => words(u64::from(*d)) },
-        }).collect();
-        prop_assert_eq!(value_of(FieldType::NationalId, &said.join(" ")), Some(Value::from(id.clone())));
-        let mut c = Matcher::new(constraint(FieldType::NationalId));
-        prop_assert!(!c.accepts(&said[..12].join(" ")));
-        let too_many = format!("{} {}", said.join(" "), ["5"; ID_EXTRA_DIGITS + 1].join(" "));
-        prop_assert!(!c.accepts(&too_many));
-    }
-
-    #[test]
-    fn a_national_id_with_digits_said_twice_reads_as_itself(
+    fn national_ids_digit_by_digit_only_with_their_check_digit(
         first in proptest::collection::vec(0u32..10, 12),
-        twice in proptest::collection::btree_set(0usize..13, 1..4),
-        stray in 0u32..10,
+        forms in proptest::collection::vec(0u8..3, 13),
+        at in 0usize..13,
+        by in 1u32..10,
     ) {
         let id = valid_id(&first);
         let want: String = id.iter().map(|d| char::from(b'0' + *d as u8)).collect();
-        let mut said: Vec<String> = Vec::new();
-        for (i, d) in id.iter().enumerate() {
-            said.push(words(u64::from(*d)));
-            if twice.contains(&i) {
-                said.push(words(u64::from(*d)));
-            }
-        }
-        let text = said.join(" ");
-        let reading = constraint(FieldType::NationalId).read(&text);
-        prop_assert!(reading.is_some(), "{} not accepted", text);
-        let values = read_values(FieldType::NationalId, &reading.unwrap_or_default(), today());
-        // The ID is among the readings, every reading is a valid ID reached by a collapse, and
-        // when it is the only one, it is the value.
-        prop_assert!(values.iter().any(|v| v.value == want.as_str()), "{}: {:?}", text, values);
-        for v in &values {
-            prop_assert!(v.collapsed);
-            prop_assert!(v.value.as_str().is_some_and(banthuek_core::rules::national_id_is_valid));
-        }
-        if values.len() == 1 {
-            prop_assert_eq!(value_of(FieldType::NationalId, &text), Some(Value::from(want.clone())));
-        }
-        // A stray digit that repeats nothing is not read away: 14 digits with no adjacent pair
-        // give no value.
-        let lone: Vec<u32> = (0..14).map(|i| (stray + i) % 10).collect();
-        let lone_text: Vec<String> = lone.iter().map(|d| words(u64::from(*d))).collect();
-        prop_assert_eq!(value_of(FieldType::NationalId, &lone_text.join(" ")), None);
+        let said: Vec<String> = id.iter().zip(&forms).map(|(d, f)| digit_said(*d, *f)).collect();
+        // Every valid ID, in any mix of words, the model's spellings and written digits.
+        prop_assert_eq!(value_of(FieldType::NationalId, &said.join(" ")), Some(Value::from(want.clone())));
+        prop_assert_eq!(value_of(FieldType::NationalId, &said.concat()), Some(Value::from(want.clone())));
+        let mut c = Matcher::new(constraint(FieldType::NationalId));
+        // One digit off: the decoder can write it exactly when its check digit still holds
+        // (it cannot see the third digit, whose weight is 11, and reads sums of 0 and 10 alike).
+        let mut off = id.clone();
+        off[at] = (off[at] + by) % 10;
+        let off_said: Vec<String> = off.iter().map(|d| words(u64::from(*d))).collect();
+        let off_id: String = off.iter().map(|d| char::from(b'0' + *d as u8)).collect();
+        let holds = banthuek_core::rules::national_id_is_valid(&off_id);
+        prop_assert_eq!(c.accepts(&off_said.join(" ")), holds, "{}", off_id);
+        // 12 digits, or a 14th, are not an ID.
+        prop_assert!(!c.accepts(&said[..12].join(" ")));
+        let fourteen = format!("{} {}", said.join(" "), said[12]);
+        prop_assert!(!c.accepts(&fourteen));
     }
 
     #[test]
@@ -246,4 +222,148 @@ fn dates_ranks_places_and_yes_no() {
     assert_eq!(value_of(FieldType::YesNo, "ใช่"), Some(Value::from(true)));
     assert_eq!(value_of(FieldType::Rank, "ร้อยตำรวจ"), None);
     assert_eq!(value_of(FieldType::Province, "ปารีส"), None);
+}
+
+/// A letter said as one of its Thai names (`pick` chooses which) or written in either case.
+fn letter_said(c: char, pick: usize) -> String {
+    let names = &banthuek_core::thai::letters::letter_names()[(c as u8 - b'A') as usize].1;
+    match pick % (names.len() + 2) {
+        0 => c.to_string(),
+        1 => c.to_ascii_lowercase().to_string(),
+        i => names[i - 2].to_string(),
+    }
+}
+
+/// A digit said as a word, one of the model's spellings, or written.
+fn digit_said(d: u32, pick: u8) -> String {
+    match pick % 3 {
+        0 => d.to_string(),
+        1 => words(u64::from(d)),
+        _ => match d {
+            0 => "สุน".into(),
+            8 => "แบด".into(),
+            9 => "เท้า".into(),
+            6 => "หูก".into(),
+            _ => words(u64::from(d)),
+        },
+    }
+}
+
+proptest! {
+    #[test]
+    fn passport_numbers_read_out(
+        letters in proptest::collection::vec(0u8..26, 0..3),
+        digits in proptest::collection::vec(0u32..10, 6..10),
+        picks in proptest::collection::vec(0usize..5, 12),
+        spaced: bool,
+    ) {
+        let letters: Vec<char> = letters.iter().map(|l| char::from(b'A' + l)).collect();
+        let code: String = letters.iter().copied().chain(digits.iter().map(|d| char::from(b'0' + *d as u8))).collect();
+        let said: Vec<String> = letters
+            .iter()
+            .zip(&picks)
+            .map(|(c, p)| letter_said(*c, *p))
+            .chain(digits.iter().zip(picks.iter().skip(letters.len())).map(|(d, p)| digit_said(*d, *p as u8)))
+            .collect();
+        let text = said.join(if spaced { " " } else { "" });
+        let fits = (7..=9).contains(&code.len());
+        // Every passport shape (at most 2 letters, 6–9 digits, 7–9 characters) is its own value;
+        // other lengths are refused.
+        prop_assert_eq!(value_of(FieldType::Passport, &text), fits.then(|| Value::from(code.clone())), "{}", text);
+        let mut c = Matcher::new(constraint(FieldType::Passport));
+        // Letters after the digits, or three letters, are not a passport number.
+        let letters_last = format!("{} {}", digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "), "เอ");
+        let three = format!("เอ บี ซี {}", digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "));
+        prop_assert!(!c.accepts(&letters_last));
+        prop_assert!(!c.accepts(&three));
+    }
+
+    #[test]
+    fn house_numbers_with_slash_and_moo(
+        n in 1u64..10_000,
+        sub in proptest::option::of(1u64..1000),
+        moo in proptest::option::of(1u64..100),
+        forms in proptest::collection::vec(0u8..3, 3),
+        head in 0u8..3,
+        written_slash: bool,
+    ) {
+        // In words, written, or digit by digit.
+        let say = |x: u64, f: u8| match f {
+            0 => words(x),
+            1 => x.to_string(),
+            _ => x.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| words(u64::from(d))).collect::<Vec<_>>().join(" "),
+        };
+        let mut text = ["", "บ้านเลขที่ ", "เลขที่ "][head as usize].to_string() + &say(n, forms[0]);
+        let mut want = n.to_string();
+        if let Some(s) = sub {
+            text += &if written_slash { format!("/{}", s) } else { format!(" ทับ {}", say(s, forms[1])) };
+            want += &format!("/{s}");
+        }
+        if let Some(m) = moo {
+            text += &format!(" หมู่ {}", say(m, forms[2]));
+            want += &format!(" หมู่ {m}");
+        }
+        prop_assert_eq!(value_of(FieldType::HouseNumber, &text), Some(Value::from(want)), "{}", text);
+        let mut c = Matcher::new(constraint(FieldType::HouseNumber));
+        for bad in [
+            format!("{} ทับ {} ทับ 1", n, sub.unwrap_or(1)),
+            format!("{} ทับ {}", n, 1000 + sub.unwrap_or(0)),
+            format!("{} หมู่ {}", n, 100 + moo.unwrap_or(0)),
+            format!("หมู่ {}", moo.unwrap_or(1)),
+            format!("{}", 10_000 + n),
+            "ศูนย์".to_string(),
+        ] {
+            prop_assert!(!c.accepts(&bad), "{} should not be a house number", bad);
+        }
+    }
+}
+
+#[test]
+fn every_charge_of_the_catalogue_by_its_text_or_keywords() {
+    let lex = banthuek_extract::lexicon::lexicons();
+    let mut m = Matcher::new(constraint(FieldType::Charge));
+    for entry in &lex.charges {
+        let want = Some(Value::from(entry.text.as_str()));
+        assert_eq!(
+            value_of(FieldType::Charge, &entry.text),
+            want,
+            "{}",
+            entry.id
+        );
+        assert_eq!(
+            value_of(FieldType::Charge, &format!("ข้อหา {}", entry.text)),
+            want,
+            "{}",
+            entry.id
+        );
+        // The first keyword of each group, in order, when the catalogue's matcher finds this
+        // entry from them.
+        let keywords: Vec<&str> = entry.keywords.iter().map(|g| g[0].as_str()).collect();
+        let said = keywords.join(" ");
+        if banthuek_extract::charges::match_catalogue(&said).is_some_and(|c| c.id == entry.id) {
+            assert_eq!(value_of(FieldType::Charge, &said), want, "{said}");
+        }
+    }
+    for bad in ["ขับรถเร็ว", "ลักทรัพย์ ฆ่า", "ข้อหา", "", "ลัก"]
+    {
+        assert!(!m.accepts(bad), "{bad} should not be a charge");
+    }
+}
+
+#[test]
+fn every_text_of_each_sound_language_has_a_value() {
+    for field in FieldType::ALL {
+        let Some(c) = banthuek_spoken::grammar::sound_constraint(field) else {
+            continue;
+        };
+        for seed in 0..200u64 {
+            let text = random_text(&c, seed * 104_729 + 7);
+            let reading = c.read(&text).expect("a text of the language reads");
+            assert_eq!(
+                read_values(field, &reading, today()).len(),
+                1,
+                "{field:?}: {text} (read {reading:?})"
+            );
+        }
+    }
 }

@@ -9,6 +9,7 @@
 
 pub mod dates;
 pub mod digits;
+pub mod letters;
 pub mod numbers;
 pub mod times;
 
