@@ -553,22 +553,13 @@ impl App {
         field: FieldType,
     ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
         let capture = Capture::start(self.prefs().microphone.as_deref(), &evidence_of(dir))?;
-        // Position 0 of the recording, by the wall clock (for the benchmark's stages).
-        let capture_started = epoch_ms();
         let flag = capture.stop_flag();
         let app = self.clone();
         let thread_dir = dir.to_owned();
         let thread = std::thread::Builder::new()
             .name("field-dictation".into())
             .spawn(move || {
-                app.run_field_dictation(
-                    capture,
-                    engine,
-                    heard,
-                    thread_dir,
-                    (pointer, field),
-                    capture_started,
-                )
+                app.run_field_dictation(capture, engine, heard, thread_dir, (pointer, field))
             })
             .map_err(AppError::internal)?;
         Ok((Stopper::Capture(flag), thread))
@@ -581,7 +572,6 @@ impl App {
         mut heard: Heard,
         dir: PathBuf,
         (pointer, field): (String, FieldType),
-        capture_started: f64,
     ) {
         let mut device_error = None;
         let utterances = dir.join("utterances");
@@ -614,6 +604,8 @@ impl App {
                         });
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
+                    let speech_heard_at =
+                        final_at - u.speech_heard_at.elapsed().as_secs_f64() * 1000.0;
                     let (text, spoken, filled, problem) = match result {
                         Ok((transcript, spoken)) => {
                             match apply_spoken(&self, &mut heard, &pointer, &spoken, span) {
@@ -645,7 +637,7 @@ impl App {
                             filled,
                             problem,
                             stages: Some(StageTimes {
-                                audio_end_at: Some(capture_started + u.end_ms as f64),
+                                audio_end_at: Some(speech_heard_at),
                                 cut_at,
                                 final_at,
                                 saved_at,
