@@ -15,7 +15,8 @@ struct Sample {
 
 /// Windows shorter than this say too little; the last decision stands.
 const MIN_WINDOW_TICKS: u64 = 20;
-/// A thread more is used only when this much of a core is left beyond it.
+/// Each thread beyond the first needs at least this much of an idle core (so two threads on two
+/// cores only while the other processes use at most a quarter of one).
 const SPARE: f64 = 0.75;
 
 /// Follows the other processes' CPU use between decodes (from `/proc`; where that cannot be read,
