@@ -2,7 +2,9 @@
 # Benchmark of the desktop app in a real window under Xvfb: cold start to an interactive login
 # screen (median of 5), memory (RSS of the app, its WebKit processes and the speech engine) idle
 # and while dictating through the virtual microphone, the page's CPU while recording silence
-# (target ≤ 5 % of one core) and end of speech → text in the field (p50/p95, target p95 ≤ 1.5 s).
+# (target ≤ 5 % of one core) and end of speech → text in the field (p50/p95, target p95 ≤ 1.5 s),
+# by stage, once with the field's microphone button (cut at the closing pause) and once holding F2
+# (cut at the release, BENCH_RELEASE_MS = 250 after the end of speech). BENCH_RUNS (default 5).
 # Prints the figures with their targets; asserts nothing.
 # Usage: scripts/bench-app.sh [debug|release]   (default: release, built here if missing)
 set -euo pipefail

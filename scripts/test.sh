@@ -101,8 +101,9 @@ else
     OUT_DIR=${OUT_DIR:-$target/e2e-shots} bash tests/e2e/run.sh node all.mjs
 
   step "app benchmark (real window: end of speech → text p95, page CPU while recording; figures for the log)"
-  # The debug app built above (about 2 minutes); the targets are judged on a release build
-  # (scripts/bench-app.sh release), but CI prints the figures on every run.
+  # The debug app built above (about 3 minutes: the field is dictated with its button, then with
+  # F2 held); the targets are judged on a release build (scripts/bench-app.sh release), but CI
+  # prints the figures on every run.
   BANTHUEK_APP=$target/debug/banthuek-app BANTHUEK_CLI=$target/debug/banthuek BENCH_RUNS=5 \
     BENCH_NOTE="debug build, CI" OUT_DIR=${OUT_DIR:-$target/e2e-shots} timeout 900 bash tests/e2e/run.sh node bench.mjs
 fi

@@ -276,21 +276,12 @@ impl App {
         field: FieldType,
     ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
         let capture = Capture::start(self.prefs().microphone.as_deref(), &recording.evidence())?;
-        // Position 0 of the recording, by the wall clock (for the benchmark's stages).
-        let capture_started = epoch_ms();
         let flag = capture.stop_flag();
         let app = self.clone();
         let thread = std::thread::Builder::new()
             .name("field-dictation".into())
             .spawn(move || {
-                app.run_field_dictation(
-                    capture,
-                    engine,
-                    dictation,
-                    recording,
-                    (pointer, field),
-                    capture_started,
-                )
+                app.run_field_dictation(capture, engine, dictation, recording, (pointer, field))
             })
             .map_err(AppError::internal)?;
         Ok((Stopper::Capture(flag), thread))
@@ -303,7 +294,6 @@ impl App {
         mut dictation: Dictation,
         recording: Recording,
         (pointer, field): (String, FieldType),
-        capture_started: f64,
     ) {
         let mut device_error = None;
         let mut peak = 0.0;
@@ -337,6 +327,8 @@ impl App {
                         });
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
+                    let speech_heard_at =
+                        final_at - u.speech_heard_at.elapsed().as_secs_f64() * 1000.0;
                     let (text, spoken, filled, problem) = match result {
                         Ok((transcript, spoken)) => {
                             match apply_spoken(&self, &mut dictation, &pointer, &spoken, span) {
@@ -368,7 +360,7 @@ impl App {
                             filled,
                             problem,
                             stages: Some(StageTimes {
-                                audio_end_at: Some(capture_started + u.end_ms as f64),
+                                audio_end_at: Some(speech_heard_at),
                                 cut_at,
                                 final_at,
                                 saved_at,

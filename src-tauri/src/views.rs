@@ -489,8 +489,8 @@ pub struct SpokenValue {
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "StageTimes.ts")]
 pub struct StageTimes {
-    /// When the utterance's last sample (the end of its closing pause) was captured, by the
-    /// recording's clock (capture start + position); `None` where unknown (free dictation).
+    /// When the utterance's last frame of speech reached the segmenter (the end of speech as the
+    /// app heard it, before the closing pause); `None` where unknown (free dictation).
     pub audio_end_at: Option<f64>,
     /// The pause that ends the utterance was detected and the utterance cut.
     pub cut_at: f64,

@@ -9,7 +9,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::HeapRb;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,10 @@ pub struct Utterance {
     pub start_ms: u64,
     pub end_ms: u64,
     pub samples: Vec<f32>,
-    /// When the pause that ended it was detected (for latency measurements).
+    /// When the segmenter had the utterance's last frame of speech: the end of speech as it
+    /// reached the audio thread (for latency measurements).
+    pub speech_heard_at: Instant,
+    /// When the pause that ended it was detected, or capture stopped (for latency measurements).
     pub cut_at: Instant,
 }
 
@@ -79,6 +82,8 @@ pub struct Segmenter {
     index: usize,
     /// Length of `current` when it was last offered as a growing utterance.
     offered: usize,
+    /// When the last loud frame was processed.
+    speech_heard_at: Instant,
 }
 
 const FRAME: usize = RATE as usize * 30 / 1000;
@@ -93,6 +98,11 @@ const MAX_UTTERANCE_MS: u64 = 25_000;
 const STALL: Duration = Duration::from_secs(2);
 /// An open utterance is offered for a partial result each time it has grown by this much.
 const GROWING_EVERY: usize = RATE as usize;
+/// How often the audio thread takes what the device delivered.
+const POLL: Duration = Duration::from_millis(10);
+/// At most this long is waited, once asked to stop, for the sound still on its way from the
+/// microphone (the device's reported delay): the last syllable before a key is released is kept.
+const STOP_TAIL_MAX: Duration = Duration::from_millis(300);
 
 impl Default for Segmenter {
     fn default() -> Self {
@@ -108,6 +118,7 @@ impl Default for Segmenter {
             position: 0,
             index: 0,
             offered: 0,
+            speech_heard_at: Instant::now(),
         }
     }
 }
@@ -147,6 +158,7 @@ impl Segmenter {
         if !self.in_speech {
             if loud {
                 self.in_speech = true;
+                self.speech_heard_at = Instant::now();
                 self.silent_ms = 0;
                 self.speech_ms = ms;
                 self.start_sample = frame_start - self.preroll.len() as u64;
@@ -165,6 +177,7 @@ impl Segmenter {
         }
         self.current.extend_from_slice(frame);
         if loud {
+            self.speech_heard_at = Instant::now();
             self.silent_ms = 0;
             self.speech_ms += ms;
         } else {
@@ -194,6 +207,7 @@ impl Segmenter {
                 start_ms: self.start_sample * 1000 / RATE as u64,
                 end_ms: (self.start_sample + samples.len() as u64) * 1000 / RATE as u64,
                 samples,
+                speech_heard_at: self.speech_heard_at,
                 cut_at: Instant::now(),
             }));
         }
@@ -327,6 +341,7 @@ impl Drop for Capture {
 fn open_stream(
     device: Option<&str>,
     producer: ringbuf::HeapProd<f32>,
+    delay_us: Arc<AtomicU64>,
     failed: Arc<AtomicBool>,
     failure: mpsc::Sender<String>,
 ) -> Result<(cpal::Stream, u32, usize)> {
@@ -354,10 +369,10 @@ fn open_stream(
     };
     let stream_config: cpal::StreamConfig = config.clone().into();
     let stream = match config.sample_format() {
-        cpal::SampleFormat::F32 => build::<f32>(&dev, &stream_config, producer, on_error),
-        cpal::SampleFormat::I16 => build::<i16>(&dev, &stream_config, producer, on_error),
-        cpal::SampleFormat::I32 => build::<i32>(&dev, &stream_config, producer, on_error),
-        cpal::SampleFormat::U16 => build::<u16>(&dev, &stream_config, producer, on_error),
+        cpal::SampleFormat::F32 => build::<f32>(&dev, &stream_config, producer, delay_us, on_error),
+        cpal::SampleFormat::I16 => build::<i16>(&dev, &stream_config, producer, delay_us, on_error),
+        cpal::SampleFormat::I32 => build::<i32>(&dev, &stream_config, producer, delay_us, on_error),
+        cpal::SampleFormat::U16 => build::<u16>(&dev, &stream_config, producer, delay_us, on_error),
         other => {
             return Err(SpeechError::Device(format!(
                 "unsupported sample format {other:?}"
@@ -374,6 +389,7 @@ fn build<T>(
     dev: &cpal::Device,
     config: &cpal::StreamConfig,
     mut producer: ringbuf::HeapProd<f32>,
+    delay_us: Arc<AtomicU64>,
     on_error: impl FnMut(cpal::StreamError) + Send + 'static,
 ) -> Result<cpal::Stream>
 where
@@ -382,9 +398,13 @@ where
 {
     dev.build_input_stream(
         config,
-        move |data: &[T], _| {
+        move |data: &[T], info: &cpal::InputCallbackInfo| {
             // Real-time: no locks, no allocation. If the audio thread falls behind by more than
             // the ring's few seconds, the newest samples are dropped (and counted as a gap).
+            let t = info.timestamp();
+            if let Some(delay) = t.callback.duration_since(&t.capture) {
+                delay_us.store(delay.as_micros() as u64, Ordering::Relaxed);
+            }
             for &s in data {
                 let _ = producer.try_push(<f32 as cpal::FromSample<T>>::from_sample_(s));
             }
@@ -412,15 +432,21 @@ fn audio_thread(
     // Four seconds of 48 kHz stereo: room for the thread to be late without losing audio.
     let (producer, mut consumer) = HeapRb::<f32>::new(48_000 * 2 * 4).split();
     let failed = Arc::new(AtomicBool::new(false));
+    let delay_us = Arc::new(AtomicU64::new(0));
     let (fail_tx, fail_rx) = mpsc::channel();
-    let (stream, rate, channels) =
-        match open_stream(device.as_deref(), producer, failed.clone(), fail_tx) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        };
+    let (stream, rate, channels) = match open_stream(
+        device.as_deref(),
+        producer,
+        delay_us.clone(),
+        failed.clone(),
+        fail_tx,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
     let mut resampler = match Resampler::new(rate) {
         Ok(r) => r,
         Err(e) => {
@@ -476,7 +502,7 @@ fn audio_thread(
     let mut last_audio = Instant::now();
     let mut stalled = false;
     while !stop.load(Ordering::SeqCst) && !failed.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(POLL);
         let got = drain(
             &mut consumer,
             &mut resampler,
@@ -489,6 +515,22 @@ fn audio_thread(
         } else if last_audio.elapsed() >= STALL {
             stalled = true;
             break;
+        }
+    }
+    if !stalled && !failed.load(Ordering::SeqCst) {
+        // Asked to stop (a key released): what was said up to now is still on its way for the
+        // device's delay; take it, and nothing said after.
+        let tail = Duration::from_micros(delay_us.load(Ordering::Relaxed)).min(STOP_TAIL_MAX);
+        let asked = Instant::now();
+        while asked.elapsed() < tail {
+            std::thread::sleep(POLL);
+            drain(
+                &mut consumer,
+                &mut resampler,
+                &mut segmenter,
+                &mut evidence,
+                false,
+            );
         }
     }
     drop(stream);

@@ -67,6 +67,7 @@ pub struct Hypothesis {
 pub struct DecodeOptions {
     pub language: String,
     pub beam_size: i32,
+    /// The most decoder threads; fewer while other processes keep cores busy (see [`crate::cpu`]).
     pub threads: i32,
     /// Whisper's retry at higher temperatures; off by default: on bad audio it cost 2–5× real time.
     pub temperature_fallback: bool,
@@ -124,6 +125,8 @@ pub struct Engine {
     vad: Option<WhisperVadContext>,
     /// The bytes of each text token, made on the first constrained request.
     vocab: Option<std::sync::Arc<Vec<Vec<u8>>>>,
+    /// Decoder threads: no more than the cores the other processes leave idle.
+    cpu: crate::cpu::CpuShare,
 }
 
 /// What one window's decoding found besides its segments.
@@ -192,6 +195,7 @@ impl Engine {
             state,
             vad,
             vocab: None,
+            cpu: crate::cpu::CpuShare::default(),
         })
     }
 
@@ -299,7 +303,7 @@ impl Engine {
         };
         let mut p = FullParams::new(strategy);
         p.set_language(Some(&opts.language));
-        p.set_n_threads(opts.threads.max(1));
+        p.set_n_threads(self.cpu.threads(opts.threads));
         p.set_print_progress(false);
         p.set_print_realtime(false);
         p.set_print_special(false);

@@ -17,6 +17,7 @@
 //!   word automaton the caller builds, sent in [`engine::DecodeOptions::constraint`], enforced
 //!   token by token in whisper's logits filter); the transcript then carries every complete text
 //!   the beams reached ([`engine::Hypothesis`]) and whisper's no-speech probability.
+//! - [`cpu`]: the decoder uses no more threads than the cores other processes leave idle.
 //! - [`models::ModelStore`]: installed models, import, resumable download, manifest.
 //! - [`vocabulary`]: the station vocabulary as an initial prompt, measured by the benchmark
 //!   (it does not help with the fitted encoder context, so transcription does not use it).
@@ -32,6 +33,7 @@ pub mod bench;
 pub mod capture;
 pub mod clock;
 pub mod constraint;
+pub mod cpu;
 pub mod engine;
 pub mod live;
 pub mod protocol;

@@ -57,6 +57,7 @@ fn the_utterance_in_progress_gets_a_partial_then_its_final() {
         start_ms: 2_000,
         end_ms: 2_000 + duration_ms,
         samples: whole,
+        speech_heard_at: Instant::now(),
         cut_at: Instant::now(),
     });
     drop(feed);
@@ -115,6 +116,7 @@ fn a_final_cancels_the_partial_being_decoded_and_comes_first() {
         start_ms: 0,
         end_ms: short.len() as u64 / 16,
         samples: short,
+        speech_heard_at: Instant::now(),
         cut_at: Instant::now(),
     });
     drop(feed);

@@ -16,3 +16,15 @@ if ! pactl info >/dev/null 2>&1 || ! pactl list short sources | grep -q vmic; th
 fi
 pactl set-default-sink vspeaker
 pactl set-default-source vmic
+# A microphone delivers sound all the time (zeros in a silent room); a null sink with nothing
+# playing into it delivers nothing, and when a player then connects, its sound reached a recorder
+# about 0.7 s late for the whole clip (against ~0.1 s while the sink was running). So silence is
+# played into the sink for as long as the daemon lives (the player ends with it).
+if ! pactl list sink-inputs 2>/dev/null | grep -q 'media.name = "banthuek-silence"'; then
+  setsid pacat --playback --raw --format=s16le --rate=16000 --channels=1 --latency-msec=100 \
+    --property=media.name=banthuek-silence /dev/zero </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 50); do
+    pactl list sink-inputs | grep -q 'media.name = "banthuek-silence"' && break
+    sleep 0.1
+  done
+fi

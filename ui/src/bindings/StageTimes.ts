@@ -7,8 +7,8 @@
  */
 export type StageTimes = { 
 /**
- * When the utterance's last sample (the end of its closing pause) was captured, by the
- * recording's clock (capture start + position); `None` where unknown (free dictation).
+ * When the utterance's last frame of speech reached the segmenter (the end of speech as the
+ * app heard it, before the closing pause); `None` where unknown (free dictation).
  */
 audioEndAt: number | null, 
 /**
