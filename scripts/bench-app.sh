@@ -27,9 +27,6 @@ if [ "$profile" = release ]; then
 else
   cargo build -p banthuek-app -p banthuek-cli -p banthuek-speech
 fi
-# A release build lets WebDriver drive its webview only when asked (debug builds always do):
-# without this the benchmark's first session waits forever.
-export TAURI_WEBVIEW_AUTOMATION=true
 BANTHUEK_APP=$target/$profile/banthuek-app BANTHUEK_CLI=$target/$profile/banthuek \
   BENCH_NOTE="$profile build" OUT_DIR=${OUT_DIR:-$target/e2e-shots} \
   bash tests/e2e/run.sh node bench.mjs
