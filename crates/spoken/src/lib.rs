@@ -347,7 +347,7 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // A value reached only by reading a repeated word once is always confirmed: no draw
     // measured so far shows the collapse can be trusted without the officer. (Every national ID
     // the decoder can finish passes its check digit, so the check flags nothing there: an ID is
-    // sure only when the second reading agrees, see [`with_sound_reading`].)
+    // sure only when the second reading agrees too, see [`with_sound_reading`].)
     let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed;
     SpokenField {
         field,
@@ -400,8 +400,11 @@ pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(
 }
 
 /// The constrained reading `spoken` joined with the second reading by sound of the free
-/// transcript `free` (`sound`, from [`sound_reading`]). Both agree: the value is sure. Otherwise
-/// nothing is sure (a constrained decoder's slips, "21:38" for 21:37, and its loops, "หก โหก
+/// transcript `free` (`sound`, from [`sound_reading`]). Agreement can only confirm, never
+/// promote: the value is sure when the constrained reading was sure by its own measure and both
+/// agree (the two readings come from one model on one sound and can both mishear it: on CI's
+/// seed 101, 15:11 was read 15:17 by both, the constrained one at 0.69 of the beams' belief).
+/// Otherwise nothing is sure (a constrained decoder's slips, "21:38" for 21:37, and its loops, "หก โหก
 /// โหก …", can look as sure to the model as right values), and both values are offered: for a
 /// national ID the sound reading first (the constrained decoder that loses its place writes one
 /// digit to the end, which the free transcript does not), for times and numbers the
@@ -420,7 +423,6 @@ pub fn with_sound_reading(
         return spoken;
     };
     if spoken.value.as_ref() == Some(&value) {
-        spoken.confident = true;
         return spoken;
     }
     spoken.confident = false;

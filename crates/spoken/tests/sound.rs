@@ -87,14 +87,22 @@ fn constrained(value: &str, confident: bool) -> SpokenField {
 #[test]
 fn both_readings_agree_or_the_officer_confirms() {
     let sound = |v: &str| Some((Value::from(v), 0.4));
-    // Agreement: sure, even where the constrained reading alone was not.
+    // Agreement confirms a reading that was sure by its own measure …
     let agreed = with_sound_reading(
-        constrained("2577880657284", false),
+        constrained("2577880657284", true),
         "…",
         sound("2577880657284"),
     );
     assert!(agreed.confident);
     assert_eq!(agreed.value, Some(Value::from("2577880657284")));
+    // … and never promotes one that was not: both readings can mishear the same sound.
+    let unsure = with_sound_reading(
+        constrained("2577880657284", false),
+        "…",
+        sound("2577880657284"),
+    );
+    assert!(!unsure.confident);
+    assert_eq!(unsure.value, Some(Value::from("2577880657284")));
     // Disagreement: the sound reading first, the constrained value next, nothing sure.
     let differ = with_sound_reading(
         constrained("6666666666660", true),
