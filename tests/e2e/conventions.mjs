@@ -7,28 +7,13 @@
 //   the speech model loads after login;
 // - linebreak: a text box never breaks a line inside a word kept whole (เมทแอมเฟตามีน, the
 //   arrestee's name), at any of 41 widths; what is stored is exactly what was typed.
-import { PASSWORD, USERS, cli, log, makeHome, startDriver } from "./lib/harness.mjs";
+import { PASSWORD, USERS, cli, log, makeHome } from "./lib/harness.mjs";
 import { Keys, waitUntil } from "./lib/webdriver.mjs";
-import { assert, fieldValue, hasClass, login, logout, nav, openRecordId, shot, typeInto, waitSaved } from "./lib/app.mjs";
+import { assert, fieldValue, hasClass, login, logout, nav, openRecordId, shot, typeInto, waitSaved, withApp } from "./lib/app.mjs";
 
-async function withApp(label, body, home = makeHome(label)) {
-  const driver = await startDriver(home);
-  let s;
-  try {
-    s = await driver.session();
-    await body(s, home);
-  } catch (e) {
-    if (s) await shot(s, `failure-${label}`).catch(() => {});
-    log("tauri-driver output:\n" + driver.output.join("").slice(-4000));
-    throw e;
-  } finally {
-    if (s) await s.end().catch(() => {});
-    await driver.stop();
-  }
-}
 
 export async function conventionsFlow() {
-  await withApp("conventions", async (s) => {
+  await withApp("conventions", async ({ s }) => {
     await login(s, USERS.officer.name);
     await (await s.waitFor("#new-record")).click();
     await openRecordId(s);
@@ -85,7 +70,7 @@ export async function ownRecordsFlow() {
     user: "admin",
     newPassword: PASSWORD,
   });
-  await withApp("own", async (s) => {
+  await withApp("own", async ({ s }) => {
     await login(s, USERS.officer.name);
     // Nothing moves while the speech model loads after an officer's login: the engine's state
     // once sat in the top bar, whose longer "loading" text wrapped the bar to a second row and
@@ -112,7 +97,7 @@ export async function ownRecordsFlow() {
     const rows = await s.execute("return [...document.querySelectorAll('.record-row')].map((r) => r.dataset.id);");
     assert(rows.length === 1 && rows[0] === own, `somying's list holds ${rows.length} records, ${rows.includes(id) ? "with" : "without"} somchai's`);
     await shot(s, "28-my-records-own-only");
-  }, home);
+  }, { home });
   log("own: a colleague's record is not in บันทึกของฉัน");
 }
 
@@ -173,7 +158,7 @@ export async function lineBreakFlow() {
   const box = '[data-field="/circumstances"]';
   let id;
   let home;
-  await withApp("linebreak", async (s, h) => {
+  await withApp("linebreak", async ({ s, home: h }) => {
     home = h;
     await login(s, USERS.officer.name);
     await (await s.waitFor("#new-record")).click();

@@ -6,26 +6,10 @@
 //   is still in its field. The save is made to fail by the app's test hook
 //   BANTHUEK_TEST_FAIL_SAVES (set here only; CI runs as root, so an unwritable store would not
 //   fail).
-import { USERS, log, makeHome, startDriver } from "./lib/harness.mjs";
+import { USERS, log } from "./lib/harness.mjs";
 import { sleep, waitUntil } from "./lib/webdriver.mjs";
-import { assert, fieldValue, login, logout, openRecordId, requestClose, shot, typeInto } from "./lib/app.mjs";
+import { assert, fieldValue, login, logout, openRecordId, requestClose, shot, typeInto, withApp } from "./lib/app.mjs";
 
-async function withApp(label, env, body) {
-  const home = makeHome(label);
-  const driver = await startDriver(home, env);
-  let s = null;
-  try {
-    s = await driver.session();
-    await body(s);
-  } catch (e) {
-    if (s) await shot(s, `failure-${label}`).catch(() => {});
-    log("tauri-driver output:\n" + driver.output.join("").slice(-4000));
-    throw e;
-  } finally {
-    if (s) await s.end().catch(() => {});
-    await driver.stop();
-  }
-}
 
 const THAI = /[\u0E00-\u0E7F]/;
 const ENGLISH_WORD = /[A-Za-z]{2,}/;
@@ -43,7 +27,7 @@ async function wrongPassword(s) {
 }
 
 export async function languageFlow() {
-  await withApp("language", {}, async (s) => {
+  await withApp("language", async ({ s }) => {
     await s.waitFor("#screen-login", 30_000);
     await (await s.find("#lang-toggle")).click();
     await waitUntil(async () => (await s.execute("return document.documentElement.lang;")) === "en", "English");
@@ -75,7 +59,7 @@ export async function languageFlow() {
 }
 
 export async function closeFailFlow() {
-  await withApp("closefail", { BANTHUEK_TEST_FAIL_SAVES: "1" }, async (s) => {
+  await withApp("closefail", async ({ s }) => {
     await login(s, USERS.officer.name);
     await (await s.waitFor("#new-record")).click();
     await openRecordId(s);
@@ -97,5 +81,5 @@ export async function closeFailFlow() {
     await waitUntil(async () => !(await s.isDisplayed("#close-dialog")), "the warning to close");
     assert((await fieldValue(s, "/arrest/place")) === "ตลาดวโรรส", "the typed text is gone after the warning");
     log("closefail flow: a failed save, then close → warned, window open, typed text kept");
-  });
+  }, { env: { BANTHUEK_TEST_FAIL_SAVES: "1" } });
 }

@@ -8,31 +8,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PASSWORD, USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
+import { PASSWORD, USERS, cli, composeTime, log, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
   assert, engineReady, ensureItem, fieldValue, fill, hasClass, login, logout, missing, nav, openRecordId,
-  pressed, requestClose, shot, signWithCeremony, typeInto, waitForStatus, waitSaved,
+  pressed, requestClose, shot, signWithCeremony, typeInto, waitForStatus, waitSaved, withApp,
 } from "./lib/app.mjs";
 import { nationalId } from "./officer.mjs";
 
-async function withApp(label, body) {
-  const home = makeHome(label);
-  const driver = await startDriver(home);
-  const ctx = { home, driver, s: null };
-  try {
-    ctx.s = await driver.session();
-    await body(ctx);
-  } catch (e) {
-    if (ctx.s) await shot(ctx.s, `failure-${label}`).catch(() => {});
-    log("tauri-driver output:\n" + driver.output.join("").slice(-4000));
-    throw e;
-  } finally {
-    if (ctx.s) await ctx.s.end().catch(() => {});
-    await driver.stop();
-  }
-  return home;
-}
 
 async function openRecord(s, id) {
   await nav(s, "#nav-list", "#screen-list");

@@ -1,7 +1,7 @@
 // Steps a user takes in the app, written once for the officer, crash and benchmark scenarios.
 import { join } from "node:path";
 import { Keys, sleep, waitUntil } from "./webdriver.mjs";
-import { PASSWORD, assert, log, shots } from "./harness.mjs";
+import { PASSWORD, assert, log, makeHome, shots, startDriver } from "./harness.mjs";
 
 /** Saves a screenshot as $OUT_DIR/<name>.png. */
 export async function shot(s, name) {
@@ -169,4 +169,24 @@ export async function requestClose(s) {
 export async function hasClass(s, selector, cls) {
   const c = await (await s.find(selector)).attribute("class");
   return String(c ?? "").split(/\s+/).includes(cls);
+}
+
+// One app under test: a driver on `home` (a fresh one by default) with `env` added, the session
+// in `ctx.s` (a test may end it and start another), a screenshot and the driver's output on
+// failure, everything stopped after. Returns the home, for checks with the CLI afterwards.
+export async function withApp(label, body, { home = makeHome(label), env = {} } = {}) {
+  const driver = await startDriver(home, env);
+  const ctx = { home, driver, s: null };
+  try {
+    ctx.s = await driver.session();
+    await body(ctx);
+  } catch (e) {
+    if (ctx.s) await shot(ctx.s, `failure-${label}`).catch(() => {});
+    log("tauri-driver output:\n" + driver.output.join("").slice(-4000));
+    throw e;
+  } finally {
+    if (ctx.s) await ctx.s.end().catch(() => {});
+    await driver.stop();
+  }
+  return home;
 }
