@@ -634,6 +634,18 @@ mod tests {
         }
     }
 
+    /// A store in `dir` with device "d1" enrolled.
+    fn with_device_d1(dir: &Path) -> SqliteStore {
+        let store = SqliteStore::open(&dir.join("c.db"), &[7; 32]).unwrap();
+        store
+            .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
+            .unwrap();
+        store
+            .redeem_enrolment_code("h", Utc::now(), &device("d1"))
+            .unwrap();
+        store
+    }
+
     #[test]
     fn a_code_is_redeemed_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -672,13 +684,7 @@ mod tests {
     #[test]
     fn a_key_is_stored_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("c.db"), &[7; 32]).unwrap();
-        store
-            .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
-            .unwrap();
-        store
-            .redeem_enrolment_code("h", Utc::now(), &device("d1"))
-            .unwrap();
+        let store = with_device_d1(dir.path());
         let rec = |receipt: &'static str| NewRecord {
             idempotency_key: "r:1",
             record_id: "r",
@@ -708,13 +714,7 @@ mod tests {
     #[test]
     fn an_older_or_forked_audit_anchor_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("c.db"), &[7; 32]).unwrap();
-        store
-            .add_enrolment_code("h", Utc::now() + chrono::Duration::hours(1), 100)
-            .unwrap();
-        store
-            .redeem_enrolment_code("h", Utc::now(), &device("d1"))
-            .unwrap();
+        let store = with_device_d1(dir.path());
         let advance = |seq, hash| store.advance_audit_anchor("d1", seq, hash).unwrap();
         assert_eq!(advance(10, "a"), AnchorOutcome::Accepted);
         assert_eq!(
