@@ -1,9 +1,14 @@
-//! The Tauri commands: each one hands its work to a blocking thread and calls one `App` method,
-//! so the window never waits on the store, the engine or the network.
+//! The Tauri commands: each one takes the managers it needs from the app's state, hands its
+//! work to a blocking thread and calls one manager method (or one `lifecycle` step), so the
+//! window never waits on the store, the engine or the network.
 
-use crate::app::App;
+use crate::dictation::DictationManager;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::lifecycle;
+use crate::models;
 use crate::records;
+use crate::session::SessionManager;
+use crate::sync::SyncManager;
 use crate::views::{
     AccessReportView, AppInfo, AudioClip, FieldComment, FirstRun, HistoryView, ModelView,
     RecordFilter, RecordSummaryView, RecordView, ResumeInfo, Resumed, SessionInfo, Settings,
@@ -15,24 +20,26 @@ use serde_json::Value;
 use std::sync::Arc;
 use tauri::State;
 
-type AppState<'a> = State<'a, Arc<App>>;
+type SessionMgr<'a> = State<'a, Arc<SessionManager>>;
+type DictationMgr<'a> = State<'a, Arc<DictationManager>>;
+type SyncMgr<'a> = State<'a, Arc<SyncManager>>;
 
+/// Runs `f` off the async runtime.
 async fn blocking<T: Send + 'static>(
-    app: &Arc<App>,
-    f: impl FnOnce(Arc<App>) -> AppResult<T> + Send + 'static,
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || f(app))
+    tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(AppError::internal)?
 }
 
 /// A command that works in the signed-in user's store session, off the async runtime.
 async fn in_session<T: Send + 'static>(
-    app: &Arc<App>,
+    session: &Arc<SessionManager>,
     f: impl FnOnce(&mut Session) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    blocking(app, move |app| app.with_session(f)).await
+    let session = session.clone();
+    blocking(move || session.with_session(f)).await
 }
 
 /// The page has saved what it could (and the person chose): leave. Dictation in progress is
@@ -43,33 +50,41 @@ pub fn quit(app: tauri::AppHandle) {
 }
 
 #[tauri::command]
-pub async fn app_info(state: AppState<'_>) -> AppResult<AppInfo> {
-    blocking(&state, |app| Ok(app.info())).await
+pub async fn app_info(session: SessionMgr<'_>) -> AppResult<AppInfo> {
+    let session = session.inner().clone();
+    blocking(move || Ok(session.info())).await
 }
 
 #[tauri::command]
-pub async fn login(state: AppState<'_>, user: String, password: String) -> AppResult<SessionInfo> {
-    blocking(&state, move |app| app.login(&user, &password)).await
+pub async fn login(
+    session: SessionMgr<'_>,
+    dictation: DictationMgr<'_>,
+    user: String,
+    password: String,
+) -> AppResult<SessionInfo> {
+    let (session, dictation) = (session.inner().clone(), dictation.inner().clone());
+    blocking(move || lifecycle::login(&session, &dictation, &user, &password)).await
 }
 
 /// First start: creates the station and its administrator in the window, and logs them in.
 #[tauri::command]
 pub async fn create_station(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
+    dictation: DictationMgr<'_>,
     station: String,
     admin: String,
     password: String,
 ) -> AppResult<FirstRun> {
-    blocking(&state, move |app| {
-        app.create_station(&station, &admin, &password)
-    })
-    .await
+    let (session, dictation) = (session.inner().clone(), dictation.inner().clone());
+    blocking(move || lifecycle::create_station(&session, &dictation, &station, &admin, &password))
+        .await
 }
 
 #[tauri::command]
-pub async fn logout(state: AppState<'_>) -> AppResult<()> {
-    blocking(&state, |app| {
-        app.logout();
+pub async fn logout(session: SessionMgr<'_>, dictation: DictationMgr<'_>) -> AppResult<()> {
+    let (session, dictation) = (session.inner().clone(), dictation.inner().clone());
+    blocking(move || {
+        lifecycle::logout(&session, &dictation);
         Ok(())
     })
     .await
@@ -77,49 +92,52 @@ pub async fn logout(state: AppState<'_>) -> AppResult<()> {
 
 /// The person is at the keyboard (keys, clicks): postpones the idle lock.
 #[tauri::command]
-pub async fn activity(state: AppState<'_>) -> AppResult<()> {
-    state.touch();
+pub async fn activity(session: SessionMgr<'_>) -> AppResult<()> {
+    session.touch();
     Ok(())
 }
 
 #[tauri::command]
 pub async fn list_records(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     status: Option<String>,
     query: Option<String>,
 ) -> AppResult<Vec<RecordSummaryView>> {
-    in_session(&state, move |s| {
+    in_session(&session, move |s| {
         records::list_records(s, &RecordFilter { status, query })
     })
     .await
 }
 
 #[tauri::command]
-pub async fn new_record(state: AppState<'_>) -> AppResult<RecordView> {
-    in_session(&state, records::new_record).await
+pub async fn new_record(session: SessionMgr<'_>) -> AppResult<RecordView> {
+    in_session(&session, records::new_record).await
 }
 
 #[tauri::command]
-pub async fn get_record(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::open_record(s, &id)).await
+pub async fn get_record(session: SessionMgr<'_>, id: String) -> AppResult<RecordView> {
+    in_session(&session, move |s| records::open_record(s, &id)).await
 }
 
 #[tauri::command]
 pub async fn set_classification(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     level: String,
 ) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::set_classification(s, &id, &level)).await
+    in_session(&session, move |s| {
+        records::set_classification(s, &id, &level)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn access_report(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     user: Option<String>,
     record_id: Option<String>,
 ) -> AppResult<AccessReportView> {
-    in_session(&state, move |s| {
+    in_session(&session, move |s| {
         records::access_report(s, user.as_deref(), record_id.as_deref())
     })
     .await
@@ -127,7 +145,7 @@ pub async fn access_report(
 
 #[tauri::command]
 pub async fn save_record(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     record: Value,
     reason: Option<String>,
@@ -143,7 +161,7 @@ pub async fn save_record(
             "อ่านหรือเขียนฐานข้อมูลของสถานีไม่ได้ กรุณาแจ้งผู้ดูแลระบบ",
         ));
     }
-    in_session(&state, move |s| {
+    in_session(&session, move |s| {
         records::save_record(
             s,
             &id,
@@ -157,81 +175,85 @@ pub async fn save_record(
 
 #[tauri::command]
 pub async fn confirm_field(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     pointer: String,
 ) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::confirm_field(s, &id, &pointer)).await
+    in_session(&session, move |s| records::confirm_field(s, &id, &pointer)).await
 }
 
 #[tauri::command]
-pub async fn confirm_all(state: AppState<'_>, id: String) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::confirm_all(s, &id)).await
+pub async fn confirm_all(session: SessionMgr<'_>, id: String) -> AppResult<RecordView> {
+    in_session(&session, move |s| records::confirm_all(s, &id)).await
 }
 
 #[tauri::command]
-pub async fn history(state: AppState<'_>, id: String) -> AppResult<HistoryView> {
-    in_session(&state, move |s| records::history(s, &id)).await
+pub async fn history(session: SessionMgr<'_>, id: String) -> AppResult<HistoryView> {
+    in_session(&session, move |s| records::history(s, &id)).await
 }
 
 #[tauri::command]
 pub async fn start_dictation(
-    state: AppState<'_>,
+    dictation: DictationMgr<'_>,
     id: String,
     pointer: Option<String>,
 ) -> AppResult<()> {
-    blocking(&state, move |app| {
-        app.start_dictation(&id, pointer.as_deref())
-    })
-    .await
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.start_dictation(&id, pointer.as_deref())).await
 }
 
 #[tauri::command]
-pub async fn stop_dictation(state: AppState<'_>) -> AppResult<Option<RecordView>> {
-    blocking(&state, |app| app.stop_dictation()).await
+pub async fn stop_dictation(dictation: DictationMgr<'_>) -> AppResult<Option<RecordView>> {
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.stop_dictation()).await
 }
 
 #[tauri::command]
-pub async fn field_audio(state: AppState<'_>, id: String, pointer: String) -> AppResult<AudioClip> {
-    blocking(&state, move |app| app.field_audio(&id, &pointer)).await
+pub async fn field_audio(
+    dictation: DictationMgr<'_>,
+    id: String,
+    pointer: String,
+) -> AppResult<AudioClip> {
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.field_audio(&id, &pointer)).await
 }
 
 #[tauri::command]
 pub async fn sign_and_submit(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     comment: Option<String>,
     password: String,
     pages_seen: u32,
 ) -> AppResult<RecordView> {
-    in_session(&state, move |s| {
+    in_session(&session, move |s| {
         records::sign_and_submit(s, &id, comment.as_deref(), &password, pages_seen)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn review_queue(state: AppState<'_>) -> AppResult<Vec<RecordSummaryView>> {
-    in_session(&state, |s| records::review_queue(s)).await
+pub async fn review_queue(session: SessionMgr<'_>) -> AppResult<Vec<RecordSummaryView>> {
+    in_session(&session, |s| records::review_queue(s)).await
 }
 
 #[tauri::command]
 pub async fn return_record(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     comments: Vec<FieldComment>,
 ) -> AppResult<RecordView> {
-    in_session(&state, move |s| records::return_record(s, &id, &comments)).await
+    in_session(&session, move |s| records::return_record(s, &id, &comments)).await
 }
 
 #[tauri::command]
 pub async fn approve_and_countersign(
-    state: AppState<'_>,
+    session: SessionMgr<'_>,
     id: String,
     password: String,
     pages_seen: u32,
 ) -> AppResult<RecordView> {
-    in_session(&state, move |s| {
+    in_session(&session, move |s| {
         records::approve_and_countersign(s, &id, &password, pages_seen)
     })
     .await
@@ -239,49 +261,58 @@ pub async fn approve_and_countersign(
 
 /// The record's PDF as base64 (for the preview).
 #[tauri::command]
-pub async fn record_pdf(state: AppState<'_>, id: String) -> AppResult<String> {
-    let pdf = in_session(&state, move |s| records::record_pdf(s, &id)).await?;
+pub async fn record_pdf(session: SessionMgr<'_>, id: String) -> AppResult<String> {
+    let pdf = in_session(&session, move |s| records::record_pdf(s, &id)).await?;
     Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
 }
 
 #[tauri::command]
-pub async fn sync_status(state: AppState<'_>) -> AppResult<SyncView> {
-    blocking(&state, |app| app.sync_status()).await
+pub async fn sync_status(sync: SyncMgr<'_>) -> AppResult<SyncView> {
+    let sync = sync.inner().clone();
+    blocking(move || sync.sync_status()).await
 }
 
 #[tauri::command]
-pub async fn sync_now(state: AppState<'_>) -> AppResult<bool> {
-    blocking(&state, |app| app.sync_now()).await
+pub async fn sync_now(sync: SyncMgr<'_>) -> AppResult<bool> {
+    let sync = sync.inner().clone();
+    blocking(move || sync.sync_now()).await
 }
 
 #[tauri::command]
-pub async fn retry(state: AppState<'_>, key: String) -> AppResult<bool> {
-    blocking(&state, move |app| app.retry(&key)).await
+pub async fn retry(sync: SyncMgr<'_>, key: String) -> AppResult<bool> {
+    let sync = sync.inner().clone();
+    blocking(move || sync.retry(&key)).await
 }
 
 #[tauri::command]
-pub async fn get_settings(state: AppState<'_>) -> AppResult<Settings> {
-    Ok(state.settings())
+pub async fn get_settings(session: SessionMgr<'_>) -> AppResult<Settings> {
+    Ok(session.settings())
 }
 
 #[tauri::command]
-pub async fn set_settings(state: AppState<'_>, settings: Settings) -> AppResult<Settings> {
-    blocking(&state, move |app| app.set_settings(settings)).await
+pub async fn set_settings(
+    session: SessionMgr<'_>,
+    dictation: DictationMgr<'_>,
+    settings: Settings,
+) -> AppResult<Settings> {
+    let (session, dictation) = (session.inner().clone(), dictation.inner().clone());
+    blocking(move || lifecycle::set_settings(&session, &dictation, settings)).await
 }
 
 #[tauri::command]
-pub async fn list_microphones(state: AppState<'_>) -> AppResult<Vec<String>> {
-    blocking(&state, |_| Ok(banthuek_speech::capture::input_devices()?)).await
+pub async fn list_microphones() -> AppResult<Vec<String>> {
+    blocking(|| Ok(banthuek_speech::capture::input_devices()?)).await
 }
 
 /// Starts (true) or stops (false) the microphone test; levels arrive as "audio-level".
 #[tauri::command]
-pub async fn mic_test(state: AppState<'_>, start: bool) -> AppResult<()> {
-    blocking(&state, move |app| {
+pub async fn mic_test(dictation: DictationMgr<'_>, start: bool) -> AppResult<()> {
+    let dictation = dictation.inner().clone();
+    blocking(move || {
         if start {
-            app.start_mic_test()
+            dictation.start_mic_test()
         } else {
-            app.stop_mic_test();
+            dictation.stop_mic_test();
             Ok(())
         }
     })
@@ -289,21 +320,28 @@ pub async fn mic_test(state: AppState<'_>, start: bool) -> AppResult<()> {
 }
 
 #[tauri::command]
-pub async fn list_models(state: AppState<'_>) -> AppResult<Vec<ModelView>> {
-    blocking(&state, |app| app.list_models()).await
+pub async fn list_models(
+    session: SessionMgr<'_>,
+    dictation: DictationMgr<'_>,
+) -> AppResult<Vec<ModelView>> {
+    let (session, dictation) = (session.inner().clone(), dictation.inner().clone());
+    blocking(move || models::list_models(&dictation.model_store()?, &session.prefs())).await
 }
 
 #[tauri::command]
-pub async fn pending_resume(state: AppState<'_>) -> AppResult<Option<ResumeInfo>> {
-    blocking(&state, |app| app.pending_resume()).await
+pub async fn pending_resume(dictation: DictationMgr<'_>) -> AppResult<Option<ResumeInfo>> {
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.pending_resume()).await
 }
 
 #[tauri::command]
-pub async fn resume(state: AppState<'_>, record_id: String) -> AppResult<Resumed> {
-    blocking(&state, move |app| app.resume(&record_id)).await
+pub async fn resume(dictation: DictationMgr<'_>, record_id: String) -> AppResult<Resumed> {
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.resume(&record_id)).await
 }
 
 #[tauri::command]
-pub async fn discard_resume(state: AppState<'_>, record_id: String) -> AppResult<()> {
-    blocking(&state, move |app| app.discard_resume(&record_id)).await
+pub async fn discard_resume(dictation: DictationMgr<'_>, record_id: String) -> AppResult<()> {
+    let dictation = dictation.inner().clone();
+    blocking(move || dictation.discard_resume(&record_id)).await
 }

@@ -9,7 +9,32 @@ use crate::views::{
     TranscriptPartial,
 };
 use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
 use ts_rs::TS;
+
+/// Where events go: the window in the app, a list in tests.
+pub trait EventSink: Send + Sync + 'static {
+    fn emit(&self, event: &str, payload: Value);
+}
+
+/// The sink every manager sends its events through (one per app, shared).
+#[derive(Clone)]
+pub struct Events(Arc<dyn EventSink>);
+
+impl Events {
+    pub fn new(sink: Arc<dyn EventSink>) -> Events {
+        Events(sink)
+    }
+
+    /// Sends `payload` to the page under its event's name ([`Event::NAME`]).
+    pub fn emit<E: Event>(&self, payload: &E) {
+        match serde_json::to_value(payload) {
+            Ok(v) => self.0.emit(E::NAME, v),
+            Err(e) => tracing::warn!("event {} not serialisable: {e}", E::NAME),
+        }
+    }
+}
 
 /// A payload the app sends to the page, and the one event name it travels under.
 pub trait Event: Serialize + TS {

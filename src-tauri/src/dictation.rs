@@ -1,5 +1,7 @@
-//! Dictation into a record, as the window runs it: the speech engine and the microphone on a
-//! thread of their own, and each event sent to the page.
+//! The dictation manager: the speech engine kept warm between dictations, the dictation in
+//! progress (the speech engine and the microphone on a thread of their own, each event sent to
+//! the page) and the microphone test — one [`Activity`] that says which of them holds the
+//! microphone and the engine.
 //!
 //! The rules are `banthuek_dictation`'s (the same the command line uses): a dictation records
 //! into a [`Recording`] folder under the data home, and each final utterance is read into the
@@ -9,12 +11,13 @@
 //! folder is removed; if the app dies first, the folder stays and `pending_resume` offers it at
 //! the next login. This module owns the threads, the engine hand-over and the events.
 
-use crate::app::{lock, App};
+use crate::contract::Events;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records;
+use crate::session::{lock, SessionManager};
 use crate::views::{
-    AudioClip, AudioLevel, DictationState, RecordView, ResumeInfo, Resumed, SpokenValue,
-    StageTimes, TranscriptFinal, TranscriptPartial,
+    AudioClip, AudioLevel, DictationState, EngineState, EngineStatus, RecordView, ResumeInfo,
+    Resumed, SpokenValue, StageTimes, TranscriptFinal, TranscriptPartial,
 };
 use banthuek_core::Action;
 use banthuek_dictation::{
@@ -25,17 +28,98 @@ use banthuek_extract::commands::VoiceCommand;
 use banthuek_speech::capture::{Capture, CaptureEvent};
 use banthuek_speech::engine::DecodeOptions;
 use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession, LiveStopper};
-use banthuek_speech::supervisor::{Supervisor, SupervisorEvent};
+use banthuek_speech::models::{ModelKind, ModelStore};
+use banthuek_speech::supervisor::{Supervisor, SupervisorEvent, WorkerCommand};
 use banthuek_spoken::{FieldType, SpokenField};
 use base64::Engine as _;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Where models live: BANTHUEK_MODELS, else `<home>/models` (as the CLI), else the source tree's
+/// `models/` (a developer's checkout).
+pub fn models_dir(home: &Path) -> PathBuf {
+    if let Some(d) = std::env::var_os("BANTHUEK_MODELS") {
+        return PathBuf::from(d);
+    }
+    let in_home = home.join("models");
+    if in_home.is_dir() {
+        return in_home;
+    }
+    let in_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
+    if in_tree.is_dir() {
+        return in_tree;
+    }
+    in_home
+}
+
+/// How to start the speech worker: BANTHUEK_ENGINE, else `banthuek-engine` beside this program,
+/// else this program itself with the `engine` argument (see `crate::main`).
+pub fn worker_command() -> AppResult<WorkerCommand> {
+    if let Some(p) = std::env::var_os("BANTHUEK_ENGINE") {
+        return Ok(WorkerCommand {
+            program: PathBuf::from(p),
+            args: Vec::new(),
+        });
+    }
+    let exe = std::env::current_exe()?;
+    let beside = exe.with_file_name(if cfg!(windows) {
+        "banthuek-engine.exe"
+    } else {
+        "banthuek-engine"
+    });
+    if beside.is_file() {
+        return Ok(WorkerCommand {
+            program: beside,
+            args: Vec::new(),
+        });
+    }
+    Ok(WorkerCommand::current_exe_engine()?)
+}
+
+fn engine_status(state: EngineState, en: &str, th: &str) -> EngineStatus {
+    EngineStatus {
+        state,
+        en: en.to_owned(),
+        th: th.to_owned(),
+    }
+}
+
+/// What the microphone and the speech engine are doing. One value, so that a warm engine, a
+/// dictation and the microphone test cannot disagree about who holds what.
+enum Activity {
+    /// No engine loaded, the microphone free.
+    Idle,
+    /// An engine loading in the background for the next dictation.
+    Warming,
+    /// A loaded engine waiting for the next dictation, so speaking starts without a model load.
+    Ready(Supervisor),
+    /// The microphone test in settings; a warm engine stays loaded beside it.
+    Testing {
+        test: MicTest,
+        engine: Option<Supervisor>,
+    },
+    /// Dictating: the engine and the microphone are the dictation thread's until it ends.
+    Dictating(Active),
+}
+
+pub struct DictationManager {
+    session: Arc<SessionManager>,
+    events: Events,
+    models_dir: PathBuf,
+    activity: Mutex<Activity>,
+    /// Held while a dictation is being stopped, so a logout that comes meanwhile waits until the
+    /// recording is stored (else the session would be gone and the recording look like a crash).
+    stopping: Mutex<()>,
+}
 
 /// The dictation in progress.
-pub struct Active {
-    pub recording: Recording,
+struct Active {
+    recording: Recording,
     stopper: Stopper,
-    thread: std::thread::JoinHandle<()>,
+    /// Taken by the one who stops the dictation, to wait for the thread's end.
+    thread: Option<JoinHandle<()>>,
 }
 
 /// Ends a dictation from any thread: a live session (free speech, with partials), or the capture
@@ -56,9 +140,9 @@ impl Stopper {
 }
 
 /// The microphone test in settings: capture to a scratch file, levels out, nothing kept.
-pub struct MicTest {
+struct MicTest {
     stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<()>,
+    thread: JoinHandle<()>,
 }
 
 fn today() -> chrono::NaiveDate {
@@ -68,28 +152,28 @@ fn today() -> chrono::NaiveDate {
 /// Reads one utterance (or a whole recovered recording) into the stored draft and saves it.
 /// Returns the pointers filled, or why nothing could be read.
 fn apply_text(
-    app: &App,
+    session: &SessionManager,
     dictation: &mut Dictation,
     utterance: Final<'_>,
     reason: &str,
 ) -> AppResult<Vec<String>> {
-    app.with_session(|s| Ok(dictation.hear(s, utterance, today(), reason)?))
+    session.with_session(|s| Ok(dictation.hear(s, utterance, today(), reason)?))
 }
 
 /// Puts what dictation into a typed field heard into the stored draft and saves it.
 fn apply_spoken(
-    app: &App,
+    session: &SessionManager,
     dictation: &mut Dictation,
     pointer: &str,
     spoken: &SpokenField,
     span: [u64; 2],
 ) -> AppResult<Vec<String>> {
-    app.with_session(|s| Ok(dictation.hear_field(s, pointer, spoken, span)?))
+    session.with_session(|s| Ok(dictation.hear_field(s, pointer, spoken, span)?))
 }
 
 /// The end of a dictation: its recording into the store and the folder removed.
-fn store_recording(app: &App, recording: &Recording) -> AppResult<()> {
-    app.with_session(|s| Ok(recording.store(s)?))
+fn store_recording(session: &SessionManager, recording: &Recording) -> AppResult<()> {
+    session.with_session(|s| Ok(recording.store(s)?))
 }
 
 fn spoken_value(pointer: &str, s: SpokenField) -> SpokenValue {
@@ -103,19 +187,13 @@ fn spoken_value(pointer: &str, s: SpokenField) -> SpokenValue {
     }
 }
 
-fn record_view(app: &App, id: &str) -> Option<RecordView> {
-    match app.with_session(|s| records::get_record(s, id)) {
+fn record_view(session: &SessionManager, id: &str) -> Option<RecordView> {
+    match session.with_session(|s| records::get_record(s, id)) {
         Ok(view) => Some(view),
         Err(e) => {
             tracing::warn!("record-updated not sent: {e}");
             None
         }
-    }
-}
-
-fn emit_record(app: &App, id: &str) {
-    if let Some(view) = record_view(app, id) {
-        app.emit(&view);
     }
 }
 
@@ -151,43 +229,177 @@ fn level(db: f32, peak: &mut f32) -> AudioLevel {
     }
 }
 
-impl App {
+/// A dictation thread's work, run once it is registered as the activity.
+type Work = Box<dyn FnOnce() + Send>;
+
+impl DictationManager {
+    pub fn new(session: Arc<SessionManager>, events: Events) -> DictationManager {
+        DictationManager {
+            models_dir: models_dir(session.home()),
+            session,
+            events,
+            activity: Mutex::new(Activity::Idle),
+            stopping: Mutex::new(()),
+        }
+    }
+
+    pub fn model_store(&self) -> AppResult<ModelStore> {
+        Ok(ModelStore::open(&self.models_dir)?)
+    }
+
+    /// Name of the model dictation uses: the station's choice, else the manifest's default.
+    pub fn model_name(&self) -> AppResult<String> {
+        if let Some(m) = self.session.prefs().model {
+            return Ok(m);
+        }
+        let store = self.model_store()?;
+        store
+            .manifest()
+            .default_of(ModelKind::Whisper)
+            .map(|m| m.name.clone())
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NoModel,
+                    "No speech model is installed",
+                    "ยังไม่ได้ติดตั้งโมเดลรู้จำเสียง",
+                )
+            })
+    }
+
+    /// Loads a fresh engine (blocking: a second or two), reporting it as engine-status events.
+    fn start_engine(&self) -> AppResult<Supervisor> {
+        self.events.emit(&engine_status(
+            EngineState::Loading,
+            "Loading the speech model…",
+            "กำลังโหลดโมเดลรู้จำเสียง…",
+        ));
+        let result = (|| {
+            let store = self.model_store()?;
+            let model = store.resolve(Some(&self.model_name()?), ModelKind::Whisper)?;
+            let vad = store.resolve(None, ModelKind::Vad).ok();
+            Ok::<_, AppError>(Supervisor::start(
+                worker_command()?,
+                &model,
+                vad.as_deref(),
+            )?)
+        })();
+        match &result {
+            Ok(_) => self.events.emit(&engine_status(
+                EngineState::Ready,
+                "Speech engine ready",
+                "พร้อมรับเสียงพูด",
+            )),
+            Err(e) => self.events.emit(&engine_status(
+                EngineState::Crashed,
+                &format!("The speech engine could not start: {}", e.en),
+                &format!("เริ่มเครื่องมือรู้จำเสียงไม่ได้: {}", e.th),
+            )),
+        }
+        result
+    }
+
+    fn engine_crashed(&self, status: &str) {
+        self.events.emit(&engine_status(
+            EngineState::Restarted,
+            &format!("The speech engine stopped ({status}) and was restarted; nothing was lost"),
+            "เครื่องมือรู้จำเสียงหยุดทำงานและเริ่มใหม่แล้ว ไม่มีข้อมูลสูญหาย",
+        ));
+    }
+
+    /// The warm engine if there is one, else a fresh one.
+    fn take_engine(&self) -> AppResult<Supervisor> {
+        let warm = {
+            let mut activity = lock(&self.activity);
+            match &mut *activity {
+                Activity::Testing { engine, .. } => engine.take(),
+                Activity::Ready(_) => match std::mem::replace(&mut *activity, Activity::Idle) {
+                    Activity::Ready(e) => Some(e),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        match warm {
+            Some(e) => Ok(e),
+            None => self.start_engine(),
+        }
+    }
+
+    /// Keeps an engine for the next dictation (while someone is logged in).
+    fn give_back_engine(&self, engine: Supervisor) {
+        if !self.session.is_logged_in() {
+            return;
+        }
+        let mut activity = lock(&self.activity);
+        match &mut *activity {
+            Activity::Idle | Activity::Warming | Activity::Ready(_) => {
+                *activity = Activity::Ready(engine)
+            }
+            Activity::Testing { engine: slot, .. } => *slot = Some(engine),
+            Activity::Dictating(_) => {}
+        }
+    }
+
+    /// Drops the warm engine (at logout, at the idle lock, or when the station's model changed).
+    pub fn drop_engine(&self) {
+        let mut activity = lock(&self.activity);
+        match &mut *activity {
+            Activity::Ready(_) | Activity::Warming => *activity = Activity::Idle,
+            Activity::Testing { engine, .. } => *engine = None,
+            Activity::Idle | Activity::Dictating(_) => {}
+        }
+    }
+
+    /// Loads an engine in the background so the next dictation starts at once.
+    pub fn prewarm_engine(self: &Arc<Self>) {
+        {
+            let mut activity = lock(&self.activity);
+            if !matches!(*activity, Activity::Idle) {
+                return;
+            }
+            *activity = Activity::Warming;
+        }
+        let manager = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("engine-warmup".into())
+            .spawn(move || match manager.start_engine() {
+                Ok(engine) => manager.give_back_engine(engine),
+                Err(_) => {
+                    let mut activity = lock(&manager.activity);
+                    if matches!(*activity, Activity::Warming) {
+                        *activity = Activity::Idle;
+                    }
+                }
+            });
+        if spawned.is_err() {
+            *lock(&self.activity) = Activity::Idle;
+        }
+    }
+
     /// Sends a final to the page, then the record it changed (read back first, so the stage
     /// times end when both leave the app).
     fn send_final(&self, record_id: &str, mut fin: TranscriptFinal) {
         let view = if fin.filled.is_empty() {
             None
         } else {
-            record_view(self, record_id)
+            record_view(&self.session, record_id)
         };
         if let Some(stages) = fin.stages.as_mut() {
             stages.sent_at = epoch_ms();
         }
-        self.emit(&fin);
+        self.events.emit(&fin);
         if let Some(view) = view {
-            self.emit(&view);
-        }
-    }
-
-    /// Finished dictation threads (stopped by voice or a lost microphone) are joined here.
-    fn reap_dictation(&self) {
-        let mut slot = lock(&self.dictation);
-        if slot.as_ref().is_some_and(|a| a.thread.is_finished()) {
-            if let Some(a) = slot.take() {
-                let _ = a.thread.join();
-            }
+            self.events.emit(&view);
         }
     }
 
     pub fn is_dictating(&self) -> bool {
-        self.reap_dictation();
-        lock(&self.dictation).is_some()
+        matches!(*lock(&self.activity), Activity::Dictating(_))
     }
 
     /// Starts dictating into record `id` (one field when `pointer` is given).
     pub fn start_dictation(self: &Arc<Self>, id: &str, pointer: Option<&str>) -> AppResult<()> {
-        self.reap_dictation();
-        if lock(&self.dictation).is_some() {
+        if self.is_dictating() {
             return Err(AppError::new(
                 ErrorCode::AlreadyRecording,
                 "Already recording; stop first",
@@ -195,7 +407,7 @@ impl App {
             ));
         }
         self.stop_mic_test();
-        let user = self.with_session(|s| {
+        let user = self.session.with_session(|s| {
             let stored = s.record(id)?;
             banthuek_core::workflow::transition(stored.status, Action::Edit, s.role())
                 .map_err(AppError::from)?;
@@ -210,7 +422,7 @@ impl App {
                 ));
             }
         }
-        let recording = Recording::begin(&self.home, id, pointer, &user)?;
+        let recording = Recording::begin(self.session.home(), id, pointer, &user)?;
         let engine = match self.take_engine() {
             Ok(e) => e,
             Err(e) => {
@@ -224,19 +436,31 @@ impl App {
             Some(recording.meta().recording.clone()),
         );
         let typed = pointer.and_then(|p| Some((p.to_owned(), field_type_of(p)?)));
-        let (stopper, thread) = match typed {
+        let (stopper, work) = match typed {
             Some((p, field)) => {
                 self.start_field_capture(engine, recording.clone(), dictation, p, field)
             }
             None => self.start_live(engine, recording.clone(), dictation),
         }
         .inspect_err(|_| recording.abandon())?;
-        *lock(&self.dictation) = Some(Active {
-            recording,
-            stopper,
-            thread,
-        });
-        self.emit(&state(true, Some(id), pointer, None));
+        {
+            // The thread starts under the lock, so it cannot end before it is the activity.
+            let mut activity = lock(&self.activity);
+            let thread = std::thread::Builder::new()
+                .name("dictation".into())
+                .spawn(work)
+                .map_err(AppError::internal)
+                .inspect_err(|_| {
+                    stopper.stop();
+                    recording.abandon();
+                })?;
+            *activity = Activity::Dictating(Active {
+                recording,
+                stopper,
+                thread: Some(thread),
+            });
+        }
+        self.events.emit(&state(true, Some(id), pointer, None));
         tracing::info!("dictation started");
         Ok(())
     }
@@ -247,20 +471,18 @@ impl App {
         engine: Supervisor,
         recording: Recording,
         dictation: Dictation,
-    ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
+    ) -> AppResult<(Stopper, Work)> {
         let config = LiveConfig {
-            device: self.prefs().microphone,
+            device: self.session.prefs().microphone,
             ..LiveConfig::new(recording.dir())
         };
         let live = LiveSession::start(engine, config)?;
         let stopper = live.stopper();
-        let app = self.clone();
+        let manager = self.clone();
         let thread_stopper = stopper.clone();
-        let thread = std::thread::Builder::new()
-            .name("dictation".into())
-            .spawn(move || app.run_dictation(live, dictation, recording, thread_stopper))
-            .map_err(AppError::internal)?;
-        Ok((Stopper::Live(stopper), thread))
+        let work: Work =
+            Box::new(move || manager.run_dictation(live, dictation, recording, thread_stopper));
+        Ok((Stopper::Live(stopper), work))
     }
 
     /// Dictation into a typed field: each utterance goes through `banthuek_spoken::
@@ -274,17 +496,17 @@ impl App {
         dictation: Dictation,
         pointer: String,
         field: FieldType,
-    ) -> AppResult<(Stopper, std::thread::JoinHandle<()>)> {
-        let capture = Capture::start(self.prefs().microphone.as_deref(), &recording.evidence())?;
+    ) -> AppResult<(Stopper, Work)> {
+        let capture = Capture::start(
+            self.session.prefs().microphone.as_deref(),
+            &recording.evidence(),
+        )?;
         let flag = capture.stop_flag();
-        let app = self.clone();
-        let thread = std::thread::Builder::new()
-            .name("field-dictation".into())
-            .spawn(move || {
-                app.run_field_dictation(capture, engine, dictation, recording, (pointer, field))
-            })
-            .map_err(AppError::internal)?;
-        Ok((Stopper::Capture(flag), thread))
+        let manager = self.clone();
+        let work: Work = Box::new(move || {
+            manager.run_field_dictation(capture, engine, dictation, recording, (pointer, field))
+        });
+        Ok((Stopper::Capture(flag), work))
     }
 
     fn run_field_dictation(
@@ -307,7 +529,7 @@ impl App {
             match event {
                 CaptureEvent::Level(db) => {
                     let l = level(db, &mut peak);
-                    self.emit(&l);
+                    self.events.emit(&l);
                 }
                 CaptureEvent::Utterance(u) => {
                     utterances_heard += 1;
@@ -331,7 +553,13 @@ impl App {
                         final_at - u.speech_heard_at.elapsed().as_secs_f64() * 1000.0;
                     let (text, spoken, filled, problem) = match result {
                         Ok((transcript, spoken)) => {
-                            match apply_spoken(&self, &mut dictation, &pointer, &spoken, span) {
+                            match apply_spoken(
+                                &self.session,
+                                &mut dictation,
+                                &pointer,
+                                &spoken,
+                                span,
+                            ) {
                                 Ok(filled) => (transcript.text, Some(spoken), filled, None),
                                 Err(e) => (transcript.text, Some(spoken), Vec::new(), Some(e)),
                             }
@@ -377,10 +605,9 @@ impl App {
             }
         }
         capture.stop();
-        self.give_back_engine(engine);
         if utterances_heard == 0 && device_error.is_none() {
             // Silence the whole time (a button held and nothing said): say so, fill nothing.
-            self.emit(&TranscriptFinal {
+            self.events.emit(&TranscriptFinal {
                 text: String::new(),
                 start_ms: 0,
                 end_ms: 0,
@@ -397,24 +624,40 @@ impl App {
                 }),
             });
         }
-        let error = match store_recording(&self, &recording) {
+        let error = match store_recording(&self.session, &recording) {
             Ok(()) => device_error,
             Err(e) => Some(e),
         };
-        self.dictation_ended(&dictation, error);
+        self.dictation_ended(&dictation, Some(engine), error);
     }
 
-    /// Tells the page the dictation is over, with the record as it now is.
-    fn dictation_ended(self: &Arc<Self>, dictation: &Dictation, error: Option<AppError>) {
+    /// The dictation thread's last step: the activity goes back to a warm engine (or to none,
+    /// and one is loaded for the next dictation), then the page hears that the dictation is over,
+    /// with the record as it now is.
+    fn dictation_ended(
+        self: &Arc<Self>,
+        dictation: &Dictation,
+        engine: Option<Supervisor>,
+        error: Option<AppError>,
+    ) {
+        let logged_in = self.session.is_logged_in();
+        *lock(&self.activity) = match engine {
+            Some(e) if logged_in => Activity::Ready(e),
+            _ => Activity::Idle,
+        };
         tracing::info!("dictation stopped");
-        self.emit(&state(
+        self.events.emit(&state(
             false,
             Some(dictation.record_id()),
             dictation.heard().pointer(),
             error,
         ));
-        emit_record(self, dictation.record_id());
-        self.prewarm_engine();
+        if let Some(view) = record_view(&self.session, dictation.record_id()) {
+            self.events.emit(&view);
+        }
+        if logged_in {
+            self.prewarm_engine();
+        }
     }
 
     fn run_dictation(
@@ -431,16 +674,16 @@ impl App {
             match event {
                 LiveEvent::Level(db) => {
                     let l = level(db, &mut peak);
-                    self.emit(&l);
+                    self.events.emit(&l);
                 }
-                LiveEvent::Partial { text, .. } => self.emit(&TranscriptPartial { text }),
+                LiveEvent::Partial { text, .. } => self.events.emit(&TranscriptPartial { text }),
                 LiveEvent::Final(u) => {
                     let text = u.transcript.text.trim().to_owned();
                     let span = [u.start_ms, u.end_ms];
                     let spoken_ms = u.end_ms.saturating_sub(u.start_ms);
                     if spoken_ms > 0 {
                         let rtf = u.latency.as_secs_f64() / (spoken_ms as f64 / 1000.0);
-                        let _ = self.update_prefs(|p| p.note_rtf(&model, rtf));
+                        let _ = self.session.update_prefs(|p| p.note_rtf(&model, rtf));
                     }
                     if banthuek_extract::commands::recognise(&text)
                         == Some(VoiceCommand::StopRecording)
@@ -456,7 +699,7 @@ impl App {
                         span: Some(span),
                     };
                     let (filled, problem) =
-                        match apply_text(&self, &mut dictation, utterance, "dictation") {
+                        match apply_text(&self.session, &mut dictation, utterance, "dictation") {
                             Ok(f) => (f, None),
                             Err(e) => (Vec::new(), Some(e)),
                         };
@@ -482,7 +725,7 @@ impl App {
                 }
                 LiveEvent::Failed { error, .. } => {
                     let e: AppError = error.into();
-                    self.emit(&TranscriptFinal {
+                    self.events.emit(&TranscriptFinal {
                         text: String::new(),
                         start_ms: 0,
                         end_ms: 0,
@@ -505,7 +748,7 @@ impl App {
                 if let Some(m) = rec.device_error {
                     device_error.get_or_insert(AppError::from_message(ErrorCode::Microphone, &m));
                 }
-                match store_recording(&self, &recording) {
+                match store_recording(&self.session, &recording) {
                     Ok(()) => device_error,
                     Err(e) => Some(e),
                 }
@@ -514,38 +757,48 @@ impl App {
             // into the store and the folder is removed, so it is never offered as a crash. Only
             // when it cannot be stored does the folder stay, to be offered for resuming.
             Err(e) => {
-                if let Err(stored) = store_recording(&self, &recording) {
+                if let Err(stored) = store_recording(&self.session, &recording) {
                     tracing::warn!("recording left for resuming: {stored}");
                 }
                 Some(e.into())
             }
         };
-        self.dictation_ended(&dictation, error);
+        self.dictation_ended(&dictation, None, error);
     }
 
     /// Stops the dictation, waits until every utterance is read into the record and the recording
     /// is stored, and returns the record as it now is.
     pub fn stop_dictation(&self) -> AppResult<Option<RecordView>> {
         let _stopping = lock(&self.stopping);
-        let active = lock(&self.dictation).take();
-        let Some(active) = active else {
-            return Ok(None);
+        let (thread, record_id) = {
+            let mut activity = lock(&self.activity);
+            let Activity::Dictating(active) = &mut *activity else {
+                return Ok(None);
+            };
+            active.stopper.stop();
+            (
+                active.thread.take(),
+                active.recording.meta().record_id.clone(),
+            )
         };
-        active.stopper.stop();
-        active
-            .thread
-            .join()
-            .map_err(|_| AppError::internal("the dictation thread panicked"))?;
-        if self.logged_in().is_none() {
+        if let Some(thread) = thread {
+            thread
+                .join()
+                .map_err(|_| AppError::internal("the dictation thread panicked"))?;
+        }
+        if !self.session.is_logged_in() {
             return Ok(None);
         }
-        self.with_session(|s| records::get_record(s, &active.recording.meta().record_id))
+        self.session
+            .with_session(|s| records::get_record(s, &record_id))
             .map(Some)
     }
 
     /// The audio behind a dictated value: its span cut from the recording, as a WAV.
     pub fn field_audio(&self, id: &str, pointer: &str) -> AppResult<AudioClip> {
-        let clip = self.with_session(|s| Ok(value_clip(s, &self.home, id, pointer)?))?;
+        let clip = self
+            .session
+            .with_session(|s| Ok(value_clip(s, self.session.home(), id, pointer)?))?;
         Ok(AudioClip {
             mime: "audio/wav".into(),
             base64: base64::engine::general_purpose::STANDARD.encode(clip.wav),
@@ -556,16 +809,17 @@ impl App {
 
     /// Recordings left on disk, except the one being recorded now.
     fn recoveries(&self) -> Vec<Recording> {
-        let active = lock(&self.dictation)
-            .as_ref()
-            .map(|a| a.recording.dir().to_owned());
-        left_over(&self.home, active.as_deref())
+        let active = match &*lock(&self.activity) {
+            Activity::Dictating(a) => Some(a.recording.dir().to_owned()),
+            _ => None,
+        };
+        left_over(self.session.home(), active.as_deref())
     }
 
     /// Recordings left by a crash that the logged-in user may resume.
     fn own_recoveries(&self) -> AppResult<Vec<Recording>> {
         let found = self.recoveries();
-        self.with_session(|s| Ok(resumable(s, found)))
+        self.session.with_session(|s| Ok(resumable(s, found)))
     }
 
     /// A recording left by a crash or a closed window that this user may resume, if any.
@@ -575,8 +829,9 @@ impl App {
         };
         let meta = recording.meta().clone();
         // The offer names the arrestee, as the officer knows the record.
-        let arrestee =
-            self.with_session(|s| Ok(records::arrestee_name(&s.record(&meta.record_id)?.record)))?;
+        let arrestee = self
+            .session
+            .with_session(|s| Ok(records::arrestee_name(&s.record(&meta.record_id)?.record)))?;
         Ok(Some(ResumeInfo {
             record_id: meta.record_id,
             audio_seconds: recording.audio_seconds(),
@@ -604,9 +859,9 @@ impl App {
         let mut transcript = Vec::new();
         for recording in found {
             // The audio goes into the store first: it is the evidence, whatever happens next.
-            self.with_session(|s| Ok(recording.put_into(s)?))?;
+            self.session.with_session(|s| Ok(recording.put_into(s)?))?;
             let evidence = recording.evidence();
-            let editable = self.with_session(|s| {
+            let editable = self.session.with_session(|s| {
                 let st = s.record(id)?.status;
                 Ok(banthuek_dictation::recovery::may_edit(s, st))
             })?;
@@ -616,7 +871,7 @@ impl App {
                     Ok(_) => {}
                     Err(e) => {
                         tracing::warn!("resumed recording not read into the record: {e}");
-                        self.emit(&state(
+                        self.events.emit(&state(
                             false,
                             Some(id),
                             recording.meta().pointer.as_deref(),
@@ -627,8 +882,8 @@ impl App {
             }
             recording.remove()?;
         }
-        let view = self.with_session(|s| records::get_record(s, id))?;
-        self.emit(&view);
+        let view = self.session.with_session(|s| records::get_record(s, id))?;
+        self.events.emit(&view);
         Ok(Resumed {
             record: view,
             transcript,
@@ -660,14 +915,19 @@ impl App {
             );
             self.give_back_engine(engine);
             let (t, spoken) = result?;
-            apply_spoken(self, &mut dictation, pointer, &spoken, [0, t.duration_ms])?;
+            apply_spoken(
+                &self.session,
+                &mut dictation,
+                pointer,
+                &spoken,
+                [0, t.duration_ms],
+            )?;
             return Ok(spoken.heard.trim().to_owned());
         }
         let mut engine = self.take_engine()?;
-        let app = self.clone();
         let result = engine.transcribe(&evidence, &DecodeOptions::default(), &mut |e| match e {
-            SupervisorEvent::WorkerRestarted { status, .. } => app.engine_crashed(&status),
-            SupervisorEvent::Segment(s) => app.emit(&TranscriptPartial {
+            SupervisorEvent::WorkerRestarted { status, .. } => self.engine_crashed(&status),
+            SupervisorEvent::Segment(s) => self.events.emit(&TranscriptPartial {
                 text: s.text.clone(),
             }),
             SupervisorEvent::Progress(_) => {}
@@ -680,7 +940,7 @@ impl App {
             span: Some([0, t.duration_ms]),
         };
         apply_text(
-            self,
+            &self.session,
             &mut dictation,
             utterance,
             "dictation resumed after an interruption",
@@ -695,7 +955,7 @@ impl App {
             .into_iter()
             .filter(|r| r.meta().record_id == id)
         {
-            store_recording(self, &recording)?;
+            store_recording(&self.session, &recording)?;
         }
         Ok(())
     }
@@ -709,10 +969,10 @@ impl App {
             ));
         }
         self.stop_mic_test();
-        let scratch = self.home.join("tmp").join("mic-test.wav");
-        let capture = Capture::start(self.prefs().microphone.as_deref(), &scratch)?;
+        let scratch = self.session.home().join("tmp").join("mic-test.wav");
+        let capture = Capture::start(self.session.prefs().microphone.as_deref(), &scratch)?;
         let stop = capture.stop_flag();
-        let app = self.clone();
+        let events = self.events.clone();
         let thread = std::thread::Builder::new()
             .name("mic-test".into())
             .spawn(move || {
@@ -720,7 +980,7 @@ impl App {
                 let mut capture = capture;
                 while let Ok(ev) = capture.events.recv() {
                     match ev {
-                        CaptureEvent::Level(db) => app.emit(&level(db, &mut peak)),
+                        CaptureEvent::Level(db) => events.emit(&level(db, &mut peak)),
                         CaptureEvent::Stopped { .. } => break,
                         _ => {}
                     }
@@ -729,14 +989,60 @@ impl App {
                 let _ = std::fs::remove_file(&scratch);
             })
             .map_err(AppError::internal)?;
-        *lock(&self.mic_test) = Some(MicTest { stop, thread });
+        let test = MicTest { stop, thread };
+        let mut activity = lock(&self.activity);
+        match std::mem::replace(&mut *activity, Activity::Idle) {
+            Activity::Ready(engine) => {
+                *activity = Activity::Testing {
+                    test,
+                    engine: Some(engine),
+                }
+            }
+            Activity::Dictating(active) => {
+                // A dictation started meanwhile: it keeps the microphone.
+                *activity = Activity::Dictating(active);
+                drop(activity);
+                test.stop();
+            }
+            _ => *activity = Activity::Testing { test, engine: None },
+        }
         Ok(())
     }
 
+    /// Ends the microphone test (the warm engine, if any, stays).
     pub fn stop_mic_test(&self) {
-        if let Some(t) = lock(&self.mic_test).take() {
-            t.stop.store(true, Ordering::SeqCst);
-            let _ = t.thread.join();
+        let test = {
+            let mut activity = lock(&self.activity);
+            if !matches!(*activity, Activity::Testing { .. }) {
+                return;
+            }
+            match std::mem::replace(&mut *activity, Activity::Idle) {
+                Activity::Testing { test, engine } => {
+                    if let Some(engine) = engine {
+                        *activity = Activity::Ready(engine);
+                    }
+                    test
+                }
+                _ => return,
+            }
+        };
+        test.stop();
+    }
+
+    /// Ends whatever holds the microphone and the engine (at logout and when the screen locks):
+    /// a dictation is finished and stored first, so nothing is lost.
+    pub fn stop_everything(&self) {
+        if let Err(e) = self.stop_dictation() {
+            tracing::warn!("stopping dictation: {e}");
         }
+        self.stop_mic_test();
+        self.drop_engine();
+    }
+}
+
+impl MicTest {
+    fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.thread.join();
     }
 }

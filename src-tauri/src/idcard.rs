@@ -9,9 +9,9 @@
 //! who read them. The photo is never kept: it goes to the page once, inside the preview, and the
 //! page drops it when its dialog closes.
 
-use crate::app::App;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records;
+use crate::session::{lock, SessionManager};
 use crate::views::RecordView;
 use banthuek_idcard::{
     changed_since, fill_arrestee, read_card, AgeOn, CardRead, CardWarning, IdCardError, ReadOptions,
@@ -154,7 +154,7 @@ fn changed_conflict(fields: &[String]) -> AppError {
     .about(fields.to_vec())
 }
 
-fn current_user(app: &App) -> AppResult<String> {
+fn current_user(app: &SessionManager) -> AppResult<String> {
     app.logged_in().map(|s| s.user).ok_or_else(AppError::locked)
 }
 
@@ -166,15 +166,15 @@ impl CardReading {
     /// Stops a read that is waiting for a card and forgets a read not yet confirmed.
     pub fn cancel(&self) {
         self.attempt.fetch_add(1, Ordering::SeqCst);
-        *crate::app::lock(&self.pending) = None;
+        *lock(&self.pending) = None;
     }
 
     /// Waits for a card (up to [`WAIT_FOR_CARD`], or until cancelled), reads it with its photo,
     /// and returns what arrestee `arrestee` of record `id` would hold. Blocking: run it off the
     /// UI thread. Nothing is saved.
-    pub fn read(&self, app: &App, id: &str, arrestee: usize) -> AppResult<CardPreview> {
+    pub fn read(&self, app: &SessionManager, id: &str, arrestee: usize) -> AppResult<CardPreview> {
         let token = self.attempt.fetch_add(1, Ordering::SeqCst) + 1;
-        *crate::app::lock(&self.pending) = None;
+        *lock(&self.pending) = None;
         let user = current_user(app)?;
         // The record must exist and this user must be able to read it before anyone waits.
         app.with_session(|s| Ok(s.record(id).map(|_| ())?))?;
@@ -222,7 +222,7 @@ impl CardReading {
             warnings: read.warnings.iter().map(CardNote::from).collect(),
             photo,
         };
-        let mut pending = crate::app::lock(&self.pending);
+        let mut pending = lock(&self.pending);
         if self.latest() != token {
             return Err(cancelled());
         }
@@ -247,10 +247,16 @@ impl CardReading {
     /// arrestee into the record as it now is and saves a new version with provenance `card`; the
     /// read is audited. A field the card would set that another save (dictation) changed since
     /// `based_on` is refused, not overwritten — the merge rule of the page's own saves.
-    pub fn fill(&self, app: &App, id: &str, token: u64, based_on: u32) -> AppResult<RecordView> {
+    pub fn fill(
+        &self,
+        app: &SessionManager,
+        id: &str,
+        token: u64,
+        based_on: u32,
+    ) -> AppResult<RecordView> {
         let user = current_user(app)?;
         let pending = {
-            let mut slot = crate::app::lock(&self.pending);
+            let mut slot = lock(&self.pending);
             match slot.take() {
                 Some(p) if p.token == token && p.record_id == id && p.user == user => p,
                 other => {
@@ -282,13 +288,13 @@ impl CardReading {
     }
 }
 
-type AppState<'a> = State<'a, Arc<App>>;
+type SessionMgr<'a> = State<'a, Arc<SessionManager>>;
 type ReadingState<'a> = State<'a, Arc<CardReading>>;
 
 /// Waits for the ID card and reads it for arrestee `arrestee` of record `id` (nothing saved).
 #[tauri::command]
 pub async fn idcard_read(
-    state: AppState<'_>,
+    state: SessionMgr<'_>,
     reading: ReadingState<'_>,
     id: String,
     arrestee: usize,
@@ -302,7 +308,7 @@ pub async fn idcard_read(
 /// Saves the confirmed read `token` into record `id`, the page showing version `based_on`.
 #[tauri::command]
 pub async fn idcard_fill(
-    state: AppState<'_>,
+    state: SessionMgr<'_>,
     reading: ReadingState<'_>,
     id: String,
     token: u64,

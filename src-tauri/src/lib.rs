@@ -1,22 +1,32 @@
-//! The Banthuek desktop app: a Tauri 2 shell over the library crates. [`app::App`] holds the
-//! state (store session, speech engine and dictation, sync, preferences) and does the work;
-//! [`commands`] are the thin Tauri entry points; [`views`] are the types the page sees,
-//! exported to TypeScript by [`bindings`].
+//! The Banthuek desktop app: a Tauri 2 shell over the library crates. Its state is three
+//! managers, each registered with `.manage()` (built together in [`lifecycle::Managers`]):
+//! [`session::SessionManager`] (the store session, who is logged in, the idle lock,
+//! preferences), [`dictation::DictationManager`] (the speech engine, the dictation in progress,
+//! the microphone test) and [`sync::SyncManager`], plus the ID-card read ([`idcard`]);
+//! [`lifecycle`] is what logging in and out does to more than one of them. [`commands`] are the
+//! thin Tauri entry points; [`views`] are the types the page sees, exported to TypeScript by
+//! [`bindings`].
+//!
+//! Modules depend on each other in one direction only, lower first: `error`, `views`,
+//! `contract`, `prefs`, `records`, `models`, `bindings` → `session` → `dictation`, `sync`,
+//! `idcard` → `lifecycle` → `commands` → this file.
 
-pub mod app;
 pub mod bindings;
 pub mod commands;
 pub mod contract;
 pub mod dictation;
 pub mod error;
 pub mod idcard;
+pub mod lifecycle;
 pub mod models;
 pub mod prefs;
 pub mod records;
+pub mod session;
 pub mod sync;
 pub mod views;
 
-use app::{App, EventSink};
+use contract::EventSink;
+use lifecycle::Managers;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tauri::{Emitter, Manager};
@@ -28,21 +38,6 @@ impl EventSink for WindowEvents {
     fn emit(&self, event: &str, payload: serde_json::Value) {
         if let Err(e) = self.0.emit(event, payload) {
             tracing::warn!("event {event} not delivered: {e}");
-        }
-    }
-}
-
-impl App {
-    pub fn info(&self) -> views::AppInfo {
-        let p = self.prefs();
-        views::AppInfo {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            station: p.station,
-            digits: p.digits,
-            language: p.language,
-            idle_lock_minutes: p.idle_lock_minutes,
-            session: self.logged_in(),
-            initialised: banthuek_store::Store::is_initialised(&self.home),
         }
     }
 }
@@ -101,7 +96,7 @@ commands! {
 }
 
 pub fn main() -> ExitCode {
-    // The same program is the speech worker when started with `engine` (see app::worker_command).
+    // The same program is the speech worker when started with `engine` (see dictation::worker_command).
     if std::env::args().nth(1).as_deref() == Some("engine") {
         return match banthuek_speech::worker::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
@@ -121,10 +116,12 @@ pub fn main() -> ExitCode {
     let built = tauri::Builder::default()
         .setup(|app| {
             let sink = Arc::new(WindowEvents(app.handle().clone()));
-            let core = App::new(app::default_home(), sink);
-            core.watch_idle();
-            app.manage(core);
-            app.manage(Arc::new(idcard::CardReading::default()));
+            let managers = Managers::new(session::default_home(), sink);
+            lifecycle::watch_idle(&managers.session, &managers.dictation);
+            app.manage(managers.session);
+            app.manage(managers.dictation);
+            app.manage(managers.sync);
+            app.manage(managers.card);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -153,8 +150,10 @@ pub fn main() -> ExitCode {
     built.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             // Finish and store a dictation in progress before leaving.
-            if let Some(core) = handle.try_state::<Arc<App>>() {
-                core.logout();
+            let session = handle.try_state::<Arc<session::SessionManager>>();
+            let dictation = handle.try_state::<Arc<dictation::DictationManager>>();
+            if let (Some(session), Some(dictation)) = (session, dictation) {
+                lifecycle::logout(&session, &dictation);
             }
         }
     });

@@ -1,10 +1,11 @@
-//! The sync panel: the outbox as the user sees it, and one run of the sync crate's sender in a
-//! background thread on demand. The sender talks to the store through [`SessionOutbox`], which
+//! The sync manager: the outbox as the user sees it, and one run of the sync crate's sender in
+//! a background thread on demand. The sender talks to the store through [`SessionOutbox`], which
 //! takes the session lock only for each outbox step, never across a network call, so the page
 //! stays responsive while records upload.
 
-use crate::app::{lock, App};
+use crate::contract::Events;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::{lock, SessionManager};
 use crate::views::{SyncRowView, SyncView};
 use banthuek_sync::station::{load_enrolment, renewed_if_due, save_enrolment};
 use banthuek_sync::{OutboxItem, OutboxSource, Sender, SourceError, SyncConfig, SyncError};
@@ -12,8 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[derive(Default)]
-pub struct SyncState {
+pub struct SyncManager {
+    session: Arc<SessionManager>,
+    events: Events,
     running: AtomicBool,
     /// None until an attempt has been made.
     online: Mutex<Option<bool>>,
@@ -22,14 +24,14 @@ pub struct SyncState {
 }
 
 /// The store's outbox, reached through the app's session lock one step at a time.
-struct SessionOutbox(Arc<App>);
+struct SessionOutbox(Arc<SessionManager>);
 
 impl SessionOutbox {
     fn with<T>(
         &self,
         f: impl FnOnce(&mut banthuek_store::Session) -> Result<T, SourceError>,
     ) -> Result<T, SourceError> {
-        self.0.with_session_quiet(|s| f(s))
+        self.0.with_session_quiet(f)
     }
 }
 
@@ -51,29 +53,28 @@ impl OutboxSource for SessionOutbox {
     }
 }
 
-impl App {
-    /// Like `with_session`, but not user activity (background work must not keep the screen
-    /// unlocked).
-    pub(crate) fn with_session_quiet<T>(
-        &self,
-        f: impl FnOnce(&mut banthuek_store::Session) -> Result<T, SourceError>,
-    ) -> Result<T, SourceError> {
-        let mut guard = lock(self.session_lock());
-        let session = guard
-            .as_mut()
-            .ok_or_else(|| Box::new(AppError::locked()) as SourceError)?;
-        f(session)
+impl SyncManager {
+    pub fn new(session: Arc<SessionManager>, events: Events) -> SyncManager {
+        SyncManager {
+            session,
+            events,
+            running: AtomicBool::new(false),
+            online: Mutex::new(None),
+            last_error: Mutex::new(None),
+            last_attempt_at: Mutex::new(None),
+        }
     }
 
     pub fn sync_status(&self) -> AppResult<SyncView> {
-        let (enrolled, rows) =
-            self.with_session(|s| Ok((load_enrolment(s).is_ok(), s.outbox_rows()?)))?;
+        let (enrolled, rows) = self
+            .session
+            .with_session(|s| Ok((load_enrolment(s).is_ok(), s.outbox_rows()?)))?;
         Ok(SyncView {
-            online: lock(&self.sync.online).unwrap_or(false),
+            online: lock(&self.online).unwrap_or(false),
             enrolled,
-            running: self.sync.running.load(Ordering::SeqCst),
-            last_error: lock(&self.sync.last_error).clone(),
-            last_attempt_at: lock(&self.sync.last_attempt_at).clone(),
+            running: self.running.load(Ordering::SeqCst),
+            last_error: lock(&self.last_error).clone(),
+            last_attempt_at: lock(&self.last_attempt_at).clone(),
             rows: rows
                 .into_iter()
                 .map(|r| SyncRowView {
@@ -93,7 +94,7 @@ impl App {
 
     fn sync_updated(&self) {
         match self.sync_status() {
-            Ok(v) => self.emit(&v),
+            Ok(v) => self.events.emit(&v),
             Err(e) => tracing::debug!("sync-updated not sent: {e}"),
         }
     }
@@ -101,13 +102,13 @@ impl App {
     /// Sends what is queued now, in a background thread; "sync-updated" events report progress.
     /// Returns at once (false when a run is already going).
     pub fn sync_now(self: &Arc<Self>) -> AppResult<bool> {
-        let enrolment = self.with_session(|s| {
+        let enrolment = self.session.with_session(|s| {
             load_enrolment(s).map_err(|e| {
                 tracing::info!("sync refused: {e}");
                 not_enrolled()
             })
         })?;
-        if self.sync.running.swap(true, Ordering::SeqCst) {
+        if self.running.swap(true, Ordering::SeqCst) {
             return Ok(false);
         }
         let config = SyncConfig {
@@ -119,7 +120,7 @@ impl App {
         let mut sender = match Sender::new(&enrolment, config.clone()) {
             Ok(s) => s,
             Err(e) => {
-                self.sync.running.store(false, Ordering::SeqCst);
+                self.running.store(false, Ordering::SeqCst);
                 return Err(sync_failed(&e));
             }
         };
@@ -133,7 +134,7 @@ impl App {
                 // the run: the old credential works until it expires.
                 match renewed_if_due(&enrolment, &config, chrono::Utc::now()) {
                     Ok(Some(renewed)) => {
-                        let kept = app.with_session_quiet(|s| {
+                        let kept = app.session.with_session_quiet(|s| {
                             save_enrolment(s, &renewed).map_err(|e| Box::new(e) as SourceError)
                         });
                         match (kept, Sender::new(&renewed, config.clone())) {
@@ -145,7 +146,7 @@ impl App {
                     Ok(None) => {}
                     Err(e) => tracing::info!("credential not renewed: {e}"),
                 }
-                let mut source = SessionOutbox(app.clone());
+                let mut source = SessionOutbox(app.session.clone());
                 let result = sender.drain(&mut source, &mut |_| app.sync_updated());
                 let (online, error) = match result {
                     Ok(_) => (true, None),
@@ -155,10 +156,10 @@ impl App {
                     }
                     Err(e) => (true, Some(sync_failed(&e))),
                 };
-                *lock(&app.sync.online) = Some(online);
-                *lock(&app.sync.last_error) = error;
-                *lock(&app.sync.last_attempt_at) = Some(chrono::Utc::now().to_rfc3339());
-                app.sync.running.store(false, Ordering::SeqCst);
+                *lock(&app.online) = Some(online);
+                *lock(&app.last_error) = error;
+                *lock(&app.last_attempt_at) = Some(chrono::Utc::now().to_rfc3339());
+                app.running.store(false, Ordering::SeqCst);
                 app.sync_updated();
             })
             .map_err(AppError::internal)?;
@@ -168,7 +169,7 @@ impl App {
     /// Sends one waiting row again now. A row the central system rejected is not sent again
     /// unchanged (it would be refused the same way): the reason says what to fix.
     pub fn retry(self: &Arc<Self>, key: &str) -> AppResult<bool> {
-        let rows = self.with_session(|s| Ok(s.outbox_rows()?))?;
+        let rows = self.session.with_session(|s| Ok(s.outbox_rows()?))?;
         let row = rows
             .into_iter()
             .find(|r| r.idempotency_key == key)

@@ -1,9 +1,11 @@
 //! The command layer over a real encrypted store in a temporary home, with no window: the same
 //! `App` methods and record functions the Tauri commands call.
 
-use banthuek_app::app::{App, EventSink};
-use banthuek_app::error::ErrorCode;
+use banthuek_app::contract::EventSink;
+use banthuek_app::error::{AppResult, ErrorCode};
+use banthuek_app::lifecycle::{self, Managers};
 use banthuek_app::records;
+use banthuek_app::views::SessionInfo;
 use banthuek_app::views::{
     AccountRole, FieldComment, RecordFilter, RecordStatus, Settings, SyncState,
 };
@@ -16,6 +18,23 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The steps the login, logout and settings commands take, on the test's managers.
+fn login(app: &Managers, user: &str, password: &str) -> AppResult<SessionInfo> {
+    lifecycle::login(&app.session, &app.dictation, user, password)
+}
+
+fn logout(app: &Managers) {
+    lifecycle::logout(&app.session, &app.dictation)
+}
+
+fn check_idle(app: &Managers, now: Instant) -> bool {
+    lifecycle::check_idle(&app.session, &app.dictation, now)
+}
+
+fn set_settings(app: &Managers, settings: Settings) -> AppResult<Settings> {
+    lifecycle::set_settings(&app.session, &app.dictation, settings)
+}
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -66,11 +85,11 @@ fn station(home: &Path) {
     }
 }
 
-fn app() -> (tempfile::TempDir, Arc<App>, Arc<Events>) {
+fn app() -> (tempfile::TempDir, Managers, Arc<Events>) {
     let home = tempfile::tempdir().expect("temp home");
     station(home.path());
     let events = Arc::new(Events::default());
-    let app = App::new(home.path().to_owned(), events.clone());
+    let app = Managers::new(home.path().to_owned(), events.clone());
     (home, app, events)
 }
 
@@ -81,12 +100,15 @@ fn complete_record() -> Value {
 #[test]
 fn officer_signs_supervisor_returns_then_countersigns() {
     let (_home, app, _) = app();
-    let who = app.login("officer", PASSWORD).expect("officer logs in");
+    let who = login(&app, "officer", PASSWORD).expect("officer logs in");
     assert_eq!(who.role, AccountRole::Officer);
     assert_eq!(who.display_name.as_deref(), Some("ร.ต.อ. ทดสอบ ระบบ"));
-    assert_eq!(app.info().station.as_deref(), Some("สภ.ทดสอบ"));
+    assert_eq!(app.session.info().station.as_deref(), Some("สภ.ทดสอบ"));
 
-    let fresh = app.with_session(records::new_record).expect("new record");
+    let fresh = app
+        .session
+        .with_session(records::new_record)
+        .expect("new record");
     assert_eq!(fresh.status, RecordStatus::Draft);
     assert!(fresh.editable);
     assert!(fresh
@@ -96,6 +118,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let id = fresh.id.clone();
 
     let saved = app
+        .session
         .with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
     assert!(
@@ -109,6 +132,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
 
     // Search by arrestee name, national-ID-less record by date, and a miss.
     let by_name = app
+        .session
         .with_session(|s| {
             records::list_records(
                 s,
@@ -122,6 +146,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].arrestees, vec!["ทดสอบ7 สมมติ".to_owned()]);
     let by_date = app
+        .session
         .with_session(|s| {
             records::list_records(
                 s,
@@ -134,6 +159,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         .expect("list");
     assert_eq!(by_date.len(), 1);
     let none = app
+        .session
         .with_session(|s| {
             records::list_records(
                 s,
@@ -147,28 +173,32 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     assert!(none.is_empty());
 
     let submitted = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed");
     assert_eq!(submitted.status, RecordStatus::Submitted);
     assert!(!submitted.editable);
-    app.logout();
+    logout(&app);
     assert_eq!(
-        app.with_session(|s| records::get_record(s, &id))
+        app.session
+            .with_session(|s| records::get_record(s, &id))
             .unwrap_err()
             .code,
         ErrorCode::Locked
     );
 
-    app.login("supervisor", PASSWORD)
-        .expect("supervisor logs in");
+    login(&app, "supervisor", PASSWORD).expect("supervisor logs in");
     let queue = app
+        .session
         .with_session(|s| records::review_queue(s))
         .expect("queue");
     assert_eq!(
         queue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         vec![id.as_str()]
     );
-    let empty = app.with_session(|s| records::return_record(s, &id, &[]));
+    let empty = app
+        .session
+        .with_session(|s| records::return_record(s, &id, &[]));
     assert_eq!(empty.unwrap_err().code, ErrorCode::CommentRequired);
     let comments = vec![FieldComment {
         pointer: "/arrest/place".into(),
@@ -177,18 +207,20 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         at: None,
     }];
     let returned = app
+        .session
         .with_session(|s| records::return_record(s, &id, &comments))
         .expect("returned");
     assert_eq!(returned.status, RecordStatus::Returned);
     assert_eq!(returned.comments.len(), 1);
     assert_eq!(returned.comments[0].pointer, "/arrest/place");
     assert_eq!(returned.comments[0].author.as_deref(), Some("supervisor"));
-    app.logout();
+    logout(&app);
 
-    app.login("officer", PASSWORD).expect("officer again");
+    login(&app, "officer", PASSWORD).expect("officer again");
     let mut fixed = complete_record();
     fixed["arrest"]["place"] = json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส");
     let fixed = app
+        .session
         .with_session(|s| {
             let based_on = records::get_record(s, &id)?.version;
             records::save_record(s, &id, fixed, "place corrected", based_on)
@@ -197,6 +229,7 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     let record = ArrestRecord::from_value(fixed.record).expect("record");
     assert_eq!(record.provenance["/arrest/place"].source, Source::Typed);
     let history = app
+        .session
         .with_session(|s| records::history(s, &id))
         .expect("history");
     assert!(history.versions.len() >= 3);
@@ -204,66 +237,79 @@ fn officer_signs_supervisor_returns_then_countersigns() {
         .diff_from_first_draft
         .iter()
         .any(|d| d.pointer == "/arrest/place" && d.current == json!("หน้าบ้านเลขที่ ๑๒ ตลาดวโรรส")));
-    app.with_session(|s| records::sign_and_submit(s, &id, Some("แก้ไขแล้ว"), PASSWORD, 2))
+    app.session
+        .with_session(|s| records::sign_and_submit(s, &id, Some("แก้ไขแล้ว"), PASSWORD, 2))
         .expect("resubmitted");
-    app.logout();
+    logout(&app);
 
-    app.login("supervisor", PASSWORD).expect("supervisor again");
+    login(&app, "supervisor", PASSWORD).expect("supervisor again");
     let done = app
+        .session
         .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
         .expect("countersigned");
     assert_eq!(done.status, RecordStatus::Queued);
     let pdf = app
+        .session
         .with_session(|s| records::record_pdf(s, &id))
         .expect("pdf");
     let ca_pem = app
+        .session
         .with_session(|s| Ok(banthuek_station::station_ca_pem(s)?))
         .expect("CA");
     let ca = banthuek_document::pki::certs_from_pem_or_der(ca_pem.as_bytes()).expect("CA parses");
     let report = banthuek_document::verify_pdf(&pdf, &ca).expect("verifies");
     assert_eq!(report.signatures.len(), 2);
     assert!(report.valid && report.is_final);
-    let sync = app.sync_status().expect("sync view");
+    let sync = app.sync.sync_status().expect("sync view");
     assert!(!sync.enrolled);
     assert_eq!(sync.rows.len(), 1);
     assert_eq!(sync.rows[0].state, SyncState::Queued);
     assert_eq!(sync.rows[0].record_id, id);
-    assert_eq!(app.sync_now().unwrap_err().code, ErrorCode::NotEnrolled);
+    assert_eq!(
+        app.sync.sync_now().unwrap_err().code,
+        ErrorCode::NotEnrolled
+    );
 }
 
 #[test]
 fn wrong_passwords_then_lockout_in_both_languages() {
     let (_home, app, _) = app();
-    let e = app.login("officer", "wrong password").unwrap_err();
+    let e = login(&app, "officer", "wrong password").unwrap_err();
     assert_eq!(e.code, ErrorCode::WrongPassword);
     assert!(e.en.contains("2 tries left"), "{}", e.en);
-    let e = app.login("officer", "wrong password").unwrap_err();
+    let e = login(&app, "officer", "wrong password").unwrap_err();
     assert!(e.en.contains("(1 try left"), "{}", e.en);
     assert!(e.th.contains("ไม่ถูกต้อง"), "{}", e.th);
-    let locked = app.login("officer", "wrong password").unwrap_err();
+    let locked = login(&app, "officer", "wrong password").unwrap_err();
     assert_eq!(locked.code, ErrorCode::AccountLocked);
     assert_eq!(locked.retry_after_s, Some(300));
-    let still = app.login("officer", PASSWORD).unwrap_err();
+    let still = login(&app, "officer", PASSWORD).unwrap_err();
     assert_eq!(still.code, ErrorCode::AccountLocked);
     assert!(still.retry_after_s.is_some_and(|s| s > 0 && s <= 300));
-    assert!(app.logged_in().is_none());
+    assert!(app.session.logged_in().is_none());
 }
 
 #[test]
 fn idle_session_is_locked_and_the_page_told() {
     let (_home, app, events) = app();
-    app.login("officer", PASSWORD).expect("login");
-    assert_eq!(app.settings().idle_lock_minutes, 10);
-    assert!(!app.check_idle(Instant::now() + Duration::from_secs(9 * 60)));
-    assert!(app.logged_in().is_some());
-    assert!(app.check_idle(Instant::now() + Duration::from_secs(10 * 60 + 1)));
-    assert!(app.logged_in().is_none());
+    login(&app, "officer", PASSWORD).expect("login");
+    assert_eq!(app.session.settings().idle_lock_minutes, 10);
+    assert!(!check_idle(
+        &app,
+        Instant::now() + Duration::from_secs(9 * 60)
+    ));
+    assert!(app.session.logged_in().is_some());
+    assert!(check_idle(
+        &app,
+        Instant::now() + Duration::from_secs(10 * 60 + 1)
+    ));
+    assert!(app.session.logged_in().is_none());
     assert_eq!(
         events.named("session-locked"),
         vec![json!({"reason": "idle"})]
     );
     assert_eq!(
-        app.with_session(|_| Ok(())).unwrap_err().code,
+        app.session.with_session(|_| Ok(())).unwrap_err().code,
         ErrorCode::Locked
     );
 }
@@ -271,41 +317,45 @@ fn idle_session_is_locked_and_the_page_told() {
 #[test]
 fn station_settings_need_an_administrator_laptop_settings_do_not() {
     let (home, app, _) = app();
-    app.login("officer", PASSWORD).expect("login");
-    let mut s = app.settings();
+    login(&app, "officer", PASSWORD).expect("login");
+    let mut s = app.session.settings();
     s.language = banthuek_app::views::Language::En;
     s.microphone = Some("USB Mic".into());
-    let saved = app
-        .set_settings(s.clone())
-        .expect("officer sets laptop settings");
+    let saved = set_settings(&app, s.clone()).expect("officer sets laptop settings");
     assert_eq!(saved.microphone.as_deref(), Some("USB Mic"));
     s.idle_lock_minutes = 3;
     assert_eq!(
-        app.set_settings(s.clone()).unwrap_err().code,
+        set_settings(&app, s.clone()).unwrap_err().code,
         ErrorCode::NotPermitted
     );
-    app.logout();
+    logout(&app);
 
-    app.login("admin", PASSWORD).expect("admin");
+    login(&app, "admin", PASSWORD).expect("admin");
     let s = Settings {
         idle_lock_minutes: 3,
         digits: banthuek_app::views::Digits::Arabic,
-        ..app.settings()
+        ..app.session.settings()
     };
-    app.set_settings(s).expect("admin sets station settings");
-    app.logout();
+    set_settings(&app, s).expect("admin sets station settings");
+    logout(&app);
     // A fresh start reads the mirror before anyone logs in, then the store at login.
-    let again = App::new(home.path().to_owned(), Arc::new(Events::default()));
-    assert_eq!(again.info().idle_lock_minutes, 3);
-    assert_eq!(again.info().language, banthuek_app::views::Language::En);
-    again.login("officer", PASSWORD).expect("login");
-    assert_eq!(again.settings().digits, banthuek_app::views::Digits::Arabic);
+    let again = Managers::new(home.path().to_owned(), Arc::new(Events::default()));
+    assert_eq!(again.session.info().idle_lock_minutes, 3);
+    assert_eq!(
+        again.session.info().language,
+        banthuek_app::views::Language::En
+    );
+    login(&again, "officer", PASSWORD).expect("login");
+    assert_eq!(
+        again.session.settings().digits,
+        banthuek_app::views::Digits::Arabic
+    );
     let bad = Settings {
         idle_lock_minutes: 0,
-        ..again.settings()
+        ..again.session.settings()
     };
     assert_eq!(
-        again.set_settings(bad).unwrap_err().code,
+        set_settings(&again, bad).unwrap_err().code,
         ErrorCode::BadSetting
     );
 }
@@ -313,8 +363,12 @@ fn station_settings_need_an_administrator_laptop_settings_do_not() {
 #[test]
 fn low_confidence_values_block_signing_until_confirmed() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("login");
-    let id = app.with_session(records::new_record).expect("new").id;
+    login(&app, "officer", PASSWORD).expect("login");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
     let mut record = banthuek_store::bench::sample_record(1);
     record.provenance.insert(
         "/arrest/place".into(),
@@ -326,9 +380,11 @@ fn low_confidence_values_block_signing_until_confirmed() {
             extra: Default::default(),
         },
     );
-    app.with_session(|s| Ok(s.save_version(&id, record, VersionSource::Machine, "dictation")?))
+    app.session
+        .with_session(|s| Ok(s.save_version(&id, record, VersionSource::Machine, "dictation")?))
         .expect("machine draft");
     let view = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("view");
     assert_eq!(view.low_confidence, vec!["/arrest/place".to_owned()]);
@@ -337,16 +393,19 @@ fn low_confidence_values_block_signing_until_confirmed() {
         .iter()
         .any(|m| m.rule == "unconfirmed" && m.pointer == "/arrest/place"));
     let refused = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::NotSignable);
     assert!(refused.th.contains("ยังส่งบันทึกไม่ได้"), "{}", refused.th);
     let confirmed = app
+        .session
         .with_session(|s| records::confirm_field(s, &id, "/arrest/place"))
         .expect("confirmed");
     assert!(confirmed.low_confidence.is_empty());
     assert!(confirmed.missing.is_empty());
     let history = app
+        .session
         .with_session(|s| records::history(s, &id))
         .expect("history");
     assert_eq!(
@@ -380,8 +439,12 @@ fn wav_ms(bytes: &[u8]) -> u64 {
 #[test]
 fn field_audio_plays_the_span_behind_a_value() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("login");
-    let id = app.with_session(records::new_record).expect("new").id;
+    login(&app, "officer", PASSWORD).expect("login");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
     let mut record = ArrestRecord::default()
         .with_field("/arrest/time", "\"14:30\"")
         .expect("field");
@@ -394,13 +457,17 @@ fn field_audio_plays_the_span_behind_a_value() {
     };
     p.set_audio("rec-a");
     record.provenance.insert("/arrest/time".into(), p);
-    app.with_session(|s| {
-        s.save_version(&id, record, VersionSource::Machine, "dictation")?;
-        s.put_audio(&id, "audio/wav; recording=rec-a", &wav(3.0))?;
-        Ok(())
-    })
-    .expect("stored");
-    let clip = app.field_audio(&id, "/arrest/time").expect("clip");
+    app.session
+        .with_session(|s| {
+            s.save_version(&id, record, VersionSource::Machine, "dictation")?;
+            s.put_audio(&id, "audio/wav; recording=rec-a", &wav(3.0))?;
+            Ok(())
+        })
+        .expect("stored");
+    let clip = app
+        .dictation
+        .field_audio(&id, "/arrest/time")
+        .expect("clip");
     assert_eq!((clip.start_ms, clip.end_ms), (1000, 2000));
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::STANDARD
@@ -409,7 +476,10 @@ fn field_audio_plays_the_span_behind_a_value() {
     // The span with a quarter second either side.
     assert_eq!(wav_ms(&bytes), 1500);
     assert_eq!(
-        app.field_audio(&id, "/arrest/date").unwrap_err().code,
+        app.dictation
+            .field_audio(&id, "/arrest/date")
+            .unwrap_err()
+            .code,
         ErrorCode::NoAudio
     );
 }
@@ -417,8 +487,12 @@ fn field_audio_plays_the_span_behind_a_value() {
 #[test]
 fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
     let (home, app, _) = app();
-    app.login("officer", PASSWORD).expect("login");
-    let id = app.with_session(records::new_record).expect("new").id;
+    login(&app, "officer", PASSWORD).expect("login");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
     let dir = recovery_root(home.path()).join(&id).join("rec-crash");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("evidence.wav"), wav(2.0)).unwrap();
@@ -431,15 +505,22 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
     };
     std::fs::write(dir.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
 
-    let offer = app.pending_resume().expect("looked").expect("offered");
+    let offer = app
+        .dictation
+        .pending_resume()
+        .expect("looked")
+        .expect("offered");
     assert_eq!(offer.record_id, id);
     assert_eq!(offer.audio_seconds, 2.0);
     assert_eq!(offer.pointer.as_deref(), Some("/arrest/time"));
 
-    app.discard_resume(&id).expect("declined");
-    assert!(app.pending_resume().expect("looked").is_none());
+    app.dictation.discard_resume(&id).expect("declined");
+    assert!(app.dictation.pending_resume().expect("looked").is_none());
     assert!(!dir.exists());
-    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    let audio = app
+        .session
+        .with_session(|s| Ok(s.list_audio(&id)?))
+        .expect("audio");
     assert_eq!(
         audio.len(),
         1,
@@ -503,11 +584,16 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
     let play = home.path().join("play.wav");
     // Stereo: paplay splits a mono file over both channels, 6 dB quieter.
     banthuek_speech::audio::write_wav_channels(&play, &samples, 2).expect("stereo wav");
-    app.login("officer", PASSWORD).expect("login");
-    let id = app.with_session(records::new_record).expect("new").id;
-    app.start_dictation(&id, Some("/arrest/time"))
+    login(&app, "officer", PASSWORD).expect("login");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
+    app.dictation
+        .start_dictation(&id, Some("/arrest/time"))
         .expect("recording");
-    assert!(app.is_dictating());
+    assert!(app.dictation.is_dictating());
     std::thread::sleep(Duration::from_millis(300));
     let status = std::process::Command::new("paplay")
         .arg(&play)
@@ -518,8 +604,12 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
     while events.named("transcript-final").is_empty() && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(200));
     }
-    let view = app.stop_dictation().expect("stopped").expect("record");
-    assert!(!app.is_dictating());
+    let view = app
+        .dictation
+        .stop_dictation()
+        .expect("stopped")
+        .expect("record");
+    assert!(!app.dictation.is_dictating());
     let finals = events.named("transcript-final");
     assert!(!finals.is_empty(), "no utterance came out of: {said}");
     assert!(!events.named("audio-level").is_empty());
@@ -531,11 +621,12 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
         Some(t) => {
             assert_eq!(view.record.pointer("/arrest/time"), Some(&json!(t)));
             assert_eq!(finals[0]["filled"], json!(["/arrest/time"]));
-            assert!(app.field_audio(&id, "/arrest/time").is_ok());
+            assert!(app.dictation.field_audio(&id, "/arrest/time").is_ok());
             if spoken["confident"] == json!(true) {
                 assert_eq!(t, "23:45", "a sure value that is wrong, from {said:?}");
             } else {
                 let low = app
+                    .session
                     .with_session(|s| records::get_record(s, &id))
                     .expect("view")
                     .low_confidence;
@@ -547,12 +638,15 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
             assert_eq!(finals[0]["problem"]["code"], json!("nothing_heard"));
         }
     }
-    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    let audio = app
+        .session
+        .with_session(|s| Ok(s.list_audio(&id)?))
+        .expect("audio");
     assert_eq!(audio.len(), 1, "the whole recording is stored");
     assert!(audio[0].mime.starts_with("audio/wav; recording="));
     assert!(!recovery_root(home.path()).join(&id).exists());
     assert!(
-        app.pending_resume().expect("looked").is_none(),
+        app.dictation.pending_resume().expect("looked").is_none(),
         "a dictation stopped normally is never offered for resuming"
     );
     let states = events.named("dictation-state");
@@ -564,10 +658,10 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
         states.last().map(|s| s["recording"].clone()),
         Some(json!(false))
     );
-    app.logout();
-    app.login("supervisor", PASSWORD).expect("supervisor");
-    assert!(app.pending_resume().expect("looked").is_none());
-    app.logout();
+    logout(&app);
+    login(&app, "supervisor", PASSWORD).expect("supervisor");
+    assert!(app.dictation.pending_resume().expect("looked").is_none());
+    logout(&app);
 }
 
 /// The real model reads a recording left by a crash back into the field it was dictated into:
@@ -587,8 +681,12 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
     let (home, app, events) = app();
     use_real_engine();
 
-    app.login("officer", PASSWORD).expect("login");
-    let id = app.with_session(records::new_record).expect("new").id;
+    login(&app, "officer", PASSWORD).expect("login");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
     let dir = recovery_root(home.path()).join(&id).join("rec-time");
     std::fs::create_dir_all(&dir).unwrap();
     banthuek_speech::audio::write_wav(&dir.join("evidence.wav"), &samples).expect("wav");
@@ -601,12 +699,15 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
     };
     std::fs::write(dir.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
 
-    let resumed = app.resume(&id).expect("resumed");
+    let resumed = app.dictation.resume(&id).expect("resumed");
     let view = resumed.record;
     // The time field's recording is read again through its constrained decoder, and what was
     // heard comes back for the transcript (the resumed transcript is not left empty).
     let time = view.record.pointer("/arrest/time").cloned();
-    let audio = app.with_session(|s| Ok(s.list_audio(&id)?)).expect("audio");
+    let audio = app
+        .session
+        .with_session(|s| Ok(s.list_audio(&id)?))
+        .expect("audio");
     assert_eq!(audio.len(), 1, "the recording is stored whatever was heard");
     match time.as_ref().and_then(|t| t.as_str()) {
         Some(t) => {
@@ -625,10 +726,12 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
                 assert_eq!(t, "23:45", "a sure value that is wrong, from {said:?}");
             }
             let clip = app
+                .dictation
                 .field_audio(&id, "/arrest/time")
                 .expect("audio behind the field");
             assert!(clip.end_ms > clip.start_ms);
             let history = app
+                .session
                 .with_session(|s| records::history(s, &id))
                 .expect("history");
             assert_eq!(
@@ -652,15 +755,16 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
         .named("engine-status")
         .iter()
         .any(|e| e["state"] == json!("ready")));
-    app.logout();
+    logout(&app);
 }
 
 /// A second officer of the station, added by the administrator through the app's session.
-fn add_officer(app: &Arc<App>, name: &str) {
-    app.login("admin", PASSWORD).expect("admin");
-    app.with_session(|s| Ok(s.add_user(name, Role::Officer, PASSWORD, None, None)?))
+fn add_officer(app: &Managers, name: &str) {
+    login(app, "admin", PASSWORD).expect("admin");
+    app.session
+        .with_session(|s| Ok(s.add_user(name, Role::Officer, PASSWORD, None, None)?))
         .expect("second officer");
-    app.logout();
+    logout(app);
 }
 
 fn leave_recording(home: &Path, id: &str, recording: &str, user: &str) -> std::path::PathBuf {
@@ -682,48 +786,62 @@ fn leave_recording(home: &Path, id: &str, recording: &str, user: &str) -> std::p
 fn a_left_recording_is_offered_only_to_the_officer_who_created_the_record() {
     let (home, app, _) = app();
     add_officer(&app, "officer2");
-    app.login("officer", PASSWORD).expect("officer");
-    let id = app.with_session(records::new_record).expect("new").id;
-    app.logout();
+    login(&app, "officer", PASSWORD).expect("officer");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
+    logout(&app);
     let officers = leave_recording(home.path(), &id, "rec-officer", "officer");
     // Even a recording marked with the supervisor's name is not theirs to resume: the record is
     // the officer's.
     let supervisors = leave_recording(home.path(), &id, "rec-supervisor", "supervisor");
 
     for other in ["supervisor", "officer2"] {
-        app.login(other, PASSWORD).expect("login");
+        login(&app, other, PASSWORD).expect("login");
         assert!(
-            app.pending_resume().expect("looked").is_none(),
+            app.dictation.pending_resume().expect("looked").is_none(),
             "{other} was offered another user's recording"
         );
-        let refused = app.resume(&id).expect_err("not theirs");
+        let refused = app.dictation.resume(&id).expect_err("not theirs");
         assert_eq!(refused.code, ErrorCode::NothingToResume);
-        app.logout();
+        logout(&app);
     }
     assert!(officers.exists() && supervisors.exists(), "nothing is lost");
 
-    app.login("officer", PASSWORD).expect("officer");
-    let offer = app.pending_resume().expect("looked").expect("offered");
+    login(&app, "officer", PASSWORD).expect("officer");
+    let offer = app
+        .dictation
+        .pending_resume()
+        .expect("looked")
+        .expect("offered");
     assert_eq!(offer.record_id, id);
-    app.discard_resume(&id).expect("declined");
+    app.dictation.discard_resume(&id).expect("declined");
     assert!(!officers.exists());
-    assert!(app.pending_resume().expect("looked").is_none());
-    app.logout();
+    assert!(app.dictation.pending_resume().expect("looked").is_none());
+    logout(&app);
 }
 
-fn named_record(app: &Arc<App>) -> String {
-    let id = app.with_session(records::new_record).expect("new").id;
-    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
+fn named_record(app: &Managers) -> String {
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
+    app.session
+        .with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
     id
 }
 
-fn report(app: &Arc<App>, record: Option<&str>) -> Vec<banthuek_app::views::AccessEventView> {
-    app.login("admin", PASSWORD).expect("admin");
+fn report(app: &Managers, record: Option<&str>) -> Vec<banthuek_app::views::AccessEventView> {
+    login(app, "admin", PASSWORD).expect("admin");
     let r = app
+        .session
         .with_session(|s| records::access_report(s, None, record))
         .expect("report");
-    app.logout();
+    logout(app);
     assert!(r.chain_whole);
     r.events
 }
@@ -732,26 +850,29 @@ fn report(app: &Arc<App>, record: Option<&str>) -> Vec<banthuek_app::views::Acce
 fn another_officers_records_are_not_listed_nor_searched_and_a_secret_one_is_refused() {
     let (_home, app, _) = app();
     add_officer(&app, "officer2");
-    app.login("officer", PASSWORD).expect("officer");
+    login(&app, "officer", PASSWORD).expect("officer");
     let secret = named_record(&app);
     let view = app
+        .session
         .with_session(|s| records::set_classification(s, &secret, "secret"))
         .expect("classified");
     assert_eq!(view.classification.level, "secret");
     let name = app
+        .session
         .with_session(|s| records::list_records(s, &RecordFilter::default()))
         .expect("list")[0]
         .arrestees[0]
         .clone();
     assert!(!name.is_empty());
-    app.logout();
-    app.login("officer2", PASSWORD).expect("officer2");
+    logout(&app);
+    login(&app, "officer2", PASSWORD).expect("officer2");
     let open = named_record(&app);
     let denied_before = report_denied(&app, &secret);
 
-    app.login("officer2", PASSWORD).expect("officer2");
+    login(&app, "officer2", PASSWORD).expect("officer2");
     // "My records": an officer's list holds their own records only.
     let list = app
+        .session
         .with_session(|s| records::list_records(s, &RecordFilter::default()))
         .expect("the list opens despite a secret record");
     assert_eq!(
@@ -760,6 +881,7 @@ fn another_officers_records_are_not_listed_nor_searched_and_a_secret_one_is_refu
     );
     assert!(!list[0].restricted && !list[0].arrestees.is_empty());
     let found = app
+        .session
         .with_session(|s| {
             records::list_records(
                 s,
@@ -771,39 +893,42 @@ fn another_officers_records_are_not_listed_nor_searched_and_a_secret_one_is_refu
         })
         .expect("search");
     assert!(found.iter().all(|r| r.id != secret), "searched by content");
-    app.logout();
+    logout(&app);
     assert_eq!(
         report_denied(&app, &secret),
         denied_before,
         "listing is not an attempt to open"
     );
 
-    app.login("officer2", PASSWORD).expect("officer2");
+    login(&app, "officer2", PASSWORD).expect("officer2");
     let refused = app
+        .session
         .with_session(|s| records::open_record(s, &secret))
         .expect_err("secret");
     assert_eq!(refused.code, ErrorCode::AccessDenied);
-    app.logout();
+    logout(&app);
     assert_eq!(report_denied(&app, &secret), denied_before + 1);
 
-    app.login("supervisor", PASSWORD).expect("supervisor");
+    login(&app, "supervisor", PASSWORD).expect("supervisor");
     let seen = app
+        .session
         .with_session(|s| records::open_record(s, &secret))
         .expect("a supervisor opens it");
     assert_eq!(seen.id, secret);
     let not_admin = app
+        .session
         .with_session(|s| records::access_report(s, None, None))
         .expect_err("admins only");
     assert_eq!(not_admin.code, ErrorCode::NotPermitted);
-    app.logout();
+    logout(&app);
     let events = report(&app, Some(&secret));
     assert!(events
         .iter()
         .any(|e| e.user == "supervisor" && e.kind == "opened"));
 }
 
-fn report_denied(app: &Arc<App>, id: &str) -> usize {
-    app.logout();
+fn report_denied(app: &Managers, id: &str) -> usize {
+    logout(app);
     report(app, Some(id))
         .iter()
         .filter(|e| e.kind == "denied")
@@ -813,59 +938,65 @@ fn report_denied(app: &Arc<App>, id: &str) -> usize {
 #[test]
 fn the_officer_chooses_the_level_and_a_supervisor_may_only_raise_it() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("officer");
+    login(&app, "officer", PASSWORD).expect("officer");
     let id = named_record(&app);
     let view = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("record");
     assert_eq!(view.classification.level, "unclassified");
-    app.with_session(|s| records::set_classification(s, &id, "secret"))
+    app.session
+        .with_session(|s| records::set_classification(s, &id, "secret"))
         .expect("own draft");
     let bad = app
+        .session
         .with_session(|s| records::set_classification(s, &id, "confidential"))
         .expect_err("no such level");
     assert_eq!(bad.code, ErrorCode::BadClassification);
-    app.logout();
+    logout(&app);
 
-    app.login("supervisor", PASSWORD).expect("supervisor");
+    login(&app, "supervisor", PASSWORD).expect("supervisor");
     let lowered = app
+        .session
         .with_session(|s| records::set_classification(s, &id, "unclassified"))
         .expect_err("never lowered");
     assert_eq!(lowered.code, ErrorCode::ClassificationLowered);
     assert!(!lowered.th.is_empty() && !lowered.en.is_empty());
     let raised = app
+        .session
         .with_session(|s| records::set_classification(s, &id, "top_secret"))
         .expect("raised");
     assert_eq!(raised.classification.level, "top_secret");
     assert_eq!(raised.classification.effective, "top_secret");
-    app.logout();
+    logout(&app);
 }
 
 /// What the dictation session does with a heard value: the latest version, one field set,
 /// saved as the machine's.
-fn dictate(app: &Arc<App>, id: &str, pointer: &str, value: &str) -> u32 {
-    app.with_session(|s| {
-        let mut r = s.record(id)?.record.with_field(pointer, value)?;
-        r.provenance.insert(
-            pointer.into(),
-            Provenance {
-                source: Source::Dictated,
-                transcript_span: None,
-                audio_ms: None,
-                confidence: Some(0.95),
-                extra: Default::default(),
-            },
-        );
-        Ok(s.save_version(id, r, VersionSource::Machine, "dictation")?)
-    })
-    .expect("dictated value saved")
+fn dictate(app: &Managers, id: &str, pointer: &str, value: &str) -> u32 {
+    app.session
+        .with_session(|s| {
+            let mut r = s.record(id)?.record.with_field(pointer, value)?;
+            r.provenance.insert(
+                pointer.into(),
+                Provenance {
+                    source: Source::Dictated,
+                    transcript_span: None,
+                    audio_ms: None,
+                    confidence: Some(0.95),
+                    extra: Default::default(),
+                },
+            );
+            Ok(s.save_version(id, r, VersionSource::Machine, "dictation")?)
+        })
+        .expect("dictated value saved")
 }
 
 #[test]
 fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("officer");
-    let fresh = app.with_session(records::new_record).expect("new");
+    login(&app, "officer", PASSWORD).expect("officer");
+    let fresh = app.session.with_session(records::new_record).expect("new");
     let id = fresh.id.clone();
 
     // Dictation and typing at the same time, into different fields of one record: the page
@@ -883,11 +1014,13 @@ fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
         let mut page = seen.record.clone();
         page["arrest"] = json!({"place": format!("ตลาดวโรรส จุดที่ {i}")});
         seen = app
+            .session
             .with_session(|s| records::save_record(s, &id, page, "typed", seen.version))
             .expect("typing saved while dictation runs");
     }
     dictation.join().expect("dictation thread");
     let last = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("record");
     assert_eq!(last.record["arrest"]["place"], json!("ตลาดวโรรส จุดที่ 14"));
@@ -899,6 +1032,7 @@ fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
     let mut page = stale.record.clone();
     page["arrest"]["time"] = json!("15.00");
     let refused = app
+        .session
         .with_session(|s| records::save_record(s, &id, page, "typed", stale.version))
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::SaveConflict);
@@ -908,6 +1042,7 @@ fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
         "{refused:?}"
     );
     let kept = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("record");
     assert_eq!(kept.record["arrest"]["time"], json!("14:30"));
@@ -917,8 +1052,8 @@ fn typing_and_dictation_into_one_record_at_once_lose_nothing() {
 #[test]
 fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     let (home, app, _) = app();
-    app.login("officer", PASSWORD).expect("officer");
-    let fresh = app.with_session(records::new_record).expect("new");
+    login(&app, "officer", PASSWORD).expect("officer");
+    let fresh = app.session.with_session(records::new_record).expect("new");
     let id = fresh.id.clone();
     let mut page = complete_record();
     page["arrest"]["time"] = json!("25:99");
@@ -936,6 +1071,7 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     );
     page["arrest"]["date"] = json!(be);
     let saved = app
+        .session
         .with_session(|s| records::save_record(s, &id, page, "typed", fresh.version))
         .expect("a value that does not fit never stops saving");
     assert_eq!(
@@ -955,6 +1091,7 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     );
     assert!(first.th.contains("14.30") && first.en.contains("14.30"));
     let refused = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::NotSignable);
@@ -962,6 +1099,7 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
     let mut page = saved.record.clone();
     page["arrest"]["time"] = json!("๑๔.๓๐");
     let fixed = app
+        .session
         .with_session(|s| records::save_record(s, &id, page, "typed", saved.version))
         .expect("fixed");
     assert_eq!(fixed.record["arrest"]["time"], json!("14:30"));
@@ -969,14 +1107,17 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
 
     // The ceremony: a wrong password signs nothing (and counts towards the lockout).
     let wrong = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, "not my password", 2))
         .unwrap_err();
     assert_eq!(wrong.code, ErrorCode::WrongPassword);
     let signed = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed with the password");
     assert_eq!(signed.status, RecordStatus::Submitted);
     let audit = app
+        .session
         .with_session(|s| Ok(s.audit_entries(Some(&id))?))
         .expect("audit");
     let ceremony = audit
@@ -992,17 +1133,19 @@ fn typed_values_that_do_not_fit_are_kept_and_stop_signing_not_saving() {
 fn an_officer_may_not_edit_another_officers_draft() {
     let (_home, app, _) = app();
     add_officer(&app, "officer2");
-    app.login("officer", PASSWORD).expect("officer");
+    login(&app, "officer", PASSWORD).expect("officer");
     let id = named_record(&app);
     let version = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("own")
         .version;
-    app.logout();
+    logout(&app);
 
     // The page shows it read-only, and the store refuses whatever the page sends.
-    app.login("officer2", PASSWORD).expect("officer2");
+    login(&app, "officer2", PASSWORD).expect("officer2");
     let seen = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("an unclassified draft opens");
     assert!(
@@ -1012,13 +1155,15 @@ fn an_officer_may_not_edit_another_officers_draft() {
     let mut changed = complete_record();
     changed["circumstances"] = json!("แก้ไขโดยเจ้าหน้าที่คนอื่น");
     let refused = app
+        .session
         .with_session(|s| records::save_record(s, &id, changed, "typed", version))
         .expect_err("another officer's draft");
     assert_eq!(refused.code, ErrorCode::NotPermitted, "{refused}");
-    app.logout();
+    logout(&app);
 
-    app.login("officer", PASSWORD).expect("officer");
+    login(&app, "officer", PASSWORD).expect("officer");
     let now = app
+        .session
         .with_session(|s| records::get_record(s, &id))
         .expect("own");
     assert_eq!(now.version, version, "the refused save left a version");
@@ -1027,11 +1172,16 @@ fn an_officer_may_not_edit_another_officers_draft() {
 #[test]
 fn input_limits_mark_the_field_while_typing() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("officer");
-    let id = app.with_session(records::new_record).expect("new").id;
+    login(&app, "officer", PASSWORD).expect("officer");
+    let id = app
+        .session
+        .with_session(records::new_record)
+        .expect("new")
+        .id;
     let mut record = complete_record();
     record["seized_items"][0]["quantity"] = json!(1e12);
     let view = app
+        .session
         .with_session(|s| records::save_record(s, &id, record, "typed", 1))
         .expect("saved: a limit marks the field, it never stops saving");
     let issue = view
@@ -1079,13 +1229,15 @@ fn assert_plain(e: &banthuek_app::error::AppError, id: &str) {
 #[test]
 fn refusals_are_plain_sentences_in_each_language() {
     let (_home, app, _) = app();
-    app.login("officer", PASSWORD).expect("officer logs in");
+    login(&app, "officer", PASSWORD).expect("officer logs in");
     let id = app
+        .session
         .with_session(records::new_record)
         .expect("new record")
         .id;
     // Signing an empty record: which fields is the checklist's job, not a list of pointers.
     let empty = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 1))
         .unwrap_err();
     assert_eq!(empty.code, ErrorCode::NotSignable);
@@ -1100,29 +1252,33 @@ fn refusals_are_plain_sentences_in_each_language() {
         .as_ref()
         .is_some_and(|f| f.iter().any(|p| p == "/arrest/date")));
 
-    app.with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
+    app.session
+        .with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
     let wrong = app
+        .session
         .with_session(|s| records::sign_and_submit(s, &id, None, "not my password", 2))
         .unwrap_err();
     assert_eq!(wrong.code, ErrorCode::WrongPassword);
     assert_plain(&wrong, &id);
-    app.with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
+    app.session
+        .with_session(|s| records::sign_and_submit(s, &id, None, PASSWORD, 2))
         .expect("signed");
-    app.logout();
+    logout(&app);
 
-    app.login("supervisor", PASSWORD)
-        .expect("supervisor logs in");
+    login(&app, "supervisor", PASSWORD).expect("supervisor logs in");
     let comments = vec![FieldComment {
         pointer: "/arrest/place".into(),
         text: "ระบุเลขที่บ้าน".into(),
         author: None,
         at: None,
     }];
-    app.with_session(|s| records::return_record(s, &id, &comments))
+    app.session
+        .with_session(|s| records::return_record(s, &id, &comments))
         .expect("returned");
     // Approving a record already returned: the status and the action in the reader's words.
     let late = app
+        .session
         .with_session(|s| records::approve_and_countersign(s, &id, PASSWORD, 2))
         .unwrap_err();
     assert_eq!(late.code, ErrorCode::Workflow);

@@ -6,10 +6,12 @@
 #[path = "../../crates/idcard/tests/support/mod.rs"]
 mod support;
 
-use banthuek_app::app::{App, EventSink};
-use banthuek_app::error::ErrorCode;
+use banthuek_app::contract::EventSink;
+use banthuek_app::error::{AppResult, ErrorCode};
 use banthuek_app::idcard::CardReading;
+use banthuek_app::lifecycle::{self, Managers};
 use banthuek_app::records;
+use banthuek_app::views::SessionInfo;
 use banthuek_core::Role;
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions};
 use serde_json::Value;
@@ -17,6 +19,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{lock, Card, Pcscd};
+
+/// The steps the login, logout and settings commands take, on the test's managers.
+fn login(app: &Managers, user: &str, password: &str) -> AppResult<SessionInfo> {
+    lifecycle::login(&app.session, &app.dictation, user, password)
+}
+
+fn logout(app: &Managers) {
+    lifecycle::logout(&app.session, &app.dictation)
+}
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -43,11 +54,12 @@ fn station(home: &Path) {
 }
 
 /// A logged-in officer and a new record arrested on `arrest_date`.
-fn officer_with_record(home: &Path, arrest_date: &str) -> (Arc<App>, String) {
+fn officer_with_record(home: &Path, arrest_date: &str) -> (Managers, String) {
     station(home);
-    let app = App::new(home.to_owned(), Arc::new(NoEvents));
-    app.login("officer", PASSWORD).expect("officer logs in");
+    let app = Managers::new(home.to_owned(), Arc::new(NoEvents));
+    login(&app, "officer", PASSWORD).expect("officer logs in");
     let id = app
+        .session
         .with_session(|s| {
             let v = records::new_record(s)?;
             let mut record = v.record.clone();
@@ -58,12 +70,13 @@ fn officer_with_record(home: &Path, arrest_date: &str) -> (Arc<App>, String) {
     (app, id)
 }
 
-fn stored(app: &App, id: &str) -> (u32, Value, Vec<banthuek_store::AuditEntry>) {
-    app.with_session(|s| {
-        let r = s.record(id)?;
-        Ok((r.version, r.record.to_value(), s.audit_entries(Some(id))?))
-    })
-    .expect("the stored record")
+fn stored(app: &Managers, id: &str) -> (u32, Value, Vec<banthuek_store::AuditEntry>) {
+    app.session
+        .with_session(|s| {
+            let r = s.record(id)?;
+            Ok((r.version, r.record.to_value(), s.audit_entries(Some(id))?))
+        })
+        .expect("the stored record")
 }
 
 fn card_reads(audit: &[banthuek_store::AuditEntry]) -> Vec<&banthuek_store::AuditEntry> {
@@ -85,14 +98,16 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
 
     // Not a Thai ID card: its own error, and nothing waits for a confirmation.
     let other = Card::insert("p01", 0, &["--non-thai"]);
-    let err = reading.read(&app, &id, 0).unwrap_err();
+    let err = reading.read(&app.session, &id, 0).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotThaiIdCard);
     assert!(err.th.contains("ไม่ใช่บัตรประจำตัวประชาชน"), "{}", err.th);
     other.pull();
 
     let card = Card::insert("p01", 1, &[]);
     let (before, _, _) = stored(&app, &id);
-    let preview = reading.read(&app, &id, 0).expect("the card is read");
+    let preview = reading
+        .read(&app.session, &id, 0)
+        .expect("the card is read");
     card.pull();
     assert_eq!(preview.values, *expected, "what the dialog shows");
     assert_eq!(preview.reader, support::slot_name(1));
@@ -110,27 +125,25 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
     // Only this read, only for this record, only by the officer who read it.
     assert_eq!(
         reading
-            .fill(&app, &id, preview.token + 1, before)
+            .fill(&app.session, &id, preview.token + 1, before)
             .unwrap_err()
             .code,
         ErrorCode::CardReadStale
     );
-    app.logout();
-    app.login("supervisor", PASSWORD)
-        .expect("supervisor logs in");
+    logout(&app);
+    login(&app, "supervisor", PASSWORD).expect("supervisor logs in");
     assert_eq!(
         reading
-            .fill(&app, &id, preview.token, before)
+            .fill(&app.session, &id, preview.token, before)
             .unwrap_err()
             .code,
         ErrorCode::CardReadStale
     );
-    app.logout();
-    app.login("officer", PASSWORD)
-        .expect("officer logs in again");
+    logout(&app);
+    login(&app, "officer", PASSWORD).expect("officer logs in again");
 
     let view = reading
-        .fill(&app, &id, preview.token, before)
+        .fill(&app.session, &id, preview.token, before)
         .expect("confirmed");
     assert_eq!(view.version, before + 1);
     let (_, record, audit) = stored(&app, &id);
@@ -152,7 +165,7 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
     // Saved once: the same confirmation again saves nothing more.
     assert_eq!(
         reading
-            .fill(&app, &id, preview.token, before)
+            .fill(&app.session, &id, preview.token, before)
             .unwrap_err()
             .code,
         ErrorCode::CardReadStale
@@ -162,14 +175,15 @@ fn a_read_is_shown_with_its_photo_and_saved_only_when_its_reader_confirms() {
 
 /// Another save (here the page's own save path, as dictation's would be) between the version the
 /// page showed and the confirmation.
-fn save_meanwhile(app: &App, id: &str, pointer: &str, value: &str) -> u32 {
-    app.with_session(|s| {
-        let current = s.record(id)?;
-        let mut record = current.record.to_value();
-        banthuek_core::record::set_pointer(&mut record, pointer, Value::from(value))?;
-        records::save_record(s, id, record, "meanwhile", current.version).map(|v| v.version)
-    })
-    .expect("the other save")
+fn save_meanwhile(app: &Managers, id: &str, pointer: &str, value: &str) -> u32 {
+    app.session
+        .with_session(|s| {
+            let current = s.record(id)?;
+            let mut record = current.record.to_value();
+            banthuek_core::record::set_pointer(&mut record, pointer, Value::from(value))?;
+            records::save_record(s, id, record, "meanwhile", current.version).map(|v| v.version)
+        })
+        .expect("the other save")
 }
 
 #[test]
@@ -189,9 +203,13 @@ fn a_card_field_changed_meanwhile_by_another_save_is_refused_not_overwritten() {
     // The page shows version `seen`; the card is read; meanwhile another save gives the first
     // arrestee a first name.
     let (seen, _, _) = stored(&app, &id);
-    let preview = reading.read(&app, &id, 0).expect("the card is read");
+    let preview = reading
+        .read(&app.session, &id, 0)
+        .expect("the card is read");
     let other = save_meanwhile(&app, &id, "/arrestees/0/first_name", "สมหมาย");
-    let err = reading.fill(&app, &id, preview.token, seen).unwrap_err();
+    let err = reading
+        .fill(&app.session, &id, preview.token, seen)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::SaveConflict);
     // The field travels beside the sentences, which name no pointer.
     assert_eq!(err.fields, Some(vec!["/arrestees/0/first_name".to_owned()]));
@@ -206,11 +224,13 @@ fn a_card_field_changed_meanwhile_by_another_save_is_refused_not_overwritten() {
 
     // Read again from the page showing that version, with a save meanwhile of a field the card
     // does not hold: merged, the card's values go in and the other save's value stays.
-    let preview = reading.read(&app, &id, 0).expect("the card is read again");
+    let preview = reading
+        .read(&app.session, &id, 0)
+        .expect("the card is read again");
     card.pull();
     save_meanwhile(&app, &id, "/arrestees/0/phone", "0812345678");
     let view = reading
-        .fill(&app, &id, preview.token, other)
+        .fill(&app.session, &id, preview.token, other)
         .expect("confirmed");
     let (_, record, audit) = stored(&app, &id);
     assert_eq!(view.version, other + 2);
@@ -228,7 +248,7 @@ fn a_read_waiting_for_a_card_stops_when_cancelled() {
     let reading = Arc::new(CardReading::default());
     let waiting = {
         let (reading, app, id) = (reading.clone(), app.clone(), id.clone());
-        std::thread::spawn(move || reading.read(&app, &id, 0))
+        std::thread::spawn(move || reading.read(&app.session, &id, 0))
     };
     std::thread::sleep(Duration::from_millis(700));
     let cancelled_at = Instant::now();
