@@ -1,6 +1,8 @@
 //! TypeScript bindings for the page (ui/src/bindings/), generated from [`crate::views`] and
 //! [`crate::error`] with ts-rs, and the page's contract from [`crate::contract`]: the events
-//! by name with their payloads (`events.ts`) and the command names (`commands.ts`). `tests/bindings.rs` checks the committed files are current;
+//! by name with their payloads (`events.ts`). `tests/bindings.rs` adds `commands.ts` (each
+//! command's arguments and result, read from its `#[tauri::command]` signature) and checks the
+//! committed files are current;
 //! `BANTHUEK_WRITE_BINDINGS=1 cargo test -p banthuek-app --test bindings` rewrites them.
 
 use crate::error::AppError;
@@ -38,9 +40,5 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::idcard::CardPreview::export_all_to(dir)?;
     crate::contract::CloseRequested::export_all_to(dir)?;
     std::fs::write(dir.join("events.ts"), crate::contract::events_ts())?;
-    std::fs::write(
-        dir.join("commands.ts"),
-        crate::contract::commands_ts(crate::COMMANDS),
-    )?;
     Ok(())
 }

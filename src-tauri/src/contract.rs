@@ -1,7 +1,7 @@
-//! The page's contract, written once here: every event the app sends (its name beside its
-//! payload type) and every command the page may call (the list `lib.rs` registers). The
-//! bindings test generates `ui/src/bindings/events.ts` and `commands.ts` from these, so the page
-//! cannot listen for an event or call a command by a name the app does not have (its type check
+//! The page's contract for events, written once here: every event the app sends, its name
+//! beside its payload type, and the sink that carries them. The bindings test generates
+//! `ui/src/bindings/events.ts` from these (and `commands.ts` from the command signatures), so
+//! the page cannot listen for an event or call a command the app does not have (its type check
 //! fails), and checks COMMANDS.md names exactly these.
 
 use crate::views::{
@@ -88,17 +88,5 @@ pub fn events_ts() -> String {
         out.push_str(&format!("  \"{name}\": {t};\n"));
     }
     out.push_str("}\n");
-    out
-}
-
-/// `ui/src/bindings/commands.ts`: the names the page's `call` accepts.
-pub fn commands_ts(commands: &[&str]) -> String {
-    let mut out = String::from(
-        "// Generated from the command list in src-tauri/src/lib.rs by the bindings test. Do not edit.\n\n/** Every command the page may call. */\nexport type Command =\n",
-    );
-    for c in commands {
-        out.push_str(&format!("  | \"{c}\"\n"));
-    }
-    out.push_str(";\n");
     out
 }

@@ -7,9 +7,9 @@
 //! thin Tauri entry points; [`views`] are the types the page sees, exported to TypeScript by
 //! [`bindings`].
 //!
-//! Modules depend on each other in one direction only, lower first: `error`, `views`,
-//! `contract`, `prefs`, `records`, `models`, `bindings` → `session` → `dictation`, `sync`,
-//! `idcard` → `lifecycle` → `commands` → this file.
+//! Modules depend on each other in one direction only, lower first (`tests/modules.rs` checks
+//! it): `error` → `views` → `contract`, `prefs`, `records` → `models`, `session` →
+//! `dictation`, `sync`, `idcard` → `bindings`, `lifecycle` → `commands` → this file.
 
 pub mod bindings;
 pub mod commands;

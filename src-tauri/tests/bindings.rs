@@ -1,5 +1,6 @@
-//! The TypeScript bindings in ui/src/bindings/ are exactly what the Rust types generate.
-//! `BANTHUEK_WRITE_BINDINGS=1 cargo test -p banthuek-app --test bindings` rewrites them.
+//! The TypeScript bindings in ui/src/bindings/ are exactly what the Rust types and the Tauri
+//! command signatures generate. `BANTHUEK_WRITE_BINDINGS=1 cargo test -p banthuek-app --test
+//! bindings` rewrites them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,18 @@ fn bindings_are_current() {
     if std::env::var_os("BANTHUEK_WRITE_BINDINGS").is_some() {
         let _ = std::fs::remove_dir_all(&committed);
         banthuek_app::bindings::export_all(&committed).expect("bindings written");
+        std::fs::write(committed.join("commands.ts"), commands_ts()).expect("commands.ts written");
     }
     let fresh = tempfile::tempdir().expect("temp dir");
     banthuek_app::bindings::export_all(fresh.path()).expect("bindings generated");
+    std::fs::write(fresh.path().join("commands.ts"), commands_ts()).expect("commands.ts");
     let want = files(fresh.path());
+    for t in imported_types(&want[Path::new("commands.ts")]) {
+        assert!(
+            want.contains_key(&PathBuf::from(format!("{t}.ts"))),
+            "commands.ts refers to {t}, which has no binding: export it in bindings::export_all"
+        );
+    }
     let have = files(&committed);
     assert!(want.contains_key(Path::new("RecordView.ts")));
     assert_eq!(
@@ -111,4 +120,222 @@ fn commands_md_names_every_command_and_event_and_no_other() {
         "COMMANDS.md describes events the app does not send: {:?}",
         events.difference(&sent).collect::<Vec<_>>()
     );
+}
+
+/// One `#[tauri::command]` as its Rust signature declares it.
+struct Signature {
+    name: String,
+    /// (Rust name, Rust type) of each argument the page passes (not the managed state).
+    args: Vec<(String, String)>,
+    /// The Rust return type; `()` when none.
+    returns: String,
+}
+
+/// Every `#[tauri::command]` function in src-tauri/src, read from its source.
+fn signatures() -> Vec<Signature> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("src/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        let mut rest = text.as_str();
+        // The attribute at the start of a line (not in a comment that names it).
+        while let Some(at) = rest.find("\n#[tauri::command") {
+            rest = &rest[at + 1..];
+            assert!(
+                rest.starts_with("#[tauri::command]"),
+                "{}: only plain #[tauri::command] is understood (arguments are camelCased)",
+                path.display()
+            );
+            let fn_at = rest.find("fn ").expect("fn after #[tauri::command]") + 3;
+            rest = &rest[fn_at..];
+            let open = rest.find('(').expect("(");
+            let name = rest[..open].trim().to_owned();
+            let mut depth = 0;
+            let mut close = 0;
+            for (i, c) in rest.char_indices().skip(open) {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let params = &rest[open + 1..close];
+            let body = rest[close + 1..].find('{').expect("body") + close + 1;
+            let returns = rest[close + 1..body]
+                .trim()
+                .strip_prefix("->")
+                .map(|r| r.trim().to_owned())
+                .unwrap_or_else(|| "()".to_owned());
+            let args = split_top_level(params)
+                .into_iter()
+                .filter_map(|p| {
+                    let (n, t) = p.split_once(':')?;
+                    let t = t.trim();
+                    // Managed state (`State<'_, …>` and its aliases) and the app handle are
+                    // Tauri's, not the page's.
+                    (!t.contains("'_") && !t.ends_with("AppHandle"))
+                        .then(|| (n.trim().to_owned(), t.to_owned()))
+                })
+                .collect();
+            found.push(Signature {
+                name,
+                args,
+                returns,
+            });
+            rest = &rest[body..];
+        }
+    }
+    found
+}
+
+/// `s` split at the commas outside any `<…>` or `(…)`, blanks dropped.
+fn split_top_level(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0i32);
+    for c in s.chars() {
+        match c {
+            '<' | '(' => depth += 1,
+            '>' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The TypeScript of a Rust argument or result type, as serde sends it and ts-rs names it.
+fn ts_type(rust: &str) -> String {
+    let t = rust.trim();
+    let inner = |prefix: &str| {
+        t.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix('>'))
+            .map(str::to_owned)
+    };
+    if let Some(x) = inner("AppResult<") {
+        return ts_type(&x);
+    }
+    if let Some(x) = inner("Option<") {
+        return format!("{} | null", ts_type(&x));
+    }
+    if let Some(x) = inner("Vec<") {
+        return format!("Array<{}>", ts_type(&x));
+    }
+    match t {
+        "()" => "void".into(),
+        "String" | "&str" => "string".into(),
+        "bool" => "boolean".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "f32" | "f64" => "number".into(),
+        "Value" | "serde_json::Value" => "JsonValue".into(),
+        named
+            if named.chars().all(|c| c.is_ascii_alphanumeric())
+                && named.starts_with(|c: char| c.is_ascii_uppercase()) =>
+        {
+            named.into()
+        }
+        other => panic!("no TypeScript for the command type `{other}`: teach tests/bindings.rs"),
+    }
+}
+
+/// Tauri's name for an argument: camelCase.
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in snake.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The named types a generated file imports.
+fn imported_types(ts: &str) -> Vec<String> {
+    ts.lines()
+        .filter_map(|l| l.strip_prefix("import type { "))
+        .filter_map(|l| l.split(' ').next())
+        .filter(|t| *t != "JsonValue")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `ui/src/bindings/commands.ts`: every registered command with its arguments and result, from
+/// its Rust signature, so a renamed or retyped argument fails the page's type check.
+fn commands_ts() -> String {
+    let signatures = signatures();
+    let registered = banthuek_app::COMMANDS;
+    let mut names: Vec<&str> = signatures.iter().map(|s| s.name.as_str()).collect();
+    names.sort();
+    let mut want: Vec<&str> = registered.to_vec();
+    want.sort();
+    assert_eq!(
+        names, want,
+        "the #[tauri::command] functions in src/ and the commands registered in lib.rs"
+    );
+    let mut body = String::new();
+    let mut types = std::collections::BTreeSet::new();
+    for name in registered {
+        let sig = signatures
+            .iter()
+            .find(|s| s.name == *name)
+            .expect("signature");
+        let args = if sig.args.is_empty() {
+            "Record<string, never>".to_owned()
+        } else {
+            let fields: Vec<String> = sig
+                .args
+                .iter()
+                .map(|(n, t)| format!("{}: {}", camel(n), ts_type(t)))
+                .collect();
+            format!("{{ {} }}", fields.join("; "))
+        };
+        let returns = ts_type(&sig.returns);
+        for t in [&args, &returns] {
+            for word in t.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !["Array", "Record"].contains(&word)
+                {
+                    types.insert(word.to_owned());
+                }
+            }
+        }
+        body.push_str(&format!(
+            "  \"{name}\": {{ args: {args}; returns: {returns} }};\n"
+        ));
+    }
+    let mut out = String::from(
+        "// Generated from the #[tauri::command] signatures in src-tauri/src and the command list in\n// src-tauri/src/lib.rs by the bindings test. Do not edit.\n",
+    );
+    for t in &types {
+        let from = if t == "JsonValue" {
+            "./serde_json/JsonValue".to_owned()
+        } else {
+            format!("./{t}")
+        };
+        out.push_str(&format!("import type {{ {t} }} from \"{from}\";\n"));
+    }
+    out.push_str("\n/** Every command the page may call: its arguments (Tauri's camelCase names) and its result. */\nexport interface Commands {\n");
+    out.push_str(&body);
+    out.push_str(
+        "}\n\n/** Every command the page may call. */\nexport type Command = keyof Commands;\n",
+    );
+    out
 }

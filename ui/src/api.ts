@@ -1,10 +1,10 @@
 // The page's only door to the backend: typed Tauri commands in, events out. The page holds no
 // rules; what is missing, what needs confirming and what may be done next all come from here.
-import { invoke } from "@tauri-apps/api/core";
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Json } from "./pointer";
 import type { AppError } from "./bindings/AppError";
-import type { Command } from "./bindings/commands";
+import type { Command, Commands } from "./bindings/commands";
 import type { Events } from "./bindings/events";
 import { both } from "./i18n";
 import type { SessionInfo } from "./bindings/SessionInfo";
@@ -77,14 +77,21 @@ export function asAppError(e: unknown): AppError {
   return { code: "internal", ...both("unexpectedError") };
 }
 
-/** A command by its generated name (a name the app does not register fails the type check). */
-export function command<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
-  return invoke<T>(cmd, args);
+/** The arguments of command `C`: none, or exactly the object its Rust signature takes. */
+type ArgList<C extends Command> =
+  Commands[C]["args"] extends Record<string, never> ? [] : [Commands[C]["args"]];
+
+/**
+ * A command by its generated name, with the arguments and result generated from its Rust
+ * signature (a name, an argument or a type the app does not have fails the type check).
+ */
+export function command<C extends Command>(cmd: C, ...args: ArgList<C>): Promise<Commands[C]["returns"]> {
+  return invoke<Commands[C]["returns"]>(cmd, args[0] as InvokeArgs | undefined);
 }
 
-async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
+async function call<C extends Command>(cmd: C, ...args: ArgList<C>): Promise<Commands[C]["returns"]> {
   try {
-    return await command<T>(cmd, args);
+    return await command(cmd, ...args);
   } catch (e) {
     const err = asAppError(e);
     // The session is gone (idle lock, or the app restarted under the page): show the lock screen.
@@ -94,48 +101,48 @@ async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T>
 }
 
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
-  login: (user: string, password: string) => call<SessionInfo>("login", { user, password }),
-  logout: () => call<void>("logout"),
+  appInfo: () => call("app_info"),
+  login: (user: string, password: string) => call("login", { user, password }),
+  logout: () => call("logout"),
   createStation: (station: string, admin: string, password: string) =>
-    call<FirstRun>("create_station", { station, admin, password }),
-  activity: () => call<void>("activity"),
+    call("create_station", { station, admin, password }),
+  activity: () => call("activity"),
   listRecords: (status?: string, query?: string) =>
-    call<RecordSummaryView[]>("list_records", { status: status || null, query: query || null }),
-  newRecord: () => call<RecordView>("new_record"),
-  getRecord: (id: string) => call<RecordView>("get_record", { id }),
-  setClassification: (id: string, level: string) => call<RecordView>("set_classification", { id, level }),
+    call("list_records", { status: status || null, query: query || null }),
+  newRecord: () => call("new_record"),
+  getRecord: (id: string) => call("get_record", { id }),
+  setClassification: (id: string, level: string) => call("set_classification", { id, level }),
   accessReport: (user?: string, recordId?: string) =>
-    call<AccessReportView>("access_report", { user: user || null, recordId: recordId || null }),
+    call("access_report", { user: user || null, recordId: recordId || null }),
   saveRecord: (id: string, record: Json, reason: string, basedOn: number) =>
-    call<RecordView>("save_record", { id, record, reason, basedOn }),
-  confirmField: (id: string, pointer: string) => call<RecordView>("confirm_field", { id, pointer }),
-  confirmAll: (id: string) => call<RecordView>("confirm_all", { id }),
+    call("save_record", { id, record, reason, basedOn }),
+  confirmField: (id: string, pointer: string) => call("confirm_field", { id, pointer }),
+  confirmAll: (id: string) => call("confirm_all", { id }),
   startDictation: (id: string, pointer?: string) =>
-    call<void>("start_dictation", { id, pointer: pointer ?? null }),
-  stopDictation: () => call<RecordView | null>("stop_dictation"),
-  fieldAudio: (id: string, pointer: string) => call<AudioClip>("field_audio", { id, pointer }),
-  history: (id: string) => call<HistoryView>("history", { id }),
+    call("start_dictation", { id, pointer: pointer ?? null }),
+  stopDictation: () => call("stop_dictation"),
+  fieldAudio: (id: string, pointer: string) => call("field_audio", { id, pointer }),
+  history: (id: string) => call("history", { id }),
   signAndSubmit: (id: string, comment: string | undefined, password: string, pagesSeen: number) =>
-    call<RecordView>("sign_and_submit", { id, comment: comment || null, password, pagesSeen }),
-  reviewQueue: () => call<RecordSummaryView[]>("review_queue"),
+    call("sign_and_submit", { id, comment: comment || null, password, pagesSeen }),
+  reviewQueue: () => call("review_queue"),
   returnRecord: (id: string, comments: FieldComment[]) =>
-    call<RecordView>("return_record", { id, comments }),
+    call("return_record", { id, comments }),
   approveAndCountersign: (id: string, password: string, pagesSeen: number) =>
-    call<RecordView>("approve_and_countersign", { id, password, pagesSeen }),
-  quit: () => call<void>("quit"),
-  recordPdf: (id: string) => call<string>("record_pdf", { id }),
-  syncStatus: () => call<SyncView>("sync_status"),
-  syncNow: () => call<boolean>("sync_now"),
-  retry: (key: string) => call<boolean>("retry", { key }),
-  getSettings: () => call<Settings>("get_settings"),
-  setSettings: (settings: Settings) => call<Settings>("set_settings", { settings }),
-  listMicrophones: () => call<string[]>("list_microphones"),
-  micTest: (start: boolean) => call<void>("mic_test", { start }),
-  listModels: () => call<ModelView[]>("list_models"),
-  pendingResume: () => call<ResumeInfo | null>("pending_resume"),
-  resume: (recordId: string) => call<Resumed>("resume", { recordId }),
-  discardResume: (recordId: string) => call<void>("discard_resume", { recordId }),
+    call("approve_and_countersign", { id, password, pagesSeen }),
+  quit: () => call("quit"),
+  recordPdf: (id: string) => call("record_pdf", { id }),
+  syncStatus: () => call("sync_status"),
+  syncNow: () => call("sync_now"),
+  retry: (key: string) => call("retry", { key }),
+  getSettings: () => call("get_settings"),
+  setSettings: (settings: Settings) => call("set_settings", { settings }),
+  listMicrophones: () => call("list_microphones"),
+  micTest: (start: boolean) => call("mic_test", { start }),
+  listModels: () => call("list_models"),
+  pendingResume: () => call("pending_resume"),
+  resume: (recordId: string) => call("resume", { recordId }),
+  discardResume: (recordId: string) => call("discard_resume", { recordId }),
 };
 
 export type { Events };

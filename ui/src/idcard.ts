@@ -102,7 +102,7 @@ export async function readCard(index: number): Promise<void> {
   if (d.hidden) showOverlay(d, $("idcard-cancel"));
   let got: CardPreview;
   try {
-    got = await command<CardPreview>("idcard_read", { id: view.id, arrestee: index });
+    got = await command("idcard_read", { id: view.id, arrestee: index });
   } catch (e) {
     if (mine !== attempt) return;
     const err = asAppError(e);
@@ -204,7 +204,7 @@ async function confirm(): Promise<void> {
   button.disabled = true;
   try {
     // The version on screen: a card field another save changed since is refused, not overwritten.
-    const saved = await command<RecordView>("idcard_fill", { id: view.id, token: p.token, basedOn: view.version });
+    const saved = await command("idcard_fill", { id: view.id, token: p.token, basedOn: view.version });
     hooks.apply(saved);
     dialog().hidden = true;
     hooks.flash(p.fields);
@@ -223,7 +223,7 @@ async function confirm(): Promise<void> {
       $("idcard-retry").hidden = false;
       $("idcard-retry").focus();
       try {
-        hooks.apply(await command<RecordView>("get_record", { id: view.id }));
+        hooks.apply(await command("get_record", { id: view.id }));
       } catch {
         // The message above already says what happened; the page refreshes on its next save.
       }
