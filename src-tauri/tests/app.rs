@@ -12,6 +12,7 @@ use banthuek_app::views::{
 use banthuek_core::provenance::Flags;
 use banthuek_core::record::{ArrestRecord, Provenance, Source};
 use banthuek_core::Role;
+use banthuek_dictation::test_support::{tone_wav, wav_ms};
 use banthuek_dictation::{recovery_root, RecoveryMeta};
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
 use serde_json::{json, Value};
@@ -414,28 +415,6 @@ fn low_confidence_values_block_signing_until_confirmed() {
     );
 }
 
-fn wav(seconds: f64) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut out, spec).unwrap();
-    for i in 0..(seconds * 16_000.0) as usize {
-        let s = (i as f64 * 440.0 * 2.0 * std::f64::consts::PI / 16_000.0).sin();
-        w.write_sample((s * 8000.0) as i16).unwrap();
-    }
-    w.finalize().unwrap();
-    out.into_inner()
-}
-
-fn wav_ms(bytes: &[u8]) -> u64 {
-    let r = hound::WavReader::new(std::io::Cursor::new(bytes)).unwrap();
-    r.duration() as u64 * 1000 / r.spec().sample_rate as u64
-}
-
 #[test]
 fn field_audio_plays_the_span_behind_a_value() {
     let (_home, app, _) = app();
@@ -460,7 +439,7 @@ fn field_audio_plays_the_span_behind_a_value() {
     app.session
         .with_session(|s| {
             s.save_version(&id, record, VersionSource::Machine, "dictation")?;
-            s.put_audio(&id, "audio/wav; recording=rec-a", &wav(3.0))?;
+            s.put_audio(&id, "audio/wav; recording=rec-a", &tone_wav(3.0))?;
             Ok(())
         })
         .expect("stored");
@@ -495,7 +474,7 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
         .id;
     let dir = recovery_root(home.path()).join(&id).join("rec-crash");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("evidence.wav"), wav(2.0)).unwrap();
+    std::fs::write(dir.join("evidence.wav"), tone_wav(2.0)).unwrap();
     let meta = RecoveryMeta {
         record_id: id.clone(),
         recording: "rec-crash".into(),
@@ -531,7 +510,7 @@ fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
         audio[0].sha256,
         banthuek_speech::models::sha256_file(&{
             let p = home.path().join("check.wav");
-            std::fs::write(&p, wav(2.0)).unwrap();
+            std::fs::write(&p, tone_wav(2.0)).unwrap();
             p
         })
         .unwrap()
@@ -770,7 +749,7 @@ fn add_officer(app: &Managers, name: &str) {
 fn leave_recording(home: &Path, id: &str, recording: &str, user: &str) -> std::path::PathBuf {
     let dir = recovery_root(home).join(id).join(recording);
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("evidence.wav"), wav(1.0)).unwrap();
+    std::fs::write(dir.join("evidence.wav"), tone_wav(1.0)).unwrap();
     let meta = RecoveryMeta {
         record_id: id.to_owned(),
         recording: recording.to_owned(),

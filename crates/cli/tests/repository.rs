@@ -146,6 +146,10 @@ fn architecture_md_names_every_crate_and_what_it_may_depend_on() {
                 continue;
             }
             let dev = d["kind"].as_str() == Some("dev");
+            // A crate's tests may enable its own test-support feature.
+            if dev && dep == name {
+                continue;
+            }
             if !(normal.contains(dep) || dev && tests_only.contains(dep)) {
                 wrong.push(format!(
                     "{name} → {dep}{}",
@@ -169,6 +173,44 @@ fn architecture_md_names_every_crate_and_what_it_may_depend_on() {
     };
     only("whisper-rs", &["banthuek-speech"]);
     only("rusqlite", &["banthuek-store", "banthuek-central"]);
+}
+
+/// Test fixtures stay out of what ships: a crate's `test-support` feature (the raw store
+/// connection, the tone WAV) is enabled only by dev-dependencies and never by default, so
+/// `cargo build --release -p banthuek-cli` compiles none of it.
+#[test]
+fn test_support_features_are_enabled_only_by_tests() {
+    let metadata = cargo_metadata();
+    let packages = metadata["packages"].as_array().expect("packages");
+    let mut with_feature = Vec::new();
+    let mut wrong = Vec::new();
+    for p in packages {
+        let name = p["name"].as_str().expect("name");
+        let features = &p["features"];
+        if features.get("test-support").is_some() {
+            with_feature.push(name.to_owned());
+        }
+        let default = features["default"].as_array().cloned().unwrap_or_default();
+        if default.iter().any(|f| f.as_str() == Some("test-support")) {
+            wrong.push(format!("{name}: test-support is a default feature"));
+        }
+        for d in p["dependencies"].as_array().expect("dependencies") {
+            let enables = d["features"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|f| f.as_str() == Some("test-support")));
+            if enables && d["kind"].as_str() != Some("dev") {
+                wrong.push(format!(
+                    "{name} → {} enables test-support outside its tests",
+                    d["name"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    assert!(
+        with_feature.contains(&"banthuek-store".to_owned()),
+        "the store's test-support feature is gone: {with_feature:?}"
+    );
+    assert!(wrong.is_empty(), "{wrong:?}");
 }
 
 /// docs/sync-api.md's "Error codes": code → statuses.

@@ -28,6 +28,8 @@ pub mod heard;
 pub mod input;
 pub mod recovery;
 pub mod save;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use clip::{audio_span_of, cut_wav, value_clip, Clip};
 pub use edit::{apply_edit, as_seen, leaves, Edit, EditError};

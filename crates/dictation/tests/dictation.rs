@@ -6,6 +6,7 @@
 use banthuek_core::provenance::Flags;
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
 use banthuek_core::Role;
+use banthuek_dictation::test_support::{tone_wav, wav_ms};
 use banthuek_dictation::{
     cut_wav, left_over, merge, recording_mime, recovery_root, resumable, timing_of, value_clip,
     Dictation, DictationError, Final, Heard, Recording, RecoveryMeta,
@@ -53,28 +54,6 @@ fn segment(text: &str, start_ms: u64, end_ms: u64) -> Segment {
         text: text.to_owned(),
         tokens: Vec::new(),
     }
-}
-
-fn wav(seconds: f64) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut out, spec).expect("wav");
-    for i in 0..(seconds * 16_000.0) as usize {
-        let s = (i as f64 * 440.0 * 2.0 * std::f64::consts::PI / 16_000.0).sin();
-        w.write_sample((s * 8000.0) as i16).expect("sample");
-    }
-    w.finalize().expect("finalize");
-    out.into_inner()
-}
-
-fn wav_ms(bytes: &[u8]) -> u64 {
-    let r = hound::WavReader::new(std::io::Cursor::new(bytes)).expect("wav");
-    r.duration() as u64 * 1000 / r.spec().sample_rate as u64
 }
 
 #[test]
@@ -353,7 +332,7 @@ fn a_recording_goes_into_the_store_and_its_folder_goes() {
     assert!(recording
         .dir()
         .starts_with(recovery_root(home.path()).join(&id)));
-    std::fs::write(recording.evidence(), wav(1.5)).expect("recorded");
+    std::fs::write(recording.evidence(), tone_wav(1.5)).expect("recorded");
     assert_eq!(recording.audio_seconds(), 1.5);
     recording.store(&mut session).expect("stored");
     assert!(!recovery_root(home.path()).join(&id).exists());
@@ -362,13 +341,13 @@ fn a_recording_goes_into_the_store_and_its_folder_goes() {
     assert_eq!(audio[0].mime, recording_mime(&recording.meta().recording));
     assert_eq!(
         session.audio(&audio[0].id).expect("bytes").1,
-        wav(1.5),
+        tone_wav(1.5),
         "byte for byte"
     );
 
     // A header with no samples: nothing was said, nothing kept.
     let silent = Recording::begin(home.path(), &id, None, "somsak").expect("begun");
-    std::fs::write(silent.evidence(), wav(0.0)).expect("header only");
+    std::fs::write(silent.evidence(), tone_wav(0.0)).expect("header only");
     silent.store(&mut session).expect("stored");
     assert_eq!(session.list_audio(&id).expect("audio").len(), 1);
 }
@@ -385,7 +364,7 @@ fn left(home: &Path, id: &str, recording: &str, user: &str, started_at: &str) ->
         },
     )
     .expect("left");
-    std::fs::write(r.evidence(), wav(1.0)).expect("evidence");
+    std::fs::write(r.evidence(), tone_wav(1.0)).expect("evidence");
     r
 }
 
@@ -455,7 +434,7 @@ fn a_values_audio_is_cut_from_its_recording_in_the_store_or_still_on_disk() {
         .save_version(&id, record, VersionSource::Machine, "dictation")
         .expect("saved");
     session
-        .put_audio(&id, &recording_mime("rec-stored"), &wav(3.0))
+        .put_audio(&id, &recording_mime("rec-stored"), &tone_wav(3.0))
         .expect("stored audio");
 
     let clip = value_clip(&session, home.path(), &id, "/arrest/time").expect("clip");
@@ -488,7 +467,10 @@ fn a_values_audio_is_cut_from_its_recording_in_the_store_or_still_on_disk() {
 
     let not_dictated = value_clip(&session, home.path(), &id, "/arrest/place").unwrap_err();
     assert!(matches!(not_dictated, DictationError::NotDictated { .. }));
-    assert_eq!(wav_ms(&cut_wav(&wav(1.0), [800, 5000]).expect("cut")), 450);
+    assert_eq!(
+        wav_ms(&cut_wav(&tone_wav(1.0), [800, 5000]).expect("cut")),
+        450
+    );
     assert!(matches!(
         cut_wav(b"not a wav", [0, 10]),
         Err(DictationError::BadAudio(_))

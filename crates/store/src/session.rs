@@ -138,15 +138,10 @@ impl Session {
         Ok(())
     }
 
-    /// The raw connection, for tests that must corrupt the file on purpose.
-    #[doc(hidden)]
+    /// The raw connection, for tests that must corrupt the file on purpose (only with the
+    /// `test-support` feature, which only test builds enable).
+    #[cfg(feature = "test-support")]
     pub fn connection_for_tests(&self) -> &Connection {
         &self.conn
-    }
-
-    /// The data key, for tests that open the file with another SQLCipher client.
-    #[doc(hidden)]
-    pub fn data_key_hex_for_tests(&self) -> String {
-        hex::encode(self.data_key.as_ref())
     }
 }
