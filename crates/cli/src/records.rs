@@ -3,9 +3,9 @@
 //! user being created, or a new password), else from a prompt.
 
 use anyhow::{bail, Context as _, Result};
-use banthuek_core::record::RecordError;
-use banthuek_core::{ArrestRecord, Provenance, Role, Source, Status};
+use banthuek_core::{ArrestRecord, Role, Status};
 use banthuek_store::{KdfParams, LockoutPolicy, Session, Store, StoreOptions, VersionSource};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -100,8 +100,13 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Save a new version with fields changed: --set /json/pointer=VALUE (VALUE is JSON, or a
-    /// bare string); or --arrestee N --from-card to fill arrestee N from the national ID card.
+    /// Save a new version with fields changed: --set /json/pointer=VALUE (VALUE as typed into
+    /// the app's field, read with its Thai conventions: 4/12/2569, 14.30, ๓๖; or JSON for an
+    /// object, a list, true/false or null);
+    /// or --arrestee N --from-card to fill arrestee N from the national ID card. The save rule
+    /// is the app's: a value that does not fit its field is kept as typed and listed; an edit
+    /// made from an older version (--based-on) takes in what changed since, and is refused when
+    /// the same field changed meanwhile.
     Edit {
         id: String,
         #[arg(
@@ -112,6 +117,9 @@ pub enum RecordCommand {
         set: Vec<String>,
         #[arg(long, required_unless_present = "from_card")]
         reason: Option<String>,
+        /// The version the edit was made from (default: the latest).
+        #[arg(long, value_name = "VERSION", conflicts_with = "from_card")]
+        based_on: Option<u32>,
         /// Read the national ID card into arrestee --arrestee (0 is the first; one past the last
         /// adds an arrestee).
         #[arg(long, requires = "arrestee", conflicts_with_all = ["set", "reason"])]
@@ -388,9 +396,10 @@ pub(crate) fn refuse_bad_input(record: &ArrestRecord) -> Result<()> {
     )
 }
 
-/// Applies `--set` edits; marks each changed field's provenance as typed (new) or edited.
-fn apply_edits(record: &ArrestRecord, sets: &[String]) -> Result<ArrestRecord> {
-    let mut out = record.clone();
+/// The record as a person saw it in version `seen_from`, with the `--set` values written in:
+/// what the app's page sends when the person saves.
+fn seen_with_edits(seen_from: &ArrestRecord, sets: &[String]) -> Result<Value> {
+    let mut seen = banthuek_dictation::as_seen(seen_from);
     for set in sets {
         let Some((pointer, value)) = set.split_once('=') else {
             bail!("--set needs POINTER=VALUE, got '{set}' / รูปแบบต้องเป็น POINTER=VALUE");
@@ -398,21 +407,28 @@ fn apply_edits(record: &ArrestRecord, sets: &[String]) -> Result<ArrestRecord> {
         if matches!(pointer, "/schema" | "/record_id") || pointer.starts_with("/provenance") {
             bail!("{pointer} is maintained by the app and cannot be set / ช่อง {pointer} แก้ไขไม่ได้");
         }
-        let had_value = out
-            .to_value()
-            .pointer(pointer)
-            .is_some_and(|v| !v.is_null());
-        out = out.with_field(pointer, value).map_err(|e| match e {
-            RecordError::NoSuchField(_) | RecordError::Schema { .. } => anyhow::Error::new(e),
-            other => anyhow::Error::new(other).context(format!("--set {pointer}")),
-        })?;
-        let mut p = Provenance::typed();
-        if had_value {
-            p.source = Source::Edited;
-        }
-        out.provenance.insert(pointer.to_owned(), p);
+        // What a person types, read as the app reads that field (11.40 is a time, 36 an age);
+        // JSON only for what cannot be typed into one field (an object, a list, true, null).
+        let parsed = match serde_json::from_str(value) {
+            Ok(v @ (Value::Object(_) | Value::Array(_) | Value::Bool(_) | Value::Null)) => v,
+            _ => Value::String(value.to_owned()),
+        };
+        banthuek_core::record::set_pointer(&mut seen, pointer, parsed)
+            .with_context(|| format!("--set {pointer}"))?;
     }
-    Ok(out)
+    Ok(seen)
+}
+
+/// What the saved record still holds that signing will refuse, as the app marks its fields:
+/// values kept as typed (with what the field expects) and input limits.
+fn warn_unsignable(record: &ArrestRecord) {
+    for (pointer, text) in banthuek_core::provenance::typed_but_invalid(record) {
+        let (en, th) = banthuek_dictation::expected(banthuek_dictation::FieldKind::of(&pointer));
+        eprintln!("{pointer}: kept as typed \"{text}\": {en} / เก็บตามที่พิมพ์ \"{text}\": {th}");
+    }
+    for problem in banthuek_core::check_input(record) {
+        eprintln!("{problem}");
+    }
 }
 
 fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
@@ -485,15 +501,28 @@ fn record(ctx: &crate::Context, cmd: RecordCommand) -> Result<ExitCode> {
             return crate::idcard::fill_record(ctx, &id, arrestee.unwrap_or(0), reader, wait);
         }
         RecordCommand::Edit {
-            id, set, reason, ..
+            id,
+            set,
+            reason,
+            based_on,
+            ..
         } => {
             let reason = reason.context("--reason is required / ต้องระบุเหตุผล")?;
             let mut s = session(ctx)?;
             let current = s.record(&id)?;
-            let edited = apply_edits(&current.record, &set)?;
-            refuse_bad_input(&edited)?;
-            let v = s.save_version(&id, edited, VersionSource::Edited, &reason)?;
-            println!("{id} version {v}");
+            let based_on = based_on.unwrap_or(current.version);
+            let seen_from = if based_on == current.version {
+                current.record
+            } else {
+                s.record_version(&id, based_on)?.record
+            };
+            let seen = seen_with_edits(&seen_from, &set)?;
+            let today = chrono::Local::now().date_naive();
+            match banthuek_dictation::save_edit(&mut s, &id, &seen, based_on, &reason, today)? {
+                Some(v) => println!("{id} version {v}"),
+                None => println!("{id}: nothing changed / ไม่มีการเปลี่ยนแปลง"),
+            }
+            warn_unsignable(&s.record(&id)?.record);
         }
         RecordCommand::History { id, json } => {
             let h = session(ctx)?.history(&id)?;

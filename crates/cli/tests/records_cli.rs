@@ -164,7 +164,9 @@ fn officer_and_supervisor_take_a_record_from_draft_to_approved() {
         serde_json::from_str(&h.ok("somsak", &["record", "export", &id, "--json"], None)).unwrap();
     assert_eq!(exported["arrest"]["time"], "10:20");
     assert_eq!(exported["arrestees"][0]["age"], 36);
-    assert_eq!(exported["provenance"]["/arrest/time"]["source"], "edited");
+    // The app's save rule: what a person changes is typed (edited only when a machine had put
+    // the value there).
+    assert_eq!(exported["provenance"]["/arrest/time"]["source"], "typed");
     let first: serde_json::Value = serde_json::from_str(&h.ok(
         "somsak",
         &["record", "export", &id, "--json", "--version", "1"],
@@ -207,7 +209,7 @@ fn officer_and_supervisor_take_a_record_from_draft_to_approved() {
     let history = h.ok("boss", &["record", "history", &id], None);
     for needle in [
         "version 1",
-        "version 2 by somsak (edited): เวลาจับผิด",
+        "version 2 by somsak (typed): เวลาจับผิด",
         "submit draft → submitted",
         "return submitted → returned",
         "approve submitted → approved (version 2) by boss: ถูกต้อง",
@@ -246,6 +248,67 @@ fn officer_and_supervisor_take_a_record_from_draft_to_approved() {
     assert_eq!(report["is_final"], true, "{report}");
 }
 
+/// `record edit` saves through the app's rule (`banthuek_dictation::save_edit`): an edit made
+/// from an older version takes in what changed since; the same field changed meanwhile is
+/// refused with the app's message, and nothing is written.
+#[test]
+fn an_edit_of_a_stale_version_is_merged_or_refused_as_in_the_app() {
+    let h = Home::new();
+    let id = h.new_record(&complete());
+    let edit = |args: &[&str]| {
+        let mut all = vec!["record", "edit", id.as_str()];
+        all.extend_from_slice(args);
+        h.run("somsak", &all)
+    };
+    // Version 2 changes the time (another save, as dictation would).
+    let out = edit(&["--set", "/arrest/time=11.40", "--reason", "time"]);
+    assert!(stdout(&out).contains("version 2"), "{}", stderr(&out));
+
+    // An edit of another field made from version 1: merged, the time kept.
+    let out = edit(&[
+        "--based-on",
+        "1",
+        "--set",
+        "/arrest/place=ตลาดต้นลำไย",
+        "--reason",
+        "place",
+    ]);
+    assert!(stdout(&out).contains("version 3"), "{}", stderr(&out));
+    let exported: serde_json::Value =
+        serde_json::from_str(&h.ok("somsak", &["record", "export", &id, "--json"], None)).unwrap();
+    assert_eq!(exported["arrest"]["place"], "ตลาดต้นลำไย");
+    assert_eq!(
+        exported["arrest"]["time"], "11:40",
+        "the Thai 11.40 read as the app reads it, and not lost to the stale edit"
+    );
+
+    // The time again, from version 1: it changed since, so the edit is refused, in both
+    // languages, naming the field; nothing is saved.
+    let out = edit(&[
+        "--based-on",
+        "1",
+        "--set",
+        "/arrest/time=09:00",
+        "--reason",
+        "stale",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("changed meanwhile")
+            && err.contains("/arrest/time")
+            && err.contains("ช่องนี้เพิ่งได้ค่าใหม่"),
+        "{err}"
+    );
+    let history: serde_json::Value =
+        serde_json::from_str(&h.ok("somsak", &["record", "history", &id, "--json"], None)).unwrap();
+    assert_eq!(history["versions"].as_array().map(Vec::len), Some(3));
+
+    // Nothing changed: no version.
+    let out = edit(&["--set", "/arrest/place=ตลาดต้นลำไย", "--reason", "same"]);
+    assert!(stdout(&out).contains("nothing changed"), "{}", stderr(&out));
+}
+
 #[test]
 fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let h = Home::new();
@@ -266,6 +329,8 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         "{}",
         stderr(&out)
     );
+    // A value that does not fit its field is kept as typed, as the app keeps it, and listed
+    // with what the field expects; signing refuses it, saving does not.
     let out = h.run(
         "somsak",
         &[
@@ -278,8 +343,40 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
             "x",
         ],
     );
-    assert!(stderr(&out).contains("/arrest/date"), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/arrest/date: kept as typed \"yesterday\""),
+        "{}",
+        stderr(&out)
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&h.ok("somsak", &["record", "export", &id, "--json"], None)).unwrap();
+    assert!(exported["arrest"].get("date").is_none(), "{exported}");
+    assert_eq!(
+        exported["provenance"]["/arrest/date"]["as_typed"], "yesterday",
+        "{exported}"
+    );
     assert_eq!(h.record_ids(), std::slice::from_ref(&id));
+    // Typed again as officers write a date, it fits and is no longer kept aside.
+    h.ok(
+        "somsak",
+        &[
+            "record",
+            "edit",
+            &id,
+            "--set",
+            "/arrest/date=10/1/2568",
+            "--reason",
+            "x",
+        ],
+        None,
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&h.ok("somsak", &["record", "export", &id, "--json"], None)).unwrap();
+    assert_eq!(exported["arrest"]["date"], "2025-01-10");
+    assert!(exported["provenance"]["/arrest/date"]
+        .get("as_typed")
+        .is_none());
 
     // An unknown record id.
     let out = h.run(
