@@ -394,7 +394,18 @@ impl DictationManager {
     }
 
     pub fn is_dictating(&self) -> bool {
-        matches!(*lock(&self.activity), Activity::Dictating(_))
+        let mut activity = lock(&self.activity);
+        // A dictation thread ends its activity itself; one that panicked could not.
+        if let Activity::Dictating(Active {
+            thread: Some(t), ..
+        }) = &*activity
+        {
+            if t.is_finished() {
+                tracing::warn!("a dictation thread ended without finishing its dictation");
+                *activity = Activity::Idle;
+            }
+        }
+        matches!(*activity, Activity::Dictating(_))
     }
 
     /// Starts dictating into record `id` (one field when `pointer` is given).
