@@ -77,11 +77,20 @@ pub struct DecodeOptions {
     pub no_speech_threshold: f32,
     /// Run voice activity detection (when a VAD model is loaded) and skip silent windows.
     pub vad: bool,
+    /// Decode only the stretch of a window in which the voice activity detection found speech;
+    /// otherwise it only decides whether there is any, and the whole window is decoded (it can
+    /// miss a short first word: "สาม นาฬิกา" read "นึง นาลิกา", an ID's first digits lost).
+    pub vad_trim: bool,
     /// What the decoder may write (a typed field); `None`: free dictation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint: Option<Constraint>,
     /// Give the encoder its full 30 s context instead of one fitted to the audio.
     pub full_context: bool,
+    /// Free dictation may write Latin letters. Off by default: Thai dictation never needs them,
+    /// and base writes Thai sounds in them ("13.Nalika 52.Nathi", "Z นาลิกา"), which neither
+    /// the extractor nor a second reading by sound can use. A constrained field (a passport
+    /// number) admits what its grammar admits.
+    pub latin: bool,
 }
 
 impl Default for DecodeOptions {
@@ -94,8 +103,10 @@ impl Default for DecodeOptions {
             initial_prompt: None,
             no_speech_threshold: 0.6,
             vad: true,
+            vad_trim: true,
             constraint: None,
             full_context: false,
+            latin: false,
         }
     }
 }
@@ -125,6 +136,8 @@ pub struct Engine {
     vad: Option<WhisperVadContext>,
     /// The bytes of each text token, made on the first constrained request.
     vocab: Option<std::sync::Arc<Vec<Vec<u8>>>>,
+    /// Which text tokens hold a Latin letter, made on the first free request without them.
+    latin_tokens: Option<Vec<bool>>,
     /// Decoder threads: no more than the cores the other processes leave idle.
     cpu: crate::cpu::CpuShare,
 }
@@ -195,6 +208,7 @@ impl Engine {
             state,
             vad,
             vocab: None,
+            latin_tokens: None,
             cpu: crate::cpu::CpuShare::default(),
         })
     }
@@ -287,7 +301,8 @@ impl Engine {
     ) -> Result<(Vec<Segment>, WindowExtras)> {
         let (start, end) = match (&mut self.vad, opts.vad) {
             (Some(vad), true) => match speech_span(vad, samples)? {
-                Some(span) => span,
+                Some(span) if opts.vad_trim => span,
+                Some(_) => (0, samples.len()),
                 None => return Ok((Vec::new(), WindowExtras::default())),
             },
             _ => (0, samples.len()),
@@ -326,6 +341,17 @@ impl Engine {
         if frames < FULL_AUDIO_CTX && !opts.full_context {
             p.set_audio_ctx(frames as i32);
         }
+        let latin_tokens = match (&opts.constraint, opts.latin) {
+            (None, false) => Some(
+                self.latin_tokens
+                    .get_or_insert_with(|| latin_tokens(&self._ctx))
+                    .as_slice(),
+            ),
+            _ => None,
+        };
+        let free_filter = FreeFilter {
+            latin: latin_tokens,
+        };
         let constrained = match &opts.constraint {
             Some(c) => {
                 if self.vocab.is_none() {
@@ -354,9 +380,13 @@ impl Engine {
                     );
                 }
             }
-            // SAFETY: the filter only reads the tokens and writes the logits whisper hands it.
+            // SAFETY: `free_filter` outlives `full`, the only call that uses the callback; the
+            // filter only reads it and the tokens, and writes the logits whisper hands it.
             None => unsafe {
-                p.set_filter_logits_callback(Some(end_repetition_loop));
+                p.set_filter_logits_callback(Some(free_dictation_filter));
+                p.set_filter_logits_callback_user_data(
+                    &free_filter as *const FreeFilter as *mut c_void,
+                );
             },
         }
         // The "safe" abort callback of whisper-rs 0.16 calls the closure with the wrong type;
@@ -455,6 +485,16 @@ impl Engine {
         };
         Ok((out, extras))
     }
+}
+
+/// Which text tokens (ids below end-of-text) hold a Latin letter.
+fn latin_tokens(ctx: &WhisperContext) -> Vec<bool> {
+    (0..ctx.token_eot())
+        .map(|id| {
+            ctx.token_to_bytes(id)
+                .is_ok_and(|b| b.iter().any(u8::is_ascii_alphabetic))
+        })
+        .collect()
 }
 
 /// The bytes of every text token (ids below end-of-text).
@@ -720,19 +760,39 @@ pub fn collapse_repetition(tokens: &mut Vec<Token>) {
     }
 }
 
-/// Whisper's logits filter: once the decoder is caught in a repetition loop, only end-of-text
-/// may follow, so a loop ends after a few copies instead of running to the context's end (at
-/// beam 5 on two cores that was seconds of wasted decoding per loop). The copies it did write
-/// are removed afterwards by [`collapse_repetition`].
-unsafe extern "C" fn end_repetition_loop(
+/// What free dictation's logits filter needs besides whisper's arguments.
+struct FreeFilter<'a> {
+    /// Tokens that may not be written (Latin letters), by id; `None`: all may.
+    latin: Option<&'a [bool]>,
+}
+
+/// Whisper's logits filter for free dictation: no token with a Latin letter unless the options
+/// allow them, and once the decoder is caught in a repetition loop, only end-of-text may follow,
+/// so a loop ends after a few copies instead of running to the context's end (at beam 5 on two
+/// cores that was seconds of wasted decoding per loop). The copies it did write are removed
+/// afterwards by [`collapse_repetition`].
+unsafe extern "C" fn free_dictation_filter(
     ctx: *mut whisper_rs_sys::whisper_context,
     _state: *mut whisper_rs_sys::whisper_state,
     tokens: *const whisper_rs_sys::whisper_token_data,
     n_tokens: std::os::raw::c_int,
     logits: *mut f32,
-    _user_data: *mut c_void,
+    user_data: *mut c_void,
 ) {
-    if ctx.is_null() || tokens.is_null() || logits.is_null() || n_tokens <= 0 {
+    if ctx.is_null() || logits.is_null() {
+        return;
+    }
+    // SAFETY: `user_data` is the `FreeFilter` set with this callback, alive during the
+    // `whisper_full` call that invokes it; `logits` spans the whole vocabulary.
+    let latin = unsafe { (user_data as *const FreeFilter).as_ref() }.and_then(|f| f.latin);
+    if let Some(latin) = latin {
+        let n_vocab = unsafe { whisper_rs_sys::whisper_n_vocab(ctx) }.max(0) as usize;
+        let logits = unsafe { std::slice::from_raw_parts_mut(logits, n_vocab) };
+        for (l, _) in logits.iter_mut().zip(latin).filter(|(_, &is)| is) {
+            *l = f32::NEG_INFINITY;
+        }
+    }
+    if tokens.is_null() || n_tokens <= 0 {
         return;
     }
     // SAFETY: whisper passes the decoder's `n_tokens` tokens so far and its logits over the

@@ -461,13 +461,12 @@ pub fn with_sound_reading(
 
 /// Dictation of one utterance into `field`, `decode` decoding it with the options it is given:
 /// constrained decoding, then [`interpret`]. For a field with a second reading
-/// ([`has_sound_reading`]) free decoding comes first: when it hears nothing (voice activity
-/// detection finds no speech), nothing was said and the constrained decoder is not asked;
-/// otherwise the constrained decoder and the free one again get the whole utterance without
-/// voice activity detection (with it, a short first word was lost on the benchmark: "สาม
-/// นาฬิกา" read "นึง นาลิกา", an ID's first digits missing), and the free transcript that
-/// reads better by sound is the second reading ([`with_sound_reading`]). Returns the constrained
-/// transcript (the free one when nothing was heard) and the value.
+/// ([`has_sound_reading`]) free decoding of the whole utterance comes first, with voice activity
+/// detection as its gate: when it finds no speech, nothing was said and the constrained decoder
+/// is not asked; otherwise its transcript is the second reading ([`with_sound_reading`]).
+/// Neither decoding is cut to the stretch the detection found (it dropped a short first word
+/// on the benchmark: "สาม นาฬิกา" read "นึง นาลิกา", an ID's first digits missing). Returns
+/// the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
     base: &DecodeOptions,
@@ -480,31 +479,20 @@ pub fn read_field<E>(
         let spoken = interpret(field, &transcript, today);
         return Ok((transcript, spoken));
     }
-    let free = decode(base)?;
+    let free = decode(&DecodeOptions {
+        vad_trim: false,
+        ..base.clone()
+    })?;
     if free.text.trim().is_empty() {
         return Ok((free, SpokenField::nothing(field, String::new())));
     }
-    // The whole utterance, free and constrained: voice activity detection drops a short first
-    // word before a pause (the first digits of an ID: "นึง จัด จัด …" for 8823177…).
-    let whole_free = decode(&DecodeOptions {
-        vad: false,
-        ..base.clone()
-    })?;
     let transcript = decode(&DecodeOptions {
         vad: false,
         ..options
     })?;
     let spoken = interpret(field, &transcript, today);
-    // The better of the two free transcripts by sound.
-    let (heard, sound) = [&whole_free.text, &free.text]
-        .into_iter()
-        .map(|text| (text, sound_reading(field, text, today)))
-        .min_by(|a, b| {
-            let cost = |s: &Option<(Value, f32)>| s.as_ref().map_or(f32::INFINITY, |s| s.1);
-            cost(&a.1).total_cmp(&cost(&b.1))
-        })
-        .unwrap_or((&free.text, None));
-    let spoken = with_sound_reading(spoken, heard, sound);
+    let sound = sound_reading(field, &free.text, today);
+    let spoken = with_sound_reading(spoken, &free.text, sound);
     Ok((transcript, spoken))
 }
 
