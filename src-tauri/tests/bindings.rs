@@ -339,3 +339,61 @@ fn commands_ts() -> String {
     );
     out
 }
+
+/// The names in backquotes of a COMMANDS.md args cell, outside its parenthesised notes and
+/// without their types: "`id, record` (the record as shown), `reason?`, `comments: C[] {a, b}`"
+/// → id, record, reason, comments.
+fn documented_args(cell: &str) -> Vec<String> {
+    let mut outside = String::new();
+    let mut depth = 0;
+    for c in cell.chars() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|quoted| quoted.split(','))
+        .map(|a| {
+            let name = a.split(':').next().unwrap_or("");
+            name.trim().trim_end_matches('?').to_owned()
+        })
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// COMMANDS.md's args column names each command's arguments as the page passes them (camelCase,
+/// from the Rust signature), no more and no fewer.
+#[test]
+fn commands_md_lists_each_commands_arguments() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("COMMANDS.md"))
+        .expect("COMMANDS.md");
+    let signatures = signatures();
+    let mut checked = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        // An escaped bar belongs to a cell's text.
+        let line = line.replace("\\|", "/");
+        let cells: Vec<&str> = line.split('|').collect();
+        let (Some(name), Some(args)) = (cells.get(1).and_then(|c| backquoted(c)), cells.get(2))
+        else {
+            continue;
+        };
+        let sig = signatures
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("COMMANDS.md names {name}, which has no signature"));
+        let want: Vec<String> = sig.args.iter().map(|(n, _)| camel(n)).collect();
+        assert_eq!(
+            documented_args(args),
+            want,
+            "COMMANDS.md's arguments of {name} and its signature"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, signatures.len(), "a row for every command");
+}
