@@ -290,14 +290,42 @@ impl Heard {
         if let Some(recording) = &self.recording {
             provenance.set_audio(recording);
         }
-        let mut record = draft.with_field(pointer, &value.to_string())?;
-        record.provenance.insert(pointer.to_owned(), provenance);
+        let mut record = draft.clone();
+        let mut filled = Vec::new();
+        for (pointer, value) in field_values(pointer, value) {
+            record = record.with_field(&pointer, &value)?;
+            record
+                .provenance
+                .insert(pointer.clone(), provenance.clone());
+            filled.push(pointer);
+        }
         Ok(Change {
             record,
-            filled: vec![pointer.to_owned()],
+            filled,
             suggestions: Vec::new(),
         })
     }
+}
+
+/// The fields a spoken value fills, from the field it was dictated into: a house number said with
+/// its หมู่ ("123/45 หมู่ 5") fills the address's `house_number` with "123/45" and its `moo`
+/// with "5", as the ID card and the address parser keep them; every other value fills its field.
+/// Values are JSON, as [`ArrestRecord::with_field`] reads them.
+fn field_values(pointer: &str, value: &serde_json::Value) -> Vec<(String, String)> {
+    let split = pointer
+        .strip_suffix("/address_parts/house_number")
+        .zip(value.as_str().and_then(|v| v.split_once(" หมู่ ")));
+    match split {
+        Some((parts, (house, moo))) => vec![
+            (pointer.to_owned(), json_text(house)),
+            (format!("{parts}/address_parts/moo"), json_text(moo)),
+        ],
+        None => vec![(pointer.to_owned(), value.to_string())],
+    }
+}
+
+fn json_text(s: &str) -> String {
+    serde_json::Value::from(s.trim()).to_string()
 }
 
 /// A dictation into a stored record: each utterance is read into the latest stored version and

@@ -321,6 +321,49 @@ fn a_typed_fields_spoken_value_is_flagged_unless_sure_and_silence_fills_nothing(
 }
 
 #[test]
+fn a_house_number_said_with_its_moo_fills_both_parts_of_the_address() {
+    let draft = ArrestRecord::default();
+    let mut heard = Heard::new(None, None);
+    let house = "/arrestees/0/address_parts/house_number";
+    let said = |value: &str| SpokenField {
+        field: FieldType::HouseNumber,
+        value: Some(json!(value)),
+        confident: false,
+        confidence: 0.5,
+        alternatives: Vec::new(),
+        heard: "บ้านเลขที่ ร้อยยี่สิบสาม ทับ สี่สิบห้า หมู่ ห้า".into(),
+    };
+    let both = heard
+        .read_field(&draft, house, &said("123/45 หมู่ 5"), [0, 1000])
+        .expect("house number and moo");
+    let doc = both.record.to_value();
+    let parts = &doc["arrestees"][0]["address_parts"];
+    assert_eq!(parts["house_number"], json!("123/45"));
+    assert_eq!(parts["moo"], json!("5"), "a text, as the schema keeps it");
+    assert_eq!(both.filled, [house, "/arrestees/0/address_parts/moo"]);
+    for pointer in &both.filled {
+        assert!(
+            both.record.provenance[pointer.as_str()]
+                .confidence
+                .expect("confidence")
+                < LOW_CONFIDENCE,
+            "both flagged as the value was"
+        );
+    }
+
+    let alone = heard
+        .read_field(&draft, house, &said("77"), [0, 1000])
+        .expect("house number alone");
+    let doc = alone.record.to_value();
+    assert_eq!(
+        doc["arrestees"][0]["address_parts"]["house_number"],
+        json!("77"),
+        "a number-like house number stays a text"
+    );
+    assert_eq!(alone.filled, [house]);
+}
+
+#[test]
 fn a_recording_goes_into_the_store_and_its_folder_goes() {
     let home = tempfile::tempdir().expect("home");
     let mut session = store(home.path());
