@@ -148,10 +148,13 @@ impl SpokenField {
 /// encoder's full context. On the accuracy benchmark (seed 2, times and numbers) the full
 /// context turned the one wrong time given as sure with the fitted context ("สอง" heard as
 /// "นึง") into a flagged one, at the same exact count; a field value is one short utterance.
+/// Voice activity detection, where `base` asks for it, only decides whether anything was said:
+/// the whole utterance is decoded (cut to the detected speech, a short first word was lost).
 pub fn decode_options(field: FieldType, base: &DecodeOptions) -> DecodeOptions {
     DecodeOptions {
         constraint: Some(grammar::constraint(field)),
         full_context: true,
+        vad_trim: false,
         ..base.clone()
     }
 }
