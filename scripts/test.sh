@@ -88,7 +88,8 @@ kill "$card_pid" "$pcscd_pid"
 wait "$card_pid" "$pcscd_pid" 2>/dev/null || true
 
 step "spoken field values (accuracy with and without the field constraint, for the log)"
-# 4 utterances per field type and 4 noise clips, each decoded twice: about two minutes.
+# 4 utterances per field type and 4 noise clips, each read as a field value (a free and a
+# constrained decode) and as free dictation: about two minutes.
 "$cli" bench accuracy --seed 101 --count 4
 
 step "desktop (real window)"
