@@ -86,11 +86,6 @@ pub struct DecodeOptions {
     pub constraint: Option<Constraint>,
     /// Give the encoder its full 30 s context instead of one fitted to the audio.
     pub full_context: bool,
-    /// Free dictation may write Latin letters. Off by default: Thai dictation never needs them,
-    /// and base writes Thai sounds in them ("13.Nalika 52.Nathi", "Z นาลิกา"), which neither
-    /// the extractor nor a second reading by sound can use. A constrained field (a passport
-    /// number) admits what its grammar admits.
-    pub latin: bool,
 }
 
 impl Default for DecodeOptions {
@@ -106,7 +101,6 @@ impl Default for DecodeOptions {
             vad_trim: true,
             constraint: None,
             full_context: false,
-            latin: false,
         }
     }
 }
@@ -136,7 +130,7 @@ pub struct Engine {
     vad: Option<WhisperVadContext>,
     /// The bytes of each text token, made on the first constrained request.
     vocab: Option<std::sync::Arc<Vec<Vec<u8>>>>,
-    /// Which text tokens hold a Latin letter, made on the first free request without them.
+    /// Which text tokens hold a Latin letter, made on the first request.
     latin_tokens: Option<Vec<bool>>,
     /// Decoder threads: no more than the cores the other processes leave idle.
     cpu: crate::cpu::CpuShare,
@@ -341,17 +335,13 @@ impl Engine {
         if frames < FULL_AUDIO_CTX && !opts.full_context {
             p.set_audio_ctx(frames as i32);
         }
-        let latin_tokens = match (&opts.constraint, opts.latin) {
-            (None, false) => Some(
-                self.latin_tokens
-                    .get_or_insert_with(|| latin_tokens(&self._ctx))
-                    .as_slice(),
-            ),
-            _ => None,
-        };
-        let free_filter = FreeFilter {
-            latin: latin_tokens,
-        };
+        // Free dictation writes no Latin letters: Thai dictation never needs them, and base
+        // writes Thai sounds in them ("13.Nalika 52.Nathi", "Z นาลิกา"), which neither the
+        // extractor nor a second reading by sound can use. A constrained field (a passport
+        // number) admits what its grammar admits.
+        let latin: &Vec<bool> = self
+            .latin_tokens
+            .get_or_insert_with(|| latin_tokens(&self._ctx));
         let constrained = match &opts.constraint {
             Some(c) => {
                 if self.vocab.is_none() {
@@ -380,13 +370,11 @@ impl Engine {
                     );
                 }
             }
-            // SAFETY: `free_filter` outlives `full`, the only call that uses the callback; the
-            // filter only reads it and the tokens, and writes the logits whisper hands it.
+            // SAFETY: `latin` outlives `full`, the only call that uses the callback; the filter
+            // only reads it and the tokens, and writes the logits whisper hands it.
             None => unsafe {
                 p.set_filter_logits_callback(Some(free_dictation_filter));
-                p.set_filter_logits_callback_user_data(
-                    &free_filter as *const FreeFilter as *mut c_void,
-                );
+                p.set_filter_logits_callback_user_data(latin as *const Vec<bool> as *mut c_void);
             },
         }
         // The "safe" abort callback of whisper-rs 0.16 calls the closure with the wrong type;
@@ -760,14 +748,8 @@ pub fn collapse_repetition(tokens: &mut Vec<Token>) {
     }
 }
 
-/// What free dictation's logits filter needs besides whisper's arguments.
-struct FreeFilter<'a> {
-    /// Tokens that may not be written (Latin letters), by id; `None`: all may.
-    latin: Option<&'a [bool]>,
-}
-
-/// Whisper's logits filter for free dictation: no token with a Latin letter unless the options
-/// allow them, and once the decoder is caught in a repetition loop, only end-of-text may follow,
+/// Whisper's logits filter for free dictation: no token with a Latin letter (`user_data`: which
+/// tokens hold one, by id), and once the decoder is caught in a repetition loop, only end-of-text may follow,
 /// so a loop ends after a few copies instead of running to the context's end (at beam 5 on two
 /// cores that was seconds of wasted decoding per loop). The copies it did write are removed
 /// afterwards by [`collapse_repetition`].
@@ -782,10 +764,9 @@ unsafe extern "C" fn free_dictation_filter(
     if ctx.is_null() || logits.is_null() {
         return;
     }
-    // SAFETY: `user_data` is the `FreeFilter` set with this callback, alive during the
+    // SAFETY: `user_data` is the `Vec<bool>` set with this callback, alive during the
     // `whisper_full` call that invokes it; `logits` spans the whole vocabulary.
-    let latin = unsafe { (user_data as *const FreeFilter).as_ref() }.and_then(|f| f.latin);
-    if let Some(latin) = latin {
+    if let Some(latin) = unsafe { (user_data as *const Vec<bool>).as_ref() } {
         let n_vocab = unsafe { whisper_rs_sys::whisper_n_vocab(ctx) }.max(0) as usize;
         let logits = unsafe { std::slice::from_raw_parts_mut(logits, n_vocab) };
         for (l, _) in logits.iter_mut().zip(latin).filter(|(_, &is)| is) {

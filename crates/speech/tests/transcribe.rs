@@ -33,8 +33,8 @@ fn clock_times_are_transcribed() {
         );
         total_cer += cer;
         exact += usize::from(cer == 0.0);
-        // Free dictation writes no Latin letters unless asked to (`DecodeOptions::latin`): base
-        // otherwise writes some Thai sounds in them ("13.Nalika 52.Nathi").
+        // Free dictation writes no Latin letters: base otherwise writes some Thai sounds in them
+        // ("13.Nalika 52.Nathi").
         assert!(
             !out.transcript.text.chars().any(|c| c.is_ascii_alphabetic()),
             "{:?} holds Latin letters",
