@@ -561,7 +561,7 @@ impl Engine {
         if let Some(initial) = opts.initial_prompt.as_deref().filter(|s| !s.is_empty()) {
             let tokens = ctx.tokenize(initial, n_text_ctx).map_err(engine_error)?;
             // whisper_full keeps the prompt's last n_text_ctx / 2 - 1 tokens after "previous".
-            let keep = tokens.len().min(n_text_ctx / 2 - 1);
+            let keep = tokens.len().min((n_text_ctx / 2).saturating_sub(1));
             prompt.push(ctx.token_prev());
             prompt.extend_from_slice(&tokens[tokens.len() - keep..]);
         }
