@@ -92,3 +92,81 @@ fn silence_under_a_constraint_gives_no_text() {
     assert_eq!(out.transcript.text, "");
     assert!(out.transcript.hypotheses.is_empty());
 }
+
+#[test]
+fn texts_are_scored_by_teacher_forcing_through_the_worker() {
+    if common::skip_real_model() {
+        return;
+    }
+    let mut b = ConstraintBuilder::new();
+    b.phrase(&[
+        Slot::new("สิบสี่"),
+        Slot::new("นาฬิกา"),
+        Slot::new("สามสิบ"),
+        Slot::new("นาที"),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (audio, _) = common::clock_utterance(14, 30);
+    let wav = common::write_wav(dir.path(), "14-30.wav", &audio);
+    let mut engine = common::start_engine();
+    // What was said, in digits and in words; a wrong time; the right one cut short.
+    let texts = [
+        "14 นาฬิกา 30 นาที",
+        "สิบสี่ นาฬิกา สามสิบ นาที",
+        "9 นาฬิกา 15 นาที",
+        "เก้า นาฬิกา สิบห้า นาที",
+        "14 นาฬิกา",
+    ];
+    let opts = DecodeOptions {
+        constraint: Some(b.build()),
+        full_context: true,
+        score_texts: texts.iter().map(|t| t.to_string()).collect(),
+        ..DecodeOptions::default()
+    };
+    let decoded = engine
+        .transcribe(&wav, &opts, &mut |_| {})
+        .expect("transcribe")
+        .transcript;
+    let scores = &decoded.scores;
+    println!("{scores:#?}");
+    assert_eq!(
+        scores.len(),
+        texts.len(),
+        "one score per text, through the worker"
+    );
+    let score = |t: &str| {
+        scores
+            .iter()
+            .find(|s| s.text == t)
+            .map(|s| s.logp)
+            .expect("scored")
+    };
+    for s in scores {
+        assert!(s.logp.is_finite() && s.logp < 0.0, "{s:?}");
+        assert!(s.tokens > 0);
+    }
+    let right = score(texts[0]).max(score(texts[1]));
+    let wrong = score(texts[2]).max(score(texts[3]));
+    assert!(right > wrong + 1.0, "right {right} against wrong {wrong}");
+    assert!(
+        right > score(texts[4]),
+        "what was said beats it cut short (the end of text counts)"
+    );
+    // Scored again on the encoding the request left: the same scores, without decoding.
+    let again = engine
+        .transcribe(
+            &wav,
+            &DecodeOptions {
+                reuse_encoding: true,
+                ..opts.clone()
+            },
+            &mut |_| {},
+        )
+        .expect("rescore")
+        .transcript;
+    assert!(again.hypotheses.is_empty(), "nothing was decoded again");
+    for (a, b) in again.scores.iter().zip(scores) {
+        assert_eq!(a.text, b.text);
+        assert!((a.logp - b.logp).abs() < 1e-3, "{a:?} against {b:?}");
+    }
+}

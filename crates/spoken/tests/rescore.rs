@@ -1,0 +1,110 @@
+//! Rescoring of a field's values by the model's belief in each value's spoken renderings
+//! (teacher forcing in the engine): it may reorder the values and flag, never make a value sure.
+
+use banthuek_core::thai::numbers::parse_number;
+use banthuek_spoken::{renderings, rescored, Alternative, FieldType, SpokenField};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn field(values: &[u64], confident: bool) -> SpokenField {
+    SpokenField {
+        field: FieldType::Number,
+        value: Some(Value::from(values[0])),
+        confident,
+        confidence: 0.8,
+        alternatives: values[1..]
+            .iter()
+            .map(|&v| Alternative {
+                value: Value::from(v),
+                confidence: 0.1,
+            })
+            .collect(),
+        heard: "สี่สิบสี่".into(),
+    }
+}
+
+fn all_values(f: &SpokenField) -> Vec<Value> {
+    let mut v: Vec<Value> = f.value.iter().cloned().collect();
+    v.extend(f.alternatives.iter().map(|a| a.value.clone()));
+    v.sort_by_key(|x| x.to_string());
+    v
+}
+
+proptest! {
+    #[test]
+    fn rescoring_reorders_and_flags_but_never_makes_sure(
+        values in prop::collection::btree_set(0u64..60, 1..6),
+        scores in prop::collection::vec(-80.0f32..0.0, 6),
+        confident: bool,
+    ) {
+        let values: Vec<u64> = values.into_iter().collect();
+        let before = field(&values, confident);
+        let scored: Vec<(Value, f32)> =
+            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
+        let after = rescored(before.clone(), &scored);
+        // The same values, the best-scored first.
+        prop_assert_eq!(all_values(&after), all_values(&before));
+        let best = scored.iter().map(|s| s.1).fold(f32::NEG_INFINITY, f32::max);
+        let top = scored.iter().find(|s| Some(&s.0) == after.value.as_ref()).map(|s| s.1);
+        prop_assert_eq!(top, Some(best));
+        // Never promoted; a value that moved to the front is flagged.
+        prop_assert!(!after.confident || before.confident);
+        if after.value != before.value {
+            prop_assert!(!after.confident);
+        }
+        // Scores in order behind it.
+        let order: Vec<f32> = after
+            .alternatives
+            .iter()
+            .filter_map(|a| scored.iter().find(|s| s.0 == a.value).map(|s| s.1))
+            .collect();
+        prop_assert!(order.windows(2).all(|w| w[0] >= w[1]));
+    }
+
+    #[test]
+    fn a_number_is_rendered_as_it_reads(n in 0u64..10_000) {
+        let r = renderings(FieldType::Number, &Value::from(n));
+        prop_assert_eq!(r.len(), 2);
+        for text in r {
+            prop_assert_eq!(parse_number(&text), Some(n), "{}", text);
+        }
+    }
+}
+
+#[test]
+fn nothing_heard_stays_nothing_heard() {
+    let nothing = SpokenField {
+        field: FieldType::Time,
+        value: None,
+        confident: false,
+        confidence: 0.0,
+        alternatives: Vec::new(),
+        heard: String::new(),
+    };
+    let after = rescored(nothing.clone(), &[(Value::from("10:00"), -1.0)]);
+    assert_eq!(after, nothing);
+}
+
+#[test]
+fn times_are_rendered_in_digits_and_in_words() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+    for t in ["18:44", "03:00", "00:26", "23:59"] {
+        let r = renderings(FieldType::Time, &Value::from(t));
+        assert_eq!(r.len(), 2, "{r:?}");
+        for text in &r {
+            assert_eq!(
+                banthuek_spoken::read_value(FieldType::Time, text, today),
+                Some(Value::from(t)),
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(
+        renderings(FieldType::Time, &Value::from("18:44")),
+        ["18 นาฬิกา 44 นาที", "สิบแปด นาฬิกา สี่สิบสี่ นาที"]
+    );
+    for field in [FieldType::NationalId, FieldType::Rank] {
+        assert!(!banthuek_spoken::has_rescoring(field));
+        assert!(renderings(field, &Value::from("1526454988108")).is_empty());
+    }
+}
