@@ -20,6 +20,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// A new draft of the officer logged in; its id.
+fn new_record(app: &Managers) -> String {
+    app.session
+        .with_session(records::new_record)
+        .expect("new record")
+        .id
+}
+
 /// The steps the login, logout and settings commands take, on the test's managers.
 fn login(app: &Managers, user: &str, password: &str) -> AppResult<SessionInfo> {
     lifecycle::login(&app.session, &app.dictation, user, password)
@@ -365,11 +373,7 @@ fn station_settings_need_an_administrator_laptop_settings_do_not() {
 fn low_confidence_values_block_signing_until_confirmed() {
     let (_home, app, _) = app();
     login(&app, "officer", PASSWORD).expect("login");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     let mut record = banthuek_store::bench::sample_record(1);
     record.provenance.insert(
         "/arrest/place".into(),
@@ -419,11 +423,7 @@ fn low_confidence_values_block_signing_until_confirmed() {
 fn field_audio_plays_the_span_behind_a_value() {
     let (_home, app, _) = app();
     login(&app, "officer", PASSWORD).expect("login");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     let mut record = ArrestRecord::default()
         .with_field("/arrest/time", "\"14:30\"")
         .expect("field");
@@ -467,11 +467,7 @@ fn field_audio_plays_the_span_behind_a_value() {
 fn a_recording_left_by_a_crash_is_offered_and_never_lost() {
     let (home, app, _) = app();
     login(&app, "officer", PASSWORD).expect("login");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     let dir = recovery_root(home.path()).join(&id).join("rec-crash");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("evidence.wav"), tone_wav(2.0)).unwrap();
@@ -564,11 +560,7 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
     // Stereo: paplay splits a mono file over both channels, 6 dB quieter.
     banthuek_speech::audio::write_wav_channels(&play, &samples, 2).expect("stereo wav");
     login(&app, "officer", PASSWORD).expect("login");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     app.dictation
         .start_dictation(&id, Some("/arrest/time"))
         .expect("recording");
@@ -661,11 +653,7 @@ fn resume_transcribes_a_crashed_fields_recording_with_the_real_model() {
     use_real_engine();
 
     login(&app, "officer", PASSWORD).expect("login");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     let dir = recovery_root(home.path()).join(&id).join("rec-time");
     std::fs::create_dir_all(&dir).unwrap();
     banthuek_speech::audio::write_wav(&dir.join("evidence.wav"), &samples).expect("wav");
@@ -766,11 +754,7 @@ fn a_left_recording_is_offered_only_to_the_officer_who_created_the_record() {
     let (home, app, _) = app();
     add_officer(&app, "officer2");
     login(&app, "officer", PASSWORD).expect("officer");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     logout(&app);
     let officers = leave_recording(home.path(), &id, "rec-officer", "officer");
     // Even a recording marked with the supervisor's name is not theirs to resume: the record is
@@ -803,11 +787,7 @@ fn a_left_recording_is_offered_only_to_the_officer_who_created_the_record() {
 }
 
 fn named_record(app: &Managers) -> String {
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(app);
     app.session
         .with_session(|s| records::save_record(s, &id, complete_record(), "typed", 1))
         .expect("saved");
@@ -1152,11 +1132,7 @@ fn an_officer_may_not_edit_another_officers_draft() {
 fn input_limits_mark_the_field_while_typing() {
     let (_home, app, _) = app();
     login(&app, "officer", PASSWORD).expect("officer");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new")
-        .id;
+    let id = new_record(&app);
     let mut record = complete_record();
     record["seized_items"][0]["quantity"] = json!(1e12);
     let view = app
@@ -1209,11 +1185,7 @@ fn assert_plain(e: &banthuek_app::error::AppError, id: &str) {
 fn refusals_are_plain_sentences_in_each_language() {
     let (_home, app, _) = app();
     login(&app, "officer", PASSWORD).expect("officer logs in");
-    let id = app
-        .session
-        .with_session(records::new_record)
-        .expect("new record")
-        .id;
+    let id = new_record(&app);
     // Signing an empty record: which fields is the checklist's job, not a list of pointers.
     let empty = app
         .session
