@@ -46,8 +46,18 @@ step "tests"
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active -q pcscd.socket 2>/dev/null; then
   systemctl stop pcscd.socket pcscd.service
 fi
+# The audio tests share one PulseAudio virtual microphone (crates/speech/tests/virtual-mic.sh),
+# started by the first test that needs it, in a runtime folder of this run's own: stopped after.
+test_runtime=$(mktemp -d "${TMPDIR:-/tmp}/banthuek-test-xdg.XXXXXX")
+stop_test_audio() {
+  XDG_RUNTIME_DIR=$test_runtime pulseaudio --kill 2>/dev/null || true
+  rm -rf "$test_runtime"
+}
+trap stop_test_audio EXIT
 # Every test binary runs even after one fails, so one CI run reports every failure.
-cargo test --workspace --no-fail-fast -- --test-threads=2
+XDG_RUNTIME_DIR=$test_runtime cargo test --workspace --no-fail-fast -- --test-threads=2
+stop_test_audio
+trap - EXIT
 
 step "page tests"
 npm --prefix ui test
