@@ -275,7 +275,7 @@ fn dictionary_problem(sig: &lopdf::Dictionary) -> Option<String> {
 }
 
 /// One DER element: its first tag byte, its contents and the whole encoding. Only the framing
-/// (tag byte and definite length) is read.
+/// (tag and definite length) is read.
 struct Tlv<'a> {
     tag: u8,
     contents: &'a [u8],
@@ -284,9 +284,26 @@ struct Tlv<'a> {
 
 /// Splits `bytes` into its first DER element and the rest; `None` when the framing is broken.
 fn tlv(bytes: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
-    let (&tag, rest) = bytes.split_first()?;
+    let (&tag, mut rest) = bytes.split_first()?;
     if tag & 0x1f == 0x1f {
-        return None; // multi-byte tags appear nowhere in a signature
+        // A tag number of 31 or more follows in base-128 digits, the last with its top bit clear.
+        // None appears in a signature, but pyHanko's reader frames them (minimal form only), so a
+        // damaged byte that reads as one, in a part no check decodes, frames alike.
+        let mut number = 0u64;
+        loop {
+            let (&digit, after) = rest.split_first()?;
+            if number == 0 && digit == 0x80 {
+                return None;
+            }
+            number = number.checked_mul(128)? | u64::from(digit & 0x7f);
+            rest = after;
+            if digit & 0x80 == 0 {
+                break;
+            }
+        }
+        if number < 31 {
+            return None;
+        }
     }
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = match first {
@@ -666,4 +683,25 @@ fn signature_revision_problems(old: &[u8], new: &[u8]) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tlv;
+
+    #[test]
+    fn a_tag_in_high_number_form_frames_as_pyhankos_reader_frames_it() {
+        // [APPLICATION 48] (0x7f 0x30), three bytes of contents, then the next element.
+        let (element, rest) = tlv(&[0x7f, 0x30, 0x03, 1, 2, 3, 0x05, 0x00]).expect("framed");
+        assert_eq!(element.contents, [1, 2, 3]);
+        assert_eq!(rest, [0x05, 0x00]);
+        // Two digits: tag number 128.
+        let (element, _) = tlv(&[0xbf, 0x81, 0x00, 0x01, 9]).expect("framed");
+        assert_eq!(element.contents, [9]);
+        // Non-minimal forms are refused, as there: a leading zero digit, a number under 31.
+        assert!(tlv(&[0xbf, 0x80, 0x40, 0x00]).is_none());
+        assert!(tlv(&[0x9f, 0x1e, 0x00]).is_none());
+        // Digits that never end.
+        assert!(tlv(&[0xff, 0x81, 0x82]).is_none());
+    }
 }
