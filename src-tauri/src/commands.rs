@@ -3,7 +3,7 @@
 //! window never waits on the store, the engine or the network.
 
 use crate::dictation::DictationManager;
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{blocking, AppError, AppResult, ErrorCode};
 use crate::lifecycle;
 use crate::models;
 use crate::records;
@@ -23,15 +23,6 @@ use tauri::State;
 type SessionMgr<'a> = State<'a, Arc<SessionManager>>;
 type DictationMgr<'a> = State<'a, Arc<DictationManager>>;
 type SyncMgr<'a> = State<'a, Arc<SyncManager>>;
-
-/// Runs `f` off the async runtime.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)?
-}
 
 /// A command that works in the signed-in user's store session, off the async runtime.
 async fn in_session<T: Send + 'static>(

@@ -480,3 +480,12 @@ impl From<std::io::Error> for AppError {
         )
     }
 }
+
+/// Runs a command's work `f` off the async runtime; a task that panicked is an internal error.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)?
+}

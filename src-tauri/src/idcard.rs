@@ -9,7 +9,7 @@
 //! who read them. The photo is never kept: it goes to the page once, inside the preview, and the
 //! page drops it when its dialog closes.
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{blocking, AppError, AppResult, ErrorCode};
 use crate::records;
 use crate::session::{lock, SessionManager};
 use crate::views::RecordView;
@@ -300,9 +300,7 @@ pub async fn idcard_read(
     arrestee: usize,
 ) -> AppResult<CardPreview> {
     let (app, reading) = (state.inner().clone(), reading.inner().clone());
-    tauri::async_runtime::spawn_blocking(move || reading.read(&app, &id, arrestee))
-        .await
-        .map_err(AppError::internal)?
+    blocking(move || reading.read(&app, &id, arrestee)).await
 }
 
 /// Saves the confirmed read `token` into record `id`, the page showing version `based_on`.
@@ -315,9 +313,7 @@ pub async fn idcard_fill(
     based_on: u32,
 ) -> AppResult<RecordView> {
     let (app, reading) = (state.inner().clone(), reading.inner().clone());
-    tauri::async_runtime::spawn_blocking(move || reading.fill(&app, &id, token, based_on))
-        .await
-        .map_err(AppError::internal)?
+    blocking(move || reading.fill(&app, &id, token, based_on)).await
 }
 
 /// The dialog closed without saving: stop waiting and forget the read.
