@@ -12,7 +12,7 @@ use banthuek_app::views::{
 use banthuek_core::provenance::Flags;
 use banthuek_core::record::{ArrestRecord, Provenance, Source};
 use banthuek_core::Role;
-use banthuek_dictation::test_support::{tone_wav, wav_ms};
+use banthuek_dictation::test_support::{save_dictated, tone_wav, wav_ms};
 use banthuek_dictation::{recovery_root, RecoveryMeta};
 use banthuek_store::{KdfParams, LockoutPolicy, Store, StoreOptions, VersionSource};
 use serde_json::{json, Value};
@@ -934,21 +934,8 @@ fn the_officer_chooses_the_level_and_a_supervisor_may_only_raise_it() {
 /// saved as the machine's.
 fn dictate(app: &Managers, id: &str, pointer: &str, value: &str) -> u32 {
     app.session
-        .with_session(|s| {
-            let mut r = s.record(id)?.record.with_field(pointer, value)?;
-            r.provenance.insert(
-                pointer.into(),
-                Provenance {
-                    source: Source::Dictated,
-                    transcript_span: None,
-                    audio_ms: None,
-                    confidence: Some(0.95),
-                    extra: Default::default(),
-                },
-            );
-            Ok(s.save_version(id, r, VersionSource::Machine, "dictation")?)
-        })
-        .expect("dictated value saved")
+        .with_session(|s| Ok(save_dictated(s, id, pointer, value, 0.95)))
+        .expect("dictated")
 }
 
 #[test]

@@ -25,3 +25,40 @@ pub fn wav_ms(bytes: &[u8]) -> u64 {
     let r = hound::WavReader::new(std::io::Cursor::new(bytes)).expect("a WAV");
     r.duration() as u64 * 1000 / r.spec().sample_rate as u64
 }
+
+/// Saves `value` (JSON text, as `ArrestRecord::with_field` reads it) at `pointer` of record `id`
+/// as dictation saves a heard value: the latest version with that one field set, provenance
+/// dictated at `confidence`, a machine version. Returns the new version.
+pub fn save_dictated(
+    session: &mut banthuek_store::Session,
+    id: &str,
+    pointer: &str,
+    value: &str,
+    confidence: f64,
+) -> u32 {
+    use banthuek_core::record::{Provenance, Source};
+    let mut record = session
+        .record(id)
+        .expect("record")
+        .record
+        .with_field(pointer, value)
+        .expect("value");
+    record.provenance.insert(
+        pointer.into(),
+        Provenance {
+            source: Source::Dictated,
+            transcript_span: None,
+            audio_ms: None,
+            confidence: Some(confidence),
+            extra: Default::default(),
+        },
+    );
+    session
+        .save_version(
+            id,
+            record,
+            banthuek_store::VersionSource::Machine,
+            "dictation",
+        )
+        .expect("dictated")
+}

@@ -6,7 +6,7 @@
 use banthuek_core::provenance::Flags;
 use banthuek_core::record::{ArrestRecord, Provenance, Source, LOW_CONFIDENCE};
 use banthuek_core::Role;
-use banthuek_dictation::test_support::{tone_wav, wav_ms};
+use banthuek_dictation::test_support::{save_dictated, tone_wav, wav_ms};
 use banthuek_dictation::{
     cut_wav, left_over, merge, recording_mime, recovery_root, resumable, timing_of, value_clip,
     Dictation, DictationError, Final, Heard, Recording, RecoveryMeta,
@@ -567,29 +567,6 @@ fn a_transcript_read_into_an_empty_draft_keeps_everything_the_extractor_read() {
     assert!(read > 30, "the cases were found");
 }
 
-/// A dictated value saved as the machine's, as `Dictation` saves it.
-fn dictate(session: &mut Session, id: &str, pointer: &str, value: &str, confidence: f64) -> u32 {
-    let mut r = session
-        .record(id)
-        .expect("record")
-        .record
-        .with_field(pointer, value)
-        .expect("value");
-    r.provenance.insert(
-        pointer.into(),
-        Provenance {
-            source: Source::Dictated,
-            transcript_span: None,
-            audio_ms: None,
-            confidence: Some(confidence),
-            extra: Default::default(),
-        },
-    );
-    session
-        .save_version(id, r, VersionSource::Machine, "dictation")
-        .expect("dictated")
-}
-
 #[test]
 fn a_save_made_from_an_older_version_keeps_what_dictation_saved_meanwhile_or_is_refused() {
     use banthuek_dictation::{as_seen, save_edit, EditError, SaveError};
@@ -602,7 +579,7 @@ fn a_save_made_from_an_older_version_keeps_what_dictation_saved_meanwhile_or_is_
     let mut page = as_seen(&seen.record);
     page["arrest"] = json!({"place": "ตลาดวโรรส", "time": "14.30"});
     // Dictation saved the date after the page last read the record.
-    dictate(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.95);
+    save_dictated(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.95);
     let saved = save_edit(&mut session, &id, &page, seen.version, "typed", today())
         .expect("saved")
         .expect("a new version");
@@ -631,7 +608,7 @@ fn a_save_made_from_an_older_version_keeps_what_dictation_saved_meanwhile_or_is_
     );
 
     // The same field changed by both: refused, the dictated value stays.
-    dictate(&mut session, &id, "/arrest/time", "\"15:00\"", 0.95);
+    save_dictated(&mut session, &id, "/arrest/time", "\"15:00\"", 0.95);
     let mut stale = same.clone();
     stale["arrest"]["time"] = json!("16.00");
     let refused = save_edit(&mut session, &id, &stale, now.version, "typed", today()).unwrap_err();
@@ -651,9 +628,9 @@ fn confirming_a_doubtful_dictated_value_keeps_it_dictated_and_clears_the_flag() 
     let id = session
         .create_record(ArrestRecord::default(), VersionSource::Typed, "new record")
         .expect("record");
-    dictate(&mut session, &id, "/arrest/time", "\"14:30\"", 0.5);
-    dictate(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.6);
-    dictate(&mut session, &id, "/arrest/place", "\"ตลาดวโรรส\"", 0.95);
+    save_dictated(&mut session, &id, "/arrest/time", "\"14:30\"", 0.5);
+    save_dictated(&mut session, &id, "/arrest/date", "\"2026-11-19\"", 0.6);
+    save_dictated(&mut session, &id, "/arrest/place", "\"ตลาดวโรรส\"", 0.95);
     let record = session.record(&id).expect("record").record;
     let mut flagged = low_confidence(&record);
     flagged.sort();
