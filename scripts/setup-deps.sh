@@ -10,6 +10,7 @@ apt_packages=(
   poppler-utils sqlite3                                              # PDF and database checks in tests
   pulseaudio pulseaudio-utils alsa-utils libasound2-dev libasound2-plugins  # capture, virtual microphone
   ffmpeg sox                                                         # test audio composition
+  espeak-ng                                                          # a second, synthetic Thai test voice
   xvfb xauth fonts-tlwg-laksaman-ttf                                 # real-window tests, Thai font
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev                 # the desktop app (Tauri 2)
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev

@@ -79,6 +79,13 @@ pub enum Bench {
         /// Only these kinds: time, national_id, number, noise (repeatable; default: all).
         #[arg(long)]
         only: Vec<String>,
+        /// Who says the draw: clock (the recorded speaker) or espeak (eSpeak NG's synthetic
+        /// Thai, in phrasings the clock cannot say; needs espeak-ng).
+        #[arg(long, default_value = "clock")]
+        voice: banthuek_spoken::bench::Voice,
+        /// Background noise under every spoken utterance at this signal-to-noise ratio (dB).
+        #[arg(long)]
+        snr: Option<f32>,
     },
     /// Render and sign a three-page record (targets: p50 ≤ 100 ms, ≤ 200 KB).
     Document {
@@ -126,14 +133,20 @@ pub fn run(_ctx: &crate::Context, cmd: Command) -> Result<ExitCode> {
             model,
             full_context,
             only,
+            voice,
+            snr,
         }) => crate::speech::bench_accuracy(
             _ctx,
-            seed,
-            count,
-            threads,
             model.as_deref(),
-            full_context,
-            only,
+            banthuek_spoken::bench::AccuracyOptions {
+                seed,
+                count: count.max(1),
+                threads,
+                full_context,
+                only,
+                voice,
+                snr_db: snr,
+            },
         ),
         Command::Bench(Bench::Document { iterations, json }) => {
             crate::document::bench(iterations, json)

@@ -695,12 +695,8 @@ pub fn bench(
 /// `banthuek bench accuracy`.
 pub fn bench_accuracy(
     ctx: &crate::Context,
-    seed: u64,
-    count: usize,
-    threads: i32,
     model: Option<&str>,
-    full_context: bool,
-    only: Vec<String>,
+    options: banthuek_spoken::bench::AccuracyOptions,
 ) -> Result<ExitCode> {
     let dir = models_dir(ctx);
     let store = ModelStore::open(&dir)?;
@@ -709,11 +705,7 @@ pub fn bench_accuracy(
         vad_model: store.resolve(None, ModelKind::Vad).ok(),
         worker: WorkerCommand::current_exe_engine()?,
         cache: dir.join("cache"),
-        threads,
-        seed,
-        count: count.max(1),
-        full_context,
-        only,
+        options,
     };
     let report = banthuek_spoken::bench::run(&cfg, &mut |line| eprintln!("{line}"))?;
     println!("{report}");

@@ -54,6 +54,8 @@ pub enum SpeechError {
     Device(String),
     #[error("model manifest is invalid: {0} / รายการโมเดลไม่ถูกต้อง")]
     Manifest(String),
+    #[error("the test voice could not speak: {0} / เสียงสังเคราะห์สำหรับทดสอบพูดไม่ได้")]
+    Synthesis(String),
 }
 
 impl SpeechError {

@@ -35,6 +35,7 @@ pub mod clock;
 pub mod constraint;
 pub mod cpu;
 pub mod engine;
+pub mod espeak;
 pub mod live;
 pub mod protocol;
 pub mod score;

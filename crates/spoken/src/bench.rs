@@ -1,6 +1,8 @@
 //! `banthuek bench accuracy`: natural-voice utterances composed from the `thai-talking-clock`
 //! clips (times, numbers, national IDs read digit by digit, with a person's uneven pauses, and
-//! noise that holds no speech), drawn from a seed, each decoded twice through the worker: with
+//! noise that holds no speech), or said by eSpeak NG's synthetic Thai in phrasings the clock
+//! cannot say (a voice and phrasings nothing was tuned on), optionally under background noise at
+//! a given signal-to-noise ratio, drawn from a seed, each decoded twice through the worker: with
 //! the field's constraint ([`crate::transcribe_field`]) and as free dictation (the transcript
 //! then read by the same core parser, as the extractor would). Per field type: exact values,
 //! silent errors (a wrong value not flagged for confirmation; free dictation flags nothing),
@@ -11,6 +13,7 @@ use banthuek_core::thai::numbers::to_words;
 use banthuek_speech::audio::{self, RATE};
 use banthuek_speech::clock::{self, ClockVoice};
 use banthuek_speech::engine::DecodeOptions;
+use banthuek_speech::espeak::{self, Speaker};
 use banthuek_speech::supervisor::{Supervisor, WorkerCommand};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -23,15 +26,44 @@ pub struct AccuracyConfig {
     pub worker: WorkerCommand,
     /// Where the clock voice package is (or will be) downloaded.
     pub cache: PathBuf,
-    pub threads: i32,
+    pub options: AccuracyOptions,
+}
+
+/// What is drawn, who says it, and how it is decoded.
+pub struct AccuracyOptions {
     pub seed: u64,
     /// Utterances per field type.
     pub count: usize,
+    pub threads: i32,
     /// Give the encoder its full 30 s context in free dictation too (field dictation always has
     /// it, see [`crate::decode_options`]).
     pub full_context: bool,
     /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
     pub only: Vec<String>,
+    /// Who says the draw.
+    pub voice: Voice,
+    /// Background noise under every spoken utterance at this signal-to-noise ratio (dB).
+    pub snr_db: Option<f32>,
+}
+
+/// Who says a draw: the clock's recorded speaker or eSpeak NG's synthetic Thai.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    Clock,
+    Espeak,
+}
+
+impl std::str::FromStr for Voice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "clock" => Ok(Voice::Clock),
+            "espeak" => Ok(Voice::Espeak),
+            _ => Err(format!(
+                "unknown voice {s:?}: clock or espeak / ไม่รู้จักเสียง {s:?}: clock หรือ espeak"
+            )),
+        }
+    }
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same utterances.
@@ -151,8 +183,15 @@ pub fn utterances(
             expected: Some(Value::from(n)),
         });
     }
+    out.extend(noise_clips(&mut d, count));
+    Ok(out)
+}
+
+/// `count` clips that hold no speech: steady noise, or a short burst like a cough, at varied
+/// loudness.
+fn noise_clips(d: &mut Draw, count: usize) -> Vec<Utterance> {
+    let mut out = Vec::new();
     for k in 0..count {
-        // No speech: steady noise, or a short burst like a cough, at varied loudness.
         let len = d.between(800, 2000) as usize * RATE as usize / 1000;
         let loud = 0.02 + d.below(8) as f32 / 100.0;
         let burst = k % 2 == 1;
@@ -176,7 +215,125 @@ pub fn utterances(
             expected: None,
         });
     }
+    out
+}
+
+/// The same kinds of utterance said by eSpeak NG: each by a speaker drawn from its variants,
+/// speeds and pitches; times in the phrasings officers use ([`time_phrasings`]), national IDs
+/// digit by digit in the card's groups, numbers in words; and `count` noise clips.
+pub fn espeak_utterances(seed: u64, count: usize) -> banthuek_speech::Result<Vec<Utterance>> {
+    let mut d = Draw(seed);
+    let mut out = Vec::new();
+    let say = |d: &mut Draw, text: &str| -> banthuek_speech::Result<Vec<f32>> {
+        let speaker = Speaker {
+            variant: espeak::VARIANTS[d.below(espeak::VARIANTS.len() as u64) as usize],
+            rate: d.between(115, 165),
+            pitch: d.between(30, 70),
+            word_gap: d.between(2, 12),
+        };
+        let mut a = clock::silence(300);
+        a.extend(espeak::say(text, &speaker)?);
+        a.extend(clock::silence(400));
+        Ok(a)
+    };
+    for _ in 0..count {
+        let (h, m) = (d.below(24) as u32, d.below(60) as u32);
+        let phrasings = time_phrasings(h, m);
+        let text = phrasings[d.below(phrasings.len() as u64) as usize].clone();
+        out.push(Utterance {
+            field: FieldType::Time,
+            kind: "time",
+            audio: say(&mut d, &text)?,
+            reference: text,
+            expected: Some(Value::from(format!("{h:02}:{m:02}"))),
+        });
+    }
+    for _ in 0..count {
+        let id = national_id(&mut d);
+        let digit = |c: char| to_words(u64::from(c.to_digit(10).unwrap_or(0)));
+        // The card's groups (1-4-5-2-1), a comma's pause between them.
+        let mut groups = Vec::new();
+        let mut rest = id.as_str();
+        for len in [1, 4, 5, 2, 1] {
+            let (group, tail) = rest.split_at(len);
+            groups.push(group.chars().map(digit).collect::<Vec<_>>().join(" "));
+            rest = tail;
+        }
+        let text = groups.join(", ");
+        out.push(Utterance {
+            field: FieldType::NationalId,
+            kind: "national_id",
+            audio: say(&mut d, &text)?,
+            reference: text.replace(',', ""),
+            expected: Some(Value::from(id)),
+        });
+    }
+    for _ in 0..count {
+        let n = d.below(60);
+        let text = to_words(n);
+        out.push(Utterance {
+            field: FieldType::Number,
+            kind: "number",
+            audio: say(&mut d, &text)?,
+            reference: text,
+            expected: Some(Value::from(n)),
+        });
+    }
+    out.extend(noise_clips(&mut d, count));
     Ok(out)
+}
+
+/// How an officer may say the time `h`:`m`: "สิบสี่ นาฬิกา สามสิบ นาที", on the hour "สิบสี่
+/// นาฬิกา", at half past "สิบสี่ นาฬิกาครึ่ง", and by the colloquial clock ("บ่ายสองโมงครึ่ง",
+/// "สองทุ่ม สิบห้า นาที", "ตีสาม", "เจ็ดโมงเช้า", "ห้าโมงเย็น", "เที่ยงคืน").
+pub fn time_phrasings(h: u32, m: u32) -> Vec<String> {
+    let w = |n: u32| to_words(u64::from(n));
+    let mut heads = vec![format!("{} นาฬิกา", w(h))];
+    heads.push(match h {
+        0 => "เที่ยงคืน".into(),
+        1..=5 => format!("ตี{}", w(h)),
+        6..=11 => format!("{}โมงเช้า", w(h)),
+        12 => "เที่ยง".into(),
+        13 => "บ่ายโมง".into(),
+        14 | 15 => format!("บ่าย{}โมง", w(h - 12)),
+        16..=18 => format!("{}โมงเย็น", w(h - 12)),
+        _ => format!("{}ทุ่ม", w(h - 18)),
+    });
+    heads
+        .into_iter()
+        .flat_map(|head| match m {
+            0 => vec![head],
+            30 => vec![format!("{head}ครึ่ง"), format!("{head} {} นาที", w(m))],
+            _ => vec![format!("{head} {} นาที", w(m))],
+        })
+        .collect()
+}
+
+/// `audio` with pink noise (the hiss and rumble of a room, a fan, traffic) added at `snr_db`
+/// below the speech's power, measured where there is speech.
+pub fn add_noise(audio: &mut [f32], snr_db: f32, seed: u64) {
+    let speech: Vec<f32> = audio.iter().copied().filter(|x| x.abs() > 0.005).collect();
+    if speech.is_empty() {
+        return;
+    }
+    let power = speech.iter().map(|x| x * x).sum::<f32>() / speech.len() as f32;
+    let mut d = Draw(seed);
+    // Paul Kellet's economy pink filter over white noise.
+    let (mut b0, mut b1, mut b2) = (0.0f32, 0.0f32, 0.0f32);
+    let pink: Vec<f32> = (0..audio.len())
+        .map(|_| {
+            let white = (d.next() >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0;
+            b0 = 0.99765 * b0 + white * 0.0990460;
+            b1 = 0.96300 * b1 + white * 0.2965164;
+            b2 = 0.57000 * b2 + white * 1.0526913;
+            b0 + b1 + b2 + white * 0.1848
+        })
+        .collect();
+    let noise_power = pink.iter().map(|x| x * x).sum::<f32>() / pink.len().max(1) as f32;
+    let gain = (power / noise_power.max(f32::MIN_POSITIVE) / 10f32.powf(snr_db / 10.0)).sqrt();
+    for (a, n) in audio.iter_mut().zip(pink) {
+        *a = (*a + n * gain).clamp(-1.0, 1.0);
+    }
 }
 
 /// The figures of one field type (or the noise clips).
@@ -216,9 +373,20 @@ pub fn run(
     cfg: &AccuracyConfig,
     log: &mut dyn FnMut(&str),
 ) -> banthuek_speech::Result<AccuracyReport> {
-    let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
-    let mut all = utterances(&voice, cfg.seed, cfg.count)?;
-    all.retain(|u| cfg.only.is_empty() || cfg.only.iter().any(|k| k == u.kind));
+    let opts = &cfg.options;
+    let mut all = match opts.voice {
+        Voice::Clock => {
+            let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
+            utterances(&voice, opts.seed, opts.count)?
+        }
+        Voice::Espeak => espeak_utterances(opts.seed, opts.count)?,
+    };
+    all.retain(|u| opts.only.is_empty() || opts.only.iter().any(|k| k == u.kind));
+    if let Some(snr) = opts.snr_db {
+        for (i, u) in all.iter_mut().filter(|u| u.expected.is_some()).enumerate() {
+            add_noise(&mut u.audio, snr, opts.seed ^ i as u64);
+        }
+    }
     let dir = std::env::temp_dir().join(format!("banthuek-accuracy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| banthuek_speech::SpeechError::Io {
         path: dir.clone(),
@@ -226,8 +394,8 @@ pub fn run(
     })?;
     let mut sup = Supervisor::start(cfg.worker.clone(), &cfg.model, cfg.vad_model.as_deref())?;
     let base = DecodeOptions {
-        threads: cfg.threads,
-        full_context: cfg.full_context,
+        threads: opts.threads,
+        full_context: opts.full_context,
         ..DecodeOptions::default()
     };
     let today = chrono::Local::now().date_naive();
@@ -328,7 +496,7 @@ pub fn run(
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(AccuracyReport {
-        seed: cfg.seed,
+        seed: opts.seed,
         rows,
     })
 }
@@ -381,5 +549,45 @@ impl std::fmt::Display for AccuracyReport {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use banthuek_core::thai::times::parse_time;
+
+    /// The benchmark's expected value is the time it meant to say: every phrasing it may say
+    /// must be read as that time by the parser the record uses.
+    #[test]
+    fn every_time_phrasing_reads_as_its_time() {
+        for h in 0..24 {
+            for m in 0..60 {
+                let want = chrono::NaiveTime::from_hms_opt(h, m, 0);
+                for said in time_phrasings(h, m) {
+                    assert_eq!(parse_time(&said), want, "{said:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn noise_is_added_at_the_asked_ratio() {
+        let speech: Vec<f32> = (0..16000).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
+        for snr in [0.0f32, 10.0, 20.0] {
+            let mut noisy = speech.clone();
+            add_noise(&mut noisy, snr, 3);
+            let power = |v: &mut dyn Iterator<Item = f32>| {
+                let (sum, n) = v.fold((0.0f32, 0usize), |(s, n), x| (s + x * x, n + 1));
+                sum / n as f32
+            };
+            let signal = power(&mut speech.iter().copied().filter(|x| x.abs() > 0.005));
+            let noise = power(&mut noisy.iter().zip(&speech).map(|(a, b)| a - b));
+            let measured = 10.0 * (signal / noise).log10();
+            assert!(
+                (measured - snr).abs() < 1.0,
+                "asked {snr} dB, got {measured:.2}"
+            );
+        }
     }
 }
