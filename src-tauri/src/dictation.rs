@@ -29,13 +29,18 @@ use banthuek_speech::capture::{Capture, CaptureEvent};
 use banthuek_speech::engine::DecodeOptions;
 use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession, LiveStopper};
 use banthuek_speech::models::{ModelKind, ModelStore};
-use banthuek_speech::supervisor::{Supervisor, SupervisorEvent, WorkerCommand};
+use banthuek_speech::supervisor::{Canceller, Supervisor, SupervisorEvent, WorkerCommand};
 use banthuek_spoken::{FieldType, SpokenField};
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long a dictation waits for an engine that is warming up before it loads its own: the
+/// model loads in a second or two, and a readying is stopped as soon as someone waits.
+const WARM_UP_WAIT: Duration = Duration::from_secs(30);
 
 /// Where models live: BANTHUEK_MODELS, else `<home>/models` (as the CLI), else the source tree's
 /// `models/` (a developer's checkout).
@@ -91,8 +96,16 @@ fn engine_status(state: EngineState, en: &str, th: &str) -> EngineStatus {
 enum Activity {
     /// No engine loaded, the microphone free.
     Idle,
-    /// An engine loading in the background for the next dictation.
-    Warming,
+    /// An engine loading in the background for the next dictation, then readied for field
+    /// dictation (`banthuek_spoken::warm_up`: a first field value would otherwise pay a second
+    /// or more for first use). Whoever needs the engine meanwhile waits for it instead of loading
+    /// a second one beside it (two engines decoding at once on two cores starve each other):
+    /// `wanted` tells the warm-up to hand the engine over without readying it, `warm_up` stops
+    /// the readying mid-decode.
+    Warming {
+        wanted: bool,
+        warm_up: Option<Canceller>,
+    },
     /// A loaded engine waiting for the next dictation, so speaking starts without a model load.
     Ready(Supervisor),
     /// The microphone test in settings; a warm engine stays loaded beside it.
@@ -109,6 +122,8 @@ pub struct DictationManager {
     events: Events,
     models_dir: PathBuf,
     activity: Mutex<Activity>,
+    /// Signalled when a warm-up ends, for whoever waits to take its engine.
+    warmed: Condvar,
     /// Held while a dictation is being stopped, so a logout that comes meanwhile waits until the
     /// recording is stored (else the session would be gone and the recording look like a crash).
     stopping: Mutex<()>,
@@ -239,6 +254,7 @@ impl DictationManager {
             session,
             events,
             activity: Mutex::new(Activity::Idle),
+            warmed: Condvar::new(),
             stopping: Mutex::new(()),
         }
     }
@@ -306,19 +322,32 @@ impl DictationManager {
         ));
     }
 
-    /// The warm engine if there is one, else a fresh one.
+    /// The warm engine if there is one (waiting for one that is warming up), else a fresh one.
     fn take_engine(&self) -> AppResult<Supervisor> {
-        let warm = {
-            let mut activity = lock(&self.activity);
-            match &mut *activity {
-                Activity::Testing { engine, .. } => engine.take(),
-                Activity::Ready(_) => match std::mem::replace(&mut *activity, Activity::Idle) {
-                    Activity::Ready(e) => Some(e),
-                    _ => None,
-                },
-                _ => None,
+        let mut activity = lock(&self.activity);
+        while let Activity::Warming { wanted, warm_up } = &mut *activity {
+            *wanted = true;
+            if let Some(readying) = warm_up {
+                readying.cancel();
             }
+            let (guard, waited) = self
+                .warmed
+                .wait_timeout(activity, WARM_UP_WAIT)
+                .unwrap_or_else(|p| p.into_inner());
+            activity = guard;
+            if waited.timed_out() {
+                break;
+            }
+        }
+        let warm = match &mut *activity {
+            Activity::Testing { engine, .. } => engine.take(),
+            Activity::Ready(_) => match std::mem::replace(&mut *activity, Activity::Idle) {
+                Activity::Ready(e) => Some(e),
+                _ => None,
+            },
+            _ => None,
         };
+        drop(activity);
         match warm {
             Some(e) => Ok(e),
             None => self.start_engine(),
@@ -332,7 +361,7 @@ impl DictationManager {
         }
         let mut activity = lock(&self.activity);
         match &mut *activity {
-            Activity::Idle | Activity::Warming | Activity::Ready(_) => {
+            Activity::Idle | Activity::Warming { .. } | Activity::Ready(_) => {
                 *activity = Activity::Ready(engine)
             }
             Activity::Testing { engine: slot, .. } => *slot = Some(engine),
@@ -344,10 +373,12 @@ impl DictationManager {
     pub fn drop_engine(&self) {
         let mut activity = lock(&self.activity);
         match &mut *activity {
-            Activity::Ready(_) | Activity::Warming => *activity = Activity::Idle,
+            Activity::Ready(_) | Activity::Warming { .. } => *activity = Activity::Idle,
             Activity::Testing { engine, .. } => *engine = None,
             Activity::Idle | Activity::Dictating(_) => {}
         }
+        drop(activity);
+        self.warmed.notify_all();
     }
 
     /// Loads an engine in the background so the next dictation starts at once.
@@ -357,23 +388,60 @@ impl DictationManager {
             if !matches!(*activity, Activity::Idle) {
                 return;
             }
-            *activity = Activity::Warming;
+            *activity = Activity::Warming {
+                wanted: false,
+                warm_up: None,
+            };
         }
         let manager = self.clone();
         let spawned = std::thread::Builder::new()
             .name("engine-warmup".into())
-            .spawn(move || match manager.start_engine() {
-                Ok(engine) => manager.give_back_engine(engine),
-                Err(_) => {
-                    let mut activity = lock(&manager.activity);
-                    if matches!(*activity, Activity::Warming) {
-                        *activity = Activity::Idle;
-                    }
-                }
-            });
+            .spawn(move || manager.warm_engine());
         if spawned.is_err() {
-            *lock(&self.activity) = Activity::Idle;
+            self.warming_ended(None);
         }
+    }
+
+    /// The warm-up thread: loads an engine and readies it for field dictation, unless someone
+    /// wants it before it is loaded.
+    fn warm_engine(&self) {
+        let Ok(mut engine) = self.start_engine() else {
+            return self.warming_ended(None);
+        };
+        let ready_it = match &mut *lock(&self.activity) {
+            Activity::Warming {
+                wanted: false,
+                warm_up,
+            } => {
+                *warm_up = Some(engine.canceller());
+                true
+            }
+            _ => false,
+        };
+        if ready_it {
+            if let Err(e) = banthuek_spoken::warm_up(&mut engine, &std::env::temp_dir()) {
+                tracing::info!("speech engine warm-up stopped: {e}");
+            }
+        }
+        self.warming_ended(Some(engine));
+    }
+
+    /// The warm-up is over: its engine becomes the warm one, unless the warm-up was dropped
+    /// meanwhile (logout, the idle lock, a model change); whoever waits for it wakes.
+    fn warming_ended(&self, engine: Option<Supervisor>) {
+        let mut activity = lock(&self.activity);
+        if matches!(*activity, Activity::Warming { .. }) {
+            *activity = match engine {
+                Some(e) if self.session.is_logged_in() => {
+                    // A readying stopped for a dictation must not stop the dictation's first job.
+                    e.canceller().reset();
+                    Activity::Ready(e)
+                }
+                _ => Activity::Idle,
+            };
+        }
+        drop(activity);
+        self.warmed.notify_all();
     }
 
     /// Sends a final to the page, then the record it changed (read back first, so the stage

@@ -620,6 +620,14 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
         app.dictation.pending_resume().expect("looked").is_none(),
         "a dictation stopped normally is never offered for resuming"
     );
+    // The dictation began while the engine loaded at login was still warming up: it waited for
+    // that engine rather than loading a second one beside it.
+    let loads = events
+        .named("engine-status")
+        .iter()
+        .filter(|e| e["state"] == json!("loading"))
+        .count();
+    assert_eq!(loads, 1, "one engine for the login and the dictation");
     let states = events.named("dictation-state");
     assert_eq!(
         states.first().map(|s| s["recording"].clone()),

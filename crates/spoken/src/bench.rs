@@ -398,6 +398,9 @@ pub fn run(
         full_context: opts.full_context,
         ..DecodeOptions::default()
     };
+    // As the app readies its engine at login: the first value is then timed as any other.
+    crate::warm_up(&mut sup, &dir)
+        .map_err(|e| banthuek_speech::SpeechError::Engine(e.to_string()))?;
     let today = chrono::Local::now().date_naive();
     let mut rows: Vec<Row> = Vec::new();
     let mut lat: Vec<(Vec<u64>, Vec<u64>)> = Vec::new();

@@ -614,6 +614,29 @@ pub fn rescored(mut spoken: SpokenField, scores: &[(Value, f32)]) -> SpokenField
 
 /// Transcribes `audio` (one utterance) for dictation into `field` in the supervised worker
 /// ([`read_field`]). The app's field dictation and `banthuek transcribe --field` both call this.
+/// Readies a new worker for field dictation, so that the officer's first field value does not
+/// pay for first use: builds the grammars of the fields dictated most (times, numbers, national
+/// IDs) in this process and has the worker decode a moment of silence under the time grammar with
+/// the full encoder context, as a field value is decoded. Takes a few seconds of CPU; run it in
+/// the background when an engine is loaded for dictation; a cancel through the supervisor's
+/// [`Supervisor::canceller`] stops it.
+pub fn warm_up(supervisor: &mut Supervisor, scratch: &Path) -> Result<(), SpokenError> {
+    for field in [FieldType::NationalId, FieldType::Number, FieldType::Time] {
+        grammar::constraint(field);
+    }
+    let wav = scratch.join(format!("banthuek-warm-up-{}.wav", std::process::id()));
+    banthuek_speech::audio::write_wav(&wav, &vec![0.0; banthuek_speech::audio::RATE as usize])?;
+    let options = DecodeOptions {
+        vad: false,
+        ..decode_options(FieldType::Time, &DecodeOptions::default())
+    };
+    // Unless cancelled: whoever wants the engine meanwhile stops this at once.
+    let decoded = supervisor.transcribe_unless_cancelled(&wav, &options, &mut |_| {});
+    let _ = std::fs::remove_file(&wav);
+    decoded?;
+    Ok(())
+}
+
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
