@@ -261,6 +261,7 @@ export class RecordForm {
   private shape = "";
   private pendingComments: FieldComment[] = [];
   private kept = new KeptWords();
+  private flashes = new Map<HTMLElement, number>();
 
   constructor(
     private root: HTMLElement,
@@ -296,13 +297,16 @@ export class RecordForm {
   }
 
   /** Briefly marks fields that dictation just filled, so the eye finds them. */
+  /** Marks fields just filled by dictation for a moment. A still outline put on and taken off,
+   * not an animation: under software rendering an animated shadow repainted 60 times a second
+   * while the officer went on speaking, taking CPU from the speech engine. */
   flash(pointers: string[]): void {
     for (const p of pointers) {
       const wrap = this.root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(p)}"]`);
       if (!wrap) continue;
-      wrap.classList.remove("just-filled");
-      void wrap.offsetWidth; // restart the animation
       wrap.classList.add("just-filled");
+      clearTimeout(this.flashes.get(wrap));
+      this.flashes.set(wrap, window.setTimeout(() => wrap.classList.remove("just-filled"), 1600));
     }
   }
 

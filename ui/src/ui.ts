@@ -47,15 +47,41 @@ export function toastError(e: AppError): void {
 }
 
 /** A level in 0..1 (linear RMS) shown on a dB scale from −60 dBFS to 0. */
+/** How often a meter is redrawn at most (ms). */
+const METER_MS = 100;
+const meters = new WeakMap<HTMLElement, { rms: number; peak: number; last: number; timer?: number }>();
+
+/** Shows a level on a meter (#level-meter, #mic-meter): at most ten times a second, in steps of
+ * 5 %, touching the page only when a step changes. Under software rendering every change
+ * repaints, and a meter redrawn at the capture's 33 frames a second kept a whole core busy while
+ * the officer spoke — a core the speech engine needs. The bar is scaled, not resized, so nothing
+ * around it is laid out again. */
 export function setMeter(el: HTMLElement, rms: number, peak: number): void {
-  const db = (v: number) => Math.max(0, Math.min(1, (20 * Math.log10(Math.max(v, 1e-6)) + 60) / 60));
-  const level = db(rms);
-  (el.querySelector(".meter-bar") as HTMLElement).style.width = `${Math.round(level * 100)}%`;
-  const mark = el.querySelector(".meter-peak") as HTMLElement;
-  mark.style.left = `${Math.round(db(peak) * 100)}%`;
-  mark.style.opacity = db(peak) > 0.01 ? "1" : "0";
-  el.setAttribute("aria-valuenow", String(Math.round(level * 100)));
-  el.dataset.active = level > 0.05 ? "true" : "false";
+  const m = meters.get(el) ?? { rms, peak, last: 0 };
+  m.rms = rms;
+  m.peak = peak;
+  meters.set(el, m);
+  if (m.timer !== undefined) return;
+  m.timer = window.setTimeout(() => {
+    m.timer = undefined;
+    m.last = performance.now();
+    drawMeter(el, m.rms, m.peak);
+  }, Math.max(0, m.last + METER_MS - performance.now()));
+}
+
+function drawMeter(el: HTMLElement, rms: number, peak: number): void {
+  const step = (v: number) => Math.round(Math.max(0, Math.min(1, (20 * Math.log10(Math.max(v, 1e-6)) + 60) / 60)) * 20) * 5;
+  const level = step(rms);
+  const mark = step(peak);
+  if (el.dataset.level === String(level) && el.dataset.peak === String(mark)) return;
+  el.dataset.level = String(level);
+  el.dataset.peak = String(mark);
+  (el.querySelector(".meter-bar") as HTMLElement).style.transform = `scaleX(${level / 100})`;
+  const peakMark = el.querySelector(".meter-peak") as HTMLElement;
+  peakMark.style.left = `${mark}%`;
+  peakMark.style.opacity = mark > 0 ? "1" : "0";
+  el.setAttribute("aria-valuenow", String(level));
+  el.dataset.active = level > 5 ? "true" : "false";
 }
 
 /** One status chip (#status-chip[data-status], the contract's) shown in whichever screen shows a record. */
