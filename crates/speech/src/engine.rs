@@ -102,6 +102,10 @@ pub struct DecodeOptions {
     pub constraint: Option<Constraint>,
     /// Give the encoder its full 30 s context instead of one fitted to the audio.
     pub full_context: bool,
+    /// Without the full context: the frames (20 ms each) of context given beyond the audio, at
+    /// most up to the full 30 s; `None`: a small margin (1.28 s). The encoder's time grows with
+    /// its context.
+    pub context_margin: Option<u32>,
     /// Texts to score against the audio by teacher forcing ([`Transcript::scores`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub score_texts: Vec<String>,
@@ -124,6 +128,7 @@ impl Default for DecodeOptions {
             vad_trim: true,
             constraint: None,
             full_context: false,
+            context_margin: None,
             score_texts: Vec::new(),
             reuse_encoding: false,
         }
@@ -334,7 +339,8 @@ impl Engine {
             _ => (0, samples.len()),
         };
         let audio = &samples[start..end];
-        let frames = audio.len().div_ceil(AUDIO_FRAME) + AUDIO_CTX_MARGIN;
+        let margin = opts.context_margin.map_or(AUDIO_CTX_MARGIN, |m| m as usize);
+        let frames = audio.len().div_ceil(AUDIO_FRAME) + margin;
         let audio_ctx = (frames < FULL_AUDIO_CTX && !opts.full_context).then_some(frames);
         let encoding = encoding_key(audio, audio_ctx);
         if opts.reuse_encoding && !opts.score_texts.is_empty() && self.encoded == Some(encoding) {
