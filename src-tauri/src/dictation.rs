@@ -367,6 +367,8 @@ impl DictationManager {
             Activity::Testing { engine: slot, .. } => *slot = Some(engine),
             Activity::Dictating(_) => {}
         }
+        drop(activity);
+        self.warmed.notify_all();
     }
 
     /// Drops the warm engine (at logout, at the idle lock, or when the station's model changed).

@@ -623,14 +623,11 @@ pub fn rescored(mut spoken: SpokenField, scores: &[(Value, f32)]) -> SpokenField
     spoken
 }
 
-/// Transcribes `audio` (one utterance) for dictation into `field` in the supervised worker
-/// ([`read_field`]). The app's field dictation and `banthuek transcribe --field` both call this.
 /// Readies a new worker for field dictation, so that the officer's first field value does not
 /// pay for first use: builds the grammars of the fields dictated most (times, numbers, national
-/// IDs) in this process and has the worker decode a moment of silence under the time grammar with
-/// the full encoder context, as a field value is decoded. Takes a few seconds of CPU; run it in
-/// the background when an engine is loaded for dictation; a cancel through the supervisor's
-/// [`Supervisor::canceller`] stops it.
+/// IDs) in this process and has the worker decode a moment of silence under the time grammar, as
+/// a time is decoded. Takes a few seconds of CPU; run it in the background when an engine is
+/// loaded for dictation; a cancel through the supervisor's [`Supervisor::canceller`] stops it.
 pub fn warm_up(supervisor: &mut Supervisor, scratch: &Path) -> Result<(), SpokenError> {
     for field in [FieldType::NationalId, FieldType::Number, FieldType::Time] {
         grammar::constraint(field);
@@ -648,6 +645,8 @@ pub fn warm_up(supervisor: &mut Supervisor, scratch: &Path) -> Result<(), Spoken
     Ok(())
 }
 
+/// Transcribes `audio` (one utterance) for dictation into `field` in the supervised worker
+/// ([`read_field`]). The app's field dictation and `banthuek transcribe --field` both call this.
 pub fn transcribe_field(
     supervisor: &mut Supervisor,
     audio: &Path,
