@@ -296,7 +296,6 @@ export class RecordForm {
     if (this.view) this.show({ ...this.view, record: this.record });
   }
 
-  /** Briefly marks fields that dictation just filled, so the eye finds them. */
   /** Marks fields just filled by dictation for a moment. A still outline put on and taken off,
    * not an animation: under software rendering an animated shadow repainted 60 times a second
    * while the officer went on speaking, taking CPU from the speech engine. */

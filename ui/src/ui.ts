@@ -46,7 +46,6 @@ export function toastError(e: AppError): void {
   toast(lang() === "en" ? e.en : e.th, "error");
 }
 
-/** A level in 0..1 (linear RMS) shown on a dB scale from −60 dBFS to 0. */
 /** How often a meter is redrawn at most (ms). */
 const METER_MS = 100;
 const meters = new WeakMap<HTMLElement, { rms: number; peak: number; last: number; timer?: number }>();
@@ -69,6 +68,7 @@ export function setMeter(el: HTMLElement, rms: number, peak: number): void {
   }, Math.max(0, m.last + METER_MS - performance.now()));
 }
 
+/** A level in 0..1 (linear RMS) shown on a dB scale from −60 dBFS to 0. */
 function drawMeter(el: HTMLElement, rms: number, peak: number): void {
   const step = (v: number) => Math.round(Math.max(0, Math.min(1, (20 * Math.log10(Math.max(v, 1e-6)) + 60) / 60)) * 20) * 5;
   const level = step(rms);

@@ -35,8 +35,8 @@ pub struct AccuracyOptions {
     /// Utterances per field type.
     pub count: usize,
     pub threads: i32,
-    /// Give the encoder its full 30 s context in free dictation too (field dictation always has
-    /// it, see [`crate::decode_options`]).
+    /// Give the encoder its full 30 s context in free dictation too (field dictation has it,
+    /// times excepted: see [`crate::decode_options`]).
     pub full_context: bool,
     /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
     pub only: Vec<String>,
@@ -79,6 +79,10 @@ impl Draw {
     }
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
+    }
+    /// White noise: uniform in −1..1.
+    fn signed(&mut self) -> f32 {
+        (self.next() >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0
     }
     fn between(&mut self, lo: u32, hi: u32) -> u32 {
         lo + self.below(u64::from(hi - lo + 1)) as u32
@@ -197,7 +201,7 @@ fn noise_clips(d: &mut Draw, count: usize) -> Vec<Utterance> {
         let burst = k % 2 == 1;
         let mut a = clock::silence(300);
         for i in 0..len {
-            let x = (d.next() >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0;
+            let x = d.signed();
             let env = if burst {
                 let t = i as f32 / len as f32;
                 (t * 6.0).min(1.0) * (1.0 - t).powi(2)
@@ -322,7 +326,7 @@ pub fn add_noise(audio: &mut [f32], snr_db: f32, seed: u64) {
     let (mut b0, mut b1, mut b2) = (0.0f32, 0.0f32, 0.0f32);
     let pink: Vec<f32> = (0..audio.len())
         .map(|_| {
-            let white = (d.next() >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0;
+            let white = d.signed();
             b0 = 0.99765 * b0 + white * 0.0990460;
             b1 = 0.96300 * b1 + white * 0.2965164;
             b2 = 0.57000 * b2 + white * 1.0526913;

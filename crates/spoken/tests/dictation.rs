@@ -42,6 +42,12 @@ fn engine() -> Option<MutexGuard<'static, Engine>> {
     Some(engine.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
+/// The thai-talking-clock's recorded speaker (the wheel fetched with pip when not cached).
+fn clock_voice() -> ClockVoice {
+    let wheel = clock::fetch_wheel(&models_dir().join("cache")).expect("thai-talking-clock wheel");
+    ClockVoice::from_wheel(&wheel).expect("clock clips")
+}
+
 /// Reads each utterance as its field's value; returns how many times were right and how many
 /// values were wrong but given as sure. Noise must give no value, and a sure ID must pass its
 /// check digit.
@@ -89,8 +95,7 @@ fn read_each(engine: &mut Engine, utterances: &[Utterance]) -> (usize, usize) {
 #[test]
 fn field_dictation_gives_the_records_values_and_noise_gives_none() {
     let Some(mut engine) = engine() else { return };
-    let wheel = clock::fetch_wheel(&models_dir().join("cache")).expect("thai-talking-clock wheel");
-    let voice = ClockVoice::from_wheel(&wheel).expect("clock clips");
+    let voice = clock_voice();
     // Seed 7 is this test's own draw (the benchmark's figures use others): two of each kind.
     let (times_right, silent) = read_each(&mut engine, &utterances(&voice, 7, 2).expect("compose"));
     assert_eq!(silent, 0, "no wrong value may be given as sure");
@@ -103,8 +108,7 @@ fn field_dictation_gives_the_records_values_and_noise_gives_none() {
 #[test]
 fn under_noise_and_in_another_voice_no_wrong_value_is_sure() {
     let Some(mut engine) = engine() else { return };
-    let wheel = clock::fetch_wheel(&models_dir().join("cache")).expect("thai-talking-clock wheel");
-    let voice = ClockVoice::from_wheel(&wheel).expect("clock clips");
+    let voice = clock_voice();
     let mut noisy = utterances(&voice, 8, 1).expect("compose");
     for (i, u) in noisy
         .iter_mut()
