@@ -431,10 +431,13 @@ impl DictationManager {
     /// The warm-up is over: its engine becomes the warm one, unless the warm-up was dropped
     /// meanwhile (logout, the idle lock, a model change); whoever waits for it wakes.
     fn warming_ended(&self, engine: Option<Supervisor>) {
+        // Asked before taking the activity's lock, as `give_back_engine` does: never the
+        // session's lock inside this one.
+        let logged_in = self.session.is_logged_in();
         let mut activity = lock(&self.activity);
         if matches!(*activity, Activity::Warming { .. }) {
             *activity = match engine {
-                Some(e) if self.session.is_logged_in() => {
+                Some(e) if logged_in => {
                     // A readying stopped for a dictation must not stop the dictation's first job.
                     e.canceller().reset();
                     Activity::Ready(e)
