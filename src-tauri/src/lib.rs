@@ -95,6 +95,22 @@ commands! {
     idcard::idcard_cancel,
 }
 
+/// Has WebKitGTK paint the page without its GL compositor, unless the environment already says
+/// (`WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps it). Where the laptop has no working GPU driver
+/// the compositor renders every frame of the whole window in software: while the officer spoke,
+/// the level meter and the arriving text kept the page at 80–110 % of a core (Xvfb, Mesa's
+/// software GL), taken from the speech engine; painting only what changed, 6 %
+/// (`tests/e2e/bench.mjs`). A form, its text and the PDF preview's canvas need no compositor.
+/// Set before the window (and its web process, which inherits it) exists. (WebKitWebDriver's
+/// screenshot then waits for the page's next paint: see `tests/e2e/lib/webdriver.mjs`.)
+fn paint_without_compositing() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
+        tracing::info!("WebKit paints without its compositor ({VAR}=1)");
+    }
+}
+
 pub fn main() -> ExitCode {
     // The same program is the speech worker when started with `engine` (see dictation::worker_command).
     if std::env::args().nth(1).as_deref() == Some("engine") {
@@ -113,6 +129,7 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    paint_without_compositing();
     let built = tauri::Builder::default()
         .setup(|app| {
             let sink = Arc::new(WindowEvents(app.handle().clone()));

@@ -115,7 +115,15 @@ export class Session {
       actions: [{ type: "key", id: "keyboard", actions }],
     });
   }
+  /** A PNG of the window. WebKit painting without its compositor (as the app has it) answers a
+   * screenshot at its next paint, which never comes while the page is still: the page is asked
+   * to change something invisible (a transparent outline, on then off) just after. */
   async screenshot(file) {
+    await this.execute(`setTimeout(() => {
+      const root = document.documentElement;
+      root.style.outline = "1px solid transparent";
+      setTimeout(() => root.style.removeProperty("outline"), 200);
+    }, 100);`);
     const png = await this.call("GET", `/session/${this.id}/screenshot`);
     writeFileSync(file, Buffer.from(png, "base64"));
     return file;
