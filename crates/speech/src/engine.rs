@@ -109,9 +109,10 @@ pub struct DecodeOptions {
     /// Texts to score against the audio by teacher forcing ([`Transcript::scores`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub score_texts: Vec<String>,
-    /// With `score_texts`: when the previous request left the encoding of this same audio
-    /// (same stretch, same encoder context) in the decoder's state, score on it without decoding
-    /// again; the transcript then holds only the scores.
+    /// When the previous request left the encoding of this same audio (same stretch, same
+    /// encoder context) in the decoder's state, use it instead of encoding again: with
+    /// `score_texts`, score on it (the transcript then holds only the scores); without them and
+    /// without a constraint, read free dictation off it greedily ([`Engine::read_encoding`]).
     pub reuse_encoding: bool,
 }
 
@@ -160,8 +161,9 @@ pub struct Engine {
     vad: Option<WhisperVadContext>,
     /// The bytes of each text token, made on the first constrained request.
     vocab: Option<std::sync::Arc<Vec<Vec<u8>>>>,
-    /// Which text tokens hold a Latin letter, made on the first request.
-    latin_tokens: Option<Vec<bool>>,
+    /// Which text tokens free dictation never writes ([`unwritten_tokens`]), made on the first
+    /// request.
+    unwritten: Option<Vec<bool>>,
     /// Decoder threads: no more than the cores the other processes leave idle.
     cpu: crate::cpu::CpuShare,
     /// What the encoding in `state` is of: a fingerprint of the audio and encoder context of the
@@ -236,7 +238,7 @@ impl Engine {
             state,
             vad,
             vocab: None,
-            latin_tokens: None,
+            unwritten: None,
             cpu: crate::cpu::CpuShare::default(),
             encoded: None,
         })
@@ -343,15 +345,23 @@ impl Engine {
         let frames = audio.len().div_ceil(AUDIO_FRAME) + margin;
         let audio_ctx = (frames < FULL_AUDIO_CTX && !opts.full_context).then_some(frames);
         let encoding = encoding_key(audio, audio_ctx);
-        if opts.reuse_encoding && !opts.score_texts.is_empty() && self.encoded == Some(encoding) {
-            let scores = self.score_texts(opts)?;
-            return Ok((
-                Vec::new(),
-                WindowExtras {
-                    scores,
-                    ..WindowExtras::default()
-                },
-            ));
+        let base_ms = (offset + start) as u64 * 1000 / RATE as u64;
+        let end_ms = base_ms + audio.len() as u64 * 1000 / RATE as u64;
+        if opts.reuse_encoding && self.encoded == Some(encoding) {
+            if !opts.score_texts.is_empty() {
+                let scores = self.score_texts(opts)?;
+                return Ok((
+                    Vec::new(),
+                    WindowExtras {
+                        scores,
+                        ..WindowExtras::default()
+                    },
+                ));
+            }
+            if opts.constraint.is_none() {
+                let segments = self.read_encoding(opts, (base_ms, end_ms), cancel)?;
+                return Ok((segments, WindowExtras::default()));
+            }
         }
         let strategy = if opts.beam_size > 1 {
             SamplingStrategy::BeamSearch {
@@ -389,9 +399,9 @@ impl Engine {
         // writes Thai sounds in them ("13.Nalika 52.Nathi", "Z นาลิกา"), which neither the
         // extractor nor a second reading by sound can use. A constrained field (a passport
         // number) admits what its grammar admits.
-        let latin: &Vec<bool> = self
-            .latin_tokens
-            .get_or_insert_with(|| latin_tokens(&self._ctx));
+        let unwritten: &Vec<bool> = self
+            .unwritten
+            .get_or_insert_with(|| unwritten_tokens(&self._ctx));
         let constrained = match &opts.constraint {
             Some(c) => {
                 if self.vocab.is_none() {
@@ -420,11 +430,13 @@ impl Engine {
                     );
                 }
             }
-            // SAFETY: `latin` outlives `full`, the only call that uses the callback; the filter
+            // SAFETY: `unwritten` outlives `full`, the only call that uses the callback; the filter
             // only reads it and the tokens, and writes the logits whisper hands it.
             None => unsafe {
                 p.set_filter_logits_callback(Some(free_dictation_filter));
-                p.set_filter_logits_callback_user_data(latin as *const Vec<bool> as *mut c_void);
+                p.set_filter_logits_callback_user_data(
+                    unwritten as *const Vec<bool> as *mut c_void,
+                );
             },
         }
         // The "safe" abort callback of whisper-rs 0.16 calls the closure with the wrong type;
@@ -441,53 +453,17 @@ impl Engine {
         }
         res.map_err(|e| SpeechError::Engine(e.to_string()))?;
         self.encoded = Some(encoding);
-        let base_ms = (offset + start) as u64 * 1000 / RATE as u64;
         let mut out = Vec::new();
         for seg in self.state.as_iter() {
-            let mut tokens = Vec::new();
-            let mut pending: Vec<u8> = Vec::new();
-            let mut pending_p = 1.0f32;
-            let mut logp_sum = 0.0f32;
-            let mut n = 0;
-            for i in 0..seg.n_tokens() {
-                let Some(tok) = seg.get_token(i) else {
-                    continue;
-                };
-                let data = tok.token_data();
-                // Special tokens (timestamps, language, end of text) are not text.
-                if data.id >= self._ctx.token_eot() {
-                    continue;
-                }
-                let Ok(bytes) = tok.to_bytes() else { continue };
-                logp_sum += data.p.max(1e-6).ln();
-                n += 1;
-                // Thai characters are 3 bytes and a token may end mid-character: join tokens
-                // until the bytes are whole characters, keeping the least sure probability.
-                pending.extend_from_slice(bytes);
-                pending_p = pending_p.min(data.p);
-                if let Ok(text) = std::str::from_utf8(&pending) {
-                    if !text.is_empty() {
-                        tokens.push(Token {
-                            text: text.to_string(),
-                            p: pending_p,
-                        });
-                    }
-                    pending.clear();
-                    pending_p = 1.0;
-                }
-            }
-            collapse_repetition(&mut tokens);
-            let text: String = tokens
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<String>()
-                .trim()
-                .to_string();
-            let mean_logp = if n > 0 {
-                logp_sum / n as f32
-            } else {
-                f32::NEG_INFINITY
-            };
+            let eot = self._ctx.token_eot();
+            // Special tokens (timestamps, language, end of text) are not text.
+            let (tokens, mean_logp) = whole_characters(
+                (0..seg.n_tokens())
+                    .filter_map(|i| seg.get_token(i))
+                    .filter(|tok| tok.token_data().id < eot)
+                    .filter_map(|tok| Some((tok.to_bytes().ok()?.to_vec(), tok.token_data().p))),
+            );
+            let text = join_tokens(&tokens);
             // Whisper's own silence rule: likely no speech and an unsure decode. Under a
             // constraint the token probabilities are the constraint's, so the caller judges
             // from the hypotheses and the no-speech probability instead.
@@ -500,7 +476,6 @@ impl Engine {
             }
             // Whisper's timestamps can run past the audio into the context's margin; a span
             // points into the evidence recording, so it ends where the audio does.
-            let end_ms = base_ms + audio.len() as u64 * 1000 / RATE as u64;
             let at = |centiseconds: i64| (base_ms + centiseconds.max(0) as u64 * 10).min(end_ms);
             out.push(Segment {
                 start_ms: at(seg.start_timestamp()),
@@ -543,29 +518,12 @@ impl Engine {
     /// the text by one token on the cached prefix. Texts are scored in token order so that one
     /// that shares a prefix with the one before reuses that prefix's rows.
     fn score_texts(&mut self, opts: &DecodeOptions) -> Result<Vec<TextScore>> {
+        let prompt = self.prompt(opts)?;
         let ctx = &self._ctx;
         let eot = ctx.token_eot();
-        let lang = Some(opts.language.as_str())
-            .filter(|l| !l.contains('\0'))
-            .and_then(whisper_rs::get_lang_id)
-            .ok_or_else(|| SpeechError::Engine(format!("unknown language {}", opts.language)))?;
-        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let n_text_ctx = usize::try_from(ctx.n_text_ctx()).unwrap_or(448);
-        let mut prompt = Vec::new();
-        if let Some(initial) = opts.initial_prompt.as_deref().filter(|s| !s.is_empty()) {
-            let tokens = ctx.tokenize(initial, n_text_ctx).map_err(engine_error)?;
-            // whisper_full keeps the prompt's last n_text_ctx / 2 - 1 tokens after "previous".
-            let keep = tokens.len().min((n_text_ctx / 2).saturating_sub(1));
-            prompt.push(ctx.token_prev());
-            prompt.extend_from_slice(&tokens[tokens.len() - keep..]);
-        }
-        prompt.extend([
-            ctx.token_sot(),
-            ctx.token_lang(lang),
-            ctx.token_transcribe(),
-            ctx.token_not(),
-        ]);
         let room = n_text_ctx.saturating_sub(prompt.len() + 1);
+        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let mut texts: Vec<(usize, Vec<i32>)> = Vec::new();
         for (i, text) in opts.score_texts.iter().enumerate() {
             // As whisper writes the start of a transcript: after a space (on "14 นาฬิกา 30
@@ -579,9 +537,7 @@ impl Engine {
             texts.push((i, tokens));
         }
         texts.sort_by(|a, b| a.1.cmp(&b.1));
-        let threads = usize::try_from(self.cpu.threads(opts.threads))
-            .unwrap_or(1)
-            .max(1);
+        let threads = self.decoder_threads(opts);
         let n_vocab = eot as usize + 1;
         // rows[k]: log-probabilities over the text tokens and end-of-text after the first k
         // tokens of `done` (the text scored last).
@@ -644,6 +600,189 @@ impl Engine {
         }
         Ok(scores.into_iter().flatten().collect())
     }
+
+    /// The decoder's prompt as `whisper_full` writes it for these options: the initial prompt
+    /// after "previous" (its last n_text_ctx / 2 - 1 tokens), then start of transcript,
+    /// language, transcribe, no timestamps.
+    fn prompt(&self, opts: &DecodeOptions) -> Result<Vec<i32>> {
+        let ctx = &self._ctx;
+        let lang = Some(opts.language.as_str())
+            .filter(|l| !l.contains('\0'))
+            .and_then(whisper_rs::get_lang_id)
+            .ok_or_else(|| SpeechError::Engine(format!("unknown language {}", opts.language)))?;
+        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
+        let n_text_ctx = usize::try_from(ctx.n_text_ctx()).unwrap_or(448);
+        let mut prompt = Vec::new();
+        if let Some(initial) = opts.initial_prompt.as_deref().filter(|s| !s.is_empty()) {
+            let tokens = ctx.tokenize(initial, n_text_ctx).map_err(engine_error)?;
+            // whisper_full keeps the prompt's last n_text_ctx / 2 - 1 tokens after "previous".
+            let keep = tokens.len().min((n_text_ctx / 2).saturating_sub(1));
+            prompt.push(ctx.token_prev());
+            prompt.extend_from_slice(&tokens[tokens.len() - keep..]);
+        }
+        prompt.extend([
+            ctx.token_sot(),
+            ctx.token_lang(lang),
+            ctx.token_transcribe(),
+            ctx.token_not(),
+        ]);
+        Ok(prompt)
+    }
+
+    fn decoder_threads(&mut self, opts: &DecodeOptions) -> usize {
+        usize::try_from(self.cpu.threads(opts.threads))
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// Free dictation read off the encoding the last `whisper_full` left in the state, taking
+    /// the likeliest token at each step (greedy): a second reading of an utterance just decoded
+    /// under a field's constraint then costs the decoder's steps, not another encoding. The
+    /// prompt is [`Engine::prompt`]'s; the filter free dictation's (text tokens without Latin
+    /// letters or non-speech symbols, end-of-text not first, a repetition loop ended);
+    /// whisper's silence rule drops a likely silence read unsurely. One segment spanning `span`
+    /// (ms).
+    fn read_encoding(
+        &mut self,
+        opts: &DecodeOptions,
+        span: (u64, u64),
+        cancel: &AtomicBool,
+    ) -> Result<Vec<Segment>> {
+        let prompt = self.prompt(opts)?;
+        let threads = self.decoder_threads(opts);
+        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
+        let eot = self._ctx.token_eot();
+        let nosp = usize::try_from(self._ctx.token_nosp()).unwrap_or(usize::MAX);
+        let room = usize::try_from(self._ctx.n_text_ctx() / 2)
+            .unwrap_or(224)
+            .saturating_sub(prompt.len());
+        let unwritten = self
+            .unwritten
+            .get_or_insert_with(|| unwritten_tokens(&self._ctx));
+        // As in `score_texts`, only row 0 of a call's logits can be read: a token whose logits
+        // are read goes alone. The no-speech probability is read where the model was taught to
+        // write "no speech": right after "start of transcript" (OpenAI's whisper reads it there;
+        // whisper.cpp reads it after "transcribe", and after "no timestamps" the model all but
+        // rules silence out: 4e-6 on two seconds of it). Over the whole vocabulary, unfiltered.
+        let (sot, last) = (prompt.len() - 4, prompt.len() - 1);
+        feed(&mut self.state, &prompt[..sot], 0, threads)?;
+        feed(&mut self.state, &prompt[sot..=sot], sot, threads)?;
+        let no_speech = {
+            let logits = self.state.get_logits().map_err(engine_error)?;
+            let lse = log_sum_exp(logits.iter().copied());
+            logits.get(nosp).map_or(0.0, |l| (l - lse).exp())
+        };
+        feed(&mut self.state, &prompt[sot + 1..last], sot + 1, threads)?;
+        feed(&mut self.state, &prompt[last..], last, threads)?;
+        let mut ids: Vec<i32> = Vec::new();
+        let mut pieces = Vec::new();
+        while ids.len() < room {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(SpeechError::Cancelled);
+            }
+            let logits = self.state.get_logits().map_err(engine_error)?;
+            let looping = loop_at_end(&ids).is_some();
+            let allowed = |id: usize| {
+                if id == eot as usize {
+                    !ids.is_empty()
+                } else {
+                    !looping && !unwritten.get(id).copied().unwrap_or(true)
+                }
+            };
+            let row = &logits[..=(eot as usize).min(logits.len() - 1)];
+            let lse = log_sum_exp(
+                row.iter()
+                    .enumerate()
+                    .filter(|(id, _)| allowed(*id))
+                    .map(|(_, l)| *l),
+            );
+            let Some((best, logit)) = row
+                .iter()
+                .enumerate()
+                .filter(|(id, _)| allowed(*id))
+                .max_by(|a, b| a.1.total_cmp(b.1))
+            else {
+                break;
+            };
+            if best == eot as usize {
+                break;
+            }
+            let id = best as i32;
+            let bytes = self._ctx.token_to_bytes(id).map_err(engine_error)?.to_vec();
+            pieces.push((bytes, (logit - lse).exp()));
+            ids.push(id);
+            feed(
+                &mut self.state,
+                &[id],
+                prompt.len() + ids.len() - 1,
+                threads,
+            )?;
+        }
+        let (tokens, mean_logp) = whole_characters(pieces.into_iter());
+        let text = join_tokens(&tokens);
+        if text.is_empty() || (no_speech > opts.no_speech_threshold && mean_logp < -1.0) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Segment {
+            start_ms: span.0,
+            end_ms: span.1,
+            text,
+            tokens,
+        }])
+    }
+}
+
+/// Feeds `tokens` to the decoder at position `at` of its text (nothing when there are none).
+fn feed(state: &mut WhisperState, tokens: &[i32], at: usize, threads: usize) -> Result<()> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    state
+        .decode(tokens, at, threads)
+        .map_err(|e| SpeechError::Engine(e.to_string()))
+}
+
+/// Tokens as whole characters, and the mean log-probability per token: Thai characters are 3
+/// bytes and a token may end mid-character, so tokens are joined until their bytes are whole
+/// characters, keeping the least sure probability; a repetition loop is cut
+/// ([`collapse_repetition`]).
+fn whole_characters(pieces: impl Iterator<Item = (Vec<u8>, f32)>) -> (Vec<Token>, f32) {
+    let mut tokens = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pending_p = 1.0f32;
+    let (mut logp_sum, mut n) = (0.0f32, 0usize);
+    for (bytes, p) in pieces {
+        logp_sum += p.max(1e-6).ln();
+        n += 1;
+        pending.extend_from_slice(&bytes);
+        pending_p = pending_p.min(p);
+        if let Ok(text) = std::str::from_utf8(&pending) {
+            if !text.is_empty() {
+                tokens.push(Token {
+                    text: text.to_string(),
+                    p: pending_p,
+                });
+            }
+            pending.clear();
+            pending_p = 1.0;
+        }
+    }
+    collapse_repetition(&mut tokens);
+    let mean_logp = if n > 0 {
+        logp_sum / n as f32
+    } else {
+        f32::NEG_INFINITY
+    };
+    (tokens, mean_logp)
+}
+
+fn join_tokens(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Log-softmax of the first `n` logits (the text tokens and end-of-text).
@@ -665,12 +804,76 @@ fn encoding_key(audio: &[f32], audio_ctx: Option<usize>) -> u64 {
     })
 }
 
-/// Which text tokens (ids below end-of-text) hold a Latin letter.
-fn latin_tokens(ctx: &WhisperContext) -> Vec<bool> {
+/// Whisper's non-speech symbols (its `suppress_nst` list), written alone or after a space.
+const NON_SPEECH: &[&str] = &[
+    "\"",
+    "#",
+    "(",
+    ")",
+    "*",
+    "+",
+    "/",
+    ":",
+    ";",
+    "<",
+    "=",
+    ">",
+    "@",
+    "[",
+    "\\",
+    "]",
+    "^",
+    "_",
+    "`",
+    "{",
+    "|",
+    "}",
+    "~",
+    "「",
+    "」",
+    "『",
+    "』",
+    "<<",
+    ">>",
+    "<<<",
+    ">>>",
+    "--",
+    "---",
+    "-(",
+    "-[",
+    "('",
+    "(\"",
+    "((",
+    "))",
+    "(((",
+    ")))",
+    "[[",
+    "]]",
+    "{{",
+    "}}",
+    "♪♪",
+    "♪♪♪",
+    "♩",
+    "♪",
+    "♫",
+    "♬",
+    "♭",
+    "♮",
+    "♯",
+];
+
+/// Which text tokens (ids below end-of-text) free dictation never writes: those holding a Latin
+/// letter, and whisper's non-speech symbols (which `whisper_full` suppresses itself; a greedy
+/// reading off an encoding must too: over silence it wrote "[เสียงดนตรี]").
+fn unwritten_tokens(ctx: &WhisperContext) -> Vec<bool> {
     (0..ctx.token_eot())
         .map(|id| {
-            ctx.token_to_bytes(id)
-                .is_ok_and(|b| b.iter().any(u8::is_ascii_alphabetic))
+            ctx.token_to_bytes(id).is_ok_and(|b| {
+                b.iter().any(u8::is_ascii_alphabetic)
+                    || NON_SPEECH
+                        .iter()
+                        .any(|s| b == s.as_bytes() || b.strip_prefix(b" ") == Some(s.as_bytes()))
+            })
         })
         .collect()
 }
@@ -938,8 +1141,8 @@ pub fn collapse_repetition(tokens: &mut Vec<Token>) {
     }
 }
 
-/// Whisper's logits filter for free dictation: no token with a Latin letter (`user_data`: which
-/// tokens hold one, by id), and once the decoder is caught in a repetition loop, only end-of-text may follow,
+/// Whisper's logits filter for free dictation: no token it never writes (`user_data`:
+/// [`unwritten_tokens`]), and once the decoder is caught in a repetition loop, only end-of-text may follow,
 /// so a loop ends after a few copies instead of running to the context's end (at beam 5 on two
 /// cores that was seconds of wasted decoding per loop). The copies it did write are removed
 /// afterwards by [`collapse_repetition`].
@@ -956,10 +1159,10 @@ unsafe extern "C" fn free_dictation_filter(
     }
     // SAFETY: `user_data` is the `Vec<bool>` set with this callback, alive during the
     // `whisper_full` call that invokes it; `logits` spans the whole vocabulary.
-    if let Some(latin) = unsafe { (user_data as *const Vec<bool>).as_ref() } {
+    if let Some(unwritten) = unsafe { (user_data as *const Vec<bool>).as_ref() } {
         let n_vocab = unsafe { whisper_rs_sys::whisper_n_vocab(ctx) }.max(0) as usize;
         let logits = unsafe { std::slice::from_raw_parts_mut(logits, n_vocab) };
-        for (l, _) in logits.iter_mut().zip(latin).filter(|(_, &is)| is) {
+        for (l, _) in logits.iter_mut().zip(unwritten).filter(|(_, &is)| is) {
             *l = f32::NEG_INFINITY;
         }
     }

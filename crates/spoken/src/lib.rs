@@ -162,13 +162,16 @@ pub fn decode_options(field: FieldType, base: &DecodeOptions) -> DecodeOptions {
     }
 }
 
-/// The encoder's context for a time: the utterance and 15 s more, not the whole 30 s. The
-/// encoder's time follows its context; on the accuracy benchmark (6 times per seed) the full
-/// context read 6, 5, 5, 4, 2 exact on seeds 17, 29, 47, 202, 303 and this one 6, 5, 5, 4, 3, at
-/// 2.2–2.4 s p50 against 3.1–3.5 s, with no value sure and wrong under pink noise (15 and 20 dB)
-/// or in eSpeak NG's voice either. Numbers lost 10 → 7 of 12 with it (one short word needs the
-/// whole context); national IDs, long utterances, gain little: both keep the full context.
-pub const TIME_CONTEXT_MARGIN: u32 = 750;
+/// The encoder's context for a time: the utterance and 6 s more, not the whole 30 s. The
+/// encoder's time follows its context. On the accuracy benchmark (6 times per seed, seeds 17,
+/// 29, 47, 202, 303) the full context read 22 of 30 exact, 15 s more 23 (2.2–2.4 s p50 against
+/// 3.1–3.5 s); once the free transcript was read off the same encoding
+/// ([`reads_free_off_encoding`]), 15 s more read 24 at 1.7–2.1 s, 6 s more 24 at 1.1–1.35 s and
+/// 3 s more 22 at 1.0–1.15 s. No value was sure and wrong with any of them, under pink noise
+/// or in eSpeak NG's voice either. Numbers lost 10 → 7 of 12 with a shorter context (one short
+/// word needs the whole context); national IDs, long utterances, gain little: both keep the
+/// full context.
+pub const TIME_CONTEXT_MARGIN: u32 = 300;
 
 /// The value of a canonical reading (words as the grammar means them), by the core parsers.
 pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<Value> {
@@ -474,16 +477,18 @@ pub fn with_sound_reading(
 }
 
 /// Dictation of one utterance into `field`, `decode` decoding it with the options it is given:
-/// constrained decoding, then [`interpret`]. For a field with a second reading
-/// ([`has_sound_reading`]) free decoding of the whole utterance comes first, with voice activity
-/// detection as its gate: when it finds no speech, nothing was said and the constrained decoder
-/// is not asked; otherwise its transcript is the second reading ([`with_sound_reading`]).
-/// Neither decoding is cut to the stretch the detection found (it dropped a short first word
-/// on the benchmark: "สาม นาฬิกา" read "นึง นาลิกา", an ID's first digits missing). For a time
-/// or a number with more than one value on offer, a third request scores each value's spoken
-/// renderings on the encoding the constrained decode left ([`has_rescoring`], [`rescored`]): the
-/// best-believed value goes first, flagged when it was not first already. Returns the
-/// constrained transcript (the free one when nothing was heard) and the value.
+/// constrained decoding, then [`interpret`], with voice activity detection (where `base` asks
+/// for it) as the gate: when it finds no speech, nothing was said. The decoding is not cut to
+/// the stretch the detection found (it dropped a short first word on the benchmark: "สาม
+/// นาฬิกา" read "นึง นาลิกา", an ID's first digits missing). For a field with a second reading
+/// ([`has_sound_reading`]) a second request reads free dictation off the encoding the
+/// constrained decode left (greedily, no second encoding): when whisper's silence rule finds
+/// nothing in it, nothing was said; otherwise it is the second reading
+/// ([`with_sound_reading`]). A national ID's free transcript is decoded anew instead
+/// ([`reads_free_off_encoding`]). For a time or a number with more than one value on offer, a third
+/// request scores each value's spoken renderings on that encoding too ([`has_rescoring`],
+/// [`rescored`]): the best-believed value goes first, flagged when it was not first already.
+/// Returns the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
     base: &DecodeOptions,
@@ -496,18 +501,29 @@ pub fn read_field<E>(
         let spoken = interpret(field, &transcript, today);
         return Ok((transcript, spoken));
     }
-    let free = decode(&DecodeOptions {
-        vad_trim: false,
-        ..base.clone()
-    })?;
-    if free.text.trim().is_empty() {
-        return Ok((free, SpokenField::nothing(field, String::new())));
-    }
+    let transcript = decode(&options)?;
+    // The same encoding serves the requests that follow; the detection has spoken.
     let constrained = DecodeOptions {
         vad: false,
         ..options
     };
-    let transcript = decode(&constrained)?;
+    let free = if transcript.text.trim().is_empty() {
+        transcript.clone()
+    } else if reads_free_off_encoding(field) {
+        decode(&DecodeOptions {
+            constraint: None,
+            reuse_encoding: true,
+            ..constrained.clone()
+        })?
+    } else {
+        decode(&DecodeOptions {
+            vad: false,
+            ..base.clone()
+        })?
+    };
+    if free.text.trim().is_empty() {
+        return Ok((free, SpokenField::nothing(field, String::new())));
+    }
     let spoken = interpret(field, &transcript, today);
     let sound = sound_reading(field, &free.text, today);
     let spoken = with_sound_reading(spoken, &free.text, sound);
@@ -523,7 +539,6 @@ pub fn read_field<E>(
     if candidates.len() < 2 {
         return Ok((transcript, spoken));
     }
-    // Scored on the encoding the constrained decode left in the worker's decoder.
     let scored = decode(&DecodeOptions {
         score_texts: candidates.iter().flat_map(|c| c.1.clone()).collect(),
         reuse_encoding: true,
@@ -542,6 +557,17 @@ pub fn read_field<E>(
         })
         .collect();
     Ok((transcript, rescored(spoken, &scores)))
+}
+
+/// Whether `field`'s free transcript (its second reading) is read greedily off the encoding
+/// the constrained decode left, or decoded anew (beam search on a context fitted to the
+/// utterance, a second encoding): times and numbers, a few words, are read off it. On the
+/// benchmark's seeds 17, 29, 47, 202 and 303 (6 of each) times read 24 of 30 exact (23 decoded
+/// anew) and numbers 20 (20), with no value sure and wrong, each 0.2–0.4 s sooner at the
+/// median; the 13 digits of an ID read greedily fell into runs of "ศูน" ("เก้า ศูน ศูน ศูน …";
+/// seeds 17 and 29: 3 → 2 of 8 exact).
+pub fn reads_free_off_encoding(field: FieldType) -> bool {
+    matches!(field, FieldType::Time | FieldType::Number)
 }
 
 /// Whether `field`'s values are ranked again by the model's belief in their spoken renderings
