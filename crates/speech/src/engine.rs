@@ -43,7 +43,8 @@ pub struct Transcript {
     /// With a constraint: every complete text the beams reached, best first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hypotheses: Vec<Hypothesis>,
-    /// With a constraint: whisper's probability that the audio holds no speech.
+    /// With a constraint: whisper's probability that the audio holds no speech (read right after
+    /// "start of transcript", see `Engine::no_speech`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_speech: Option<f32>,
     /// The texts of [`DecodeOptions::score_texts`], each with the model's belief in it.
@@ -492,11 +493,11 @@ impl Engine {
         let extras = match constrained {
             Some(c) => WindowExtras {
                 scores,
-                no_speech: self
-                    .state
-                    .as_iter()
-                    .next()
-                    .map(|s| s.no_speech_probability()),
+                no_speech: Some({
+                    let prompt = self.prompt(opts)?;
+                    let threads = self.decoder_threads(opts);
+                    self.no_speech(&prompt, threads)?
+                }),
                 hypotheses: c
                     .into_inner()
                     .unwrap_or_else(|e| e.into_inner())
@@ -629,6 +630,25 @@ impl Engine {
         Ok(prompt)
     }
 
+    /// Whisper's probability that the audio encoded in the state holds no speech, read where
+    /// the model was taught to write "no speech": right after "start of transcript", over the
+    /// whole vocabulary, unfiltered. (OpenAI's whisper reads it there; whisper.cpp reads it at
+    /// the end of its prompt, and after "no timestamps", as a field's decode has it, the model
+    /// all but rules silence out: 4e-6 on two seconds of it, against 0.91 here.) Leaves the
+    /// decoder fed with `prompt` up to "start of transcript".
+    fn no_speech(&mut self, prompt: &[i32], threads: usize) -> Result<f32> {
+        let sot = prompt.len() - 4;
+        feed(&mut self.state, &prompt[..sot], 0, threads)?;
+        feed(&mut self.state, &prompt[sot..=sot], sot, threads)?;
+        let logits = self
+            .state
+            .get_logits()
+            .map_err(|e| SpeechError::Engine(e.to_string()))?;
+        let nosp = usize::try_from(self._ctx.token_nosp()).unwrap_or(usize::MAX);
+        let lse = log_sum_exp(logits.iter().copied());
+        Ok(logits.get(nosp).map_or(0.0, |l| (l - lse).exp()))
+    }
+
     fn decoder_threads(&mut self, opts: &DecodeOptions) -> usize {
         usize::try_from(self.cpu.threads(opts.threads))
             .unwrap_or(1)
@@ -650,28 +670,18 @@ impl Engine {
     ) -> Result<Vec<Segment>> {
         let prompt = self.prompt(opts)?;
         let threads = self.decoder_threads(opts);
+        let no_speech = self.no_speech(&prompt, threads)?;
         let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let eot = self._ctx.token_eot();
-        let nosp = usize::try_from(self._ctx.token_nosp()).unwrap_or(usize::MAX);
         let room = usize::try_from(self._ctx.n_text_ctx() / 2)
             .unwrap_or(224)
             .saturating_sub(prompt.len());
         let unwritten = self
             .unwritten
             .get_or_insert_with(|| unwritten_tokens(&self._ctx));
-        // As in `score_texts`, only row 0 of a call's logits can be read: a token whose logits
-        // are read goes alone. The no-speech probability is read where the model was taught to
-        // write "no speech": right after "start of transcript" (OpenAI's whisper reads it there;
-        // whisper.cpp reads it after "transcribe", and after "no timestamps" the model all but
-        // rules silence out: 4e-6 on two seconds of it). Over the whole vocabulary, unfiltered.
+        // As in `score_texts`, only row 0 of a call's logits can be read: the prompt's last
+        // token goes alone.
         let (sot, last) = (prompt.len() - 4, prompt.len() - 1);
-        feed(&mut self.state, &prompt[..sot], 0, threads)?;
-        feed(&mut self.state, &prompt[sot..=sot], sot, threads)?;
-        let no_speech = {
-            let logits = self.state.get_logits().map_err(engine_error)?;
-            let lse = log_sum_exp(logits.iter().copied());
-            logits.get(nosp).map_or(0.0, |l| (l - lse).exp())
-        };
         feed(&mut self.state, &prompt[sot + 1..last], sot + 1, threads)?;
         feed(&mut self.state, &prompt[last..], last, threads)?;
         let mut ids: Vec<i32> = Vec::new();
