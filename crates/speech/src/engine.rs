@@ -452,7 +452,7 @@ impl Engine {
         if cancel.load(Ordering::Relaxed) {
             return Err(SpeechError::Cancelled);
         }
-        res.map_err(|e| SpeechError::Engine(e.to_string()))?;
+        res.map_err(engine_error)?;
         self.encoded = Some(encoding);
         let mut out = Vec::new();
         for seg in self.state.as_iter() {
@@ -524,7 +524,6 @@ impl Engine {
         let eot = ctx.token_eot();
         let n_text_ctx = usize::try_from(ctx.n_text_ctx()).unwrap_or(448);
         let room = n_text_ctx.saturating_sub(prompt.len() + 1);
-        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let mut texts: Vec<(usize, Vec<i32>)> = Vec::new();
         for (i, text) in opts.score_texts.iter().enumerate() {
             // As whisper writes the start of a transcript: after a space (on "14 นาฬิกา 30
@@ -564,12 +563,8 @@ impl Engine {
                 // The logits of a call's last token land in the row of its position in the call,
                 // and only row 0 can be read: the prompt's last token goes alone.
                 let last = prompt.len() - 1;
-                self.state
-                    .decode(&prompt[..last], 0, threads)
-                    .map_err(engine_error)?;
-                self.state
-                    .decode(&prompt[last..], last, threads)
-                    .map_err(engine_error)?;
+                feed(&mut self.state, &prompt[..last], 0, threads)?;
+                feed(&mut self.state, &prompt[last..], last, threads)?;
                 rows.push(log_softmax(
                     self.state.get_logits().map_err(engine_error)?,
                     n_vocab,
@@ -578,9 +573,7 @@ impl Engine {
                 rows.truncate(shared + 1);
             }
             for k in shared..tokens.len() {
-                self.state
-                    .decode(&tokens[k..=k], prompt.len() + k, threads)
-                    .map_err(engine_error)?;
+                feed(&mut self.state, &tokens[k..=k], prompt.len() + k, threads)?;
                 rows.push(log_softmax(
                     self.state.get_logits().map_err(engine_error)?,
                     n_vocab,
@@ -611,7 +604,6 @@ impl Engine {
             .filter(|l| !l.contains('\0'))
             .and_then(whisper_rs::get_lang_id)
             .ok_or_else(|| SpeechError::Engine(format!("unknown language {}", opts.language)))?;
-        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let n_text_ctx = usize::try_from(ctx.n_text_ctx()).unwrap_or(448);
         let mut prompt = Vec::new();
         if let Some(initial) = opts.initial_prompt.as_deref().filter(|s| !s.is_empty()) {
@@ -637,13 +629,10 @@ impl Engine {
     /// all but rules silence out: 4e-6 on two seconds of it, against 0.91 here.) Leaves the
     /// decoder fed with `prompt` up to "start of transcript".
     fn no_speech(&mut self, prompt: &[i32], threads: usize) -> Result<f32> {
-        let sot = prompt.len() - 4;
+        let sot = prompt.len() - PROMPT_TAIL;
         feed(&mut self.state, &prompt[..sot], 0, threads)?;
         feed(&mut self.state, &prompt[sot..=sot], sot, threads)?;
-        let logits = self
-            .state
-            .get_logits()
-            .map_err(|e| SpeechError::Engine(e.to_string()))?;
+        let logits = self.state.get_logits().map_err(engine_error)?;
         let nosp = usize::try_from(self._ctx.token_nosp()).unwrap_or(usize::MAX);
         let lse = log_sum_exp(logits.iter().copied());
         Ok(logits.get(nosp).map_or(0.0, |l| (l - lse).exp()))
@@ -671,7 +660,6 @@ impl Engine {
         let prompt = self.prompt(opts)?;
         let threads = self.decoder_threads(opts);
         let no_speech = self.no_speech(&prompt, threads)?;
-        let engine_error = |e: whisper_rs::WhisperError| SpeechError::Engine(e.to_string());
         let eot = self._ctx.token_eot();
         let room = usize::try_from(self._ctx.n_text_ctx() / 2)
             .unwrap_or(224)
@@ -681,7 +669,7 @@ impl Engine {
             .get_or_insert_with(|| unwritten_tokens(&self._ctx));
         // As in `score_texts`, only row 0 of a call's logits can be read: the prompt's last
         // token goes alone.
-        let (sot, last) = (prompt.len() - 4, prompt.len() - 1);
+        let (sot, last) = (prompt.len() - PROMPT_TAIL, prompt.len() - 1);
         feed(&mut self.state, &prompt[sot + 1..last], sot + 1, threads)?;
         feed(&mut self.state, &prompt[last..], last, threads)?;
         let mut ids: Vec<i32> = Vec::new();
@@ -742,14 +730,20 @@ impl Engine {
     }
 }
 
+/// The tokens that end every prompt ([`Engine::prompt`]): start of transcript, language,
+/// transcribe, no timestamps.
+const PROMPT_TAIL: usize = 4;
+
+fn engine_error(e: whisper_rs::WhisperError) -> SpeechError {
+    SpeechError::Engine(e.to_string())
+}
+
 /// Feeds `tokens` to the decoder at position `at` of its text (nothing when there are none).
 fn feed(state: &mut WhisperState, tokens: &[i32], at: usize, threads: usize) -> Result<()> {
     if tokens.is_empty() {
         return Ok(());
     }
-    state
-        .decode(tokens, at, threads)
-        .map_err(|e| SpeechError::Engine(e.to_string()))
+    state.decode(tokens, at, threads).map_err(engine_error)
 }
 
 /// Tokens as whole characters, and the mean log-probability per token: Thai characters are 3

@@ -510,14 +510,15 @@ pub fn read_field<E>(
         return Ok((transcript, spoken));
     }
     let transcript = decode(&options)?;
+    if transcript.text.trim().is_empty() {
+        return Ok((transcript, SpokenField::nothing(field, String::new())));
+    }
     // The same encoding serves the requests that follow; the detection has spoken.
     let constrained = DecodeOptions {
         vad: false,
         ..options
     };
-    let free = if transcript.text.trim().is_empty() {
-        transcript.clone()
-    } else if reads_free_off_encoding(field) {
+    let free = if reads_free_off_encoding(field) {
         decode(&DecodeOptions {
             constraint: None,
             reuse_encoding: true,
