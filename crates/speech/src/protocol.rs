@@ -17,7 +17,10 @@
 //! A `constraint` in the options (see [`crate::constraint`]) limits what the decoder may write
 //! (dictation into a typed field); the result then carries `hypotheses`, every complete text the
 //! beams reached with its score under the constraint (`logp`) and without it (`raw_logp`), and
-//! whisper's `no_speech` probability. Without a constraint the result is as before.
+//! whisper's `no_speech` probability. Without a constraint the result is as before. With
+//! `reuse_encoding`, a request works on the encoding the previous one left: it scores
+//! `score_texts`, reads free dictation greedily, or (with a constraint) searches the
+//! constraint's language by the model's own, unconstrained belief.
 
 use crate::engine::{DecodeOptions, Segment, Transcript};
 use crate::error::SpeechError;

@@ -212,3 +212,91 @@ fn free_dictation_is_read_off_the_encoding_a_constrained_decode_left() {
     );
     assert_eq!(heard.segments.len(), 1);
 }
+
+#[test]
+fn a_constraint_is_searched_on_the_encoding_by_the_models_own_belief() {
+    if common::skip_real_model() {
+        return;
+    }
+    // "27" said. On this clip whisper's constrained beams wrote "ศูนย์": once "ศ" is taken, the
+    // constraint leaves only "ูนย์", which then costs nothing under it.
+    let mut b = ConstraintBuilder::new();
+    for text in [
+        "ศูนย์",
+        "เจ็ด",
+        "เก้า",
+        "สิบเจ็ด",
+        "ยี่สิบเจ็ด",
+        "เก้าสิบเจ็ด",
+        "เก้าพันเก้าร้อยเก้าสิบเก้า",
+    ] {
+        b.phrase(&[Slot::new(text)]);
+    }
+    let constraint = b.build();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let audio = common::voice()
+        .phrase(&["27".to_string()], &[])
+        .expect("clip");
+    let wav = common::write_wav(dir.path(), "27.wav", &audio);
+    let mut engine = common::start_engine();
+    let constrained = DecodeOptions {
+        constraint: Some(constraint.clone()),
+        full_context: true,
+        vad: false,
+        ..DecodeOptions::default()
+    };
+    let decoded = engine
+        .transcribe(&wav, &constrained, &mut |_| {})
+        .expect("constrained")
+        .transcript;
+    let searched = engine
+        .transcribe(
+            &wav,
+            &DecodeOptions {
+                reuse_encoding: true,
+                ..constrained.clone()
+            },
+            &mut |_| {},
+        )
+        .expect("search")
+        .transcript;
+    println!(
+        "beams {:?}\nsearch {:?}",
+        decoded.hypotheses, searched.hypotheses
+    );
+    let per_token = |h: &banthuek_speech::engine::Hypothesis| h.logp / (h.tokens as f32 + 1.0);
+    let mut matcher = Matcher::new(constraint);
+    assert!(!searched.hypotheses.is_empty());
+    for h in &searched.hypotheses {
+        assert!(
+            matcher.accepts(&h.text),
+            "{:?} is outside the constraint",
+            h.text
+        );
+        assert!(h.logp.is_finite() && h.logp < 0.0 && h.tokens > 0, "{h:?}");
+        assert_eq!(h.logp, h.raw_logp, "the search's score is the model's own");
+    }
+    assert!(
+        searched
+            .hypotheses
+            .windows(2)
+            .all(|w| per_token(&w[0]) >= per_token(&w[1])),
+        "best per token first"
+    );
+    assert_eq!(
+        searched.text, searched.hypotheses[0].text,
+        "the best text is the transcript's"
+    );
+    assert!(searched.scores.is_empty());
+    // By the model's own measure the search's best is believed more than the beams' first.
+    let beams_first = decoded
+        .hypotheses
+        .first()
+        .expect("the beams reached a text");
+    assert!(
+        per_token(&searched.hypotheses[0])
+            >= beams_first.raw_logp / (beams_first.tokens as f32 + 1.0),
+        "{:?} against {beams_first:?}",
+        searched.hypotheses[0]
+    );
+}
