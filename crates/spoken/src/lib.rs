@@ -21,7 +21,7 @@ pub mod words;
 
 use banthuek_core::thai::{dates, letters, numbers, times};
 use banthuek_extract::lexicon::lexicons;
-use banthuek_speech::engine::{DecodeOptions, Transcript};
+use banthuek_speech::engine::{DecodeOptions, Hypothesis, Transcript};
 use banthuek_speech::supervisor::Supervisor;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -288,7 +288,7 @@ const SURE_SHARE: f32 = 0.9;
 const SURE_RAW: f32 = -0.75;
 /// Mean unconstrained log-probability per token below which the audio held nothing the
 /// field can take (noise, a cough): nothing heard.
-const NOTHING_RAW: f32 = -3.0;
+pub const NOTHING_RAW: f32 = -3.0;
 
 /// The value of a constrained transcript: hypotheses read and parsed, ranked by the decoder's
 /// score and the domain, and the confidence of the best.
@@ -493,9 +493,11 @@ pub fn with_sound_reading(
 /// constrained decode left (greedily, no second encoding): when whisper's silence rule finds
 /// nothing in it, nothing was said; otherwise it is the second reading
 /// ([`with_sound_reading`]). A national ID's free transcript is decoded anew instead
-/// ([`reads_free_off_encoding`]). For a time or a number with more than one value on offer, a third
-/// request scores each value's spoken renderings on that encoding too ([`has_rescoring`],
-/// [`rescored`]): the best-believed value goes first, flagged when it was not first already.
+/// ([`reads_free_off_encoding`]). For a number, a further request searches the field's words on
+/// that encoding by the model's own belief ([`searches_encoding`], [`with_searched`]). For a
+/// time or a number with more than one value on offer, a last request scores each value's
+/// spoken renderings on that encoding too ([`has_rescoring`], [`rescored`]): the
+/// best-believed value goes first, flagged when it was not first already.
 /// Returns the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
@@ -536,6 +538,21 @@ pub fn read_field<E>(
     let spoken = interpret(field, &transcript, today);
     let sound = sound_reading(field, &free.text, today);
     let spoken = with_sound_reading(spoken, &free.text, sound);
+    // For a field searched by the model's own belief ([`searches_encoding`]), the values the
+    // search found join the candidates.
+    let spoken = if searches_encoding(field) {
+        let found = decode(&DecodeOptions {
+            reuse_encoding: true,
+            constraint: grammar::sound_constraint(field),
+            beam_size: SEARCH_BEAMS,
+            ..constrained.clone()
+        })?;
+        let mut searched = believed(field, &found.hypotheses, today);
+        searched.truncate(SEARCHED_VALUES);
+        with_searched(spoken, &searched)
+    } else {
+        spoken
+    };
     if !has_rescoring(field) {
         return Ok((transcript, spoken));
     }
@@ -579,6 +596,84 @@ pub fn reads_free_off_encoding(field: FieldType) -> bool {
     matches!(field, FieldType::Time | FieldType::Number)
 }
 
+/// Whether the values of `field` are also searched for on the encoding by the model's own
+/// belief (the engine's search, a fourth request): its best values join the candidates
+/// ([`with_searched`]) that the rescoring ranks. Whisper's constrained beams share all the
+/// probability among the tokens the grammar allows, so a word whose later tokens are forced
+/// costs nothing past its first: on a lone number word the beams wrote "ศูนย์" for 27, 5, 20
+/// and 59 said. On the 60 number clips of the clock voice (`banthuek transcribe CLIP --field
+/// number`) that took numbers from 34 to 48 right; on the benchmark (6 numbers per seed; seeds
+/// 17, 29, 47, 202, 303, 606, 707, 808) from 29 to 38 of 48, none sure and wrong, for about
+/// 0.8 s more per number (debug build, two cores). Numbers only: an ID's 13 digits took the
+/// search 3 s and it fell into the same runs of "ศูน" as the beams.
+pub fn searches_encoding(field: FieldType) -> bool {
+    matches!(field, FieldType::Number)
+}
+
+/// The beams of the search by the model's own belief ([`searches_encoding`]): with 3, 22 of
+/// 30 numbers against 23 with 5 (seeds 17, 29, 47, 202, 303), 0.4 s sooner.
+const SEARCH_BEAMS: i32 = 5;
+
+/// How many of the values the search found join the candidates ([`with_searched`]).
+const SEARCHED_VALUES: usize = 3;
+
+/// The values of `hypotheses`' texts, each with the model's own belief in its best text per
+/// token (with the end of text), best first.
+fn believed(field: FieldType, hypotheses: &[Hypothesis], today: NaiveDate) -> Vec<(Value, f32)> {
+    let constraint = grammar::constraint(field);
+    let mut out: Vec<(Value, f32)> = Vec::new();
+    for h in hypotheses {
+        let score = h.raw_logp / (h.tokens as f32 + 1.0);
+        let readings = constraint
+            .read(&h.text)
+            .map(|r| read_values(field, &r, today))
+            .unwrap_or_default();
+        for Reading { value, .. } in readings {
+            match out.iter_mut().find(|(v, _)| *v == value) {
+                Some(known) => known.1 = known.1.max(score),
+                None => out.push((value, score)),
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
+/// `spoken` with the values a search by the model's own belief found (`searched`: value, mean
+/// log-probability per token) that it lacks, after its alternatives, each with the model's
+/// belief per token as its confidence; the ranking is the rescoring's ([`rescored`]). When the
+/// constrained decode gave no value the model believed, yet the free reading heard something,
+/// the searched values believed above [`NOTHING_RAW`] are the value and its alternatives, never
+/// sure. Nothing becomes sure here.
+pub fn with_searched(mut spoken: SpokenField, searched: &[(Value, f32)]) -> SpokenField {
+    if spoken.value.is_none() {
+        let mut believed = searched.iter().filter(|(_, s)| *s >= NOTHING_RAW);
+        let Some((value, score)) = believed.next() else {
+            return spoken;
+        };
+        spoken.value = Some(value.clone());
+        spoken.confidence = score.exp();
+        spoken.alternatives = believed
+            .map(|(v, s)| Alternative {
+                value: v.clone(),
+                confidence: s.exp(),
+            })
+            .collect();
+        return spoken;
+    }
+    for (value, score) in searched {
+        let known = spoken.value.as_ref() == Some(value)
+            || spoken.alternatives.iter().any(|a| a.value == *value);
+        if !known {
+            spoken.alternatives.push(Alternative {
+                value: value.clone(),
+                confidence: score.exp(),
+            });
+        }
+    }
+    spoken
+}
+
 /// Whether `field`'s values are ranked again by the model's belief in their spoken renderings
 /// ([`rescored`]): times and numbers. On the benchmark's seeds 17, 29 and 47 (6 of each) that
 /// took times from 10 to 15 of 18 exact and numbers from 14 to 15; national IDs fell from 11 to
@@ -588,9 +683,12 @@ pub fn has_rescoring(field: FieldType) -> bool {
     matches!(field, FieldType::Time | FieldType::Number)
 }
 
-/// How a value of `field` is said, as the model writes it: in digits and in words ("18 นาฬิกา
-/// 44 นาที", "สิบแปด นาฬิกา สี่สิบสี่ นาที"; 44, "สี่สิบสี่"). Empty for fields without
-/// rescoring ([`has_rescoring`]).
+/// How a value of `field` is said, as the model writes it: a time in digits and in words ("18
+/// นาฬิกา 44 นาที", "สิบแปด นาฬิกา สี่สิบสี่ นาที"), a number in words ("สี่สิบสี่"). A number's
+/// digits are not scored: one token carries a whole number ("350") and wins against the words
+/// that were said; scoring every number 0–59 on the 60 clock clips picked the right one 52
+/// times by its words alone, 48 with its digits too. Empty for fields without rescoring
+/// ([`has_rescoring`]).
 pub fn renderings(field: FieldType, value: &Value) -> Vec<String> {
     let words = &numbers::to_words;
     match (field, value) {
@@ -612,7 +710,7 @@ pub fn renderings(field: FieldType, value: &Value) -> Vec<String> {
         }
         (FieldType::Number, Value::Number(n)) => n
             .as_u64()
-            .map(|n| vec![n.to_string(), numbers::to_words(n)])
+            .map(|n| vec![numbers::to_words(n)])
             .unwrap_or_default(),
         _ => Vec::new(),
     }

@@ -2,7 +2,9 @@
 //! (teacher forcing in the engine): it may reorder the values and flag, never make a value sure.
 
 use banthuek_core::thai::numbers::parse_number;
-use banthuek_spoken::{renderings, rescored, Alternative, FieldType, SpokenField};
+use banthuek_spoken::{
+    renderings, rescored, with_searched, Alternative, FieldType, SpokenField, NOTHING_RAW,
+};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -62,11 +64,52 @@ proptest! {
     }
 
     #[test]
-    fn a_number_is_rendered_as_it_reads(n in 0u64..10_000) {
+    fn a_number_is_rendered_in_words_as_it_reads(n in 0u64..10_000) {
         let r = renderings(FieldType::Number, &Value::from(n));
-        prop_assert_eq!(r.len(), 2);
+        prop_assert_eq!(r.len(), 1);
+        prop_assert!(!r[0].chars().any(|c| c.is_ascii_digit()));
         for text in r {
             prop_assert_eq!(parse_number(&text), Some(n), "{}", text);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn searched_values_join_but_never_make_sure(
+        values in prop::collection::btree_set(0u64..60, 0..5),
+        searched in prop::collection::btree_map(0u64..60, -6.0f32..0.0, 0..5),
+        confident: bool,
+    ) {
+        let values: Vec<u64> = values.into_iter().collect();
+        let before = if values.is_empty() {
+            SpokenField {
+                field: FieldType::Number,
+                value: None,
+                confident: false,
+                confidence: 0.0,
+                alternatives: Vec::new(),
+                heard: "ศูนย์".into(),
+            }
+        } else {
+            field(&values, confident)
+        };
+        let searched: Vec<(Value, f32)> =
+            searched.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let after = with_searched(before.clone(), &searched);
+        prop_assert!(!after.confident || before.confident, "nothing becomes sure");
+        prop_assert!(before.value.is_some() || !after.confident);
+        if before.value.is_some() {
+            prop_assert_eq!(&after.value, &before.value, "the constrained reading keeps its place");
+        }
+        // Every value kept, every searched one believed enough offered.
+        let all = all_values(&after);
+        for v in all_values(&before) {
+            prop_assert!(all.contains(&v));
+        }
+        for (v, s) in &searched {
+            let believed = *s >= NOTHING_RAW || before.value.is_some();
+            prop_assert_eq!(all.contains(v), believed, "{} at {}", v, s);
         }
     }
 }
