@@ -597,15 +597,16 @@ pub fn reads_free_off_encoding(field: FieldType) -> bool {
 }
 
 /// Whether the values of `field` are also searched for on the encoding by the model's own
-/// belief (the engine's search, a fourth request): its best values join the candidates
-/// ([`with_searched`]) that the rescoring ranks. Whisper's constrained beams share all the
-/// probability among the tokens the grammar allows, so a word whose later tokens are forced
-/// costs nothing past its first: on a lone number word the beams wrote "ศูนย์" for 27, 5, 20
-/// and 59 said. On the 60 number clips of the clock voice (`banthuek transcribe CLIP --field
-/// number`) that took numbers from 34 to 48 right; on the benchmark (6 numbers per seed; seeds
-/// 17, 29, 47, 202, 303, 606, 707, 808) from 29 to 38 of 48, none sure and wrong, for about
-/// 0.8 s more per number (debug build, two cores). Numbers only: an ID's 13 digits took the
-/// search 3 s and it fell into the same runs of "ศูน" as the beams.
+/// belief (the engine's search, a request between the free reading and the scoring): its best
+/// values join the candidates ([`with_searched`]) that the rescoring ranks. Whisper's
+/// constrained beams share all the probability among the tokens the grammar allows, so a word
+/// whose later tokens are forced costs nothing past its first: on a lone number word the beams
+/// wrote "ศูนย์" for 27, 5, 20 and 59 said. On the 60 number clips of the clock voice
+/// (`banthuek transcribe CLIP --field number`) that took numbers from 34 to 48 right; on the
+/// benchmark (6 numbers per seed; seeds 17, 29, 47, 202, 303, 606, 707, 808) from 29 to 38 of
+/// 48, none sure and wrong, for about 0.8 s more per number (debug build, two cores). Numbers
+/// only: an ID's 13 digits took the search 3 s and it fell into the same runs of "ศูน" as the
+/// beams.
 pub fn searches_encoding(field: FieldType) -> bool {
     matches!(field, FieldType::Number)
 }
