@@ -777,11 +777,13 @@ impl Engine {
             .saturating_sub(prompt.len());
         let width = usize::try_from(opts.beam_size).unwrap_or(1).max(1);
         let mut constrained = self.constrained(constraint);
+        let vocab = constrained.vocab.clone();
         let last = prompt.len() - 1;
         feed(&mut self.state, &prompt[..last], 0, threads)?;
         // (tokens, matcher state, log-probability so far)
         let mut beams = vec![(Vec::<i32>::new(), constrained.matcher.start(), 0.0f32)];
-        let mut fed: Option<Vec<i32>> = None;
+        // The text tokens the decoder holds after the prompt.
+        let mut fed: Vec<i32> = Vec::new();
         let mut finished: Vec<Hypothesis> = Vec::new();
         while !beams.is_empty() && finished.len() < width {
             if cancel.load(Ordering::Relaxed) {
@@ -793,9 +795,7 @@ impl Engine {
             for (tokens, state, logp) in beams {
                 // Only a call's last token's logits can be read: at least that token is fed
                 // again (the prompt's last for the empty text).
-                let shared = fed.as_ref().map_or(0, |f| {
-                    f.iter().zip(&tokens).take_while(|(a, b)| a == b).count()
-                });
+                let shared = fed.iter().zip(&tokens).take_while(|(a, b)| a == b).count();
                 if tokens.is_empty() {
                     feed(&mut self.state, &prompt[last..], last, threads)?;
                 }
@@ -811,15 +811,14 @@ impl Engine {
                 }
                 if tokens.len() < room {
                     for id in constrained.allowed_in(state).to_vec() {
-                        let bytes = constrained.vocab[id as usize].clone();
-                        if let Some(to) = constrained.matcher.feed(state, &bytes) {
+                        if let Some(to) = constrained.matcher.feed(state, &vocab[id as usize]) {
                             let mut t = tokens.clone();
                             t.push(id as i32);
                             candidates.push((t, Some(to), logp + row[id as usize]));
                         }
                     }
                 }
-                fed = Some(tokens);
+                fed = tokens;
             }
             candidates.sort_by(|a, b| b.2.total_cmp(&a.2));
             beams = Vec::new();
@@ -832,7 +831,7 @@ impl Engine {
                     None => {
                         let text: Vec<u8> = tokens
                             .iter()
-                            .flat_map(|&id| constrained.vocab[id as usize].clone())
+                            .flat_map(|&id| vocab[id as usize].iter().copied())
                             .collect();
                         finished.push(Hypothesis {
                             text: String::from_utf8_lossy(&text).trim().to_string(),

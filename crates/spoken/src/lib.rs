@@ -539,19 +539,22 @@ pub fn read_field<E>(
     let sound = sound_reading(field, &free.text, today);
     let spoken = with_sound_reading(spoken, &free.text, sound);
     // For a field searched by the model's own belief ([`searches_encoding`]), the values the
-    // search found join the candidates.
-    let spoken = if searches_encoding(field) {
-        let found = decode(&DecodeOptions {
-            reuse_encoding: true,
-            constraint: grammar::sound_constraint(field),
-            beam_size: SEARCH_BEAMS,
-            ..constrained.clone()
-        })?;
-        let mut searched = believed(field, &found.hypotheses, today);
-        searched.truncate(SEARCHED_VALUES);
-        with_searched(spoken, &searched)
-    } else {
-        spoken
+    // search found in the field's words join the candidates. (Without a constraint the same
+    // request would be a free reading: a field with no words automaton is not searched.)
+    let words = grammar::sound_constraint(field).filter(|_| searches_encoding(field));
+    let spoken = match words {
+        Some(words) => {
+            let found = decode(&DecodeOptions {
+                reuse_encoding: true,
+                constraint: Some(words),
+                beam_size: SEARCH_BEAMS,
+                ..constrained.clone()
+            })?;
+            let mut searched = believed(field, &found.hypotheses, today);
+            searched.truncate(SEARCHED_VALUES);
+            with_searched(spoken, &searched)
+        }
+        None => spoken,
     };
     if !has_rescoring(field) {
         return Ok((transcript, spoken));
@@ -648,13 +651,13 @@ fn believed(field: FieldType, hypotheses: &[Hypothesis], today: NaiveDate) -> Ve
 /// sure. Nothing becomes sure here.
 pub fn with_searched(mut spoken: SpokenField, searched: &[(Value, f32)]) -> SpokenField {
     if spoken.value.is_none() {
-        let mut believed = searched.iter().filter(|(_, s)| *s >= NOTHING_RAW);
-        let Some((value, score)) = believed.next() else {
+        let mut heard = searched.iter().filter(|(_, s)| *s >= NOTHING_RAW);
+        let Some((value, score)) = heard.next() else {
             return spoken;
         };
         spoken.value = Some(value.clone());
         spoken.confidence = score.exp();
-        spoken.alternatives = believed
+        spoken.alternatives = heard
             .map(|(v, s)| Alternative {
                 value: v.clone(),
                 confidence: s.exp(),
