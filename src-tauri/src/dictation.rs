@@ -25,7 +25,7 @@ use banthuek_dictation::{
     RecoveryMeta,
 };
 use banthuek_extract::commands::VoiceCommand;
-use banthuek_speech::capture::{Capture, CaptureEvent};
+use banthuek_speech::capture::{Capture, CaptureEvent, Pause};
 use banthuek_speech::engine::DecodeOptions;
 use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession, LiveStopper};
 use banthuek_speech::models::{ModelKind, ModelStore};
@@ -609,28 +609,48 @@ impl DictationManager {
             capture.stop();
         }
         let mut utterances_heard = 0usize;
+        let audio_of = |index: usize| utterances.join(format!("utterance-{index:04}.wav"));
+        let mut read = |audio: &Path, samples: &[f32]| {
+            banthuek_speech::audio::write_wav(audio, samples)
+                .map_err(AppError::from)
+                .and_then(|()| {
+                    banthuek_spoken::transcribe_field(
+                        &mut engine,
+                        audio,
+                        field,
+                        &DecodeOptions::default(),
+                        today(),
+                    )
+                    .map_err(AppError::from)
+                })
+        };
+        // The reading started when the speech paused; it is the utterance's when nothing was
+        // said after that pause.
+        let mut at_pause: Option<(Pause, AppResult<_>)> = None;
         while let Ok(event) = capture.events.recv() {
             match event {
                 CaptureEvent::Level(db) => {
                     let l = level(db, &mut peak);
                     self.events.emit(&l);
                 }
+                CaptureEvent::Paused(pause) if banthuek_spoken::reads_at_pause(field) => {
+                    let result = read(&audio_of(pause.index), &pause.samples);
+                    at_pause = Some((pause, result));
+                }
                 CaptureEvent::Utterance(u) => {
                     utterances_heard += 1;
-                    let audio = utterances.join(format!("utterance-{:04}.wav", u.index));
+                    let audio = audio_of(u.index);
                     let span = [u.start_ms, u.end_ms];
-                    let result = banthuek_speech::audio::write_wav(&audio, &u.samples)
-                        .map_err(AppError::from)
-                        .and_then(|()| {
-                            banthuek_spoken::transcribe_field(
-                                &mut engine,
-                                &audio,
-                                field,
-                                &DecodeOptions::default(),
-                                today(),
-                            )
-                            .map_err(AppError::from)
-                        });
+                    let read_at_pause = at_pause.as_ref().is_some_and(|(p, _)| p.ended(&u));
+                    let result = match at_pause.take() {
+                        // The utterance's whole audio is kept all the same.
+                        Some((_, result)) if read_at_pause => {
+                            banthuek_speech::audio::write_wav(&audio, &u.samples)
+                                .map_err(AppError::from)
+                                .and(result)
+                        }
+                        _ => read(&audio, &u.samples),
+                    };
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
                     let speech_heard_at =
@@ -653,9 +673,14 @@ impl DictationManager {
                     let saved_at = epoch_ms();
                     match &problem {
                         None => tracing::info!(
-                            "field dictation: utterance {} read in {:.0} ms after the cut",
+                            "field dictation: utterance {} read {:.0} ms after the cut{}",
                             u.index,
-                            final_at - cut_at
+                            final_at - cut_at,
+                            if read_at_pause {
+                                " (begun at the pause)"
+                            } else {
+                                ""
+                            }
                         ),
                         Some(e) => tracing::warn!(
                             "field dictation: utterance {} not read: {:?}",

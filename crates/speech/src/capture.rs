@@ -36,6 +36,26 @@ pub struct Growing {
     pub samples: Vec<f32>,
 }
 
+/// An open utterance whose speech has paused for [`EARLY_PAUSE_MS`]: most often its end, cut
+/// once the pause reaches [`END_SILENCE_MS`]. What was said so far, so that reading it can start
+/// before the cut.
+#[derive(Clone, Debug)]
+pub struct Pause {
+    /// The index the utterance will have when it is final.
+    pub index: usize,
+    pub samples: Vec<f32>,
+    /// When the utterance's last frame of speech so far was heard.
+    pub speech_heard_at: Instant,
+}
+
+impl Pause {
+    /// Whether `utterance` ended at this pause: nothing was said after it, so the two hold the
+    /// same speech (the utterance only has more of the closing silence).
+    pub fn ended(&self, utterance: &Utterance) -> bool {
+        self.index == utterance.index && self.speech_heard_at == utterance.speech_heard_at
+    }
+}
+
 #[derive(Debug)]
 pub enum CaptureEvent {
     /// Input level of the last ~100 ms, RMS in dBFS.
@@ -48,6 +68,8 @@ pub enum CaptureEvent {
     /// The utterance still being spoken, so far (about once a second while speech goes on), for
     /// partial results.
     Growing(Growing),
+    /// The utterance being spoken has paused, most often at its end.
+    Paused(Pause),
     /// The device failed or disappeared. Audio captured so far is kept in the evidence file.
     DeviceError(String),
     /// Capture ended; the evidence file is complete.
@@ -89,7 +111,11 @@ pub struct Segmenter {
 const FRAME: usize = RATE as usize * 30 / 1000;
 const PREROLL: usize = RATE as usize * 300 / 1000;
 /// A pause this long ends an utterance.
-const END_SILENCE_MS: u64 = 700;
+pub const END_SILENCE_MS: u64 = 700;
+/// A pause this long is offered as a likely end ([`Pause`]): a reading started then is ready
+/// about this much sooner than one started at the cut. Pauses between the words of one value
+/// ("14 นาฬิกา … 30 นาที") are mostly shorter.
+pub const EARLY_PAUSE_MS: u64 = 200;
 /// Utterances shorter than this are noise (a cough, a click).
 const MIN_SPEECH_MS: u64 = 200;
 /// Longer utterances are cut so each fits the decoder's 30 s window.
@@ -127,6 +153,7 @@ impl Default for Segmenter {
 pub enum Cut {
     Started(u64),
     Growing(Growing),
+    Paused(Pause),
     Finished(Utterance),
 }
 
@@ -182,6 +209,16 @@ impl Segmenter {
             self.speech_ms += ms;
         } else {
             self.silent_ms += ms;
+            if self.silent_ms >= EARLY_PAUSE_MS
+                && self.silent_ms < EARLY_PAUSE_MS + ms
+                && self.speech_ms >= MIN_SPEECH_MS
+            {
+                out.push(Cut::Paused(Pause {
+                    index: self.index + 1,
+                    samples: self.current.clone(),
+                    speech_heard_at: self.speech_heard_at,
+                }));
+            }
         }
         let length_ms = self.current.len() as u64 * 1000 / RATE as u64;
         if self.silent_ms >= END_SILENCE_MS || length_ms >= MAX_UTTERANCE_MS {
@@ -593,7 +630,122 @@ fn emit(cuts: &mut Vec<Cut>, tx: &mpsc::Sender<CaptureEvent>) {
         let _ = tx.send(match c {
             Cut::Started(start_ms) => CaptureEvent::SpeechStarted { start_ms },
             Cut::Growing(g) => CaptureEvent::Growing(g),
+            Cut::Paused(p) => CaptureEvent::Paused(p),
             Cut::Finished(u) => CaptureEvent::Utterance(u),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ms` of a loud tone, then `pause` ms of silence, for each (ms, pause).
+    fn speech(parts: &[(u64, u64)]) -> Vec<f32> {
+        let mut out = Vec::new();
+        for &(ms, pause) in parts {
+            let n = (RATE as u64 * ms / 1000) as usize;
+            out.extend((0..n).map(|i| 0.3 * (i as f32 * 0.2).sin()));
+            out.extend(std::iter::repeat_n(
+                0.0,
+                (RATE as u64 * pause / 1000) as usize,
+            ));
+        }
+        out
+    }
+
+    fn cuts(audio: &[f32]) -> Vec<Cut> {
+        let mut seg = Segmenter::default();
+        let mut out = Vec::new();
+        seg.push(
+            &std::iter::repeat_n(0.0, RATE as usize / 2).collect::<Vec<_>>(),
+            &mut out,
+        );
+        seg.push(audio, &mut out);
+        seg.flush(&mut out);
+        out
+    }
+
+    #[test]
+    fn a_pause_is_offered_before_the_cut_and_ends_the_utterance_when_nothing_follows() {
+        let out = cuts(&speech(&[(600, 1_200)]));
+        let pauses: Vec<&Pause> = out
+            .iter()
+            .filter_map(|c| {
+                if let Cut::Paused(p) = c {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let finished: Vec<&Utterance> = out
+            .iter()
+            .filter_map(|c| {
+                if let Cut::Finished(u) = c {
+                    Some(u)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!((pauses.len(), finished.len()), (1, 1));
+        let (pause, utterance) = (pauses[0], finished[0]);
+        assert!(pause.ended(utterance));
+        // The same speech, the utterance holding the rest of the closing pause too.
+        assert!(utterance.samples.starts_with(&pause.samples));
+        let closing = (utterance.samples.len() - pause.samples.len()) as u64 * 1000 / RATE as u64;
+        assert!(
+            closing + EARLY_PAUSE_MS >= END_SILENCE_MS - 30,
+            "{closing} ms"
+        );
+        let order: Vec<u8> = out
+            .iter()
+            .map(|c| match c {
+                Cut::Started(_) => 0,
+                Cut::Growing(_) => 1,
+                Cut::Paused(_) => 2,
+                Cut::Finished(_) => 3,
+            })
+            .filter(|&k| k != 1)
+            .collect();
+        assert_eq!(order, [0, 2, 3]);
+    }
+
+    #[test]
+    fn a_pause_followed_by_more_speech_does_not_end_the_utterance() {
+        let gap = (EARLY_PAUSE_MS + END_SILENCE_MS) / 2;
+        let out = cuts(&speech(&[(500, gap), (500, 1_200)]));
+        let pauses: Vec<&Pause> = out
+            .iter()
+            .filter_map(|c| {
+                if let Cut::Paused(p) = c {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let finished: Vec<&Utterance> = out
+            .iter()
+            .filter_map(|c| {
+                if let Cut::Finished(u) = c {
+                    Some(u)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!((pauses.len(), finished.len()), (2, 1));
+        assert!(!pauses[0].ended(finished[0]));
+        assert!(pauses[1].ended(finished[0]));
+    }
+
+    #[test]
+    fn a_click_offers_no_pause() {
+        let out = cuts(&speech(&[(MIN_SPEECH_MS / 2, 1_200)]));
+        assert!(!out
+            .iter()
+            .any(|c| matches!(c, Cut::Paused(_) | Cut::Finished(_))));
     }
 }

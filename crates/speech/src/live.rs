@@ -422,6 +422,8 @@ fn pump(
                 let _ = tx.send(LiveEvent::SpeechStarted { start_ms });
             }
             CaptureEvent::Growing(g) => feed.growing(g),
+            // Free dictation waits for the cut: its partials already show what is being said.
+            CaptureEvent::Paused(_) => {}
             CaptureEvent::Utterance(u) => feed.utterance(u),
             CaptureEvent::DeviceError(e) => {
                 let _ = tx.send(LiveEvent::DeviceError(e.clone()));

@@ -588,6 +588,15 @@ pub fn read_field<E>(
     Ok((transcript, rescored(spoken, &scores)))
 }
 
+/// Whether dictation into `field` starts reading an utterance when its speech pauses
+/// ([`banthuek_speech::capture::Pause`]) rather than when the pause is long enough to cut it,
+/// so the value is ready about 0.4 s sooner: values said in one breath. Not a national ID or a
+/// passport number, read in groups with pauses between them: each pause would start a reading
+/// of a few seconds that the rest of the number then waits for.
+pub fn reads_at_pause(field: FieldType) -> bool {
+    !matches!(field, FieldType::NationalId | FieldType::Passport)
+}
+
 /// Whether `field`'s free transcript (its second reading) is read greedily off the encoding
 /// the constrained decode left, or decoded anew (beam search on a context fitted to the
 /// utterance, a second encoding): times and numbers, a few words, are read off it. On the
