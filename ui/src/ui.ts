@@ -47,14 +47,15 @@ export function toastError(e: AppError): void {
 }
 
 /** How often a meter is redrawn at most (ms). */
-const METER_MS = 100;
+const METER_MS = 200;
 const meters = new WeakMap<HTMLElement, { rms: number; peak: number; last: number; timer?: number }>();
 
-/** Shows a level on a meter (#level-meter, #mic-meter): at most ten times a second, in steps of
+/** Shows a level on a meter (#level-meter, #mic-meter): at most five times a second, in steps of
  * 5 %, touching the page only when a step changes. Under software rendering every change
  * repaints, and a meter redrawn at the capture's 33 frames a second kept a whole core busy while
- * the officer spoke — a core the speech engine needs. The bar is scaled, not resized, so nothing
- * around it is laid out again. */
+ * the officer spoke — a core the speech engine needs; at ten a second it still took about 0.5 %
+ * of a core more than at five (2.6–2.7 % against 2.0–2.2 % while speech was heard). The bar is
+ * scaled, not resized, so nothing around it is laid out again. */
 export function setMeter(el: HTMLElement, rms: number, peak: number): void {
   const m = meters.get(el) ?? { rms, peak, last: 0 };
   m.rms = rms;
