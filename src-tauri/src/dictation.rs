@@ -626,7 +626,7 @@ impl DictationManager {
         };
         // The reading started when the speech paused; it is the utterance's when nothing was
         // said after that pause.
-        let mut at_pause: Option<(Pause, AppResult<_>)> = None;
+        let mut at_pause: Option<(Pause, f64, AppResult<_>)> = None;
         while let Ok(event) = capture.events.recv() {
             match event {
                 CaptureEvent::Level(db) => {
@@ -634,22 +634,24 @@ impl DictationManager {
                     self.events.emit(&l);
                 }
                 CaptureEvent::Paused(pause) if banthuek_spoken::reads_at_pause(field) => {
+                    let begun = epoch_ms();
                     let result = read(&audio_of(pause.index), &pause.samples);
-                    at_pause = Some((pause, result));
+                    at_pause = Some((pause, begun, result));
                 }
                 CaptureEvent::Utterance(u) => {
                     utterances_heard += 1;
                     let audio = audio_of(u.index);
                     let span = [u.start_ms, u.end_ms];
-                    let read_at_pause = at_pause.as_ref().is_some_and(|(p, _)| p.ended(&u));
-                    let result = match at_pause.take() {
+                    let read_at_pause = at_pause.as_ref().is_some_and(|(p, ..)| p.ended(&u));
+                    let (read_at, result) = match at_pause.take() {
                         // The utterance's whole audio is kept all the same.
-                        Some((_, result)) if read_at_pause => {
+                        Some((_, begun, result)) if read_at_pause => (
+                            begun,
                             banthuek_speech::audio::write_wav(&audio, &u.samples)
                                 .map_err(AppError::from)
-                                .and(result)
-                        }
-                        _ => read(&audio, &u.samples),
+                                .and(result),
+                        ),
+                        _ => (epoch_ms(), read(&audio, &u.samples)),
                     };
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
@@ -699,6 +701,7 @@ impl DictationManager {
                             stages: Some(StageTimes {
                                 audio_end_at: Some(speech_heard_at),
                                 cut_at,
+                                read_at: Some(read_at),
                                 final_at,
                                 saved_at,
                                 sent_at: 0.0, // stamped as it is sent
@@ -824,6 +827,7 @@ impl DictationManager {
                             stages: Some(StageTimes {
                                 audio_end_at: None,
                                 cut_at,
+                                read_at: None,
                                 final_at,
                                 saved_at,
                                 sent_at: 0.0, // stamped as it is sent

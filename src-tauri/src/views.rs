@@ -494,6 +494,10 @@ pub struct StageTimes {
     pub audio_end_at: Option<f64>,
     /// The pause that ends the utterance was detected and the utterance cut.
     pub cut_at: f64,
+    /// The engine began reading the utterance: at the cut, or before it when field dictation
+    /// read it at the pause its speech ended with; `None` where unknown (free dictation, whose
+    /// utterances wait in the transcriber's queue).
+    pub read_at: Option<f64>,
     /// The engine's final text reached the app.
     pub final_at: f64,
     /// The text was read into the record and the new version saved.

@@ -9,7 +9,7 @@
 //   dictation, from the end of speech to the field showing 14:30, p50 and p95 of BENCH_RUNS, with
 //   the time spent in each stage (the app and the page note when each happened: see
 //   ui/src/stages.ts); twice: with the field's microphone button (the utterance ends at the
-//   segmenter's closing pause) and holding F2 in the field (it ends when the key is released,
+//   segmenter's closing pause; its reading begins at the 0.2 s pause before) and holding F2 in the field (it ends when the key is released,
 //   BENCH_RELEASE_MS after the end of speech, as an officer lets go once done).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -90,8 +90,8 @@ function memory(driverPid) {
 /** The stages of end of speech → text in the field, in order (ms between consecutive marks). */
 const STAGES = [
   ["delivery", "end of speech → heard by the segmenter (player start, PulseAudio, capture)"],
-  ["pause", "→ utterance cut (closing pause, or the key's release)"],
-  ["engine", "cut → final text in the app (engine queue and decoding)"],
+  ["pause", "→ reading begun (the pause offered at 0.2 s, or the cut: closing pause, key's release)"],
+  ["engine", "→ final text in the app (decoding)"],
   ["read", "final → read into the record and saved"],
   ["view", "saved → record read back for the page"],
   ["ipc", "event sent → received by the page"],
@@ -103,8 +103,8 @@ function stageBreakdown(spoken, st, seen) {
   return {
     // A field's dictation knows when the end of speech reached its segmenter.
     delivery: (st.audioEndAt ?? st.cutAt) - spoken,
-    pause: st.cutAt - (st.audioEndAt ?? st.cutAt),
-    engine: st.finalAt - st.cutAt,
+    pause: (st.readAt ?? st.cutAt) - (st.audioEndAt ?? st.cutAt),
+    engine: st.finalAt - (st.readAt ?? st.cutAt),
     read: st.savedAt - st.finalAt,
     view: st.sentAt - st.savedAt,
     ipc: st.receivedAt - st.sentAt,
@@ -277,7 +277,7 @@ try {
   console.log(`memory idle (record list): median ${med(idle).toFixed(0)} MiB RSS (app + WebKit processes), ${medPss(idle).toFixed(0)} MiB PSS`);
   console.log(`memory while dictating: median ${med(dictating).toFixed(0)} MiB RSS (app + WebKit + speech engine), ${medPss(dictating).toFixed(0)} MiB PSS`);
   console.log(`page CPU while recording: speech ${speechCpu.toFixed(1)} % (the record's first dictation), ${speechCpuAgain.toFixed(1)} % (its next), silence ${cpu.toFixed(1)} % of one core (target ≤ 5 %)`);
-  printLatency("field's microphone button (cut at the closing pause)", toggled);
+  printLatency("field's microphone button (read from the pause its speech ends with)", toggled);
   printLatency(`F2 held, released ${RELEASE_MS} ms after the end of speech`, held);
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));

@@ -16,6 +16,12 @@ audioEndAt: number | null,
  */
 cutAt: number, 
 /**
+ * The engine began reading the utterance: at the cut, or before it when field dictation
+ * read it at the pause its speech ended with; `None` where unknown (free dictation, whose
+ * utterances wait in the transcriber's queue).
+ */
+readAt: number | null, 
+/**
  * The engine's final text reached the app.
  */
 finalAt: number, 
