@@ -666,29 +666,29 @@ mod tests {
         out
     }
 
+    /// The pauses offered and the utterances finished, in order.
+    fn split(out: &[Cut]) -> (Vec<&Pause>, Vec<&Utterance>) {
+        let pauses = out
+            .iter()
+            .filter_map(|c| match c {
+                Cut::Paused(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let finished = out
+            .iter()
+            .filter_map(|c| match c {
+                Cut::Finished(u) => Some(u),
+                _ => None,
+            })
+            .collect();
+        (pauses, finished)
+    }
+
     #[test]
     fn a_pause_is_offered_before_the_cut_and_ends_the_utterance_when_nothing_follows() {
         let out = cuts(&speech(&[(600, 1_200)]));
-        let pauses: Vec<&Pause> = out
-            .iter()
-            .filter_map(|c| {
-                if let Cut::Paused(p) = c {
-                    Some(p)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let finished: Vec<&Utterance> = out
-            .iter()
-            .filter_map(|c| {
-                if let Cut::Finished(u) = c {
-                    Some(u)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let (pauses, finished) = split(&out);
         assert_eq!((pauses.len(), finished.len()), (1, 1));
         let (pause, utterance) = (pauses[0], finished[0]);
         assert!(pause.ended(utterance));
@@ -716,26 +716,7 @@ mod tests {
     fn a_pause_followed_by_more_speech_does_not_end_the_utterance() {
         let gap = (EARLY_PAUSE_MS + END_SILENCE_MS) / 2;
         let out = cuts(&speech(&[(500, gap), (500, 1_200)]));
-        let pauses: Vec<&Pause> = out
-            .iter()
-            .filter_map(|c| {
-                if let Cut::Paused(p) = c {
-                    Some(p)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let finished: Vec<&Utterance> = out
-            .iter()
-            .filter_map(|c| {
-                if let Cut::Finished(u) = c {
-                    Some(u)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let (pauses, finished) = split(&out);
         assert_eq!((pauses.len(), finished.len()), (2, 1));
         assert!(!pauses[0].ended(finished[0]));
         assert!(pauses[1].ended(finished[0]));
