@@ -10,10 +10,11 @@
 //   the time spent in each stage (the app and the page note when each happened: see
 //   ui/src/stages.ts); twice: with the field's microphone button (the utterance ends at the
 //   segmenter's closing pause; its reading begins at the 0.2 s pause before) and holding F2 in the field (it ends when the key is released,
-//   BENCH_RELEASE_MS after the end of speech, as an officer lets go once done).
+//   BENCH_RELEASE_MS after the end of speech, as an officer lets go once done); the same for a
+//   number said alone into a seized item's quantity (a number's reading takes longer).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { USERS, shots, appPids, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
+import { USERS, shots, appPids, composeNumber, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import { engineReady, ensureItem, fieldValue, login, openRecordId, pressed, waitSaved } from "./lib/app.mjs";
 
@@ -21,6 +22,8 @@ const RUNS = Number(process.env.BENCH_RUNS || 5);
 /** How long after the end of speech the officer lets go of F2. */
 const RELEASE_MS = Number(process.env.BENCH_RELEASE_MS || 250);
 const TARGET_MS = 1500;
+/** The number dictated into a quantity: one the base model reads right in the clock's voice. */
+const NUMBER = 35;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -113,15 +116,17 @@ function stageBreakdown(spoken, st, seen) {
   };
 }
 
-/** Dictates the clip into the empty arrest-time field BENCH_RUNS times: `toggle` with the field's
- * microphone button (pressed again once the field is filled), `hold` holding F2 in the field and
- * letting go RELEASE_MS after the end of speech. Returns the latencies, their stages and misses. */
-async function fieldLatency(s, clip, speechEnd, mode) {
+/** Dictates `said.clip` into the empty field at `said.pointer` BENCH_RUNS times: `toggle` with the
+ * field's microphone button (pressed again once the field is filled), `hold` holding F2 in the
+ * field and letting go RELEASE_MS after the end of speech; the field is filled when it shows
+ * `said.value` (after `said.normalise`). Returns the latencies, their stages and misses. */
+async function fieldLatency(s, said, mode) {
+  const { pointer, clip, speechEnd, value, normalise } = said;
   const latencies = [];
   const stages = [];
   let misses = 0;
-  const field = '[data-field="/arrest/time"]';
-  const mic = '[data-dictate="/arrest/time"]';
+  const field = `[data-field="${pointer}"]`;
+  const mic = `[data-dictate="${pointer}"]`;
   for (let i = 0; i < RUNS; i++) {
     // Empty the field as a person would (select all, delete, leave it) and wait until it is saved.
     const el = await s.find(field);
@@ -132,7 +137,7 @@ async function fieldLatency(s, clip, speechEnd, mode) {
       { type: "keyDown", value: Keys.BACKSPACE }, { type: "keyUp", value: Keys.BACKSPACE },
       { type: "keyDown", value: Keys.TAB }, { type: "keyUp", value: Keys.TAB },
     ]);
-    await waitUntil(async () => (await fieldValue(s, "/arrest/time")) === "", "/arrest/time to be emptied", 10_000);
+    await waitUntil(async () => (await fieldValue(s, pointer)) === "", `${pointer} to be emptied`, 10_000);
     await waitSaved(s, 30_000);
     if (mode === "hold") {
       await (await s.find(field)).click();
@@ -155,8 +160,8 @@ async function fieldLatency(s, clip, speechEnd, mode) {
     // Polled every 250 ms, not faster: on two cores the WebDriver round trips would take CPU from
     // the decoder being measured. The latency ends when the page showed the value (its own
     // clock, `shownAt`); how late the polling saw it is the "observed" row, not counted.
-    const filled = await waitUntil(async () => normaliseTime(await fieldValue(s, "/arrest/time")) === "14:30" && Date.now(),
-      "/arrest/time to be filled", 60_000, 250).catch(() => null);
+    const filled = await waitUntil(async () => normalise(await fieldValue(s, pointer)) === value && Date.now(),
+      `${pointer} to be filled`, 60_000, 250).catch(() => null);
     await playing;
     await release;
     if (filled) {
@@ -176,7 +181,7 @@ async function fieldLatency(s, clip, speechEnd, mode) {
     if (await pressed(s, mic)) await (await s.find(mic)).click();
     await waitUntil(async () => !(await pressed(s, mic)), "field dictation to stop", 30_000);
   }
-  log(`${mode}: end of speech → text runs (ms):`, latencies.map((x) => x.toFixed(0)).join(", "), misses ? `(${misses} misheard)` : "");
+  log(`${pointer} ${mode}: end of speech → text runs (ms):`, latencies.map((x) => x.toFixed(0)).join(", "), misses ? `(${misses} misheard)` : "");
   return { latencies, stages, misses };
 }
 
@@ -261,12 +266,18 @@ try {
   await waitUntil(async () => !(await pressed(s, "#dictate-toggle")), "dictation to stop", 30_000);
 
   // End of speech → text in the field, dictating into the arrest time: with the field's
-  // microphone button, then holding F2 in the field.
-  const one = composeTime(14, 30);
-  const speechEnd = speechEndMs(one);
-  log(`the clip's speech ends at ${speechEnd.toFixed(0)} ms`);
-  const toggled = await fieldLatency(s, one, speechEnd, "toggle");
-  const held = await fieldLatency(s, one, speechEnd, "hold");
+  // microphone button, then holding F2 in the field; then a number into a seized item's
+  // quantity, whose reading (the whole 30 s context, the search) takes longer.
+  const time = composeTime(14, 30);
+  const said = { pointer: "/arrest/time", clip: time, speechEnd: speechEndMs(time), value: "14:30", normalise: normaliseTime };
+  log(`the time's speech ends at ${said.speechEnd.toFixed(0)} ms`);
+  const toggled = await fieldLatency(s, said, "toggle");
+  const held = await fieldLatency(s, said, "hold");
+  await ensureItem(s, "/seized_items", "description");
+  const number = composeNumber(NUMBER);
+  const count = { pointer: "/seized_items/0/quantity", clip: number, speechEnd: speechEndMs(number), value: String(NUMBER), normalise: (v) => v.trim().replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)) };
+  const numberToggled = await fieldLatency(s, count, "toggle");
+  const numberHeld = await fieldLatency(s, count, "hold");
   await s.end();
 
   const med = (xs) => median(xs.map((m) => m.totalMib));
@@ -279,6 +290,8 @@ try {
   console.log(`page CPU while recording: speech ${speechCpu.toFixed(1)} % (the record's first dictation), ${speechCpuAgain.toFixed(1)} % (its next), silence ${cpu.toFixed(1)} % of one core (target ≤ 5 %)`);
   printLatency("field's microphone button (read from the pause its speech ends with)", toggled);
   printLatency(`F2 held, released ${RELEASE_MS} ms after the end of speech`, held);
+  printLatency(`a number (${NUMBER}) into a seized item's quantity, microphone button`, numberToggled);
+  printLatency(`a number (${NUMBER}), F2 held, released ${RELEASE_MS} ms after the end of speech`, numberHeld);
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));
 } finally {

