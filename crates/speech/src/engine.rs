@@ -458,6 +458,17 @@ impl Engine {
             p.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
         }
         self.encoded = None;
+        // whisper.cpp's beam search draws each beam's next tokens at random from the model's
+        // distribution (`whisper_sample_token_topk`), with generators kept in the state and
+        // seeded when it is made: on a state that lives on, a reading would depend on every
+        // reading before it (the same clip read four times in a row gave four texts). A fresh
+        // state makes it depend on its audio alone.
+        if opts.beam_size > 1 {
+            self.state = self
+                ._ctx
+                .create_state()
+                .map_err(|e| SpeechError::Engine(format!("cannot create decoder state: {e}")))?;
+        }
         let res = self.state.full(p, audio);
         if cancel.load(Ordering::Relaxed) {
             return Err(SpeechError::Cancelled);
