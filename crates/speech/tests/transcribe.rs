@@ -188,3 +188,41 @@ fn cancel_stops_mid_utterance_and_the_worker_carries_on() {
         .expect("after cancel");
     assert!(!out.transcript.text.is_empty());
 }
+
+/// whisper.cpp's beam search draws the beams' tokens at random, with generators kept in the
+/// decoder's state: the engine gives every beam-search decode a fresh state, so that a reading
+/// depends on its audio alone, never on what the worker read before. A lone number word (its
+/// beams are uncertain) is read, then other speech, then the number twice more.
+#[test]
+fn a_reading_depends_on_its_audio_alone() {
+    if common::skip_real_model() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let number = common::voice()
+        .phrase(&["27".to_string()], &[])
+        .expect("compose");
+    let number = common::write_wav(dir.path(), "27.wav", &number);
+    let (time, _) = common::clock_utterance(23, 45);
+    let time = common::write_wav(dir.path(), "23-45.wav", &time);
+    let opts = DecodeOptions {
+        vad: false,
+        full_context: true,
+        ..DecodeOptions::default()
+    };
+    let mut engine = common::start_engine();
+    let mut read = |wav: &std::path::Path| {
+        engine
+            .transcribe(wav, &opts, &mut |_| {})
+            .expect("transcribe")
+            .transcript
+            .text
+    };
+    let first = read(&number);
+    let again = read(&number);
+    read(&time);
+    let after_other = read(&number);
+    println!("27 -> {first:?}, {again:?}, {after_other:?}");
+    assert_eq!(first, again, "the same clip read twice in a row");
+    assert_eq!(first, after_other, "the same clip read after another");
+}

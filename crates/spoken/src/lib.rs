@@ -593,7 +593,7 @@ pub fn read_field<E>(
 
 /// Whether dictation into `field` starts reading an utterance when its speech pauses
 /// ([`banthuek_speech::capture::Pause`]) rather than when the pause is long enough to cut it,
-/// so the value is ready about 0.4 s sooner: values said in one breath. Not a national ID or a
+/// so the value is ready about 0.5 s sooner: values said in one breath. Not a national ID or a
 /// passport number, read in groups with pauses between them: each pause would start a reading
 /// of a few seconds that the rest of the number then waits for.
 pub fn reads_at_pause(field: FieldType) -> bool {
