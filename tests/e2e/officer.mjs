@@ -66,10 +66,6 @@ export async function officerFlow() {
       log(`attempt ${attempt}: /arrest/time = ${got}, transcript:`, await (await s.find("#transcript")).text());
     }
     assert(got === spoken, `/arrest/time never became ${spoken} from speech`);
-    // The field's value was read from the pause its speech ended with, before the cut.
-    const stages = await s.execute("return window.banthuekStages || [];");
-    assert(stages.some((st) => st.readAt !== null && st.readAt < st.cutAt),
-      `no utterance was read at its pause: ${JSON.stringify(stages.map((st) => [st.readAt, st.cutAt]))}`);
     await shot(s, "04-time-dictated");
     if (await pressed(s, dictate)) await (await s.find(dictate)).click();
     await waitUntil(async () => !(await pressed(s, dictate)), "dictation to stop", 10_000);
