@@ -207,9 +207,7 @@ impl Engine {
                 name: model.display().to_string(),
             });
         }
-        let state = ctx
-            .create_state()
-            .map_err(|e| SpeechError::Engine(format!("cannot create decoder state: {e}")))?;
+        let state = new_state(&ctx)?;
         let vad = match vad_model {
             Some(v) => {
                 let h = models::read_header(v)?;
@@ -464,10 +462,7 @@ impl Engine {
         // reading before it (the same clip read four times in a row gave four texts). A fresh
         // state makes it depend on its audio alone.
         if opts.beam_size > 1 {
-            self.state = self
-                ._ctx
-                .create_state()
-                .map_err(|e| SpeechError::Engine(format!("cannot create decoder state: {e}")))?;
+            self.state = new_state(&self._ctx)?;
         }
         let res = self.state.full(p, audio);
         if cancel.load(Ordering::Relaxed) {
@@ -863,6 +858,12 @@ impl Engine {
 /// The tokens that end every prompt ([`Engine::prompt`]): start of transcript, language,
 /// transcribe, no timestamps.
 const PROMPT_TAIL: usize = 4;
+
+/// A decoder state for `ctx`: buffers, caches and the beam search's generators, all fresh.
+fn new_state(ctx: &WhisperContext) -> Result<WhisperState> {
+    ctx.create_state()
+        .map_err(|e| SpeechError::Engine(format!("cannot create decoder state: {e}")))
+}
 
 fn engine_error(e: whisper_rs::WhisperError) -> SpeechError {
     SpeechError::Engine(e.to_string())

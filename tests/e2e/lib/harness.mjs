@@ -181,9 +181,13 @@ export function play(wav) {
 }
 
 /** Thai digits to Arabic and "14.30" to "14:30", so a time reads the same in either setting. */
+/** `v` as text with Thai digits written as Arabic ones. */
+export function arabicDigits(v) {
+  return String(v ?? "").replace(/[๐-๙]/g, (c) => String(c.charCodeAt(0) - 0x0e50));
+}
+
 export function normaliseTime(v) {
-  return String(v ?? "")
-    .replace(/[๐-๙]/g, (c) => String(c.charCodeAt(0) - 0x0e50))
+  return arabicDigits(v)
     .replace(/\s*น\.?$/, "")
     .replace(".", ":")
     .trim();
