@@ -15,7 +15,6 @@ use crate::error::Result;
 use crate::pdf::{self, byte_range, dict_get, parse_pdf_date, resolve, text_of};
 use crate::pki;
 use crate::sign::ID_AA_SIGNING_CERTIFICATE_V2;
-use cms::content_info::ContentInfo;
 use cms::signed_data::SignerIdentifier;
 use der::Encode;
 use lopdf::{Document, Object, ObjectId};
@@ -249,7 +248,19 @@ fn check_signature(
                             .to_owned(),
                     );
                 }
-                r.trusted = Some(trusted);
+                // A chain cannot be built through a certificate that cannot be read (pyHanko
+                // refuses as well), unless it is a trust anchor's copy.
+                let unfiled = checked
+                    .unfiled
+                    .iter()
+                    .any(|d| !trust.iter().any(|ca| d.copies(ca)));
+                if unfiled {
+                    r.problems.push(
+                        "a certificate in the signature is damaged / ใบรับรองในลายมือชื่อเสียหาย"
+                            .to_owned(),
+                    );
+                }
+                r.trusted = Some(trusted && !unfiled);
             }
         }
     }
@@ -348,6 +359,8 @@ struct SignedParts {
     encap: cms::signed_data::EncapsulatedContentInfo,
     /// The certificates that decode; the signer's must be among them.
     certificates: Vec<Certificate>,
+    /// The certificates that are framed but do not decode.
+    damaged: Vec<DamagedCertificate>,
     signer_infos: Vec<cms::signed_data::SignerInfo>,
 }
 
@@ -355,19 +368,30 @@ struct SignedParts {
 /// value and ignore the rest. The ContentInfo must say it holds signed data.
 fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedParts, String> {
     use der::Decode as _;
-    let mut reader = der::SliceReader::new(der_bytes).map_err(|e| format!("CMS: {e}"))?;
-    let ci = <ContentInfo as der::Decode>::decode(&mut reader).map_err(|e| format!("CMS: {e}"))?;
-    if ci.content_type != const_oid::db::rfc5911::ID_SIGNED_DATA {
+    let (info, _padding) = tlv(der_bytes).ok_or("CMS: broken framing")?;
+    // Elements after ContentInfo's two fields are ignored, as pyHanko's reader ignores them:
+    // no signature covers them, and a length altered to reach into the zero padding reads the
+    // padding as such elements.
+    let fields = (info.tag == 0x30)
+        .then(|| tlvs(info.contents))
+        .flatten()
+        .ok_or("CMS: ContentInfo is not a framed SEQUENCE")?;
+    let [content_type, content, ..] = fields.as_slice() else {
+        return Err("CMS: ContentInfo has no content".to_owned());
+    };
+    let content_type = der::asn1::ObjectIdentifier::from_der(content_type.whole)
+        .map_err(|e| format!("CMS content type: {e}"))?;
+    if content_type != const_oid::db::rfc5911::ID_SIGNED_DATA {
         return Err(format!(
-            "CMS content type is {}, not signed data",
-            ci.content_type
+            "CMS content type is {content_type}, not signed data"
         ));
     }
     let bad = |what: &str| format!("CMS SignedData: {what}");
-    if der::Tagged::tag(&ci.content) != der::Tag::Sequence {
-        return Err(bad("not a SEQUENCE"));
-    }
-    let fields = tlvs(ci.content.value()).ok_or_else(|| bad("broken framing"))?;
+    let signed = match tlv(content.contents) {
+        Some((signed, [])) if content.tag == 0xA0 && signed.tag == 0x30 => signed,
+        _ => return Err(bad("not a SEQUENCE")),
+    };
+    let fields = tlvs(signed.contents).ok_or_else(|| bad("broken framing"))?;
     // version, digestAlgorithms, encapContentInfo, [0] certificates?, [1] crls?, signerInfos
     let [version, _digest_algorithms, encap, middle @ .., signers] = fields.as_slice() else {
         return Err(bad("too few fields"));
@@ -378,14 +402,15 @@ fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedParts, String> {
     let encap = cms::signed_data::EncapsulatedContentInfo::from_der(encap.whole)
         .map_err(|e| bad(&format!("encapsulated content: {e}")))?;
     let mut certificates = Vec::new();
+    let mut damaged = Vec::new();
     for bag in middle.iter().filter(|f| f.tag == 0xA0) {
         for cert in tlvs(bag.contents).ok_or_else(|| bad("broken certificate set"))? {
-            if !certificate_frames(&cert) {
-                return Err(bad("a certificate is malformed"));
-            }
-            // Framed, but damaged deeper down: it cannot be the signer's; unused otherwise.
-            if let Ok(cert) = Certificate::from_der(cert.whole) {
-                certificates.push(cert);
+            let framed = DamagedCertificate::framed(&cert)
+                .ok_or_else(|| bad("a certificate is malformed"))?;
+            // Framed, but damaged deeper down: it cannot be the signer's.
+            match Certificate::from_der(cert.whole) {
+                Ok(cert) => certificates.push(cert),
+                Err(_) => damaged.push(framed),
             }
         }
     }
@@ -401,28 +426,73 @@ fn signed_data(der_bytes: &[u8]) -> std::result::Result<SignedParts, String> {
     Ok(SignedParts {
         encap,
         certificates,
+        damaged,
         signer_infos,
     })
 }
 
-/// Whether a certificate of the CMS set is framed as every reader needs to look for the signer's:
-/// a SEQUENCE of TBSCertificate, algorithm and signature, the TBSCertificate's fields framed, its
-/// version (when present) `[0]`, its serial number an INTEGER and its issuer a SEQUENCE.
-fn certificate_frames(cert: &Tlv<'_>) -> bool {
-    let Some(parts) = (cert.tag == 0x30).then(|| tlvs(cert.contents)).flatten() else {
-        return false;
-    };
-    let [tbs, _, _] = parts.as_slice() else {
-        return false;
-    };
-    let Some(fields) = (tbs.tag == 0x30).then(|| tlvs(tbs.contents)).flatten() else {
-        return false;
-    };
-    let fields = match fields.first().map(|f| f.tag) {
-        Some(0xA0) => &fields[1..],
-        _ => &fields[..],
-    };
-    matches!(fields, [serial, _, issuer, ..] if serial.tag == 0x02 && issuer.tag == 0x30)
+/// A certificate of the CMS set that does not decode, as far as pyHanko reads it before trusting
+/// the signer: it files every certificate it is given by issuer and serial number, skipping one
+/// it already holds (a copy of a trust anchor), and otherwise by subject, public key and key
+/// identifier. A damaged certificate it cannot file makes it refuse to trust the signer.
+struct DamagedCertificate {
+    issuer: Vec<u8>,
+    serial: Vec<u8>,
+    /// Its subject, public key and extensions decode.
+    fileable: bool,
+}
+
+impl DamagedCertificate {
+    /// `None` unless the certificate is framed as every reader needs to look for the signer's:
+    /// a SEQUENCE of TBSCertificate, algorithm, signature and anything after them, the
+    /// TBSCertificate's fields framed, its version (when present) tagged `[0]`, its serial
+    /// number an INTEGER and its issuer a SEQUENCE.
+    fn framed(cert: &Tlv<'_>) -> Option<Self> {
+        use der::Decode as _;
+        let parts = (cert.tag == 0x30).then(|| tlvs(cert.contents)).flatten()?;
+        let [tbs, _, _, ..] = parts.as_slice() else {
+            return None;
+        };
+        let fields = (tbs.tag == 0x30).then(|| tlvs(tbs.contents)).flatten()?;
+        // The version is told apart from the serial number by its class and number alone.
+        let fields = match fields.first().map(|f| f.tag & !0x20) {
+            Some(0x80) => &fields[1..],
+            _ => &fields[..],
+        };
+        let [serial, _, issuer, rest @ ..] = fields else {
+            return None;
+        };
+        if serial.tag != 0x02 || issuer.tag != 0x30 {
+            return None;
+        }
+        let fileable = match rest {
+            [_validity, subject, key, optional @ ..] => {
+                x509_cert::name::Name::from_der(subject.whole).is_ok()
+                    && x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(key.whole).is_ok()
+                    && optional
+                        .iter()
+                        .filter(|f| f.tag == 0xA3)
+                        .all(|f| x509_cert::ext::Extensions::from_der(f.contents).is_ok())
+            }
+            _ => false,
+        };
+        Some(Self {
+            issuer: issuer.whole.to_vec(),
+            serial: serial.contents.to_vec(),
+            fileable,
+        })
+    }
+
+    /// Whether pyHanko would take it for `anchor`, which it already holds.
+    fn copies(&self, anchor: &Certificate) -> bool {
+        use der::Encode as _;
+        let tbs = &anchor.tbs_certificate;
+        tbs.serial_number.as_bytes() == self.serial
+            && tbs
+                .issuer
+                .to_der()
+                .is_ok_and(|issuer| issuer == self.issuer)
+    }
 }
 
 /// A SignerInfo decoded strictly except its version, which no check uses (pyHanko ignores it
@@ -502,6 +572,8 @@ pub(crate) fn certificate_of(contents: &[u8]) -> Option<Certificate> {
 
 struct CmsCheck {
     leaf: Certificate,
+    /// Damaged certificates of the set that pyHanko could not file (unless it holds them).
+    unfiled: Vec<DamagedCertificate>,
     digest_ok: bool,
     signature_ok: bool,
     signing_cert_attr_ok: bool,
@@ -586,6 +658,7 @@ fn check_cms(der_bytes: &[u8], digest: &[u8]) -> std::result::Result<CmsCheck, S
         .unwrap_or(false);
     Ok(CmsCheck {
         leaf,
+        unfiled: sd.damaged.into_iter().filter(|d| !d.fileable).collect(),
         digest_ok,
         signature_ok,
         signing_cert_attr_ok,

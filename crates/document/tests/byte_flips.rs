@@ -6,7 +6,9 @@
 //! the recorder's lies inside it and is covered by its digest). In each, every byte of the
 //! signature dictionary outside the /Contents string, and every byte of the DER CMS inside it,
 //! is altered once by flipping one bit (bit `offset % 8`, so that tags, lengths, OID arcs and
-//! values all get low and high bits flipped). Our verdict (`verify_pdf` with the station CA as
+//! values all get low and high bits flipped), and every length byte of every DER element is
+//! altered once more in each of its other bits (a length may grow into the zero padding or shrink
+//! onto its neighbour, whatever offset the random keys' signature sizes give it). Our verdict (`verify_pdf` with the station CA as
 //! trust anchor: valid, every signature trusted) must equal pyHanko's (intact, valid, trusted,
 //! allowed by its modification analysis, the last covering the whole file) for every copy.
 //! pyHanko's library runs once over all copies (tests/pyhanko_verdicts.py).
@@ -69,6 +71,24 @@ fn der_len(der: &[u8]) -> usize {
     }
 }
 
+/// The offsets in `der` of the length bytes of every element, the elements inside constructed
+/// ones included.
+fn length_bytes(der: &[u8], base: usize, out: &mut Vec<usize>) {
+    let mut at = 0;
+    while at + 1 < der.len() {
+        let header = match der[at + 1] {
+            n if n < 0x80 => 2,
+            n => 2 + (n - 0x80) as usize,
+        };
+        let end = at + der_len(&der[at..]);
+        out.extend(base + at + 1..base + at + header);
+        if der[at] & 0x20 != 0 {
+            length_bytes(&der[at + header..end], base + at + header, out);
+        }
+        at = end;
+    }
+}
+
 fn case(name: &'static str, pdf: Vec<u8>, signatures: usize) -> Case {
     let (dict_start, contents, hex_end, dict_end) = last_signature(&pdf);
     let mut patches = Vec::new();
@@ -84,18 +104,34 @@ fn case(name: &'static str, pdf: Vec<u8>, signatures: usize) -> Case {
     let hex = &pdf[contents + 1..hex_end - 1];
     let der = hex::decode(hex).expect("hex /Contents");
     let len = der_len(&der);
-    for (i, &byte) in der[..len].iter().enumerate() {
-        let altered = format!("{:02X}", flip(byte, i));
+    let cms_patch = |i: usize, altered: u8| -> Patch {
+        let altered = format!("{altered:02X}");
         let at = contents + 1 + 2 * i;
         // Only the hex digits that change are written (the signer writes upper case).
-        let patch: Patch = altered
+        altered
             .bytes()
             .enumerate()
             .filter(|(k, b)| pdf[at + k] != *b)
             .map(|(k, b)| (at + k, b))
-            .collect();
-        patches.push(patch);
+            .collect()
+    };
+    for (i, &byte) in der[..len].iter().enumerate() {
+        patches.push(cms_patch(i, flip(byte, i)));
         labels.push(format!("CMS byte {i} of {len} ({byte:#04x})"));
+    }
+    // Where a length byte falls decides which of its bits the pass above flips, and that moves
+    // with the lengths of the random keys' signatures: every bit of every length is flipped too,
+    // so that a length grown into the zero padding or shrunk onto a neighbour is tried each run.
+    let mut lengths = Vec::new();
+    length_bytes(&der[..len], 0, &mut lengths);
+    for i in lengths {
+        for bit in (0..8).filter(|bit| *bit != i % 8) {
+            patches.push(cms_patch(i, der[i] ^ (1 << bit)));
+            labels.push(format!(
+                "CMS length byte {i} of {len} ({:#04x}), bit {bit}",
+                der[i]
+            ));
+        }
     }
     Case {
         name,
