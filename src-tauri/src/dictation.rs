@@ -30,11 +30,12 @@ use banthuek_speech::engine::DecodeOptions;
 use banthuek_speech::live::{LiveConfig, LiveEvent, LiveSession, LiveStopper};
 use banthuek_speech::models::{ModelKind, ModelStore};
 use banthuek_speech::supervisor::{Canceller, Supervisor, SupervisorEvent, WorkerCommand};
-use banthuek_spoken::{FieldType, SpokenField};
+use banthuek_speech::SpeechError;
+use banthuek_spoken::{FieldType, SpokenError, SpokenField};
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -232,6 +233,31 @@ fn state(
         pointer: pointer.map(str::to_owned),
         error,
     }
+}
+
+/// Passes the capture's events on through a thread that cancels the reading begun at an
+/// utterance's pause (`reading`: that utterance's index, while it lasts) the moment the speech
+/// goes on: the loop that reads is busy with that reading and would see the event only after it.
+fn cancel_stale_readings(
+    capture: &mut Capture,
+    canceller: Canceller,
+    reading: Arc<Mutex<Option<usize>>>,
+) {
+    let (tx, relayed) = mpsc::channel();
+    let events = std::mem::replace(&mut capture.events, relayed);
+    std::thread::spawn(move || {
+        for event in events {
+            if let CaptureEvent::Resumed { index } = &event {
+                // Under the lock: the reader cannot move on to another reading meanwhile.
+                if *lock(&reading) == Some(*index) {
+                    canceller.cancel();
+                }
+            }
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
 }
 
 fn level(db: f32, peak: &mut f32) -> AudioLevel {
@@ -610,19 +636,32 @@ impl DictationManager {
         }
         let mut utterances_heard = 0usize;
         let audio_of = |index: usize| utterances.join(format!("utterance-{index:04}.wav"));
-        let mut read = |audio: &Path, samples: &[f32]| {
-            banthuek_speech::audio::write_wav(audio, samples)
-                .map_err(AppError::from)
-                .and_then(|()| {
-                    banthuek_spoken::transcribe_field(
-                        &mut engine,
-                        audio,
-                        field,
-                        &DecodeOptions::default(),
-                        today(),
-                    )
-                    .map_err(AppError::from)
-                })
+        // The utterance whose reading begun at its pause is under way: cancelled as soon as its
+        // speech goes on (`cancel_stale_readings`), so that the worker is free for the reading
+        // its true end starts.
+        let reading_at_pause: Arc<Mutex<Option<usize>>> = Arc::default();
+        let canceller = engine.canceller();
+        cancel_stale_readings(&mut capture, canceller.clone(), reading_at_pause.clone());
+        // `None` when the reading was cancelled.
+        let mut read = |audio: &Path, samples: &[f32], at_pause: bool| {
+            if let Err(e) = banthuek_speech::audio::write_wav(audio, samples) {
+                return Some(Err(AppError::from(e)));
+            }
+            let read = if at_pause {
+                banthuek_spoken::transcribe_field_unless_cancelled
+            } else {
+                banthuek_spoken::transcribe_field
+            };
+            match read(
+                &mut engine,
+                audio,
+                field,
+                &DecodeOptions::default(),
+                today(),
+            ) {
+                Err(SpokenError::Speech(SpeechError::Cancelled)) => None,
+                result => Some(result.map_err(AppError::from)),
+            }
         };
         // The reading started when the speech paused; it is the utterance's when nothing was
         // said after that pause.
@@ -635,8 +674,20 @@ impl DictationManager {
                 }
                 CaptureEvent::Paused(pause) if banthuek_spoken::reads_at_pause(field) => {
                     let begun = epoch_ms();
-                    let result = read(&audio_of(pause.index), &pause.samples);
-                    at_pause = Some((pause, begun, result));
+                    {
+                        let mut reading = lock(&reading_at_pause);
+                        *reading = Some(pause.index);
+                        canceller.reset();
+                    }
+                    let result = read(&audio_of(pause.index), &pause.samples, true);
+                    *lock(&reading_at_pause) = None;
+                    if result.is_none() {
+                        tracing::info!(
+                            "field dictation: the reading begun at utterance {}'s pause was cancelled: its speech went on",
+                            pause.index
+                        );
+                    }
+                    at_pause = result.map(|result| (pause, begun, result));
                 }
                 CaptureEvent::Utterance(u) => {
                     utterances_heard += 1;
@@ -651,7 +702,11 @@ impl DictationManager {
                                 .map_err(AppError::from)
                                 .and(result),
                         ),
-                        _ => (epoch_ms(), read(&audio, &u.samples)),
+                        _ => (
+                            epoch_ms(),
+                            read(&audio, &u.samples, false)
+                                .unwrap_or_else(|| Err(SpeechError::Cancelled.into())),
+                        ),
                     };
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;

@@ -165,7 +165,7 @@ pub fn run(cfg: &BenchConfig, log: &mut dyn FnMut(&str)) -> Result<BenchReport> 
                 match c {
                     Cut::Finished(u) => feed.utterance(u),
                     Cut::Growing(g) => feed.growing(g),
-                    Cut::Started(_) | Cut::Paused(_) => {}
+                    Cut::Started(_) | Cut::Paused(_) | Cut::Resumed(_) => {}
                 }
             }
         }

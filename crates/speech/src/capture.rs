@@ -70,6 +70,11 @@ pub enum CaptureEvent {
     Growing(Growing),
     /// The utterance being spoken has paused, most often at its end.
     Paused(Pause),
+    /// Speech went on after the pause offered for the open utterance `index` ([`Pause`]): a
+    /// reading begun at that pause is no longer the utterance's.
+    Resumed {
+        index: usize,
+    },
     /// The device failed or disappeared. Audio captured so far is kept in the evidence file.
     DeviceError(String),
     /// Capture ended; the evidence file is complete.
@@ -154,6 +159,7 @@ pub enum Cut {
     Started(u64),
     Growing(Growing),
     Paused(Pause),
+    Resumed(usize),
     Finished(Utterance),
 }
 
@@ -204,6 +210,9 @@ impl Segmenter {
         }
         self.current.extend_from_slice(frame);
         if loud {
+            if self.silent_ms >= EARLY_PAUSE_MS && self.speech_ms >= MIN_SPEECH_MS {
+                out.push(Cut::Resumed(self.index + 1));
+            }
             self.speech_heard_at = Instant::now();
             self.silent_ms = 0;
             self.speech_ms += ms;
@@ -631,6 +640,7 @@ fn emit(cuts: &mut Vec<Cut>, tx: &mpsc::Sender<CaptureEvent>) {
             Cut::Started(start_ms) => CaptureEvent::SpeechStarted { start_ms },
             Cut::Growing(g) => CaptureEvent::Growing(g),
             Cut::Paused(p) => CaptureEvent::Paused(p),
+            Cut::Resumed(index) => CaptureEvent::Resumed { index },
             Cut::Finished(u) => CaptureEvent::Utterance(u),
         });
     }
@@ -705,6 +715,7 @@ mod tests {
                 Cut::Started(_) => 0,
                 Cut::Growing(_) => 1,
                 Cut::Paused(_) => 2,
+                Cut::Resumed(_) => 4,
                 Cut::Finished(_) => 3,
             })
             .filter(|&k| k != 1)
@@ -720,6 +731,33 @@ mod tests {
         assert_eq!((pauses.len(), finished.len()), (2, 1));
         assert!(!pauses[0].ended(finished[0]));
         assert!(pauses[1].ended(finished[0]));
+        // The first pause's reading is told it is stale as the speech goes on, before the second.
+        let order: Vec<String> = out
+            .iter()
+            .filter_map(|c| match c {
+                Cut::Paused(p) => Some(format!("paused {}", p.index)),
+                Cut::Resumed(index) => Some(format!("resumed {index}")),
+                Cut::Finished(u) => Some(format!("finished {}", u.index)),
+                _ => None,
+            })
+            .collect();
+        let index = finished[0].index;
+        assert_eq!(
+            order,
+            [
+                format!("paused {index}"),
+                format!("resumed {index}"),
+                format!("paused {index}"),
+                format!("finished {index}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn speech_after_a_pause_too_short_to_be_offered_is_no_resumption() {
+        let out = cuts(&speech(&[(500, EARLY_PAUSE_MS / 2), (500, 1_200)]));
+        assert!(!out.iter().any(|c| matches!(c, Cut::Resumed(_))));
+        assert_eq!(split(&out).0.len(), 1);
     }
 
     #[test]

@@ -423,7 +423,7 @@ fn pump(
             }
             CaptureEvent::Growing(g) => feed.growing(g),
             // Free dictation waits for the cut: its partials already show what is being said.
-            CaptureEvent::Paused(_) => {}
+            CaptureEvent::Paused(_) | CaptureEvent::Resumed { .. } => {}
             CaptureEvent::Utterance(u) => feed.utterance(u),
             CaptureEvent::DeviceError(e) => {
                 let _ = tx.send(LiveEvent::DeviceError(e.clone()));

@@ -809,3 +809,21 @@ pub fn transcribe_field(
             .transcript)
     })
 }
+
+/// As [`transcribe_field`], for a reading that may turn out stale before it is done (one begun
+/// when the speech paused, which then went on): a cancel made through the supervisor's
+/// [`banthuek_speech::supervisor::Canceller`] since its last reset ends it with
+/// [`banthuek_speech::SpeechError::Cancelled`].
+pub fn transcribe_field_unless_cancelled(
+    supervisor: &mut Supervisor,
+    audio: &Path,
+    field: FieldType,
+    base: &DecodeOptions,
+    today: NaiveDate,
+) -> Result<(Transcript, SpokenField), SpokenError> {
+    read_field(field, base, today, |options| {
+        Ok(supervisor
+            .transcribe_unless_cancelled(audio, options, &mut |_| {})?
+            .transcript)
+    })
+}
