@@ -92,6 +92,9 @@ export async function ownRecordsFlow() {
     await login(s, "somying");
     await (await s.waitFor("#new-record")).click();
     const own = await openRecordId(s);
+    // The record screen once kept the last record's id (and showed its values) while the next
+    // one loaded: after a logout, a colleague's.
+    assert(own !== id, "the record screen showed somchai's record while somying's loaded");
     await nav(s, "#record-back", "#screen-list");
     await s.waitFor(`.record-row[data-id="${own}"]`);
     const rows = await s.execute("return [...document.querySelectorAll('.record-row')].map((r) => r.dataset.id);");

@@ -42,6 +42,7 @@ function apply(v: RecordView): void {
   form.show(v, dirty);
   showStatus("screen-record", v.status);
   $("screen-record").dataset.id = v.id;
+  $("screen-record").classList.remove("loading");
   const editable = v.editable;
   $("screen-record").classList.toggle("readonly", !editable);
   setEditable(editable);
@@ -454,6 +455,10 @@ function setPartial(text: string): void {
 async function open(id?: string): Promise<void> {
   if (!id) return;
   if (view?.id !== id) {
+    // Nothing of the record shown before (perhaps another officer's, before a logout) shows, nor
+    // its id, while this one loads.
+    delete $("screen-record").dataset.id;
+    $("screen-record").classList.add("loading");
     dirty.clear();
     $("transcript").replaceChildren();
     setSaveState("saved");
