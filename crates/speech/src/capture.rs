@@ -246,6 +246,14 @@ impl Segmenter {
         self.in_speech = false;
         self.offered = 0;
         let samples = std::mem::take(&mut self.current);
+        // The pause that ended this utterance may hold the soft onset of the next word (quieter
+        // than speech is taken to be): its last moments begin the next preroll, as the silence
+        // before a first word does. Not after a cut for length: the speech goes on there, and
+        // its last moments would be read twice.
+        if self.silent_ms >= END_SILENCE_MS {
+            self.preroll
+                .extend(&samples[samples.len().saturating_sub(PREROLL)..]);
+        }
         if self.speech_ms >= MIN_SPEECH_MS {
             self.index += 1;
             out.push(Cut::Finished(Utterance {
@@ -758,6 +766,32 @@ mod tests {
         let out = cuts(&speech(&[(500, EARLY_PAUSE_MS / 2), (500, 1_200)]));
         assert!(!out.iter().any(|c| matches!(c, Cut::Resumed(_))));
         assert_eq!(split(&out).0.len(), 1);
+    }
+
+    #[test]
+    fn a_soft_onset_in_the_pause_that_ended_an_utterance_starts_the_next() {
+        // A word whose first 150 ms are too quiet to be taken for speech, begun 600 ms into a
+        // pause: the cut at 700 ms falls inside that soft onset.
+        let mut audio = speech(&[(500, 600)]);
+        let soft: Vec<f32> = (0..RATE as usize * 150 / 1000)
+            .map(|i| 0.004 * (i as f32 * 0.2).sin())
+            .collect();
+        audio.extend(&soft);
+        audio.extend(speech(&[(500, 1_200)]));
+        let out = cuts(&audio);
+        let (_, finished) = split(&out);
+        assert_eq!(finished.len(), 2);
+        let second = &finished[1].samples;
+        assert!(
+            second.windows(soft.len()).any(|w| w == soft.as_slice()),
+            "the soft onset is whole in the utterance of its word"
+        );
+        // Its start time still says where its samples came from (`cuts` leads with 0.5 s).
+        let mut stream = vec![0.0; RATE as usize / 2];
+        stream.extend(&audio);
+        let per_ms = RATE as usize / 1000;
+        let from = finished[1].start_ms as usize * per_ms;
+        assert!((from..from + per_ms).any(|s| stream[s..].starts_with(second)));
     }
 
     #[test]
