@@ -708,6 +708,11 @@ impl DictationManager {
                                 .unwrap_or_else(|| Err(SpeechError::Cancelled.into())),
                         ),
                     };
+                    // Sound the capture lost may have held a word of the value: never sure.
+                    let result = result.map(|(transcript, mut spoken)| {
+                        spoken.confident &= !u.audio_lost;
+                        (transcript, spoken)
+                    });
                     let final_at = epoch_ms();
                     let cut_at = final_at - u.cut_at.elapsed().as_secs_f64() * 1000.0;
                     let speech_heard_at =

@@ -25,6 +25,9 @@ pub struct Utterance {
     pub speech_heard_at: Instant,
     /// When the pause that ended it was detected, or capture stopped (for latency measurements).
     pub cut_at: Instant,
+    /// Some of its sound never reached the capture (see [`Segmenter::lose`]): what is read from
+    /// it may lack a word, so no value read from it can be sure.
+    pub audio_lost: bool,
 }
 
 /// The audio of an utterance that is still open: what has been said so far.
@@ -46,6 +49,8 @@ pub struct Pause {
     pub samples: Vec<f32>,
     /// When the utterance's last frame of speech so far was heard.
     pub speech_heard_at: Instant,
+    /// Some of its sound so far never reached the capture.
+    pub audio_lost: bool,
 }
 
 impl Pause {
@@ -111,6 +116,10 @@ pub struct Segmenter {
     offered: usize,
     /// When the last loud frame was processed.
     speech_heard_at: Instant,
+    /// Sound was lost while this utterance was open.
+    lost: bool,
+    /// Where sound was last lost while no utterance was open.
+    lost_at: Option<u64>,
 }
 
 const FRAME: usize = RATE as usize * 30 / 1000;
@@ -121,6 +130,11 @@ pub const END_SILENCE_MS: u64 = 700;
 /// about this much sooner than one started at the cut. Pauses between the words of one value
 /// ("14 นาฬิกา … 30 นาที") are mostly shorter.
 pub const EARLY_PAUSE_MS: u64 = 200;
+/// Sound lost up to this long (in samples) before an utterance starts may have held its start.
+const LOST_REACH: u64 = RATE as u64;
+/// A callback whose sound was captured this much later than the sound before it ended tells of
+/// sound lost in between; less is the jitter of the device's reported delay.
+const LOST_AFTER: Duration = Duration::from_millis(100);
 /// Utterances shorter than this are noise (a cough, a click).
 const MIN_SPEECH_MS: u64 = 200;
 /// Longer utterances are cut so each fits the decoder's 30 s window.
@@ -150,6 +164,8 @@ impl Default for Segmenter {
             index: 0,
             offered: 0,
             speech_heard_at: Instant::now(),
+            lost: false,
+            lost_at: None,
         }
     }
 }
@@ -195,6 +211,10 @@ impl Segmenter {
                 self.silent_ms = 0;
                 self.speech_ms = ms;
                 self.start_sample = frame_start - self.preroll.len() as u64;
+                // Sound lost just before may have held this utterance's first word.
+                self.lost = self
+                    .lost_at
+                    .is_some_and(|at| frame_start - at <= LOST_REACH);
                 self.current.extend(self.preroll.drain(..));
                 self.current.extend_from_slice(frame);
                 out.push(Cut::Started(self.start_sample * 1000 / RATE as u64));
@@ -226,6 +246,7 @@ impl Segmenter {
                     index: self.index + 1,
                     samples: self.current.clone(),
                     speech_heard_at: self.speech_heard_at,
+                    audio_lost: self.lost,
                 }));
             }
         }
@@ -263,10 +284,24 @@ impl Segmenter {
                 samples,
                 speech_heard_at: self.speech_heard_at,
                 cut_at: Instant::now(),
+                audio_lost: self.lost,
             }));
         }
+        self.lost = false;
         self.speech_ms = 0;
         self.silent_ms = 0;
+    }
+
+    /// Notes that sound never reached the capture here (the device's buffer overran while the
+    /// system was too busy to take it, or the ring was full): the open utterance, or the next one
+    /// if it starts within [`LOST_REACH`], is marked (`audio_lost`). The sound itself is gone: an
+    /// utterance that lost the end of "สี่สิบห้า" reads as a sure "สี่สิบ".
+    pub fn lose(&mut self) {
+        if self.in_speech {
+            self.lost = true;
+        } else {
+            self.lost_at = Some(self.position);
+        }
     }
 
     /// Ends an open utterance (capture stopped or the device went away): nothing is dropped.
@@ -392,10 +427,41 @@ impl Drop for Capture {
     }
 }
 
+/// Tells, from the capture times of successive callbacks, how much sound never arrived between
+/// them: an input overrun loses sound without a word (cpal prepares the stream again and goes
+/// on).
+#[derive(Default)]
+struct Continuity {
+    /// When the sound delivered so far ends, from the first callback's capture time.
+    next: Option<Duration>,
+}
+
+impl Continuity {
+    /// A callback of `frames` frames at `rate` Hz whose first was captured at `at`: the sound
+    /// lost before it.
+    fn delivered(&mut self, at: Duration, frames: usize, rate: u32) -> Duration {
+        let lost = self
+            .next
+            .and_then(|next| at.checked_sub(next))
+            .filter(|gap| *gap > LOST_AFTER)
+            .unwrap_or_default();
+        self.next = Some(at + Duration::from_secs_f64(frames as f64 / f64::from(rate.max(1))));
+        lost
+    }
+}
+
+/// What the real-time callback reports to the audio thread, without locks.
+struct Reports {
+    /// The device's delay (capture to callback), µs.
+    delay_us: Arc<AtomicU64>,
+    /// Sound lost since the audio thread last looked, µs.
+    lost_us: Arc<AtomicU64>,
+}
+
 fn open_stream(
     device: Option<&str>,
     producer: ringbuf::HeapProd<f32>,
-    delay_us: Arc<AtomicU64>,
+    reports: Reports,
     failed: Arc<AtomicBool>,
     failure: mpsc::Sender<String>,
 ) -> Result<(cpal::Stream, u32, usize)> {
@@ -423,10 +489,10 @@ fn open_stream(
     };
     let stream_config: cpal::StreamConfig = config.clone().into();
     let stream = match config.sample_format() {
-        cpal::SampleFormat::F32 => build::<f32>(&dev, &stream_config, producer, delay_us, on_error),
-        cpal::SampleFormat::I16 => build::<i16>(&dev, &stream_config, producer, delay_us, on_error),
-        cpal::SampleFormat::I32 => build::<i32>(&dev, &stream_config, producer, delay_us, on_error),
-        cpal::SampleFormat::U16 => build::<u16>(&dev, &stream_config, producer, delay_us, on_error),
+        cpal::SampleFormat::F32 => build::<f32>(&dev, &stream_config, producer, reports, on_error),
+        cpal::SampleFormat::I16 => build::<i16>(&dev, &stream_config, producer, reports, on_error),
+        cpal::SampleFormat::I32 => build::<i32>(&dev, &stream_config, producer, reports, on_error),
+        cpal::SampleFormat::U16 => build::<u16>(&dev, &stream_config, producer, reports, on_error),
         other => {
             return Err(SpeechError::Device(format!(
                 "unsupported sample format {other:?}"
@@ -443,24 +509,43 @@ fn build<T>(
     dev: &cpal::Device,
     config: &cpal::StreamConfig,
     mut producer: ringbuf::HeapProd<f32>,
-    delay_us: Arc<AtomicU64>,
+    reports: Reports,
     on_error: impl FnMut(cpal::StreamError) + Send + 'static,
 ) -> Result<cpal::Stream>
 where
     T: cpal::SizedSample,
     f32: cpal::FromSample<T>,
 {
+    let (rate, channels) = (config.sample_rate.0, usize::from(config.channels.max(1)));
+    let mut first: Option<cpal::StreamInstant> = None;
+    let mut continuity = Continuity::default();
     dev.build_input_stream(
         config,
         move |data: &[T], info: &cpal::InputCallbackInfo| {
             // Real-time: no locks, no allocation. If the audio thread falls behind by more than
-            // the ring's few seconds, the newest samples are dropped (and counted as a gap).
+            // the ring's few seconds, the newest samples are dropped, and counted as lost.
             let t = info.timestamp();
             if let Some(delay) = t.callback.duration_since(&t.capture) {
-                delay_us.store(delay.as_micros() as u64, Ordering::Relaxed);
+                reports
+                    .delay_us
+                    .store(delay.as_micros() as u64, Ordering::Relaxed);
             }
+            let first = *first.get_or_insert(t.capture);
+            let mut lost = t
+                .capture
+                .duration_since(&first)
+                .map(|at| continuity.delivered(at, data.len() / channels, rate))
+                .unwrap_or_default();
+            let mut dropped = 0usize;
             for &s in data {
-                let _ = producer.try_push(<f32 as cpal::FromSample<T>>::from_sample_(s));
+                let sample = <f32 as cpal::FromSample<T>>::from_sample_(s);
+                dropped += usize::from(producer.try_push(sample).is_err());
+            }
+            lost += Duration::from_secs_f64((dropped / channels) as f64 / f64::from(rate.max(1)));
+            if !lost.is_zero() {
+                reports
+                    .lost_us
+                    .fetch_add(lost.as_micros() as u64, Ordering::Relaxed);
             }
         },
         on_error,
@@ -487,11 +572,16 @@ fn audio_thread(
     let (producer, mut consumer) = HeapRb::<f32>::new(48_000 * 2 * 4).split();
     let failed = Arc::new(AtomicBool::new(false));
     let delay_us = Arc::new(AtomicU64::new(0));
+    let lost_us = Arc::new(AtomicU64::new(0));
     let (fail_tx, fail_rx) = mpsc::channel();
+    let reports = Reports {
+        delay_us: delay_us.clone(),
+        lost_us: lost_us.clone(),
+    };
     let (stream, rate, channels) = match open_stream(
         device.as_deref(),
         producer,
-        delay_us.clone(),
+        reports,
         failed.clone(),
         fail_tx,
     ) {
@@ -557,6 +647,15 @@ fn audio_thread(
     let mut stalled = false;
     while !stop.load(Ordering::SeqCst) && !failed.load(Ordering::SeqCst) {
         std::thread::sleep(POLL);
+        // Before the samples that came after the loss.
+        let lost_ms = lost_us.swap(0, Ordering::Relaxed) / 1000;
+        if lost_ms > 0 {
+            tracing::warn!(
+                lost_ms,
+                "the microphone's sound was lost (the system was too busy to take it in time): what was said across it is flagged"
+            );
+            segmenter.lose();
+        }
         let got = drain(
             &mut consumer,
             &mut resampler,
@@ -792,6 +891,49 @@ mod tests {
         let per_ms = RATE as usize / 1000;
         let from = finished[1].start_ms as usize * per_ms;
         assert!((from..from + per_ms).any(|s| stream[s..].starts_with(second)));
+    }
+
+    #[test]
+    fn sound_lost_between_callbacks_is_told_apart_from_jitter() {
+        let mut c = Continuity::default();
+        let ms = Duration::from_millis;
+        // 10 ms callbacks at 48 kHz (480 frames), a little early or late: nothing lost.
+        for (k, jitter) in [0, 3, 0, 30, 0].into_iter().enumerate() {
+            assert_eq!(c.delivered(ms(10 * k as u64 + jitter), 480, 48_000), ms(0));
+        }
+        // The next was due at 50 ms and came from 450 ms: 400 ms never arrived.
+        assert_eq!(c.delivered(ms(450), 480, 48_000), ms(400));
+        assert_eq!(c.delivered(ms(460), 480, 48_000), ms(0));
+    }
+
+    #[test]
+    fn an_utterance_that_lost_sound_says_so() {
+        let audio = speech(&[(600, 1_200), (600, 1_200)]);
+        let mut seg = Segmenter::default();
+        let mut out = Vec::new();
+        let half = RATE as usize * 300 / 1000;
+        // Lost in the middle of the first utterance.
+        seg.push(&audio[..half], &mut out);
+        seg.lose();
+        seg.push(&audio[half..], &mut out);
+        seg.flush(&mut out);
+        let (pauses, finished) = split(&out);
+        assert_eq!(finished.len(), 2);
+        assert!(finished[0].audio_lost && pauses[0].audio_lost);
+        assert!(!finished[1].audio_lost, "the next utterance lost nothing");
+
+        // Lost in the silence just before an utterance (its first word may be gone), and long
+        // before one.
+        for (silence_ms, lost) in [(200, true), (3_000, false)] {
+            let mut seg = Segmenter::default();
+            let mut out = Vec::new();
+            seg.lose();
+            let mut audio = vec![0.0; RATE as usize * silence_ms / 1000];
+            audio.extend(speech(&[(600, 1_200)]));
+            seg.push(&audio, &mut out);
+            seg.flush(&mut out);
+            assert_eq!(split(&out).1[0].audio_lost, lost, "{silence_ms} ms before");
+        }
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn the_utterance_in_progress_gets_a_partial_then_its_final() {
         samples: whole,
         speech_heard_at: Instant::now(),
         cut_at: Instant::now(),
+        audio_lost: false,
     });
     drop(feed);
     let mut finals = Vec::new();
@@ -118,6 +119,7 @@ fn a_final_cancels_the_partial_being_decoded_and_comes_first() {
         samples: short,
         speech_heard_at: Instant::now(),
         cut_at: Instant::now(),
+        audio_lost: false,
     });
     drop(feed);
     // Whether or not the partial had started, it cannot come before the final: started, it is
