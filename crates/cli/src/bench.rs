@@ -76,7 +76,7 @@ pub enum Bench {
         /// Free dictation with the encoder's full 30 s context too (field dictation has it).
         #[arg(long)]
         full_context: bool,
-        /// Only these kinds: time, national_id, number, noise (repeatable; default: all).
+        /// Only these kinds: time, national_id, number, noise, age (repeatable; default: all).
         #[arg(long)]
         only: Vec<String>,
         /// Who says the draw: clock (the recorded speaker) or espeak (eSpeak NG's synthetic

@@ -38,7 +38,7 @@ pub struct AccuracyOptions {
     /// Give the encoder its full 30 s context in free dictation too (field dictation has it,
     /// times excepted: see [`crate::decode_options`]).
     pub full_context: bool,
-    /// Only these kinds ("time", "national_id", "number", "noise"); empty: all.
+    /// Only these kinds ("time", "national_id", "number", "noise", "age"); empty: all.
     pub only: Vec<String>,
     /// Who says the draw.
     pub voice: Voice,
@@ -118,7 +118,8 @@ fn national_id(d: &mut Draw) -> String {
         .collect()
 }
 
-/// The utterances of one draw: per field type `count` of them, and `count` noise clips.
+/// The utterances of one draw: per field type `count` of them (times, national IDs, numbers),
+/// `count` noise clips, then `count` ages.
 pub fn utterances(
     voice: &ClockVoice,
     seed: u64,
@@ -188,6 +189,18 @@ pub fn utterances(
         });
     }
     out.extend(noise_clips(&mut d, count));
+    // Ages last, so that the draws before them stay as they were. The clock voice has no
+    // "อายุ" or "ปี": an age said alone, as an officer answers "อายุเท่าไร".
+    for _ in 0..count {
+        let n = u64::from(d.between(15, 59));
+        out.push(Utterance {
+            field: FieldType::Age,
+            kind: "age",
+            audio: voice.phrase(&[n.to_string()], &[])?,
+            reference: n.to_string(),
+            expected: Some(Value::from(n)),
+        });
+    }
     Ok(out)
 }
 
@@ -224,7 +237,8 @@ fn noise_clips(d: &mut Draw, count: usize) -> Vec<Utterance> {
 
 /// The same kinds of utterance said by eSpeak NG: each by a speaker drawn from its variants,
 /// speeds and pitches; times in the phrasings officers use ([`time_phrasings`]), national IDs
-/// digit by digit in the card's groups, numbers in words; and `count` noise clips.
+/// digit by digit in the card's groups, numbers in words; `count` noise clips; then ages, alone
+/// or with the words said around them ("อายุ สามสิบห้า ปี").
 pub fn espeak_utterances(seed: u64, count: usize) -> banthuek_speech::Result<Vec<Utterance>> {
     let mut d = Draw(seed);
     let mut out = Vec::new();
@@ -284,6 +298,22 @@ pub fn espeak_utterances(seed: u64, count: usize) -> banthuek_speech::Result<Vec
         });
     }
     out.extend(noise_clips(&mut d, count));
+    for _ in 0..count {
+        let n = u64::from(d.between(15, 80));
+        let phrasings = [
+            to_words(n),
+            format!("{} ปี", to_words(n)),
+            format!("อายุ {} ปี", to_words(n)),
+        ];
+        let text = phrasings[d.below(phrasings.len() as u64) as usize].clone();
+        out.push(Utterance {
+            field: FieldType::Age,
+            kind: "age",
+            audio: say(&mut d, &text)?,
+            reference: text,
+            expected: Some(Value::from(n)),
+        });
+    }
     Ok(out)
 }
 

@@ -10,6 +10,7 @@ use banthuek_extract::charges;
 use banthuek_extract::lexicon::{lexicons, CatalogueCharge};
 use banthuek_speech::constraint::{Constraint, ConstraintBuilder, Slot, State, Word};
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::sync::{Mutex, OnceLock};
 
 /// The constraint of a field type, built once per process.
@@ -34,7 +35,7 @@ fn build(field: FieldType) -> Constraint {
         FieldType::Number => number(0..=9999, &[], &[]),
         FieldType::HouseNumber => house_number(),
         FieldType::Charge => charge(),
-        FieldType::Age => number(0..=120, &["อายุ"], &["ปี"]),
+        FieldType::Age => number(AGES, AGE_BEFORE, AGE_AFTER),
         FieldType::YesNo => yes_no(),
         FieldType::Rank => rank(),
         FieldType::Province => places(&lexicons().provinces, &["จังหวัด"]),
@@ -172,6 +173,18 @@ fn time_phrases() -> Vec<Vec<Slot>> {
         .collect()
 }
 
+/// The phrases said in words only, each number said once (a written number sounds as its
+/// words).
+fn in_words(phrases: Vec<Vec<Slot>>) -> Vec<Vec<Slot>> {
+    phrases
+        .into_iter()
+        .filter(|p| {
+            let c = canonical(p);
+            !c.chars().any(|ch| ch.is_ascii_digit()) && undouble(&c) == c
+        })
+        .collect()
+}
+
 /// The language a free transcript is matched against by sound ([`crate::phonetic`]) for a
 /// field with a second reading: the field's phrases in words only, each word once (a written
 /// number sounds as its words, a spelling as its word), so the match stays small and fast.
@@ -179,16 +192,9 @@ pub fn sound_constraint(field: FieldType) -> Option<Constraint> {
     static CACHE: OnceLock<Mutex<HashMap<FieldType, Constraint>>> = OnceLock::new();
     let phrases: Box<dyn Fn() -> Vec<Vec<Slot>>> = match field {
         FieldType::NationalId => return Some(constraint(field)),
-        FieldType::Time => Box::new(|| {
-            time_phrases()
-                .into_iter()
-                .filter(|p| {
-                    let c = canonical(p);
-                    !c.chars().any(|ch| ch.is_ascii_digit()) && undouble(&c) == c
-                })
-                .collect()
-        }),
+        FieldType::Time => Box::new(|| in_words(time_phrases())),
         FieldType::Number => Box::new(|| (0..=9999).map(number_slots).collect()),
+        FieldType::Age => Box::new(|| in_words(number_phrases(AGES, AGE_BEFORE, AGE_AFTER))),
         _ => return None,
     };
     let cache = CACHE.get_or_init(Default::default);
@@ -511,8 +517,23 @@ pub fn charge_of(reading: &str) -> Option<&'static CatalogueCharge> {
 /// Whole numbers in `range`, in words or digits, optionally after one of `before` and followed
 /// by one of `after`. Not said twice: with that form the decoder wrote "สี สี" (4) for "สี่สิบ"
 /// (40) on `bench accuracy --seed 47`, and no number of that draw gained from it.
-fn number(range: std::ops::RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Constraint {
+/// The ages a person may be said to be, and the words said around one ("อายุ 35 ปี").
+const AGES: RangeInclusive<u64> = 0..=120;
+pub const AGE_BEFORE: &[&str] = &["อายุ"];
+pub const AGE_AFTER: &[&str] = &["ปี"];
+
+fn number(range: RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Constraint {
     let mut b = ConstraintBuilder::new();
+    for p in number_phrases(range, before, after) {
+        b.phrase(&p);
+    }
+    b.build()
+}
+
+/// A number in `range`, in words or in digits, optionally after one of `before` and before one
+/// of `after`; each form checked against the number parser.
+fn number_phrases(range: RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Vec<Vec<Slot>> {
+    let mut phrases = Vec::new();
     let heads: Vec<Vec<Slot>> = std::iter::once(vec![])
         .chain(before.iter().map(|w| words(&[w])))
         .collect();
@@ -526,12 +547,12 @@ fn number(range: std::ops::RangeInclusive<u64>, before: &[&str], after: &[&str])
             }
             for h in &heads {
                 for t in &tails {
-                    b.phrase(&join(&join(h, &form), t));
+                    phrases.push(join(&join(h, &form), t));
                 }
             }
         }
     }
-    b.build()
+    phrases
 }
 
 /// Yes and no as officers answer them.

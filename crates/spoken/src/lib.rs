@@ -209,7 +209,10 @@ pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<V
             .filter(|d| d.len() == 13)
             .map(Value::from),
         FieldType::Number => numbers::parse_number(reading).map(Value::from),
-        FieldType::Age => numbers::parse_number(&without(&["อายุ", "ปี"])).map(Value::from),
+        FieldType::Age => {
+            let around: Vec<&str> = [grammar::AGE_BEFORE, grammar::AGE_AFTER].concat();
+            numbers::parse_number(&without(&around)).map(Value::from)
+        }
         FieldType::YesNo => {
             let r = reading.replace(' ', "");
             if grammar::YES.contains(&r.as_str()) {
@@ -395,13 +398,19 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
 }
 
 /// Whether `field` gets a second reading: the free transcript matched by sound against the
-/// field's language ([`grammar::sound_constraint`], [`phonetic::closest`]): national IDs, times
-/// and numbers.
+/// field's language ([`grammar::sound_constraint`], [`phonetic::closest`]): national IDs, times,
+/// numbers and ages.
 pub fn has_sound_reading(field: FieldType) -> bool {
     matches!(
         field,
-        FieldType::NationalId | FieldType::Time | FieldType::Number
+        FieldType::NationalId | FieldType::Time | FieldType::Number | FieldType::Age
     )
+}
+
+/// Whether `field` holds one number said alone or in a few words: a number or an age. An age
+/// is read as a number is, over its own range and the words said around it ("อายุ 35 ปี").
+fn is_number(field: FieldType) -> bool {
+    matches!(field, FieldType::Number | FieldType::Age)
 }
 
 /// Above this cost per word the free transcript does not sound like any value of the field:
@@ -417,14 +426,23 @@ fn max_unheard(field: FieldType) -> usize {
 }
 
 /// The value of the free transcript `free` read by sound against `field`'s language, with the
-/// match's cost per word.
+/// match's cost per word of the value: the words said around an age ("อายุ", "ปี") carry none
+/// of it, and matched for nothing they would let a poor match of the number pass ("อายุ ปี"
+/// heard, read as "อายุ สี่": ปี for สี่).
 pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(Value, f32)> {
     let m = phonetic::closest(&grammar::sound_constraint(field)?, free)?;
-    if m.cost > SOUND_MAX || m.unheard > max_unheard(field) {
+    let around = if field == FieldType::Age {
+        [grammar::AGE_BEFORE, grammar::AGE_AFTER].concat()
+    } else {
+        Vec::new()
+    };
+    let framing = m.reading.split(' ').filter(|w| around.contains(w)).count();
+    let cost = m.cost * m.words as f32 / m.words.saturating_sub(framing).max(1) as f32;
+    if cost > SOUND_MAX || m.unheard > max_unheard(field) {
         return None;
     }
     let mut values = read_values(field, &m.reading, today);
-    (values.len() == 1).then(|| (values.remove(0).value, m.cost))
+    (values.len() == 1).then(|| (values.remove(0).value, cost))
 }
 
 /// The constrained reading `spoken` joined with the second reading by sound of the free
@@ -496,11 +514,11 @@ pub fn with_sound_reading(
 /// constrained decode left (greedily, no second encoding): when whisper's silence rule finds
 /// nothing in it, nothing was said; otherwise it is the second reading
 /// ([`with_sound_reading`]). A national ID's free transcript is decoded anew instead
-/// ([`reads_free_off_encoding`]). For a number, a further request searches the field's words on
-/// that encoding by the model's own belief ([`searches_encoding`], [`with_searched`]). For a
-/// time or a number with more than one value on offer, a last request scores each value's
-/// spoken renderings on that encoding too ([`has_rescoring`], [`rescored`]): the
-/// best-believed value goes first, flagged when it was not first already.
+/// ([`reads_free_off_encoding`]). For a number or an age, a further request searches the
+/// field's words on that encoding by the model's own belief ([`searches_encoding`],
+/// [`with_searched`]). For a time, a number or an age with more than one value on offer, a last
+/// request scores each value's spoken renderings on that encoding too ([`has_rescoring`],
+/// [`rescored`]): the best-believed value goes first, flagged when it was not first already.
 /// Returns the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
@@ -606,9 +624,9 @@ pub fn reads_at_pause(field: FieldType) -> bool {
 /// benchmark's seeds 17, 29, 47, 202 and 303 (6 of each) times read 24 of 30 exact (23 decoded
 /// anew) and numbers 20 (20), with no value sure and wrong, each 0.2–0.4 s sooner at the
 /// median; the 13 digits of an ID read greedily fell into runs of "ศูน" ("เก้า ศูน ศูน ศูน …";
-/// seeds 17 and 29: 3 → 2 of 8 exact).
+/// seeds 17 and 29: 3 → 2 of 8 exact). Ages as numbers.
 pub fn reads_free_off_encoding(field: FieldType) -> bool {
-    matches!(field, FieldType::Time | FieldType::Number)
+    field == FieldType::Time || is_number(field)
 }
 
 /// Whether the values of `field` are also searched for on the encoding by the model's own
@@ -621,9 +639,9 @@ pub fn reads_free_off_encoding(field: FieldType) -> bool {
 /// benchmark (6 numbers per seed; seeds 17, 29, 47, 202, 303, 606, 707, 808) from 29 to 38 of
 /// 48, none sure and wrong, for about 0.8 s more per number (debug build, two cores). Numbers
 /// only: an ID's 13 digits took the search 3 s and it fell into the same runs of "ศูน" as the
-/// beams.
+/// beams. Ages as numbers.
 pub fn searches_encoding(field: FieldType) -> bool {
-    matches!(field, FieldType::Number)
+    is_number(field)
 }
 
 /// The beams of the search by the model's own belief ([`searches_encoding`]): with 3, 22 of
@@ -694,17 +712,20 @@ pub fn with_searched(mut spoken: SpokenField, searched: &[(Value, f32)]) -> Spok
 /// ([`rescored`]): times and numbers. On the benchmark's seeds 17, 29 and 47 (6 of each) that
 /// took times from 10 to 15 of 18 exact and numbers from 14 to 15; national IDs fell from 11 to
 /// 2–8 of 18 under every scoring tried (the model's belief in 13 digit words, spelt as the
-/// core writes them, is no better guide than the sound reading that goes first today).
+/// core writes them, is no better guide than the sound reading that goes first today). Ages
+/// as numbers.
 pub fn has_rescoring(field: FieldType) -> bool {
-    matches!(field, FieldType::Time | FieldType::Number)
+    field == FieldType::Time || is_number(field)
 }
 
 /// How a value of `field` is said, as the model writes it: a time in digits and in words ("18
 /// นาฬิกา 44 นาที", "สิบแปด นาฬิกา สี่สิบสี่ นาที"), a number in words ("สี่สิบสี่"). A number's
 /// digits are not scored: one token carries a whole number ("350") and wins against the words
 /// that were said; scoring every number 0–59 on the 60 clock clips picked the right one 52
-/// times by its words alone, 48 with its digits too. Empty for fields without rescoring
-/// ([`has_rescoring`]).
+/// times by its words alone, 48 with its digits too. An age as a number: scored also as said
+/// with the words around it ("อายุ สามสิบห้า ปี") the rescoring took 16 s in place of 7 for
+/// one clip (`banthuek transcribe 35.mp3 --field age`, debug build; its tokens are scored one
+/// decoder call each). Empty for fields without rescoring ([`has_rescoring`]).
 pub fn renderings(field: FieldType, value: &Value) -> Vec<String> {
     let words = &numbers::to_words;
     match (field, value) {
@@ -724,7 +745,7 @@ pub fn renderings(field: FieldType, value: &Value) -> Vec<String> {
             };
             vec![said(&|n| n.to_string()), said(words)]
         }
-        (FieldType::Number, Value::Number(n)) => n
+        (FieldType::Number | FieldType::Age, Value::Number(n)) => n
             .as_u64()
             .map(|n| vec![numbers::to_words(n)])
             .unwrap_or_default(),
@@ -774,11 +795,17 @@ pub fn rescored(mut spoken: SpokenField, scores: &[(Value, f32)]) -> SpokenField
 
 /// Readies a new worker for field dictation, so that the officer's first field value does not
 /// pay for first use: builds the grammars of the fields dictated most (times, numbers, national
-/// IDs) in this process and has the worker decode a moment of silence under the time grammar, as
-/// a time is decoded. Takes a few seconds of CPU; run it in the background when an engine is
-/// loaded for dictation; a cancel through the supervisor's [`Supervisor::canceller`] stops it.
+/// IDs, ages) in this process and has the worker decode a moment of silence under the time
+/// grammar, as a time is decoded. Takes a few seconds of CPU; run it in the background when an
+/// engine is loaded for dictation; a cancel through the supervisor's [`Supervisor::canceller`]
+/// stops it.
 pub fn warm_up(supervisor: &mut Supervisor, scratch: &Path) -> Result<(), SpokenError> {
-    for field in [FieldType::NationalId, FieldType::Number, FieldType::Time] {
+    for field in [
+        FieldType::NationalId,
+        FieldType::Number,
+        FieldType::Time,
+        FieldType::Age,
+    ] {
         grammar::constraint(field);
     }
     let wav = scratch.join(format!("banthuek-warm-up-{}.wav", std::process::id()));

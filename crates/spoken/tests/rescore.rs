@@ -3,7 +3,8 @@
 
 use banthuek_core::thai::numbers::parse_number;
 use banthuek_spoken::{
-    renderings, rescored, with_searched, Alternative, FieldType, SpokenField, NOTHING_RAW,
+    read_value, renderings, rescored, with_searched, Alternative, FieldType, SpokenField,
+    NOTHING_RAW,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -70,6 +71,17 @@ proptest! {
         prop_assert!(!r[0].chars().any(|c| c.is_ascii_digit()));
         for text in r {
             prop_assert_eq!(parse_number(&text), Some(n), "{}", text);
+        }
+    }
+
+    #[test]
+    fn an_age_is_rendered_in_words_as_it_reads(n in 0u64..=120) {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("a date");
+        let r = renderings(FieldType::Age, &Value::from(n));
+        prop_assert_eq!(r.len(), 1);
+        for text in r {
+            prop_assert!(!text.chars().any(|c| c.is_ascii_digit()));
+            prop_assert_eq!(read_value(FieldType::Age, &text, today), Some(Value::from(n)), "{}", text);
         }
     }
 }

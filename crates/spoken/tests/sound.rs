@@ -49,7 +49,7 @@ fn free_transcripts_of_ids_read_by_sound() {
 }
 
 #[test]
-fn free_transcripts_of_times_and_numbers_read_by_sound() {
+fn free_transcripts_of_times_numbers_and_ages_read_by_sound() {
     let time = |heard: &str| sound_reading(FieldType::Time, heard, today()).map(|(v, _)| v);
     let number = |heard: &str| sound_reading(FieldType::Number, heard, today()).map(|(v, _)| v);
     for (heard, want) in [
@@ -65,6 +65,13 @@ fn free_transcripts_of_times_and_numbers_read_by_sound() {
     {
         assert_eq!(time(heard), None, "{heard}");
     }
+    let age = |heard: &str| sound_reading(FieldType::Age, heard, today()).map(|(v, _)| v);
+    for heard in ["อายุ สามสิบห้า ปี", "สามสิบหา ปี", "อายุ สามสิบห้า", "สามสิบห้า"]
+    {
+        assert_eq!(age(heard), Some(Value::from(35)), "{heard}");
+    }
+    // The words around an age are no age.
+    assert_eq!(age("อายุ ปี"), None);
     assert_eq!(number("Hasib Sam"), Some(Value::from(53)));
     assert_eq!(number("39"), Some(Value::from(39)));
     assert_eq!(number(""), None);
