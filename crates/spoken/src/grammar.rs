@@ -514,14 +514,22 @@ pub fn charge_of(reading: &str) -> Option<&'static CatalogueCharge> {
         .or_else(|| charges::match_catalogue(&said))
 }
 
+/// The ages a person may be said to be, and the words said around one ("อายุ 35 ปี").
+const AGES: RangeInclusive<u64> = 0..=120;
+const AGE_BEFORE: &[&str] = &["อายุ"];
+const AGE_AFTER: &[&str] = &["ปี"];
+
+/// The words said around a value of `field` that carry none of it ("อายุ", "ปี" of an age).
+pub fn words_around(field: FieldType) -> Vec<&'static str> {
+    match field {
+        FieldType::Age => [AGE_BEFORE, AGE_AFTER].concat(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whole numbers in `range`, in words or digits, optionally after one of `before` and followed
 /// by one of `after`. Not said twice: with that form the decoder wrote "สี สี" (4) for "สี่สิบ"
 /// (40) on `bench accuracy --seed 47`, and no number of that draw gained from it.
-/// The ages a person may be said to be, and the words said around one ("อายุ 35 ปี").
-const AGES: RangeInclusive<u64> = 0..=120;
-pub const AGE_BEFORE: &[&str] = &["อายุ"];
-pub const AGE_AFTER: &[&str] = &["ปี"];
-
 fn number(range: RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Constraint {
     let mut b = ConstraintBuilder::new();
     for p in number_phrases(range, before, after) {
@@ -530,8 +538,7 @@ fn number(range: RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Constr
     b.build()
 }
 
-/// A number in `range`, in words or in digits, optionally after one of `before` and before one
-/// of `after`; each form checked against the number parser.
+/// The phrases of [`number`], each form checked against the number parser.
 fn number_phrases(range: RangeInclusive<u64>, before: &[&str], after: &[&str]) -> Vec<Vec<Slot>> {
     let mut phrases = Vec::new();
     let heads: Vec<Vec<Slot>> = std::iter::once(vec![])

@@ -210,8 +210,7 @@ pub fn read_value(field: FieldType, reading: &str, today: NaiveDate) -> Option<V
             .map(Value::from),
         FieldType::Number => numbers::parse_number(reading).map(Value::from),
         FieldType::Age => {
-            let around: Vec<&str> = [grammar::AGE_BEFORE, grammar::AGE_AFTER].concat();
-            numbers::parse_number(&without(&around)).map(Value::from)
+            numbers::parse_number(&without(&grammar::words_around(field))).map(Value::from)
         }
         FieldType::YesNo => {
             let r = reading.replace(' ', "");
@@ -431,11 +430,7 @@ fn max_unheard(field: FieldType) -> usize {
 /// heard, read as "อายุ สี่": ปี for สี่).
 pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(Value, f32)> {
     let m = phonetic::closest(&grammar::sound_constraint(field)?, free)?;
-    let around = if field == FieldType::Age {
-        [grammar::AGE_BEFORE, grammar::AGE_AFTER].concat()
-    } else {
-        Vec::new()
-    };
+    let around = grammar::words_around(field);
     let framing = m.reading.split(' ').filter(|w| around.contains(w)).count();
     let cost = m.cost * m.words as f32 / m.words.saturating_sub(framing).max(1) as f32;
     if cost > SOUND_MAX || m.unheard > max_unheard(field) {
