@@ -178,28 +178,24 @@ pub fn utterances(
             expected: Some(Value::from(id)),
         });
     }
-    for _ in 0..count {
-        let n = d.below(60);
-        out.push(Utterance {
-            field: FieldType::Number,
-            kind: "number",
+    // A number said alone, as a field of `kind` holds it.
+    let alone = |field, kind, n: u64| -> banthuek_speech::Result<Utterance> {
+        Ok(Utterance {
+            field,
+            kind,
             audio: voice.phrase(&[n.to_string()], &[])?,
             reference: n.to_string(),
             expected: Some(Value::from(n)),
-        });
+        })
+    };
+    for _ in 0..count {
+        out.push(alone(FieldType::Number, "number", d.below(60))?);
     }
     out.extend(noise_clips(&mut d, count));
     // Ages last, so that the draws before them stay as they were. The clock voice has no
     // "อายุ" or "ปี": an age said alone, as an officer answers "อายุเท่าไร".
     for _ in 0..count {
-        let n = u64::from(d.between(15, 59));
-        out.push(Utterance {
-            field: FieldType::Age,
-            kind: "age",
-            audio: voice.phrase(&[n.to_string()], &[])?,
-            reference: n.to_string(),
-            expected: Some(Value::from(n)),
-        });
+        out.push(alone(FieldType::Age, "age", u64::from(d.between(15, 59)))?);
     }
     Ok(out)
 }
