@@ -235,23 +235,55 @@ fn state(
     }
 }
 
-/// Passes the capture's events on through a thread that cancels the reading begun at an
-/// utterance's pause (`reading`: that utterance's index, while it lasts) the moment the speech
-/// goes on: the loop that reads is busy with that reading and would see the event only after it.
+/// The pauses offered so far and the readings begun at them, shared by the thread that reads
+/// and the one that relays the capture's events ([`cancel_stale_readings`]). Pauses are counted
+/// in the order the capture offers them: the n-th pause is `n`.
+#[derive(Default)]
+struct PauseReadings {
+    /// Pauses the relay has passed on.
+    offered: u64,
+    /// Pauses after which speech went on: every pause up to this one is stale.
+    resumed: u64,
+    /// The pause whose reading is under way.
+    reading: Option<u64>,
+}
+
+impl PauseReadings {
+    /// Whether the `pause`-th pause may still end its utterance; if so, its reading is under way
+    /// from now on.
+    fn begin(&mut self, pause: u64) -> bool {
+        let current = pause > self.resumed;
+        if current {
+            self.reading = Some(pause);
+        }
+        current
+    }
+}
+
+/// Passes the capture's events on through a thread that cancels the reading begun at a pause
+/// the moment the speech goes on: the loop that reads is busy with that reading and would see
+/// the event only after it. A pause whose speech went on before its reading began is never read
+/// (under load the reader can be several pauses behind the capture).
 fn cancel_stale_readings(
     capture: &mut Capture,
     canceller: Canceller,
-    reading: Arc<Mutex<Option<usize>>>,
+    pauses: Arc<Mutex<PauseReadings>>,
 ) {
     let (tx, relayed) = mpsc::channel();
     let events = std::mem::replace(&mut capture.events, relayed);
     std::thread::spawn(move || {
         for event in events {
-            if let CaptureEvent::Resumed { index } = &event {
-                // Under the lock: the reader cannot move on to another reading meanwhile.
-                if *lock(&reading) == Some(*index) {
-                    canceller.cancel();
+            match &event {
+                CaptureEvent::Paused(_) => lock(&pauses).offered += 1,
+                CaptureEvent::Resumed { .. } => {
+                    // Under the lock: the reader cannot move on to another reading meanwhile.
+                    let mut pauses = lock(&pauses);
+                    pauses.resumed = pauses.offered;
+                    if pauses.reading == Some(pauses.offered) {
+                        canceller.cancel();
+                    }
                 }
+                _ => {}
             }
             if tx.send(event).is_err() {
                 break;
@@ -636,12 +668,13 @@ impl DictationManager {
         }
         let mut utterances_heard = 0usize;
         let audio_of = |index: usize| utterances.join(format!("utterance-{index:04}.wav"));
-        // The utterance whose reading begun at its pause is under way: cancelled as soon as its
-        // speech goes on (`cancel_stale_readings`), so that the worker is free for the reading
-        // its true end starts.
-        let reading_at_pause: Arc<Mutex<Option<usize>>> = Arc::default();
+        // A reading begun at a pause is cancelled as soon as the speech goes on
+        // (`cancel_stale_readings`), so that the worker is free for the reading its true end
+        // starts.
+        let pauses: Arc<Mutex<PauseReadings>> = Arc::default();
+        let mut pauses_seen = 0u64;
         let canceller = engine.canceller();
-        cancel_stale_readings(&mut capture, canceller.clone(), reading_at_pause.clone());
+        cancel_stale_readings(&mut capture, canceller.clone(), pauses.clone());
         // `None` when the reading was cancelled.
         let mut read = |audio: &Path, samples: &[f32], at_pause: bool| {
             if let Err(e) = banthuek_speech::audio::write_wav(audio, samples) {
@@ -672,15 +705,37 @@ impl DictationManager {
                     let l = level(db, &mut peak);
                     self.events.emit(&l);
                 }
-                CaptureEvent::Paused(pause) if banthuek_spoken::reads_at_pause(field) => {
-                    let begun = epoch_ms();
+                CaptureEvent::Paused(pause) => {
+                    pauses_seen += 1;
+                    if !banthuek_spoken::reads_at_pause(field) {
+                        continue;
+                    }
                     {
-                        let mut reading = lock(&reading_at_pause);
-                        *reading = Some(pause.index);
+                        let mut pauses = lock(&pauses);
+                        if !pauses.begin(pauses_seen) {
+                            tracing::info!(
+                                "field dictation: utterance {}'s speech went on before its reading at the pause began",
+                                pause.index
+                            );
+                            continue;
+                        }
                         canceller.reset();
                     }
+                    let begun = epoch_ms();
+                    tracing::debug!(
+                        "field dictation: reading utterance {} at its pause ({} samples)",
+                        pause.index,
+                        pause.samples.len()
+                    );
                     let result = read(&audio_of(pause.index), &pause.samples, true);
-                    *lock(&reading_at_pause) = None;
+                    lock(&pauses).reading = None;
+                    if let Some(Ok((_, spoken))) = &result {
+                        tracing::debug!(
+                            "field dictation: utterance {} read at its pause, sure: {}",
+                            pause.index,
+                            spoken.confident
+                        );
+                    }
                     if result.is_none() {
                         tracing::info!(
                             "field dictation: the reading begun at utterance {}'s pause was cancelled: its speech went on",
@@ -694,6 +749,12 @@ impl DictationManager {
                     let audio = audio_of(u.index);
                     let span = [u.start_ms, u.end_ms];
                     let read_at_pause = at_pause.as_ref().is_some_and(|(p, ..)| p.ended(&u));
+                    tracing::debug!(
+                        "field dictation: utterance {} cut ({} samples); a reading at its pause: {}, used: {read_at_pause}",
+                        u.index,
+                        u.samples.len(),
+                        at_pause.as_ref().map_or(0, |(p, ..)| p.samples.len()),
+                    );
                     let (read_at, result) = match at_pause.take() {
                         // The utterance's whole audio is kept all the same.
                         Some((_, begun, result)) if read_at_pause => (
@@ -1217,5 +1278,28 @@ impl MicTest {
     fn stop(self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.thread.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PauseReadings;
+
+    #[test]
+    fn a_pause_whose_speech_went_on_is_not_read() {
+        // The relay passed on two pauses and the speech went on after the second before the
+        // reader got to either (a busy reader, several pauses behind the capture).
+        let mut pauses = PauseReadings {
+            offered: 2,
+            resumed: 2,
+            reading: None,
+        };
+        assert!(!pauses.begin(1));
+        assert!(!pauses.begin(2));
+        assert_eq!(pauses.reading, None);
+        // The third pause is current until the speech goes on after it.
+        pauses.offered = 3;
+        assert!(pauses.begin(3));
+        assert_eq!(pauses.reading, Some(3));
     }
 }

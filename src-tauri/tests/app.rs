@@ -554,6 +554,13 @@ fn dictating_into_the_time_field_through_the_virtual_microphone() {
     let voice = banthuek_speech::clock::ClockVoice::from_wheel(&wheel).expect("clips decode");
     let (samples, said) = voice.time(23, 45).expect("composed");
     use_real_engine();
+    // The order of the readings, should this test fail (no personal data is logged).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "info,banthuek_app=debug,banthuek_speech=debug",
+        ))
+        .with_test_writer()
+        .try_init();
 
     let (home, app, events) = app();
     let play = home.path().join("play.wav");

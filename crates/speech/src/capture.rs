@@ -746,9 +746,18 @@ fn emit(cuts: &mut Vec<Cut>, tx: &mpsc::Sender<CaptureEvent>) {
         let _ = tx.send(match c {
             Cut::Started(start_ms) => CaptureEvent::SpeechStarted { start_ms },
             Cut::Growing(g) => CaptureEvent::Growing(g),
-            Cut::Paused(p) => CaptureEvent::Paused(p),
-            Cut::Resumed(index) => CaptureEvent::Resumed { index },
-            Cut::Finished(u) => CaptureEvent::Utterance(u),
+            Cut::Paused(p) => {
+                tracing::debug!("utterance {} paused ({} samples)", p.index, p.samples.len());
+                CaptureEvent::Paused(p)
+            }
+            Cut::Resumed(index) => {
+                tracing::debug!("utterance {index} resumed");
+                CaptureEvent::Resumed { index }
+            }
+            Cut::Finished(u) => {
+                tracing::debug!("utterance {} cut ({} samples)", u.index, u.samples.len());
+                CaptureEvent::Utterance(u)
+            }
         });
     }
 }
