@@ -3,8 +3,8 @@
 
 use banthuek_core::thai::numbers::parse_number;
 use banthuek_spoken::{
-    read_value, renderings, rescored, with_searched, Alternative, FieldType, SpokenField,
-    NOTHING_RAW,
+    extensions, read_value, renderings, rescored, with_extensions, with_searched, Alternative,
+    FieldType, SpokenField, EXTENSION_MARGIN, NOTHING_RAW,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -87,6 +87,63 @@ proptest! {
 }
 
 proptest! {
+    #[test]
+    fn a_time_extends_by_the_units_after_its_tens(h in 0u32..24, m in 0u32..60, n in 0u64..100) {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("a date");
+        let time = Value::from(format!("{h:02}:{m:02}"));
+        let said = &renderings(FieldType::Time, &time)[1];
+        let extended = extensions(FieldType::Time, &time);
+        let tens = |x: u32| x >= 10 && x.is_multiple_of(10);
+        // Nine minutes after a tens minute, up to the hour's end; as many hours after 10 or 20.
+        let expected = usize::from(tens(m)) * (9.min(59 - m as usize))
+            + usize::from(tens(h)) * (9.min(23 - h as usize));
+        prop_assert_eq!(extended.len(), expected, "{}", time);
+        for v in &extended {
+            // Said, each is the time's words with a word more after its tens word.
+            let longer = &renderings(FieldType::Time, v)[1];
+            prop_assert_eq!(read_value(FieldType::Time, longer, today), Some(v.clone()));
+            let (a, b): (Vec<_>, Vec<_>) = (said.split(' ').collect(), longer.split(' ').collect());
+            prop_assert_eq!(a.len(), b.len());
+            let differing: Vec<_> = a.iter().zip(&b).filter(|(x, y)| x != y).collect();
+            prop_assert_eq!(differing.len(), 1, "{} {}", said, longer);
+            prop_assert!(differing[0].1.starts_with(differing[0].0), "{} {}", said, longer);
+        }
+        prop_assert!(extensions(FieldType::Number, &Value::from(n)).is_empty());
+    }
+
+    #[test]
+    fn an_extension_the_model_believes_as_much_is_never_sure(
+        values in prop::collection::btree_set(0u64..60, 1..4),
+        scores in prop::collection::vec(-8.0f32..0.0, 4),
+        extended in prop::collection::btree_map(60u64..100, -8.0f32..0.0, 0..9),
+        confident: bool,
+    ) {
+        let values: Vec<u64> = values.into_iter().collect();
+        let before = field(&values, confident);
+        let scored: Vec<(Value, f32)> =
+            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
+        let extended: Vec<(Value, f32)> =
+            extended.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let after = with_extensions(before.clone(), &scored, &extended);
+        let best = extended.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            // Ahead of the value: it leads, the value heard next.
+            Some((e, s)) if *s > scores[0] => {
+                prop_assert_eq!(after.value.as_ref(), Some(e));
+                prop_assert!(after.confidence > 0.5 && after.confidence <= 1.0);
+                prop_assert_eq!(Some(&after.alternatives[0].value), before.value.as_ref());
+                prop_assert!(!after.confident);
+            }
+            // Close behind: the value stays first, unsure, the extension next.
+            Some((e, s)) if *s > scores[0] - EXTENSION_MARGIN => {
+                prop_assert_eq!(&after.value, &before.value);
+                prop_assert_eq!(&after.alternatives[0].value, e);
+                prop_assert!(!after.confident);
+            }
+            _ => prop_assert_eq!(&after, &before),
+        }
+    }
+
     #[test]
     fn searched_values_join_but_never_make_sure(
         values in prop::collection::btree_set(0u64..60, 0..5),
