@@ -930,6 +930,7 @@ impl DictationManager {
                         text: &text,
                         segments: &u.transcript.segments,
                         span: Some(span),
+                        audio_lost: u.audio_lost,
                     };
                     let (filled, problem) =
                         match apply_text(&self.session, &mut dictation, utterance, "dictation") {
@@ -1172,6 +1173,8 @@ impl DictationManager {
             text: &t.text,
             segments: &t.segments,
             span: Some([0, t.duration_ms]),
+            // Read again from the evidence file, whole as far as it goes.
+            audio_lost: false,
         };
         apply_text(
             &self.session,

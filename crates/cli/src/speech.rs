@@ -320,6 +320,7 @@ fn listen(ctx: &crate::Context, args: ListenArgs) -> Result<ExitCode> {
                             text: &u.transcript.text,
                             segments: &u.transcript.segments,
                             span: Some([u.start_ms, u.end_ms]),
+                            audio_lost: u.audio_lost,
                         };
                         let today = chrono::Local::now().date_naive();
                         Some(d.hear(session, utterance, today, "dictation"))

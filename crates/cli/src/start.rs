@@ -144,6 +144,7 @@ fn new_record(ctx: &crate::Context, session: &mut Session) -> Result<()> {
         text: &text,
         segments: &segments,
         span,
+        audio_lost: false,
     };
     let change = Heard::new(None, None).read(&ArrestRecord::default(), utterance, today)?;
     let record = change.record;

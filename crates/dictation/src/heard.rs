@@ -49,6 +49,9 @@ pub struct Final<'a> {
     /// The utterance's span in the recording, ms; none for a transcript with no audio behind it
     /// (typed at `banthuek start`), whose values then carry no timing.
     pub span: Option<[u64; 2]>,
+    /// Some of its sound never reached the capture: a value read from it may lack a word (a
+    /// "สี่สิบห้า" cut short reads as a good "สี่สิบ"), so none is sure.
+    pub audio_lost: bool,
 }
 
 /// A record changed by what was heard, and the fields it filled (JSON pointers; empty when
@@ -110,6 +113,11 @@ pub fn timing_of(
     out
 }
 
+/// Keeps a value heard for the officer to confirm: below the review threshold.
+fn never_sure(p: &mut Provenance) {
+    p.confidence = Some(p.confidence.unwrap_or(1.0).min(LOW_CONFIDENCE * 0.99));
+}
+
 /// Puts every value `heard` filled into `draft`, except where a person typed, edited or confirmed
 /// the value; each value taken is tagged with `recording` (when there is one). Returns the new
 /// record and the pointers that changed.
@@ -167,6 +175,8 @@ pub struct Heard {
     recording: Option<String>,
     text: String,
     timing: Vec<TimedSegment>,
+    /// The spans (ms) of the utterances that lost sound.
+    lost: Vec<[u64; 2]>,
 }
 
 impl Heard {
@@ -221,6 +231,10 @@ impl Heard {
             self.timing
                 .extend(timing_of(text, offset, utterance.segments, span));
         }
+        if utterance.audio_lost {
+            tracing::info!("dictation: values heard in an utterance that lost sound are flagged");
+            self.lost.extend(utterance.span);
+        }
         match &self.pointer {
             Some(pointer) => {
                 let u = Utterance {
@@ -231,10 +245,13 @@ impl Heard {
                 };
                 let fill = fill_field(draft, pointer, &u)?;
                 let mut record = fill.record;
-                if let (Some(p), Some(recording)) =
-                    (record.provenance.get_mut(pointer), &self.recording)
-                {
-                    p.set_audio(recording);
+                if let Some(p) = record.provenance.get_mut(pointer) {
+                    if let Some(recording) = &self.recording {
+                        p.set_audio(recording);
+                    }
+                    if utterance.audio_lost {
+                        never_sure(p);
+                    }
                 }
                 Ok(Change {
                     record,
@@ -247,7 +264,12 @@ impl Heard {
                     timing: self.timing.clone(),
                     ..ExtractOptions::new(today)
                 };
-                let extraction = banthuek_extract::extract(&self.text, &opts);
+                let mut extraction = banthuek_extract::extract(&self.text, &opts);
+                for p in extraction.record.provenance.values_mut() {
+                    if self.heard_in_lost_sound(p) {
+                        never_sure(p);
+                    }
+                }
                 let (record, filled) = merge(draft, &extraction.record, self.recording.as_deref());
                 Ok(Change {
                     record,
@@ -255,6 +277,15 @@ impl Heard {
                     suggestions: extraction.suggestions,
                 })
             }
+        }
+    }
+
+    /// Whether the value of `p` may have been heard in an utterance that lost sound: its audio
+    /// overlaps one, or it has no audio span to tell by while some utterance lost sound.
+    fn heard_in_lost_sound(&self, p: &Provenance) -> bool {
+        match p.audio_ms {
+            Some([start, end]) => self.lost.iter().any(|l| start < l[1] && l[0] < end),
+            None => !self.lost.is_empty(),
         }
     }
 

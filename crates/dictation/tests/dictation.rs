@@ -157,6 +157,7 @@ fn free_dictation_is_read_into_the_stored_draft_utterance_by_utterance() {
                 text: first,
                 segments: &[segment(first, 0, 2500)],
                 span: Some([0, 2500]),
+                audio_lost: false,
             },
             today(),
             "dictation",
@@ -174,6 +175,7 @@ fn free_dictation_is_read_into_the_stored_draft_utterance_by_utterance() {
                     segment("ที่หน้าสวนลุมพินี", 4200, 5500),
                 ],
                 span: Some([3000, 5500]),
+                audio_lost: false,
             },
             today(),
             "dictation",
@@ -208,6 +210,7 @@ fn free_dictation_is_read_into_the_stored_draft_utterance_by_utterance() {
                 text: "  ",
                 segments: &[],
                 span: Some([6000, 6100]),
+                audio_lost: false,
             },
             today(),
             "dictation",
@@ -233,6 +236,7 @@ fn dictation_into_one_field_fills_that_field_only_or_says_it_was_not_understood(
                 text,
                 segments: &[],
                 span: Some([0, 3000]),
+                audio_lost: false,
             },
             today(),
             "dictation",
@@ -252,6 +256,7 @@ fn dictation_into_one_field_fills_that_field_only_or_says_it_was_not_understood(
                 text: "ผู้ต้องหาให้การรับสารภาพ",
                 segments: &[],
                 span: Some([3000, 5000]),
+                audio_lost: false,
             },
             today(),
             "dictation",
@@ -541,6 +546,7 @@ fn a_transcript_read_into_an_empty_draft_keeps_everything_the_extractor_read() {
                     text,
                     segments: &[],
                     span: None,
+                    audio_lost: false,
                 },
                 today,
             )
@@ -652,4 +658,66 @@ fn confirming_a_doubtful_dictated_value_keeps_it_dictated_and_clears_the_flag() 
     assert!(!confirm_all(&mut session, &id).expect("none left"));
     let record = session.record(&id).expect("record").record;
     assert!(low_confidence(&record).is_empty());
+}
+
+/// Sound the capture lost may have held a word of a value: every value heard in such an
+/// utterance waits for the officer, in free dictation as in dictation into a field; the values
+/// of the other utterances keep their confidence.
+#[test]
+fn values_heard_where_sound_was_lost_are_flagged() {
+    let mut heard = Heard::new(None, None);
+    let date = "จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569";
+    let draft = heard
+        .read(
+            &ArrestRecord::default(),
+            Final {
+                text: date,
+                segments: &[segment(date, 0, 2500)],
+                span: Some([0, 2500]),
+                audio_lost: false,
+            },
+            today(),
+        )
+        .expect("first utterance")
+        .record;
+    let time = "เวลา 14.30 น.";
+    let record = heard
+        .read(
+            &draft,
+            Final {
+                text: time,
+                segments: &[segment(time, 3000, 4200)],
+                span: Some([3000, 4200]),
+                audio_lost: true,
+            },
+            today(),
+        )
+        .expect("second utterance")
+        .record;
+    let confidence = |pointer: &str| record.provenance[pointer].confidence;
+    assert_eq!(
+        record.arrest.as_ref().and_then(|a| a.time.as_deref()),
+        Some("14:30")
+    );
+    assert!(confidence("/arrest/time").is_some_and(|c| c < LOW_CONFIDENCE));
+    assert!(confidence("/arrest/date").is_none_or(|c| c >= LOW_CONFIDENCE));
+
+    let mut into_place = Heard::new(Some("/arrest/place".into()), None);
+    let place = "หน้าสวนลุมพินี";
+    let record = into_place
+        .read(
+            &ArrestRecord::default(),
+            Final {
+                text: place,
+                segments: &[segment(place, 0, 1500)],
+                span: Some([0, 1500]),
+                audio_lost: true,
+            },
+            today(),
+        )
+        .expect("into the place")
+        .record;
+    assert!(record.provenance["/arrest/place"]
+        .confidence
+        .is_some_and(|c| c < LOW_CONFIDENCE));
 }

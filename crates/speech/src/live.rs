@@ -59,6 +59,8 @@ pub struct FinalUtterance {
     pub latency: Duration,
     /// The utterance's own WAV.
     pub audio: PathBuf,
+    /// Some of the utterance's sound never reached the capture ([`crate::capture::Utterance`]).
+    pub audio_lost: bool,
 }
 
 /// What a live session reports.
@@ -259,6 +261,7 @@ fn transcribe_final(
                 transcript,
                 latency: u.cut_at.elapsed(),
                 audio,
+                audio_lost: u.audio_lost,
             })
         }
         Err(error) => {
