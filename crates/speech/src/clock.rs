@@ -53,7 +53,11 @@ impl ClockVoice {
     /// Decodes every clip of the wheel (MP3) to 16 kHz mono.
     pub fn from_wheel(wheel: &Path) -> Result<Self> {
         let zip = archive::read_file(wheel)?;
-        let tmp = std::env::temp_dir().join(format!("banthuek-clock-{}", std::process::id()));
+        // One folder per call: tests in one process decode the clips at the same time.
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp =
+            std::env::temp_dir().join(format!("banthuek-clock-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&tmp).map_err(|e| SpeechError::io(&tmp, e))?;
         let mut clips = HashMap::new();
         for name in archive::zip_names(wheel, &zip)? {
