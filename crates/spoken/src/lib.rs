@@ -513,7 +513,9 @@ pub fn with_sound_reading(
 /// field's words on that encoding by the model's own belief ([`searches_encoding`],
 /// [`with_searched`]). For a time, a number or an age with more than one value on offer, a last
 /// request scores each value's spoken renderings on that encoding too ([`has_rescoring`],
-/// [`rescored`]): the best-believed value goes first, flagged when it was not first already.
+/// [`rescored`]): the best-believed value goes first, flagged when it was not first already; a
+/// time's value with a tens word is weighed there against the times with a units word after it
+/// ([`extensions`], [`with_extensions`]).
 /// Returns the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
@@ -630,7 +632,9 @@ pub fn read_field<E>(
 /// now and then, in every reading at once: "23 นาฬิกา 45 นาที" played into the virtual
 /// microphone and read 200 ms after its end gave 23:40, sure, from the constrained beams and the
 /// free transcript alike; yet scored by teacher forcing, "23 นาฬิกา 45 นาที" was the model's
-/// choice ([`with_extensions`]). Numbers and ages are not extended: not measured yet.
+/// choice ([`with_extensions`]). Numbers and ages are not extended: of 96 cuts of twelve
+/// numbers said alone (20–58, as the times' cuts), none was read sure with or without their
+/// extensions, and none changed value.
 pub fn extensions(field: FieldType, value: &Value) -> Vec<Value> {
     let (FieldType::Time, Value::String(t)) = (field, value) else {
         return Vec::new();
@@ -658,10 +662,11 @@ pub fn extensions(field: FieldType, value: &Value) -> Vec<Value> {
 pub const EXTENSION_MARGIN: f32 = 0.2;
 
 /// `spoken` (already [`rescored`] by `scores`, its value still first) with the best of that
-/// value's [`extensions`] (`extended`, scored the same way): first when the model believes it more than the value, with
-/// its share of the two scores as its confidence and the value heard next; next after the value
-/// when it comes within [`EXTENSION_MARGIN`] of it. Either way the value is not sure. An extension
-/// further behind is dropped: no reading heard it and the model does not believe it.
+/// value's [`extensions`] (`extended`, scored the same way): first when the model believes it
+/// more than the value, with its share of the two scores as its confidence and the value heard
+/// next; next after the value when it comes within [`EXTENSION_MARGIN`] of it. Either way the
+/// value is not sure. An extension further behind is dropped: no reading heard it and the model
+/// does not believe it.
 pub fn with_extensions(
     mut spoken: SpokenField,
     scores: &[(Value, f32)],
