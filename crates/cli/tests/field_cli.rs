@@ -31,17 +31,22 @@ fn transcribe(home: &Path, wav: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-#[test]
-fn a_time_dictated_into_the_time_field_and_noise_that_gives_nothing() {
+/// The thai-talking-clock voice, or `None` (said) where the tests that need the real model are
+/// skipped.
+fn clock_voice() -> Option<ClockVoice> {
     if std::env::var_os("BANTHUEK_SKIP_SPEECH_MODEL").is_some() {
         eprintln!("BANTHUEK_SKIP_SPEECH_MODEL is set: skipping a test that needs the real model");
-        return;
+        return None;
     }
-    let models = repo().join("models");
-    let voice = ClockVoice::from_wheel(
-        &clock::fetch_wheel(&models.join("cache")).expect("thai-talking-clock wheel"),
-    )
-    .expect("clock clips");
+    let wheel = clock::fetch_wheel(&repo().join("models/cache")).expect("thai-talking-clock wheel");
+    Some(ClockVoice::from_wheel(&wheel).expect("clock clips"))
+}
+
+#[test]
+fn a_time_dictated_into_the_time_field_and_noise_that_gives_nothing() {
+    let Some(voice) = clock_voice() else {
+        return;
+    };
     let tmp = tempfile::tempdir().expect("tempdir");
     let home = tmp.path().join("home");
     let (audio, _) = voice.time(9, 15).expect("compose");
@@ -113,14 +118,9 @@ fn speech_span(audio: &[f32]) -> (usize, usize) {
 /// never sure.
 #[test]
 fn a_time_read_with_short_silences_around_it_is_never_sure_and_wrong() {
-    if std::env::var_os("BANTHUEK_SKIP_SPEECH_MODEL").is_some() {
-        eprintln!("BANTHUEK_SKIP_SPEECH_MODEL is set: skipping a test that needs the real model");
+    let Some(voice) = clock_voice() else {
         return;
-    }
-    let voice = ClockVoice::from_wheel(
-        &clock::fetch_wheel(&repo().join("models/cache")).expect("thai-talking-clock wheel"),
-    )
-    .expect("clock clips");
+    };
     let tmp = tempfile::tempdir().expect("tempdir");
     let home = tmp.path().join("home");
     let (audio, said) = voice.time(23, 45).expect("compose");

@@ -665,35 +665,25 @@ fn confirming_a_doubtful_dictated_value_keeps_it_dictated_and_clears_the_flag() 
 /// of the other utterances keep their confidence.
 #[test]
 fn values_heard_where_sound_was_lost_are_flagged() {
+    // `text` said over `span` (ms) into `draft`, its sound whole or not.
+    let hear = |heard: &mut Heard, draft: &ArrestRecord, text: &str, span: [u64; 2], lost| {
+        let utterance = Final {
+            text,
+            segments: &[segment(text, span[0], span[1])],
+            span: Some(span),
+            audio_lost: lost,
+        };
+        heard.read(draft, utterance, today()).expect("read").record
+    };
     let mut heard = Heard::new(None, None);
-    let date = "จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569";
-    let draft = heard
-        .read(
-            &ArrestRecord::default(),
-            Final {
-                text: date,
-                segments: &[segment(date, 0, 2500)],
-                span: Some([0, 2500]),
-                audio_lost: false,
-            },
-            today(),
-        )
-        .expect("first utterance")
-        .record;
-    let time = "เวลา 14.30 น.";
-    let record = heard
-        .read(
-            &draft,
-            Final {
-                text: time,
-                segments: &[segment(time, 3000, 4200)],
-                span: Some([3000, 4200]),
-                audio_lost: true,
-            },
-            today(),
-        )
-        .expect("second utterance")
-        .record;
+    let draft = hear(
+        &mut heard,
+        &ArrestRecord::default(),
+        "จับกุมเมื่อวันที่ 19 พฤศจิกายน 2569",
+        [0, 2500],
+        false,
+    );
+    let record = hear(&mut heard, &draft, "เวลา 14.30 น.", [3000, 4200], true);
     let confidence = |pointer: &str| record.provenance[pointer].confidence;
     assert_eq!(
         record.arrest.as_ref().and_then(|a| a.time.as_deref()),
@@ -704,19 +694,13 @@ fn values_heard_where_sound_was_lost_are_flagged() {
 
     let mut into_place = Heard::new(Some("/arrest/place".into()), None);
     let place = "หน้าสวนลุมพินี";
-    let record = into_place
-        .read(
-            &ArrestRecord::default(),
-            Final {
-                text: place,
-                segments: &[segment(place, 0, 1500)],
-                span: Some([0, 1500]),
-                audio_lost: true,
-            },
-            today(),
-        )
-        .expect("into the place")
-        .record;
+    let record = hear(
+        &mut into_place,
+        &ArrestRecord::default(),
+        place,
+        [0, 1500],
+        true,
+    );
     assert!(record.provenance["/arrest/place"]
         .confidence
         .is_some_and(|c| c < LOW_CONFIDENCE));
