@@ -113,9 +113,14 @@ pub fn timing_of(
     out
 }
 
-/// Keeps a value heard for the officer to confirm: below the review threshold.
+/// `confidence` kept below the review threshold: the value waits for the officer.
+fn below_review(confidence: f64) -> f64 {
+    confidence.min(LOW_CONFIDENCE * 0.99)
+}
+
+/// Keeps a value heard for the officer to confirm ([`below_review`]).
 fn never_sure(p: &mut Provenance) {
-    p.confidence = Some(p.confidence.unwrap_or(1.0).min(LOW_CONFIDENCE * 0.99));
+    p.confidence = Some(below_review(p.confidence.unwrap_or(1.0)));
 }
 
 /// Puts every value `heard` filled into `draft`, except where a person typed, edited or confirmed
@@ -309,7 +314,7 @@ impl Heard {
         let confidence = if spoken.confident {
             confidence.max(LOW_CONFIDENCE)
         } else {
-            confidence.min(LOW_CONFIDENCE * 0.99)
+            below_review(confidence)
         };
         let mut provenance = Provenance {
             source: Source::Dictated,

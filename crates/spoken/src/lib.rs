@@ -285,6 +285,9 @@ pub fn domain_ok(field: FieldType, value: &Value) -> bool {
     }
 }
 
+/// The most alternatives a value offers the officer beside itself.
+const ALTERNATIVES: usize = 4;
+
 /// Below this share of the decoder's belief the best value is not sure.
 const SURE_SHARE: f32 = 0.9;
 /// Mean log-probability per token, without the constraint, below which the model did not
@@ -386,7 +389,7 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
         confidence,
         alternatives: ranked[1..]
             .iter()
-            .take(4)
+            .take(ALTERNATIVES)
             .map(|(v, c, ..)| Alternative {
                 value: v.clone(),
                 confidence: *c,
@@ -476,7 +479,7 @@ pub fn with_sound_reading(
             .alternatives
             .retain(|a| a.value != heard_by_sound.value);
         spoken.alternatives.insert(0, heard_by_sound);
-        spoken.alternatives.truncate(4);
+        spoken.alternatives.truncate(ALTERNATIVES);
         return spoken;
     }
     let mut alternatives = vec![Alternative {
@@ -489,7 +492,7 @@ pub fn with_sound_reading(
             .drain(..)
             .filter(|a| a.value != heard_by_sound.value),
     );
-    alternatives.truncate(4);
+    alternatives.truncate(ALTERNATIVES);
     SpokenField {
         field: spoken.field,
         value: Some(heard_by_sound.value),
@@ -704,7 +707,7 @@ pub fn with_extensions(
         (value, longer)
     };
     spoken.alternatives.insert(0, next);
-    spoken.alternatives.truncate(4);
+    spoken.alternatives.truncate(ALTERNATIVES);
     spoken.value = Some(first);
     spoken.confident = false;
     spoken
