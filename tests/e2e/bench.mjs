@@ -12,7 +12,11 @@
 //   segmenter's closing pause; its reading begins at the 0.2 s pause before) and holding F2 in
 //   the field (it ends when the key is released, BENCH_RELEASE_MS after the end of speech, as an
 //   officer lets go once done); the same for a number said alone into a seized item's quantity
-//   (a number's reading takes longer).
+//   (a number's reading takes longer);
+// - the machine's speed while measuring: a fixed single-core loop, timed before the runs and after
+//   them. On the shared 2-core machine this runs on, the same work took 1.5–2× as long for minutes
+//   after a long load (the test suite) as at rest, and the app's figures with it: compare runs of
+//   this benchmark by it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { USERS, shots, appPids, arabicDigits, composeNumber, composeTime, log, makeHome, normaliseTime, play, processTree, startDriver } from "./lib/harness.mjs";
@@ -205,6 +209,29 @@ function printLatency(what, { latencies, stages, misses }) {
     console.log(`    ${label}: ${percentile(stages.map((x) => x[key]), 50).toFixed(0)} / ${percentile(stages.map((x) => x[key]), 95).toFixed(0)}`);
 }
 
+/** A fixed amount of integer work (a function, so that V8 compiles it once: inlined in a loop
+ * the same work timed 0.2 s and then 1.1 s). */
+function hashWork(n) {
+  let h = 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + i) | 0;
+  return h;
+}
+
+/** Where `hashWork`'s results go, so that the work is done. */
+let hashSink = 0;
+
+/** Milliseconds `hashWork` takes on one core, median of 3. */
+function cpuReference() {
+  const times = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    hashSink ^= hashWork(500_000_000);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const referenceBefore = cpuReference();
 const home = makeHome("bench");
 const driver = await startDriver(home);
 try {
@@ -281,6 +308,7 @@ try {
   const numberToggled = await fieldLatency(s, count, "toggle");
   const numberHeld = await fieldLatency(s, count, "hold");
   await s.end();
+  const referenceAfter = cpuReference();
 
   const med = (xs) => median(xs.map((m) => m.totalMib));
   const medPss = (xs) => median(xs.map((m) => m.pssMib));
@@ -296,6 +324,7 @@ try {
   printLatency(`a number (${NUMBER}), F2 held, released ${RELEASE_MS} ms after the end of speech`, numberHeld);
   console.log("  while dictating, by process (MiB):",
     Object.entries(last).map(([n, k]) => `${n} ${(k / 1024).toFixed(0)}`).join(", "));
+  console.log(`machine speed: a fixed single-core loop took ${referenceBefore.toFixed(0)} ms before the runs, ${referenceAfter.toFixed(0)} ms after (longer: a slower machine; compare runs by it)`);
 } finally {
   await driver.stop();
 }
