@@ -149,7 +149,7 @@ mod tests {
             total: 3000,
             ours: 100,
         };
-        // 200 ticks over 2 cores: 150 busy, 100 of them this process.
+        // 200 ticks over 2 cores: 150 busy, 100 of them this process and its parent.
         let now = Sample {
             busy: 1150,
             total: 3200,
