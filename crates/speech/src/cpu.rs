@@ -93,13 +93,13 @@ fn sample() -> Option<Sample> {
     // A parent gone (the worker orphaned) leaves nothing to tell apart.
     let parent = std::fs::read_to_string(parent)
         .ok()
-        .and_then(|p| parse_own(&p))
+        .and_then(|p| process_ticks(&p))
         .unwrap_or(0);
     let (busy, total) = parse_cpu_line(stat.lines().next()?)?;
     Some(Sample {
         busy,
         total,
-        ours: parse_own(&own)? + parent,
+        ours: process_ticks(&own)? + parent,
     })
 }
 
@@ -119,7 +119,7 @@ fn parse_cpu_line(line: &str) -> Option<(u64, u64)> {
 }
 
 /// utime + stime of a process (all its threads), from its `/proc/PID/stat`.
-fn parse_own(stat: &str) -> Option<u64> {
+fn process_ticks(stat: &str) -> Option<u64> {
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split(' ').collect();
     Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
@@ -173,7 +173,7 @@ mod tests {
         );
         assert_eq!(parse_cpu_line("cpu0 1 2 3 4 5"), None);
         let own = "1234 (banthuek engine) S 1 2 3 4 5 6 7 8 9 10 70 30 0 0";
-        assert_eq!(parse_own(own), Some(100));
+        assert_eq!(process_ticks(own), Some(100));
         // This machine's own files read.
         assert!(sample().is_some());
     }
