@@ -294,7 +294,9 @@ fn cancel_stale_readings(
 
 fn level(db: f32, peak: &mut f32) -> AudioLevel {
     let rms = 10f32.powf(db / 20.0).clamp(0.0, 1.0);
-    *peak = (*peak * 0.9).max(rms);
+    // The peak mark falls by a tenth every 100 ms, however often levels come.
+    let fall = 0.9f32.powf(banthuek_speech::capture::LEVEL_MS as f32 / 100.0);
+    *peak = (*peak * fall).max(rms);
     AudioLevel {
         rms,
         peak: *peak,

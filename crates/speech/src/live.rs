@@ -66,7 +66,7 @@ pub struct FinalUtterance {
 /// What a live session reports.
 #[derive(Debug)]
 pub enum LiveEvent {
-    /// Input level of the last ~100 ms, RMS in dBFS.
+    /// Input level of the last [`LEVEL_MS`](crate::capture::LEVEL_MS), RMS in dBFS.
     Level(f32),
     SpeechStarted {
         start_ms: u64,
