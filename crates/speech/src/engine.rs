@@ -997,20 +997,47 @@ const NON_SPEECH: &[&str] = &[
     "♯",
 ];
 
-/// Which text tokens (ids below end-of-text) free dictation never writes: those holding a Latin
-/// letter, and whisper's non-speech symbols (which `whisper_full` suppresses itself; a greedy
-/// reading off an encoding must too: over silence it wrote "[เสียงดนตรี]").
+/// Which text tokens (ids below end-of-text) free dictation never writes: those in another
+/// script than Thai ([`foreign_script`]), and whisper's non-speech symbols (which `whisper_full`
+/// suppresses itself; a greedy reading off an encoding must too: over silence it wrote
+/// "[เสียงดนตรี]").
 fn unwritten_tokens(ctx: &WhisperContext) -> Vec<bool> {
     (0..ctx.token_eot())
         .map(|id| {
             ctx.token_to_bytes(id).is_ok_and(|b| {
-                b.iter().any(u8::is_ascii_alphabetic)
+                foreign_script(b)
                     || NON_SPEECH
                         .iter()
                         .any(|s| b == s.as_bytes() || b.strip_prefix(b" ") == Some(s.as_bytes()))
             })
         })
         .collect()
+}
+
+/// Whether a token's bytes begin a character of another script than Thai: a Latin letter, or
+/// any character outside ASCII, the Thai block (U+0E00–U+0E7F: E0 B8 xx, E0 B9 xx in UTF-8)
+/// and general punctuation (U+2000–U+207F: E2 80 xx, E2 81 xx; dashes, quotes, ellipsis). Base
+/// writes Thai sounds in Latin letters ("13.Nalika 52.Nathi") and numbers in Chinese ("四十"
+/// for สี่สิบ), which neither the extractor nor the reading by sound can use. A token may hold
+/// part of a character: its leading continuation bytes belong to a character the token before
+/// began (judged there), and a lead byte E0 or E2 at its end is let through.
+fn foreign_script(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let foreign = match b {
+            0x00..=0x7f => b.is_ascii_alphabetic(),
+            0x80..=0xbf => false,
+            0xe0 => bytes.get(i + 1).is_some_and(|&n| n != 0xb8 && n != 0xb9),
+            0xe2 => bytes.get(i + 1).is_some_and(|&n| n > 0x81),
+            _ => true,
+        };
+        if foreign {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The bytes of every text token (ids below end-of-text).
@@ -1353,6 +1380,25 @@ pub fn peak_rss_kb() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_thai_script_is_written_in_free_dictation() {
+        for thai in ["สี่สิบ", " นาฬิกา", "๑๔.๓๐", " 14:30", "-", "…", "“"]
+        {
+            assert!(!foreign_script(thai.as_bytes()), "{thai}");
+        }
+        for foreign in ["Nalika", " Z", "四十", "é", "Москва", "한국", "ナ"] {
+            assert!(foreign_script(foreign.as_bytes()), "{foreign}");
+        }
+        // Parts of characters: the end of a Thai one, the start of a Thai one or another.
+        let sii = "สี".as_bytes();
+        assert!(!foreign_script(&sii[1..]));
+        assert!(!foreign_script(&sii[..1]));
+        assert!(!foreign_script(&sii[..2]));
+        assert!(foreign_script(&"四".as_bytes()[..1]));
+        assert!(foreign_script(&[0xe0, 0xa4])); // Devanagari
+        assert!(foreign_script("♪".as_bytes()));
+    }
 
     fn toks(words: &[&str]) -> Vec<Token> {
         words
