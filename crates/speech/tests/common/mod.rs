@@ -87,3 +87,14 @@ pub fn write_wav(dir: &Path, name: &str, samples: &[f32]) -> PathBuf {
 
 #[allow(unused_imports)] // not every test binary scores text
 pub use banthuek_speech::score::cer;
+
+/// Whether `text` holds a character of another script than Thai: a Latin letter, or anything
+/// outside ASCII, the Thai block and general punctuation (what free dictation may write).
+pub fn foreign_script(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_ascii_alphabetic()
+            || !(c.is_ascii()
+                || ('\u{0E00}'..='\u{0E7F}').contains(&c)
+                || ('\u{2000}'..='\u{207F}').contains(&c))
+    })
+}
