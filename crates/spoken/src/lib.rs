@@ -452,15 +452,27 @@ pub fn sound_reading(field: FieldType, free: &str, today: NaiveDate) -> Option<(
 /// โหก …", can look as sure to the model as right values), and both values are offered: for a
 /// national ID the sound reading first (the constrained decoder that loses its place writes one
 /// digit to the end, which the free transcript does not), for times and numbers the
-/// constrained one (the free transcript often lacks the hour: "นาลีกา 37 นาที"). Nothing heard
-/// stays nothing heard.
+/// constrained one (the free transcript often lacks the hour: "นาลีกา 37 นาที"). A constrained
+/// reading with no value (its beams wrote no value, or one the model did not believe: "ศูนศูนย์
+/// นาลิกา" for 22:00 said, where the free transcript read "กี่สิปสอง นาลิกา") takes the sound
+/// reading's, flagged; with no sound reading either, nothing was heard.
 pub fn with_sound_reading(
     mut spoken: SpokenField,
     free: &str,
     sound: Option<(Value, f32)>,
 ) -> SpokenField {
     if spoken.value.is_none() {
-        return spoken;
+        return match sound {
+            Some((value, cost)) => SpokenField {
+                value: Some(value),
+                confident: false,
+                confidence: (-cost).exp(),
+                alternatives: Vec::new(),
+                heard: free.to_string(),
+                ..spoken
+            },
+            None => spoken,
+        };
     }
     let Some((value, cost)) = sound else {
         spoken.confident = false;

@@ -136,9 +136,15 @@ fn both_readings_agree_or_the_officer_confirms() {
     assert!(!time.confident);
     assert_eq!(time.value, Some(Value::from("21:38")));
     assert_eq!(time.alternatives[0].value, Value::from("21:37"));
-    // Nothing heard stays nothing heard.
+    // A constrained reading with no value takes the sound reading's, never sure; with no sound
+    // reading either, nothing was heard.
     let mut nothing = constrained("x", false);
     nothing.value = None;
-    let nothing = with_sound_reading(nothing, "สอง หา", sound("2577880657284"));
+    nothing.alternatives.clear();
+    let by_sound = with_sound_reading(nothing.clone(), "สอง หา", sound("2577880657284"));
+    assert!(!by_sound.confident);
+    assert_eq!(by_sound.value, Some(Value::from("2577880657284")));
+    assert_eq!(by_sound.heard, "สอง หา");
+    let nothing = with_sound_reading(nothing, "สอง หา", None);
     assert_eq!(nothing.value, None);
 }
