@@ -69,6 +69,11 @@ fn pre_vowel(c: char) -> bool {
     matches!(c, 'เ' | 'แ' | 'โ' | 'ไ' | 'ใ')
 }
 
+/// Vowel signs, pre-posed ones included, and the vowel-shortening mark.
+fn vowel_sign(c: char) -> bool {
+    pre_vowel(c) || matches!(c, 'ะ' | 'ั' | 'า' | 'ำ' | 'ิ' | 'ี' | 'ึ' | 'ื' | 'ุ' | 'ู' | '็')
+}
+
 /// The phonetic symbols of one Thai word (no spaces).
 fn thai_word(word: &str) -> Vec<Sym> {
     // Silent letters: a consonant under the thanthakhat (ศูนย์ → ศูน), tone marks.
@@ -132,7 +137,9 @@ fn thai_word(word: &str) -> Vec<Sym> {
             'ุ' | 'ู' => (vec!["u"], 1),
             '็' => (vec![], 1),
             'ฤ' => (vec!["r", "ue"], 1),
-            'อ' if !out.is_empty() => (vec!["O"], 1),
+            // อ within a word is the vowel (พอ, ออก's second), unless a vowel follows it: then
+            // it begins a syllable (สิบเอ็ด, whose เ was moved after it above; สะอาด).
+            'อ' if !out.is_empty() && !next.is_some_and(vowel_sign) => (vec!["O"], 1),
             _ => match consonant(c) {
                 Some(s) => (vec![s], 1),
                 None => (vec![], 1),
@@ -538,6 +545,11 @@ mod tests {
         assert_eq!(flat("4.5"), flat("สี่ ห้า"));
         assert_eq!(flat("22."), flat("ยี่สิบสอง"));
         assert_eq!(flat("4552"), flat("สี่ห้าห้าสอง"));
+        // เอ็ด within a word as alone: 41 written as one word was read 47 ("O e t" for "q e t").
+        assert_eq!(flat("สี่สิบเอ็ด"), flat("สี่ สิบ เอ็ด"));
+        assert_eq!(flat("41"), flat("สี่ สิบ เอ็ด"));
+        assert_eq!(flat("สะอาด"), ["s", "a", "q", "a", "t"]);
+        assert_eq!(flat("ออก"), ["q", "O", "k"]);
     }
 
     /// Free transcripts of the benchmark's clock voice (seed 12 and 61 draws) against the IDs
