@@ -1022,22 +1022,16 @@ fn unwritten_tokens(ctx: &WhisperContext) -> Vec<bool> {
 /// part of a character: its leading continuation bytes belong to a character the token before
 /// began (judged there), and a lead byte E0 or E2 at its end is let through.
 fn foreign_script(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let foreign = match b {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        let next = bytes.get(i + 1).copied();
+        match b {
             0x00..=0x7f => b.is_ascii_alphabetic(),
             0x80..=0xbf => false,
-            0xe0 => bytes.get(i + 1).is_some_and(|&n| n != 0xb8 && n != 0xb9),
-            0xe2 => bytes.get(i + 1).is_some_and(|&n| n > 0x81),
+            0xe0 => next.is_some_and(|n| n != 0xb8 && n != 0xb9),
+            0xe2 => next.is_some_and(|n| n > 0x81),
             _ => true,
-        };
-        if foreign {
-            return true;
         }
-        i += 1;
-    }
-    false
+    })
 }
 
 /// The bytes of every text token (ids below end-of-text).
