@@ -174,7 +174,9 @@ pub fn decode_options(field: FieldType, base: &DecodeOptions) -> DecodeOptions {
 /// 60 clock clips and 23 of 30 on seeds 17–303 in half the time (1.1–1.5 s p50 against
 /// 2.2–3.0 s), but one fewer on each of four noisy or fresh draws of six (43 against 45 of 66
 /// draws, 12 against 13 of 18 under noise): they keep the full context, the value before the
-/// speed. National IDs, long utterances, gain little: full context too.
+/// speed (measured again over 90 draws, 7 Dec: the whole context read 57, 15 s more 54, 10 s
+/// more 53; `docs/spoken-values.md`). National IDs, long utterances, gain little: full context
+/// too.
 pub const TIME_CONTEXT_MARGIN: u32 = 300;
 
 /// The constrained decoder's beams for a time: 3, not 5. On the accuracy benchmark (6 times per
@@ -530,7 +532,8 @@ pub fn with_sound_reading(
 /// request scores each value's spoken renderings on that encoding too ([`has_rescoring`],
 /// [`rescored`]): the best-believed value goes first, flagged when it was not first already; a
 /// time's value with a tens word is weighed there against the times with a units word after it
-/// ([`extensions`], [`with_extensions`]).
+/// ([`extensions`], [`with_extensions`]), and a sure time against those whose minute differs in
+/// its units word ([`neighbours`], [`with_neighbours`]).
 /// Returns the constrained transcript (the free one when nothing was heard) and the value.
 pub fn read_field<E>(
     field: FieldType,
@@ -610,13 +613,26 @@ pub fn read_field<E>(
             (v, texts)
         })
         .collect();
-    if candidates.len() < 2 && extended.is_empty() {
+    // Only a sure value can be flagged by its neighbours: an unsure one pays nothing for them.
+    let neighbouring: Vec<(Value, Vec<String>)> = spoken
+        .value
+        .iter()
+        .filter(|_| spoken.confident)
+        .flat_map(|v| neighbours(field, v))
+        .filter(|v| candidates.iter().chain(&extended).all(|c| &c.0 != v))
+        .map(|v| {
+            let texts = renderings(field, &v).into_iter().take(1).collect();
+            (v, texts)
+        })
+        .collect();
+    if candidates.len() < 2 && extended.is_empty() && neighbouring.is_empty() {
         return Ok((transcript, spoken));
     }
     let scored = decode(&DecodeOptions {
         score_texts: candidates
             .iter()
             .chain(&extended)
+            .chain(&neighbouring)
             .flat_map(|c| c.1.clone())
             .collect(),
         reuse_encoding: true,
@@ -633,13 +649,83 @@ pub fn read_field<E>(
     };
     let scores: Vec<(Value, f32)> = candidates.into_iter().map(score_of).collect();
     let extended: Vec<(Value, f32)> = extended.into_iter().map(score_of).collect();
+    let neighbouring: Vec<(Value, f32)> = neighbouring.into_iter().map(score_of).collect();
     let heard = spoken.value.clone();
     let spoken = rescored(spoken, &scores);
-    // The extensions are the heard value's: they weigh against it alone.
+    // The extensions and neighbours are the heard value's: they weigh against it alone.
     if spoken.value != heard {
         return Ok((transcript, spoken));
     }
-    Ok((transcript, with_extensions(spoken, &scores, &extended)))
+    let spoken = with_extensions(spoken, &scores, &extended);
+    Ok((transcript, with_neighbours(spoken, &scores, &neighbouring)))
+}
+
+/// The times whose minute differs from `value`'s in its units word alone: for 08:38, 08:30,
+/// 08:31 … 08:39; for 08:05, 08:01 … 08:09. A units word can be misheard for another in every
+/// reading at once: the clock voice's 08:31 read 08:38, sure, from the constrained beams and the
+/// free reading alike (accuracy benchmark, seed 909), and 15:11 read 15:17 (seed 101). Numbers
+/// and ages said alone are hardly ever sure: they have none.
+pub fn neighbours(field: FieldType, value: &Value) -> Vec<Value> {
+    let (FieldType::Time, Value::String(t)) = (field, value) else {
+        return Vec::new();
+    };
+    let Some((Ok(h), Ok(m))) = t
+        .split_once(':')
+        .map(|(h, m)| (h.parse::<u32>(), m.parse::<u32>()))
+    else {
+        return Vec::new();
+    };
+    if m == 0 || m > 59 || h > 23 {
+        return Vec::new();
+    }
+    let tens = m - m % 10;
+    (tens.max(1)..=(tens + 9).min(59))
+        .filter(|&n| n != m)
+        .map(|n| Value::from(format!("{h:02}:{n:02}")))
+        .collect()
+}
+
+/// Within this much of the value's score (per token) a neighbour leaves a sure value unsure: as
+/// for an extension. On the accuracy benchmark (6 times each of seeds 17, 29, 47, 101, 111, 202,
+/// 303, 404, 505, 606, 707, 808, 909 and 1001–1005, 17 at 15 dB, 102 at 20 dB, 103 and 105 in
+/// eSpeak's voice: 36 times read sure) the one wrong, 08:38 for 08:31, was 0.19 ahead of its
+/// best neighbour, the right ones 0.11 to 1.16 (two of them, 0.11 and 0.17, are now flagged).
+pub const NEIGHBOUR_MARGIN: f32 = EXTENSION_MARGIN;
+
+/// `spoken` (already [`rescored`] and [`with_extensions`], its value still the one heard) with
+/// its [`neighbours`] (`neighbouring`, scored as `scores`): a sure value with a neighbour the
+/// model believes within [`NEIGHBOUR_MARGIN`] of it, or more, is not sure, and the best such
+/// neighbour is offered next. A neighbour never leads: no reading heard it.
+pub fn with_neighbours(
+    mut spoken: SpokenField,
+    scores: &[(Value, f32)],
+    neighbouring: &[(Value, f32)],
+) -> SpokenField {
+    let Some(value) = spoken.value.as_ref().filter(|_| spoken.confident) else {
+        return spoken;
+    };
+    let value_score = scores
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or(f32::NEG_INFINITY, |(_, s)| *s);
+    let close = neighbouring
+        .iter()
+        .filter(|(_, s)| s.is_finite() && *s > value_score - NEIGHBOUR_MARGIN)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((neighbour, score)) = close else {
+        return spoken;
+    };
+    spoken.confident = false;
+    spoken.alternatives.retain(|a| &a.value != neighbour);
+    spoken.alternatives.insert(
+        0,
+        Alternative {
+            value: neighbour.clone(),
+            confidence: 1.0 / (1.0 + (value_score - score).exp()),
+        },
+    );
+    spoken.alternatives.truncate(ALTERNATIVES);
+    spoken
 }
 
 /// The times whose spoken form continues `value`'s with a units word after a tens word: for a

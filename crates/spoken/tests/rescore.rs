@@ -3,8 +3,9 @@
 
 use banthuek_core::thai::numbers::parse_number;
 use banthuek_spoken::{
-    extensions, read_value, renderings, rescored, with_extensions, with_searched, Alternative,
-    FieldType, SpokenField, EXTENSION_MARGIN, NOTHING_RAW,
+    extensions, neighbours, read_value, renderings, rescored, with_extensions, with_neighbours,
+    with_searched, Alternative, FieldType, SpokenField, EXTENSION_MARGIN, NEIGHBOUR_MARGIN,
+    NOTHING_RAW,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -139,6 +140,58 @@ proptest! {
                 prop_assert_eq!(&after.value, &before.value);
                 prop_assert_eq!(&after.alternatives[0].value, e);
                 prop_assert!(!after.confident);
+            }
+            _ => prop_assert_eq!(&after, &before),
+        }
+    }
+
+    #[test]
+    fn a_time_neighbours_the_times_that_differ_in_its_minutes_units_word(
+        h in 0u32..24, m in 0u32..60, n in 0u64..100,
+    ) {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("a date");
+        let time = Value::from(format!("{h:02}:{m:02}"));
+        let said = &renderings(FieldType::Time, &time)[1];
+        let near = neighbours(FieldType::Time, &time);
+        // A minute's group: the minutes said with the same tens word (1–9 without one); none on
+        // the hour, which says no minute.
+        let group = if m == 0 { 0 } else if m < 10 { 9 } else { 10.min(60 - (m - m % 10) as usize) };
+        prop_assert_eq!(near.len(), group.saturating_sub(1), "{}", time);
+        for v in &near {
+            prop_assert_ne!(v, &time);
+            let other = &renderings(FieldType::Time, v)[1];
+            prop_assert_eq!(read_value(FieldType::Time, other, today), Some(v.clone()));
+            let (a, b): (Vec<_>, Vec<_>) = (said.split(' ').collect(), other.split(' ').collect());
+            prop_assert_eq!(a.len(), b.len(), "{} {}", said, other);
+            // The hour and the words around it as said; the minute's word alone differs.
+            let differing: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            prop_assert_eq!(differing, vec![2], "{} {}", said, other);
+        }
+        prop_assert!(neighbours(FieldType::Number, &Value::from(n)).is_empty());
+    }
+
+    #[test]
+    fn a_neighbour_the_model_believes_as_much_leaves_no_value_sure(
+        values in prop::collection::btree_set(0u64..60, 1..4),
+        scores in prop::collection::vec(-8.0f32..0.0, 4),
+        near in prop::collection::btree_map(60u64..100, -8.0f32..0.0, 0..9),
+        confident: bool,
+    ) {
+        let values: Vec<u64> = values.into_iter().collect();
+        let before = field(&values, confident);
+        let scored: Vec<(Value, f32)> =
+            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
+        let near: Vec<(Value, f32)> = near.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let after = with_neighbours(before.clone(), &scored, &near);
+        // A neighbour never leads and never makes sure.
+        prop_assert_eq!(&after.value, &before.value);
+        prop_assert!(!after.confident || before.confident);
+        let best = near.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((n, s)) if confident && *s > scores[0] - NEIGHBOUR_MARGIN => {
+                prop_assert!(!after.confident);
+                prop_assert_eq!(&after.alternatives[0].value, n);
+                prop_assert!(after.alternatives.len() <= 4);
             }
             _ => prop_assert_eq!(&after, &before),
         }
