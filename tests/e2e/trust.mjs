@@ -258,7 +258,8 @@ export async function layoutFlow() {
 
 /** Finding 4: holding F2 (and F3) with the cursor in an empty time field dictates into that
  * field; the spoken time fills it. Before, F2 dictated into the whole record and the time field
- * stayed empty. */
+ * stayed empty. Between the release and the value the window says the value is being read
+ * (before, nothing showed for the seconds a number takes). */
 export async function pushToTalkFlow() {
   const wav = composeTime(14, 30);
   await withApp("ptt", async ({ s }) => {
@@ -267,6 +268,7 @@ export async function pushToTalkFlow() {
     await openRecordId(s);
     await engineReady(s);
     let got = null;
+    let reading = "";
     for (let attempt = 1; attempt <= 3 && !got; attempt++) {
       const field = await s.waitFor('[data-field="/arrest/time"]');
       await field.click();
@@ -276,6 +278,8 @@ export async function pushToTalkFlow() {
       await play(wav);
       await sleep(800);
       await s.keys([{ type: "keyUp", value: Keys.F2 }]);
+      // Between the release and the value, the window says the field's value is being read.
+      reading = await dictationStatus(s);
       got = await waitUntil(async () => {
         const v = normaliseTime(await fieldValue(s, "/arrest/time"));
         return v === "14:30" ? v : null;
@@ -283,6 +287,9 @@ export async function pushToTalkFlow() {
       log(`push-to-talk attempt ${attempt}: /arrest/time = ${got}`);
     }
     assert(got === "14:30", "holding F2 in the time field did not fill it");
+    assert(/กำลังอ่านค่าของช่อง|Reading the value for/.test(reading),
+      `after F2 was let go the dictation status said "${reading}", not that the value was being read`);
+    await waitUntil(async () => (await dictationStatus(s)) === "", "the reading status to clear once the value is in", 10_000);
     await shot(s, "24-push-to-talk-into-field");
 
     // The time came through the time field's constrained decoder: a value it is sure of carries
@@ -307,6 +314,11 @@ export async function pushToTalkFlow() {
     await shot(s, "24b-push-to-talk-nothing-heard");
   });
   log("push-to-talk: F2 held in the time field filled 14:30; held in silence it said nothing was heard");
+}
+
+/** What the dictation status under the microphone button says. */
+async function dictationStatus(s) {
+  return s.execute("return document.getElementById('dictate-target').textContent;");
 }
 
 /** The note dictation left under a typed field ("" when none). */

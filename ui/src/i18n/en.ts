@@ -58,6 +58,8 @@ export const en: Record<keyof typeof th, string> = {
   pttHint: "Hold F2 while speaking, or press F3 to start/stop",
   dictatingWhole: "Listening: whole record",
   dictatingInto: "Listening: {field}",
+  readingInto: "Reading the value for {field}…",
+  readingRest: "Transcribing the rest…",
   dictateInto: "Dictate into {field}",
   heardAs: "Heard “{heard}” — not sure.",
   heardOthers: "Or: {values} (F4 takes {first})",

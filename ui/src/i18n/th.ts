@@ -56,6 +56,8 @@ export const th = {
   pttHint: "กด F2 ค้างไว้ขณะพูด หรือกด F3 เพื่อเริ่ม/หยุด",
   dictatingWhole: "กำลังฟัง: ทั้งบันทึก",
   dictatingInto: "กำลังฟัง: ช่อง {field}",
+  readingInto: "กำลังอ่านค่าของช่อง {field}…",
+  readingRest: "กำลังถอดเสียงส่วนที่เหลือ…",
   dictateInto: "บอกด้วยเสียงลงช่อง {field}",
   heardAs: "ได้ยินว่า “{heard}” — ไม่แน่ใจ",
   heardOthers: "หรือ: {values} (กด F4 เพื่อใช้ {first})",

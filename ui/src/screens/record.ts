@@ -207,9 +207,13 @@ async function start(pointer?: string): Promise<void> {
 export async function stop(): Promise<void> {
   if (startingDictation) await startingDictation;
   if (!dictating) return stopping;
+  const { pointer } = dictating;
   dictating = null;
   renderDictation();
-  // The backend finishes the last utterance before it answers: a start meanwhile waits for it.
+  // The backend finishes the last utterance before it answers (a number's value takes seconds):
+  // say so meanwhile. A start waits for it.
+  const target = $("dictate-target");
+  target.textContent = pointer ? t("readingInto", { field: fieldName(pointer) }) : t("readingRest");
   stopping = (async () => {
     try {
       const v = await api.stopDictation();
@@ -218,6 +222,7 @@ export async function stop(): Promise<void> {
       showError($("record-error"), asAppError(e));
     }
     $("transcript").querySelector(".partial")?.remove();
+    if (!dictating) target.textContent = "";
   })();
   return stopping;
 }
