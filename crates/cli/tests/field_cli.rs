@@ -31,6 +31,12 @@ fn transcribe(home: &Path, wav: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// `audio`, written to `wav`, read into a time field: the `field` object of the JSON.
+fn time_field(home: &Path, wav: &Path, audio: &[f32]) -> serde_json::Value {
+    banthuek_speech::audio::write_wav(wav, audio).expect("wav");
+    transcribe(home, wav, &["--field", "time"])["field"].clone()
+}
+
 /// The thai-talking-clock voice, or `None` (said) where the tests that need the real model are
 /// skipped.
 fn clock_voice() -> Option<ClockVoice> {
@@ -146,9 +152,11 @@ fn a_time_read_with_short_silences_around_it_is_never_sure_and_wrong() {
         for tail_ms in [200, 450, 700] {
             let cut =
                 &heard[start.saturating_sub(lead_ms * 16)..(end + tail_ms * 16).min(heard.len())];
-            let wav = tmp.path().join(format!("{lead_ms}-{tail_ms}.wav"));
-            banthuek_speech::audio::write_wav(&wav, cut).expect("wav");
-            let field = transcribe(&home, &wav, &["--field", "time"])["field"].clone();
+            let field = time_field(
+                &home,
+                &tmp.path().join(format!("{lead_ms}-{tail_ms}.wav")),
+                cut,
+            );
             println!("lead {lead_ms} ms, tail {tail_ms} ms: {field}");
             if field["confident"] == true && field["value"] != "23:45" {
                 sure_and_wrong.push((lead_ms, tail_ms, field));
@@ -175,9 +183,7 @@ fn a_times_units_word_misheard_in_every_reading_is_never_sure() {
         .filter(|u| u.kind == "time");
     let mut sure_and_wrong = Vec::new();
     for (i, u) in times.enumerate() {
-        let wav = tmp.path().join(format!("{i}.wav"));
-        banthuek_speech::audio::write_wav(&wav, &u.audio).expect("wav");
-        let field = transcribe(&home, &wav, &["--field", "time"])["field"].clone();
+        let field = time_field(&home, &tmp.path().join(format!("{i}.wav")), &u.audio);
         println!("{}: {field}", u.reference);
         if field["confident"] == true && Some(&field["value"]) != u.expected.as_ref() {
             sure_and_wrong.push((u.reference, field));

@@ -601,17 +601,18 @@ pub fn read_field<E>(
         .chain(spoken.alternatives.iter().map(|a| &a.value))
         .map(|v| (v.clone(), renderings(field, v)))
         .collect();
+    // Extensions and neighbours in digits: the rendering that told "23 นาฬิกา 45 นาที" from
+    // 23:40 (in words it did not, and cost as much).
+    let in_digits = |v: Value| {
+        let texts: Vec<String> = renderings(field, &v).into_iter().take(1).collect();
+        (v, texts)
+    };
     let extended: Vec<(Value, Vec<String>)> = spoken
         .value
         .iter()
         .flat_map(|v| extensions(field, v))
         .filter(|v| candidates.iter().all(|c| &c.0 != v))
-        .map(|v| {
-            // In digits: the rendering that told "23 นาฬิกา 45 นาที" from 23:40 (in words it
-            // did not, and cost as much).
-            let texts = renderings(field, &v).into_iter().take(1).collect();
-            (v, texts)
-        })
+        .map(in_digits)
         .collect();
     // Only a sure value can be flagged by its neighbours: an unsure one pays nothing for them.
     let neighbouring: Vec<(Value, Vec<String>)> = spoken
@@ -620,10 +621,7 @@ pub fn read_field<E>(
         .filter(|_| spoken.confident)
         .flat_map(|v| neighbours(field, v))
         .filter(|v| candidates.iter().chain(&extended).all(|c| &c.0 != v))
-        .map(|v| {
-            let texts = renderings(field, &v).into_iter().take(1).collect();
-            (v, texts)
-        })
+        .map(in_digits)
         .collect();
     if candidates.len() < 2 && extended.is_empty() && neighbouring.is_empty() {
         return Ok((transcript, spoken));
@@ -660,19 +658,39 @@ pub fn read_field<E>(
     Ok((transcript, with_neighbours(spoken, &scores, &neighbouring)))
 }
 
+/// The hour and minute of a time's value ("08:38" → 8, 38); `None` for any other field.
+fn hour_and_minute(field: FieldType, value: &Value) -> Option<(u64, u64)> {
+    let (FieldType::Time, Value::String(t)) = (field, value) else {
+        return None;
+    };
+    let (h, m) = t.split_once(':')?;
+    Some((h.parse().ok()?, m.parse().ok()?))
+}
+
+/// The score `scores` give `value` (per token), or none (−∞).
+fn score_in(scores: &[(Value, f32)], value: &Value) -> f32 {
+    scores
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or(f32::NEG_INFINITY, |(_, s)| *s)
+}
+
+/// The best-believed of `others` (value, score per token) that comes within `margin` of
+/// `value_score`, or ahead of it.
+fn best_within(value_score: f32, others: &[(Value, f32)], margin: f32) -> Option<&(Value, f32)> {
+    others
+        .iter()
+        .filter(|(_, s)| s.is_finite() && *s > value_score - margin)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 /// The times whose minute differs from `value`'s in its units word alone: for 08:38, 08:30,
 /// 08:31 … 08:39; for 08:05, 08:01 … 08:09. A units word can be misheard for another in every
 /// reading at once: the clock voice's 08:31 read 08:38, sure, from the constrained beams and the
 /// free reading alike (accuracy benchmark, seed 909), and 15:11 read 15:17 (seed 101). Numbers
 /// and ages said alone are hardly ever sure: they have none.
 pub fn neighbours(field: FieldType, value: &Value) -> Vec<Value> {
-    let (FieldType::Time, Value::String(t)) = (field, value) else {
-        return Vec::new();
-    };
-    let Some((Ok(h), Ok(m))) = t
-        .split_once(':')
-        .map(|(h, m)| (h.parse::<u32>(), m.parse::<u32>()))
-    else {
+    let Some((h, m)) = hour_and_minute(field, value) else {
         return Vec::new();
     };
     if m == 0 || m > 59 || h > 23 {
@@ -704,15 +722,8 @@ pub fn with_neighbours(
     let Some(value) = spoken.value.as_ref().filter(|_| spoken.confident) else {
         return spoken;
     };
-    let value_score = scores
-        .iter()
-        .find(|(v, _)| v == value)
-        .map_or(f32::NEG_INFINITY, |(_, s)| *s);
-    let close = neighbouring
-        .iter()
-        .filter(|(_, s)| s.is_finite() && *s > value_score - NEIGHBOUR_MARGIN)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((neighbour, score)) = close else {
+    let value_score = score_in(scores, value);
+    let Some((neighbour, score)) = best_within(value_score, neighbouring, NEIGHBOUR_MARGIN) else {
         return spoken;
     };
     spoken.confident = false;
@@ -737,17 +748,11 @@ pub fn with_neighbours(
 /// numbers said alone (20–58, as the times' cuts), none was read sure with or without their
 /// extensions, and none changed value.
 pub fn extensions(field: FieldType, value: &Value) -> Vec<Value> {
-    let (FieldType::Time, Value::String(t)) = (field, value) else {
-        return Vec::new();
-    };
-    let Some((Ok(h), Ok(m))) = t
-        .split_once(':')
-        .map(|(h, m)| (h.parse::<u32>(), m.parse::<u32>()))
-    else {
+    let Some((h, m)) = hour_and_minute(field, value) else {
         return Vec::new();
     };
     let units =
-        |n: u32, max: u32| (n >= 10 && n.is_multiple_of(10)).then(|| n + 1..=(n + 9).min(max));
+        |n: u64, max: u64| (n >= 10 && n.is_multiple_of(10)).then(|| n + 1..=(n + 9).min(max));
     let minutes = units(m, 59).into_iter().flatten().map(|m| (h, m));
     let hours = units(h, 23).into_iter().flatten().map(|h| (h, m));
     minutes
@@ -776,15 +781,8 @@ pub fn with_extensions(
     let Some(value) = spoken.value.take() else {
         return spoken;
     };
-    let value_score = scores
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map_or(f32::NEG_INFINITY, |(_, s)| *s);
-    let best = extended
-        .iter()
-        .filter(|(_, s)| s.is_finite() && *s > value_score - EXTENSION_MARGIN)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((extension, score)) = best else {
+    let value_score = score_in(scores, &value);
+    let Some((extension, score)) = best_within(value_score, extended, EXTENSION_MARGIN) else {
         spoken.value = Some(value);
         return spoken;
     };
@@ -931,11 +929,8 @@ pub fn has_rescoring(field: FieldType) -> bool {
 pub fn renderings(field: FieldType, value: &Value) -> Vec<String> {
     let words = &numbers::to_words;
     match (field, value) {
-        (FieldType::Time, Value::String(t)) => {
-            let Some((h, m)) = t.split_once(':') else {
-                return Vec::new();
-            };
-            let (Ok(h), Ok(m)) = (h.parse::<u64>(), m.parse::<u64>()) else {
+        (FieldType::Time, _) => {
+            let Some((h, m)) = hour_and_minute(field, value) else {
                 return Vec::new();
             };
             let said = |f: &dyn Fn(u64) -> String| {

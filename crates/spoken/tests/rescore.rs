@@ -27,6 +27,14 @@ fn field(values: &[u64], confident: bool) -> SpokenField {
     }
 }
 
+/// Numbers with their scores, as the functions under test take them.
+fn by_value(scores: impl IntoIterator<Item = (u64, f32)>) -> Vec<(Value, f32)> {
+    scores
+        .into_iter()
+        .map(|(v, s)| (Value::from(v), s))
+        .collect()
+}
+
 fn all_values(f: &SpokenField) -> Vec<Value> {
     let mut v: Vec<Value> = f.value.iter().cloned().collect();
     v.extend(f.alternatives.iter().map(|a| a.value.clone()));
@@ -43,8 +51,7 @@ proptest! {
     ) {
         let values: Vec<u64> = values.into_iter().collect();
         let before = field(&values, confident);
-        let scored: Vec<(Value, f32)> =
-            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
+        let scored = by_value(values.iter().copied().zip(scores.iter().copied()));
         let after = rescored(before.clone(), &scored);
         // The same values, the best-scored first.
         prop_assert_eq!(all_values(&after), all_values(&before));
@@ -121,10 +128,8 @@ proptest! {
     ) {
         let values: Vec<u64> = values.into_iter().collect();
         let before = field(&values, confident);
-        let scored: Vec<(Value, f32)> =
-            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
-        let extended: Vec<(Value, f32)> =
-            extended.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let scored = by_value(values.iter().copied().zip(scores.iter().copied()));
+        let extended = by_value(extended);
         let after = with_extensions(before.clone(), &scored, &extended);
         let best = extended.iter().max_by(|a, b| a.1.total_cmp(&b.1));
         match best {
@@ -179,9 +184,8 @@ proptest! {
     ) {
         let values: Vec<u64> = values.into_iter().collect();
         let before = field(&values, confident);
-        let scored: Vec<(Value, f32)> =
-            values.iter().zip(&scores).map(|(&v, &s)| (Value::from(v), s)).collect();
-        let near: Vec<(Value, f32)> = near.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let scored = by_value(values.iter().copied().zip(scores.iter().copied()));
+        let near = by_value(near);
         let after = with_neighbours(before.clone(), &scored, &near);
         // A neighbour never leads and never makes sure.
         prop_assert_eq!(&after.value, &before.value);
@@ -216,8 +220,7 @@ proptest! {
         } else {
             field(&values, confident)
         };
-        let searched: Vec<(Value, f32)> =
-            searched.into_iter().map(|(v, s)| (Value::from(v), s)).collect();
+        let searched = by_value(searched);
         let after = with_searched(before.clone(), &searched);
         prop_assert!(!after.confident || before.confident, "nothing becomes sure");
         prop_assert!(before.value.is_some() || !after.confident);
