@@ -36,6 +36,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     SpokenValue::export_all_to(dir)?;
     EngineStatus::export_all_to(dir)?;
     DictationState::export_all_to(dir)?;
+    ValueReading::export_all_to(dir)?;
     SessionLocked::export_all_to(dir)?;
     crate::idcard::CardPreview::export_all_to(dir)?;
     crate::contract::CloseRequested::export_all_to(dir)?;

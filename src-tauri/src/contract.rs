@@ -6,7 +6,7 @@
 
 use crate::views::{
     AudioLevel, DictationState, EngineStatus, RecordView, SessionLocked, SyncView, TranscriptFinal,
-    TranscriptPartial,
+    TranscriptPartial, ValueReading,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -66,6 +66,7 @@ events! {
     RecordView => "record-updated",
     EngineStatus => "engine-status",
     DictationState => "dictation-state",
+    ValueReading => "value-reading",
     SessionLocked => "session-locked",
     SyncView => "sync-updated",
     CloseRequested => "close-requested",

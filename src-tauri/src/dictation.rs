@@ -17,7 +17,7 @@ use crate::records;
 use crate::session::{lock, SessionManager};
 use crate::views::{
     AudioClip, AudioLevel, DictationState, EngineState, EngineStatus, RecordView, ResumeInfo,
-    Resumed, SpokenValue, StageTimes, TranscriptFinal, TranscriptPartial,
+    Resumed, SpokenValue, StageTimes, TranscriptFinal, TranscriptPartial, ValueReading,
 };
 use banthuek_core::Action;
 use banthuek_dictation::{
@@ -698,6 +698,20 @@ impl DictationManager {
                 result => Some(result.map_err(AppError::from)),
             }
         };
+        // The page says a value is being read from the moment a reading begins until its value
+        // is sent, or until the speech goes on after the pause it began at.
+        let record_id = dictation.record_id().to_owned();
+        let mut reading_shown = false;
+        let mut show_reading = |reading: bool| {
+            if reading != reading_shown {
+                reading_shown = reading;
+                self.events.emit(&ValueReading {
+                    record_id: record_id.clone(),
+                    pointer: pointer.clone(),
+                    reading,
+                });
+            }
+        };
         // The reading started when the speech paused; it is the utterance's when nothing was
         // said after that pause.
         let mut at_pause: Option<(Pause, f64, AppResult<_>)> = None;
@@ -724,6 +738,7 @@ impl DictationManager {
                         canceller.reset();
                     }
                     let begun = epoch_ms();
+                    show_reading(true);
                     tracing::debug!(
                         "field dictation: reading utterance {} at its pause ({} samples)",
                         pause.index,
@@ -739,6 +754,7 @@ impl DictationManager {
                         );
                     }
                     if result.is_none() {
+                        show_reading(false);
                         tracing::info!(
                             "field dictation: the reading begun at utterance {}'s pause was cancelled: its speech went on",
                             pause.index
@@ -757,6 +773,7 @@ impl DictationManager {
                         u.samples.len(),
                         at_pause.as_ref().map_or(0, |(p, ..)| p.samples.len()),
                     );
+                    show_reading(true);
                     let (read_at, result) = match at_pause.take() {
                         // The utterance's whole audio is kept all the same.
                         Some((_, begun, result)) if read_at_pause => (
@@ -832,7 +849,10 @@ impl DictationManager {
                             spoken: spoken.map(|s| spoken_value(&pointer, s)),
                         },
                     );
+                    show_reading(false);
                 }
+                // A reading at the pause before is stale: the speech went on.
+                CaptureEvent::Resumed { .. } => show_reading(false),
                 CaptureEvent::DeviceError(message) => {
                     device_error = Some(AppError::from_message(ErrorCode::Microphone, &message));
                 }

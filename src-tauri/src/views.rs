@@ -538,6 +538,18 @@ pub struct DictationState {
     pub error: Option<AppError>,
 }
 
+/// "value-reading": in dictation into a typed field, the value of what was said is being read
+/// (from the pause or the end of the utterance until its value is sent, or until the speech goes
+/// on): a number takes seconds, and the page says so meanwhile.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "ValueReading.ts")]
+pub struct ValueReading {
+    pub record_id: String,
+    pub pointer: String,
+    pub reading: bool,
+}
+
 /// "session-locked": the session ended without the user asking (idle lock).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

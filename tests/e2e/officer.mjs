@@ -53,19 +53,34 @@ export async function officerFlow() {
     await sleep(300);
     // The base model sometimes mishears a word; an officer then says it again, and so does the
     // test, up to three times, each time logging what was heard.
+    // What the dictation status said from the start of speech until the value was in: the
+    // reading begins at the pause after the speech, before the playback ends.
     let got = null;
+    const statuses = new Set();
     for (let attempt = 1; attempt <= 3 && !got; attempt++) {
       const playing = play(wav);
-      await sleep(2500);
-      if (attempt === 1) await shot(s, "03-dictating");
-      await playing;
+      const started = Date.now();
+      let shown = attempt > 1;
       got = await waitUntil(async () => {
+        if (!shown && Date.now() - started >= 2500) {
+          await shot(s, "03-dictating");
+          shown = true;
+        }
+        statuses.add(await s.execute("return document.getElementById('dictate-target').textContent;"));
         const v = normaliseTime(await fieldValue(s, "/arrest/time"));
         return v === spoken ? v : null;
-      }, `/arrest/time to become ${spoken} from speech`, 90_000, 250).catch(() => null);
+      }, `/arrest/time to become ${spoken} from speech`, 90_000, 100).catch(() => null);
+      await playing;
       log(`attempt ${attempt}: /arrest/time = ${got}, transcript:`, await (await s.find("#transcript")).text());
     }
     assert(got === spoken, `/arrest/time never became ${spoken} from speech`);
+    // Between the end of speech and the value the window said the value was being read, and once
+    // the value is in it listens again (the button is still on).
+    assert([...statuses].some((t) => /กำลังอ่านค่าของช่อง|Reading the value for/.test(t)),
+      `while the time was read the dictation status said only ${JSON.stringify([...statuses])}`);
+    await waitUntil(async () => /กำลังฟัง|Listening/.test(
+      await s.execute("return document.getElementById('dictate-target').textContent;")),
+    "the status to say it listens again once the value is in", 10_000);
     await shot(s, "04-time-dictated");
     if (await pressed(s, dictate)) await (await s.find(dictate)).click();
     await waitUntil(async () => !(await pressed(s, dictate)), "dictation to stop", 10_000);

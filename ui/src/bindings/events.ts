@@ -8,6 +8,7 @@ import type { SessionLocked } from "./SessionLocked";
 import type { SyncView } from "./SyncView";
 import type { TranscriptFinal } from "./TranscriptFinal";
 import type { TranscriptPartial } from "./TranscriptPartial";
+import type { ValueReading } from "./ValueReading";
 
 /** Every event the app sends, by name, with its payload. */
 export interface Events {
@@ -17,6 +18,7 @@ export interface Events {
   "record-updated": RecordView;
   "engine-status": EngineStatus;
   "dictation-state": DictationState;
+  "value-reading": ValueReading;
   "session-locked": SessionLocked;
   "sync-updated": SyncView;
   "close-requested": CloseRequested;

@@ -22,7 +22,9 @@ let view: RecordView | null = null;
 const dirty = new Set<string>();
 let saveTimer: number | undefined;
 let saving: Promise<void> = Promise.resolve();
-let dictating: { pointer?: string } | null = null;
+/** The dictation in progress: into one field (`pointer`) or the whole record; `reading` while
+ * the value of what was said into the field is being read. */
+let dictating: { pointer?: string; reading?: boolean } | null = null;
 let pushToTalk = false;
 let startingDictation: Promise<void> | null = null;
 let stopping: Promise<void> = Promise.resolve();
@@ -171,11 +173,12 @@ function renderDictation(): void {
   btn.setAttribute("aria-pressed", String(on));
   btn.classList.toggle("recording", on);
   $("dictate-label").textContent = on ? t("dictateStop") : t("dictateStart");
-  $("dictate-target").textContent = on
-    ? dictating?.pointer
-      ? t("dictatingInto", { field: fieldName(dictating.pointer) })
-      : t("dictatingWhole")
-    : "";
+  const pointer = dictating?.pointer;
+  $("dictate-target").textContent = !on
+    ? ""
+    : !pointer
+      ? t("dictatingWhole")
+      : t(dictating?.reading ? "readingInto" : "dictatingInto", { field: fieldName(pointer) });
   for (const b of $("record-form").querySelectorAll<HTMLElement>("[data-dictate]")) {
     const active = on && dictating?.pointer === b.dataset.dictate;
     b.classList.toggle("recording", active);
@@ -548,6 +551,12 @@ export function initRecord(): void {
     if (f.problem) showError($("record-error"), f.problem);
   });
   void on("dictation-state", dictationState);
+  void on("value-reading", (r) => {
+    // After a stop the page already says the value is being read (see `stop`).
+    if (!dictating || r.recordId !== view?.id || r.pointer !== dictating.pointer) return;
+    dictating.reading = r.reading;
+    renderDictation();
+  });
   void on("audio-level", (l) => {
     if (state.screen === "record" && dictating) setMeter($("level-meter"), l.rms, l.peak);
   });
