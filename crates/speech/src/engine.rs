@@ -50,6 +50,11 @@ pub struct Transcript {
     /// The texts of [`DecodeOptions::score_texts`], each with the model's belief in it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scores: Vec<TextScore>,
+    /// With a constraint: the voice activity detection heard only a burst of voice too short for
+    /// its own rule (a number word said alone, or a sound that is no word), see
+    /// [`SHORT_VOICE_PEAK`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub short_voice: bool,
 }
 
 /// How much the model believes a given text was said, read by teacher forcing: the text's
@@ -180,6 +185,7 @@ pub struct WindowExtras {
     pub hypotheses: Vec<Hypothesis>,
     pub no_speech: Option<f32>,
     pub scores: Vec<TextScore>,
+    pub short_voice: bool,
 }
 
 extern "C" fn abort_requested(user_data: *mut c_void) -> bool {
@@ -281,6 +287,7 @@ impl Engine {
                 self.transcribe_window_with(&buf[..cut], offset, opts, cancel)?;
             extras.hypotheses.extend(more_extras.hypotheses);
             extras.scores.extend(more_extras.scores);
+            extras.short_voice |= more_extras.short_voice;
             extras.no_speech = match (extras.no_speech, more_extras.no_speech) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -308,6 +315,7 @@ impl Engine {
             hypotheses: extras.hypotheses,
             no_speech: extras.no_speech,
             scores: extras.scores,
+            short_voice: extras.short_voice,
         })
     }
 
@@ -333,13 +341,16 @@ impl Engine {
         opts: &DecodeOptions,
         cancel: &AtomicBool,
     ) -> Result<(Vec<Segment>, WindowExtras)> {
-        let (start, end) = match (&mut self.vad, opts.vad) {
-            (Some(vad), true) => match speech_span(vad, samples)? {
-                Some(span) if opts.vad_trim => span,
-                Some(_) => (0, samples.len()),
+        // A typed field's value may be one short word: a burst of voice too short for the
+        // detection's own rule still counts there.
+        let short_words = opts.constraint.is_some();
+        let (start, end, short_voice) = match (&mut self.vad, opts.vad) {
+            (Some(vad), true) => match speech_span(vad, samples, short_words)? {
+                Some(s) if opts.vad_trim => (s.start, s.end, s.short),
+                Some(s) => (0, samples.len(), s.short),
                 None => return Ok((Vec::new(), WindowExtras::default())),
             },
-            _ => (0, samples.len()),
+            _ => (0, samples.len(), false),
         };
         let audio = &samples[start..end];
         let margin = opts.context_margin.map_or(AUDIO_CTX_MARGIN, |m| m as usize);
@@ -509,6 +520,7 @@ impl Engine {
         let extras = match constrained {
             Some(c) => WindowExtras {
                 scores,
+                short_voice,
                 no_speech: Some({
                     let prompt = self.prompt(opts)?;
                     let threads = self.decoder_threads(opts);
@@ -1227,7 +1239,31 @@ unsafe extern "C" fn constrained_filter(
 }
 
 /// The span of `samples` that holds speech according to the VAD, padded; `None` for silence.
-fn speech_span(vad: &mut WhisperVadContext, samples: &[f32]) -> Result<Option<(usize, usize)>> {
+/// Where the voice activity detection heard speech in a window (samples, padded).
+struct Speech {
+    start: usize,
+    end: usize,
+    /// Heard only as a burst of voice too short for the detection's own rule.
+    short: bool,
+}
+
+/// Silero's probability of voice at which a burst too short for whisper.cpp's rule (250 ms of
+/// speech) still counts as speech where `short_words` are asked for: "แปด" said alone (a 0.68 s
+/// clip) peaked at 0.90 for two 32 ms frames and was dropped; white, pink and brown noise, their
+/// bursts, mains hum, clicks, a knock and a cough-like band of noise peaked at 0.30 at most.
+pub const SHORT_VOICE_PEAK: f32 = 0.8;
+
+/// Below this probability a burst of voice has ended (Silero's own hysteresis: its threshold
+/// less 0.15).
+const VOICE_ENDS: f32 = 0.35;
+
+/// The stretch of `samples` that holds speech, by Silero's rule; with `short_words`, failing
+/// that, the burst around a frame of at least [`SHORT_VOICE_PEAK`].
+fn speech_span(
+    vad: &mut WhisperVadContext,
+    samples: &[f32],
+    short_words: bool,
+) -> Result<Option<Speech>> {
     let segs = vad
         .segments_from_samples(WhisperVadParams::default(), samples)
         .map_err(|e| SpeechError::Engine(format!("voice activity detection failed: {e}")))?;
@@ -1241,7 +1277,34 @@ fn speech_span(vad: &mut WhisperVadContext, samples: &[f32]) -> Result<Option<(u
             Some((x, y)) => (x.min(a), y.max(b)),
         });
     }
-    Ok(span.map(|(a, b)| (a.saturating_sub(VAD_PAD), (b + VAD_PAD).min(samples.len()))))
+    let short = span.is_none();
+    if short && short_words {
+        span = short_burst(vad.probabilities(), samples.len());
+    }
+    Ok(span.map(|(a, b)| Speech {
+        start: a.saturating_sub(VAD_PAD),
+        end: (b + VAD_PAD).min(samples.len()),
+        short,
+    }))
+}
+
+/// The samples of the burst of voice around the likeliest frame of `probs` (one per equal
+/// stretch of `len` samples), if that frame reaches [`SHORT_VOICE_PEAK`].
+fn short_burst(probs: &[f32], len: usize) -> Option<(usize, usize)> {
+    let (peak, p) = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    if *p < SHORT_VOICE_PEAK {
+        return None;
+    }
+    let first = probs[..peak]
+        .iter()
+        .rposition(|p| *p < VOICE_ENDS)
+        .map_or(0, |i| i + 1);
+    let last = probs[peak..]
+        .iter()
+        .position(|p| *p < VOICE_ENDS)
+        .map_or(probs.len(), |i| peak + i);
+    let frame = len.div_ceil(probs.len());
+    Some((first * frame, (last * frame).min(len)))
 }
 
 /// Where to end a window: the quietest 100 ms between MIN_WINDOW and MAX_WINDOW, so a word is
@@ -1374,6 +1437,19 @@ pub fn peak_rss_kb() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_burst_of_voice_is_the_stretch_around_a_strong_peak() {
+        // "แปด" said alone, as Silero heard it: two frames of voice.
+        let word = [0.02, 0.19, 0.2, 0.18, 0.51, 0.9, 0.06, 0.1];
+        assert_eq!(short_burst(&word, 8 * 512), Some((4 * 512, 6 * 512)));
+        // Reaching the window's edges.
+        assert_eq!(short_burst(&[0.9, 0.5, 0.2], 3 * 512), Some((0, 2 * 512)));
+        assert_eq!(short_burst(&[0.2, 0.85], 1000), Some((500, 1000)));
+        // The loudest noise measured (a brown noise burst), and nothing at all.
+        assert_eq!(short_burst(&[0.05, 0.3, 0.2], 3 * 512), None);
+        assert_eq!(short_burst(&[], 0), None);
+    }
 
     #[test]
     fn only_thai_script_is_written_in_free_dictation() {

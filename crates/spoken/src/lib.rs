@@ -383,7 +383,10 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // measured so far shows the collapse can be trusted without the officer. (Every national ID
     // the decoder can finish passes its check digit, so the check flags nothing there: an ID is
     // sure only when the second reading agrees too, see [`with_sound_reading`].)
-    let confident = ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed;
+    // Nor is a value sure that the voice activity detection heard only as a short burst (a
+    // number word said alone, or a sound that is no word).
+    let confident =
+        ok && confidence >= SURE_SHARE && raw >= SURE_RAW && !collapsed && !transcript.short_voice;
     SpokenField {
         field,
         value: Some(value),
