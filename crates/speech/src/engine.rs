@@ -1238,7 +1238,6 @@ unsafe extern "C" fn constrained_filter(
     c.filter(&text, logits);
 }
 
-/// The span of `samples` that holds speech according to the VAD, padded; `None` for silence.
 /// Where the voice activity detection heard speech in a window (samples, padded).
 struct Speech {
     start: usize,
@@ -1258,7 +1257,7 @@ pub const SHORT_VOICE_PEAK: f32 = 0.8;
 const VOICE_ENDS: f32 = 0.35;
 
 /// The stretch of `samples` that holds speech, by Silero's rule; with `short_words`, failing
-/// that, the burst around a frame of at least [`SHORT_VOICE_PEAK`].
+/// that, the burst around a frame of at least [`SHORT_VOICE_PEAK`]; `None` for silence.
 fn speech_span(
     vad: &mut WhisperVadContext,
     samples: &[f32],
