@@ -167,18 +167,23 @@ export function flush(): Promise<void> {
   return saving;
 }
 
+/** The status under the microphone button: what dictation listens for, or reads. */
+function renderDictationStatus(): void {
+  const pointer = dictating?.pointer;
+  $("dictate-target").textContent = !dictating
+    ? ""
+    : !pointer
+      ? t("dictatingWhole")
+      : t(dictating.reading ? "readingInto" : "dictatingInto", { field: fieldName(pointer) });
+}
+
 function renderDictation(): void {
   const on = dictating !== null;
   const btn = $("dictate-toggle");
   btn.setAttribute("aria-pressed", String(on));
   btn.classList.toggle("recording", on);
   $("dictate-label").textContent = on ? t("dictateStop") : t("dictateStart");
-  const pointer = dictating?.pointer;
-  $("dictate-target").textContent = !on
-    ? ""
-    : !pointer
-      ? t("dictatingWhole")
-      : t(dictating?.reading ? "readingInto" : "dictatingInto", { field: fieldName(pointer) });
+  renderDictationStatus();
   for (const b of $("record-form").querySelectorAll<HTMLElement>("[data-dictate]")) {
     const active = on && dictating?.pointer === b.dataset.dictate;
     b.classList.toggle("recording", active);
@@ -554,8 +559,9 @@ export function initRecord(): void {
   void on("value-reading", (r) => {
     // After a stop the page already says the value is being read (see `stop`).
     if (!dictating || r.recordId !== view?.id || r.pointer !== dictating.pointer) return;
+    // Only the status changes: the engine is reading meanwhile, and the page keeps off its cores.
     dictating.reading = r.reading;
-    renderDictation();
+    renderDictationStatus();
   });
   void on("audio-level", (l) => {
     if (state.screen === "record" && dictating) setMeter($("level-meter"), l.rms, l.peak);
