@@ -142,6 +142,13 @@ impl SpokenField {
             heard,
         }
     }
+
+    /// Offers `next` first among the alternatives (once), keeping at most [`ALTERNATIVES`].
+    fn offer_next(&mut self, next: Alternative) {
+        self.alternatives.retain(|a| a.value != next.value);
+        self.alternatives.insert(0, next);
+        self.alternatives.truncate(ALTERNATIVES);
+    }
 }
 
 /// Decoding options for dictation into `field`: `base` with the field's constraint and the
@@ -492,11 +499,7 @@ pub fn with_sound_reading(
         confidence: (-cost).exp(),
     };
     if spoken.field != FieldType::NationalId {
-        spoken
-            .alternatives
-            .retain(|a| a.value != heard_by_sound.value);
-        spoken.alternatives.insert(0, heard_by_sound);
-        spoken.alternatives.truncate(ALTERNATIVES);
+        spoken.offer_next(heard_by_sound);
         return spoken;
     }
     let mut alternatives = vec![Alternative {
@@ -678,6 +681,12 @@ fn score_in(scores: &[(Value, f32)], value: &Value) -> f32 {
         .map_or(f32::NEG_INFINITY, |(_, s)| *s)
 }
 
+/// The share of the model's belief that a value scored `other` (per token) has against one
+/// scored `value_score`.
+fn belief_share(value_score: f32, other: f32) -> f32 {
+    1.0 / (1.0 + (value_score - other).exp())
+}
+
 /// The best-believed of `others` (value, score per token) that comes within `margin` of
 /// `value_score`, or ahead of it.
 fn best_within(value_score: f32, others: &[(Value, f32)], margin: f32) -> Option<&(Value, f32)> {
@@ -730,15 +739,10 @@ pub fn with_neighbours(
         return spoken;
     };
     spoken.confident = false;
-    spoken.alternatives.retain(|a| &a.value != neighbour);
-    spoken.alternatives.insert(
-        0,
-        Alternative {
-            value: neighbour.clone(),
-            confidence: 1.0 / (1.0 + (value_score - score).exp()),
-        },
-    );
-    spoken.alternatives.truncate(ALTERNATIVES);
+    spoken.offer_next(Alternative {
+        value: neighbour.clone(),
+        confidence: belief_share(value_score, *score),
+    });
     spoken
 }
 
@@ -790,7 +794,7 @@ pub fn with_extensions(
         return spoken;
     };
     // Its share of the model's belief against the value heard.
-    let share = 1.0 / (1.0 + (value_score - score).exp());
+    let share = belief_share(value_score, *score);
     let (first, next) = if *score > value_score {
         let heard = Alternative {
             value,
@@ -805,8 +809,7 @@ pub fn with_extensions(
         };
         (value, longer)
     };
-    spoken.alternatives.insert(0, next);
-    spoken.alternatives.truncate(ALTERNATIVES);
+    spoken.offer_next(next);
     spoken.value = Some(first);
     spoken.confident = false;
     spoken
@@ -963,13 +966,7 @@ pub fn rescored(mut spoken: SpokenField, scores: &[(Value, f32)]) -> SpokenField
     let Some(value) = spoken.value.take() else {
         return spoken;
     };
-    let score = |v: &Value| {
-        scores
-            .iter()
-            .find(|(s, _)| s == v)
-            .map(|(_, l)| *l)
-            .filter(|l| l.is_finite())
-    };
+    let score = |v: &Value| Some(score_in(scores, v)).filter(|l| l.is_finite());
     let mut all = vec![Alternative {
         value,
         confidence: spoken.confidence,
