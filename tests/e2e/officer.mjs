@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
-  assert, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
+  assert, dictationStatus, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
   openRecordId, pressed, shot, signWithCeremony, waitForStatus, waitSaved,
 } from "./lib/app.mjs";
 
@@ -66,7 +66,7 @@ export async function officerFlow() {
           await shot(s, "03-dictating");
           shown = true;
         }
-        statuses.add(await s.execute("return document.getElementById('dictate-target').textContent;"));
+        statuses.add(await dictationStatus(s));
         const v = normaliseTime(await fieldValue(s, "/arrest/time"));
         return v === spoken ? v : null;
       }, `/arrest/time to become ${spoken} from speech`, 90_000, 100).catch(() => null);
@@ -78,9 +78,8 @@ export async function officerFlow() {
     // the value is in it listens again (the button is still on).
     assert([...statuses].some((t) => /กำลังอ่านค่าของช่อง|Reading the value for/.test(t)),
       `while the time was read the dictation status said only ${JSON.stringify([...statuses])}`);
-    await waitUntil(async () => /กำลังฟัง|Listening/.test(
-      await s.execute("return document.getElementById('dictate-target').textContent;")),
-    "the status to say it listens again once the value is in", 10_000);
+    await waitUntil(async () => /กำลังฟัง|Listening/.test(await dictationStatus(s)),
+      "the status to say it listens again once the value is in", 10_000);
     await shot(s, "04-time-dictated");
     if (await pressed(s, dictate)) await (await s.find(dictate)).click();
     await waitUntil(async () => !(await pressed(s, dictate)), "dictation to stop", 10_000);

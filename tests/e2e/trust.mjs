@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { PASSWORD, USERS, cli, composeTime, log, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
-  assert, engineReady, ensureItem, fieldValue, fill, hasClass, login, logout, missing, nav, openRecordId,
+  assert, dictationStatus, engineReady, ensureItem, fieldValue, fill, hasClass, login, logout, missing, nav, openRecordId,
   pressed, requestClose, shot, signWithCeremony, typeInto, waitForStatus, waitSaved, withApp,
 } from "./lib/app.mjs";
 import { nationalId } from "./officer.mjs";
@@ -314,11 +314,6 @@ export async function pushToTalkFlow() {
     await shot(s, "24b-push-to-talk-nothing-heard");
   });
   log("push-to-talk: F2 held in the time field filled 14:30; held in silence it said nothing was heard");
-}
-
-/** What the dictation status under the microphone button says. */
-async function dictationStatus(s) {
-  return s.execute("return document.getElementById('dictate-target').textContent;");
 }
 
 /** The note dictation left under a typed field ("" when none). */

@@ -72,6 +72,11 @@ export async function engineReady(s, timeoutMs = 120_000) {
   }, "#engine-status to be ready", timeoutMs, 250);
 }
 
+/** What the dictation status under the microphone button says. */
+export async function dictationStatus(s) {
+  return s.execute("return document.getElementById('dictate-target').textContent;");
+}
+
 export async function pressed(s, selector) {
   return (await (await s.find(selector)).attribute("aria-pressed")) === "true";
 }
