@@ -404,6 +404,32 @@ pub fn write_wav_channels(path: &Path, samples: &[f32], channels: u16) -> Result
     w.finalize().map_err(err)
 }
 
+/// Frames of 20 ms, over which [`snr_db`] measures power.
+const SNR_FRAME: usize = RATE as usize / 50;
+
+/// The highest signal-to-noise ratio [`snr_db`] reports: audio whose quiet frames are digital
+/// silence has no noise to measure.
+pub const SNR_CEILING_DB: f32 = 60.0;
+
+/// An estimate of the signal-to-noise ratio of one utterance (dB): the power of its loud frames
+/// (the 90th percentile of 20 ms frames) over that of its quiet ones (the 10th: the lead-in, the
+/// tail and the gaps between words hold only the room), at most [`SNR_CEILING_DB`]. `None` for
+/// less than half a second of audio.
+pub fn snr_db(samples: &[f32]) -> Option<f32> {
+    let mut power: Vec<f32> = samples
+        .chunks_exact(SNR_FRAME)
+        .map(|f| f.iter().map(|x| x * x).sum::<f32>() / SNR_FRAME as f32)
+        .collect();
+    if power.len() < 25 {
+        return None;
+    }
+    power.sort_by(f32::total_cmp);
+    let at = |q: f32| power[((power.len() - 1) as f32 * q) as usize];
+    let (quiet, loud) = (at(0.1), at(0.9));
+    let snr = 10.0 * ((loud - quiet).max(0.0) / quiet.max(f32::MIN_POSITIVE)).log10();
+    Some(snr.min(SNR_CEILING_DB))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,5 +456,43 @@ mod tests {
             (870..=890).contains(&crossings),
             "{crossings} zero crossings"
         );
+    }
+
+    /// A second of "speech" (a tone in bursts, with gaps as between words) under white noise:
+    /// the estimate follows the noise added, and audio without noise reads as the ceiling.
+    #[test]
+    fn the_estimated_snr_follows_the_noise() {
+        let rate = RATE as usize;
+        let speech: Vec<f32> = (0..rate * 3)
+            .map(|i| {
+                let on = (i / (rate / 4)) % 2 == 1 && i > rate / 2 && i < rate * 5 / 2;
+                if on {
+                    0.3 * (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        assert_eq!(snr_db(&speech), Some(SNR_CEILING_DB));
+        assert_eq!(snr_db(&speech[..rate / 4]), None);
+        // A deterministic white noise (a linear congruential generator).
+        let mut state = 1u32;
+        let noise: Vec<f32> = (0..speech.len())
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+            })
+            .collect();
+        let with = |gain: f32| -> f32 {
+            let mixed: Vec<f32> = speech
+                .iter()
+                .zip(&noise)
+                .map(|(s, n)| s + gain * n)
+                .collect();
+            snr_db(&mixed).expect("long enough")
+        };
+        let (quiet, loud) = (with(0.003), with(0.1));
+        assert!(quiet > 25.0 && loud < 15.0, "{quiet} {loud}");
+        assert!(with(0.03) < quiet && with(0.03) > loud);
     }
 }

@@ -55,6 +55,10 @@ pub struct Transcript {
     /// [`SHORT_VOICE_PEAK`].
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub short_voice: bool,
+    /// With a constraint: the utterance's signal-to-noise ratio, estimated
+    /// ([`crate::audio::snr_db`]; the lowest of its windows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snr_db: Option<f32>,
 }
 
 /// How much the model believes a given text was said, read by teacher forcing: the text's
@@ -186,6 +190,7 @@ pub struct WindowExtras {
     pub no_speech: Option<f32>,
     pub scores: Vec<TextScore>,
     pub short_voice: bool,
+    pub snr_db: Option<f32>,
 }
 
 extern "C" fn abort_requested(user_data: *mut c_void) -> bool {
@@ -288,6 +293,10 @@ impl Engine {
             extras.hypotheses.extend(more_extras.hypotheses);
             extras.scores.extend(more_extras.scores);
             extras.short_voice |= more_extras.short_voice;
+            extras.snr_db = match (extras.snr_db, more_extras.snr_db) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             extras.no_speech = match (extras.no_speech, more_extras.no_speech) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -316,6 +325,7 @@ impl Engine {
             no_speech: extras.no_speech,
             scores: extras.scores,
             short_voice: extras.short_voice,
+            snr_db: extras.snr_db,
         })
     }
 
@@ -521,6 +531,7 @@ impl Engine {
             Some(c) => WindowExtras {
                 scores,
                 short_voice,
+                snr_db: crate::audio::snr_db(samples),
                 no_speech: Some({
                     let prompt = self.prompt(opts)?;
                     let threads = self.decoder_threads(opts);

@@ -486,7 +486,7 @@ pub fn run(
         lat[r].1.push(free_ms);
         let top = transcript.hypotheses.first();
         log(&format!(
-            "{} {:?}: field {} ({}{}; {:.2}, raw/token {:.2}, no speech {:.2}) heard \"{}\" | free \"{}\" -> {} | {} ms / {} ms",
+            "{} {:?}: field {} ({}{}; {:.2}, raw/token {:.2}, no speech {:.2}, snr {:.1} dB) heard \"{}\" | free \"{}\" -> {} | {} ms / {} ms",
             u.kind,
             u.expected
                 .as_ref()
@@ -507,6 +507,7 @@ pub fn run(
             top.map(|h| h.raw_logp / (h.tokens as f32 + 1.0))
                 .unwrap_or(f32::NAN),
             transcript.no_speech.unwrap_or(f32::NAN),
+            transcript.snr_db.unwrap_or(f32::NAN),
             spoken.heard,
             free,
             free_value

@@ -392,13 +392,15 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
     // sure only when the second reading agrees too, see [`with_sound_reading`].)
     // Nor is a value sure that the voice activity detection heard only as a short burst (a
     // number word said alone, or a sound that is no word).
-    // Nor a value whose number may be one heard without its first word ([`may_have_lost_its_multiplier`]).
+    // Nor a value whose number may be one heard without its first word
+    // ([`may_have_lost_its_multiplier`]), nor one heard in heavy noise ([`NOISY_SNR_DB`]).
     let confident = ok
         && confidence >= SURE_SHARE
         && raw >= SURE_RAW
         && !collapsed
         && !transcript.short_voice
-        && !may_have_lost_its_multiplier(field, &value);
+        && !may_have_lost_its_multiplier(field, &value)
+        && !heard_in_noise(transcript);
     SpokenField {
         field,
         value: Some(value),
@@ -414,6 +416,19 @@ pub fn interpret(field: FieldType, transcript: &Transcript, today: NaiveDate) ->
             .collect(),
         heard,
     }
+}
+
+/// Below this estimated signal-to-noise ratio ([`banthuek_speech::audio::snr_db`]) nothing read
+/// is sure. On the accuracy benchmark under pink noise (`--snr`, seeds 8001–8008, 48 times
+/// each), at 10 dB 3 times were read sure and 2 of them were wrong (18:47 as 18:48, 07:28 as
+/// 08:28); at 15 dB 5 and at 20 dB 11, all right; numbers never wrong and sure. The estimate
+/// reads the benchmark's ratio about 3.5 dB high: 9.9–15.4 dB at 10 dB, 14.6–20.2 at 15 dB
+/// (36 utterances each); a quiet room reads 25 dB and more.
+pub const NOISY_SNR_DB: f32 = 15.0;
+
+/// Whether the utterance was heard in so much noise that no value read from it is sure.
+fn heard_in_noise(transcript: &Transcript) -> bool {
+    transcript.snr_db.is_some_and(|snr| snr < NOISY_SNR_DB)
 }
 
 /// Whether `value` holds a number said "สิบ…" (10–19): a time's minute, a number or an age. That

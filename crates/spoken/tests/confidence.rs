@@ -1,8 +1,9 @@
 //! When a value read from the constrained beams may be sure ([`interpret`]): never when its
-//! number is said "สิบ…" (10–19), which is how a tens number sounds without its first word.
+//! number is said "สิบ…" (10–19), which is how a tens number sounds without its first word, nor
+//! when it was heard in heavy noise.
 
 use banthuek_speech::engine::{Hypothesis, Transcript};
-use banthuek_spoken::{interpret, may_have_lost_its_multiplier, FieldType};
+use banthuek_spoken::{interpret, may_have_lost_its_multiplier, FieldType, NOISY_SNR_DB};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -24,6 +25,7 @@ fn believed(text: &str) -> Transcript {
         no_speech: Some(0.01),
         scores: Vec::new(),
         short_voice: false,
+        snr_db: None,
     }
 }
 
@@ -52,5 +54,15 @@ proptest! {
                 prop_assert!(!read.confident, "{} in {:?}", n, field);
             }
         }
+    }
+
+    #[test]
+    fn a_value_heard_in_heavy_noise_is_never_sure(h in 0u32..24, m in 20u32..60, snr in 0.0f32..40.0) {
+        let text = format!("{h} นาฬิกา {m} นาที");
+        let mut heard = believed(&text);
+        heard.snr_db = Some(snr);
+        let read = interpret(FieldType::Time, &heard, today());
+        prop_assert_eq!(read.value, Some(Value::from(format!("{h:02}:{m:02}"))));
+        prop_assert_eq!(read.confident, snr >= NOISY_SNR_DB, "{} at {} dB", text, snr);
     }
 }
