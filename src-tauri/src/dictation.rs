@@ -43,21 +43,13 @@ use std::time::Duration;
 /// model loads in a second or two, and a readying is stopped as soon as someone waits.
 const WARM_UP_WAIT: Duration = Duration::from_secs(30);
 
-/// Where models live: BANTHUEK_MODELS, else `<home>/models` (as the CLI), else the source tree's
-/// `models/` (a developer's checkout).
+/// Where models are installed, by the CLI's rules ([`banthuek_speech::models::models_dir`]);
+/// the source tree's `models/` is this crate's `../models`.
 pub fn models_dir(home: &Path) -> PathBuf {
-    if let Some(d) = std::env::var_os("BANTHUEK_MODELS") {
-        return PathBuf::from(d);
-    }
-    let in_home = home.join("models");
-    if in_home.is_dir() {
-        return in_home;
-    }
-    let in_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
-    if in_tree.is_dir() {
-        return in_tree;
-    }
-    in_home
+    banthuek_speech::models::models_dir(
+        home,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"),
+    )
 }
 
 /// How to start the speech worker: BANTHUEK_ENGINE, else `banthuek-engine` beside this program,

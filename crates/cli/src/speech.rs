@@ -126,39 +126,13 @@ fn read_vocabulary(file: &Path) -> Result<String> {
     Ok(banthuek_speech::vocabulary::prompt_from_lexicon(&text))
 }
 
-/// Where models are installed: BANTHUEK_MODELS; else `<home>/models` when it holds a speech
-/// model; else the `models/` folder of the source tree that `scripts/setup.sh` filled (found
-/// from this executable's folder upwards, then where this binary was built from); else
-/// `<home>/models`.
+/// Where models are installed ([`banthuek_speech::models::models_dir`]); the source tree's
+/// `models/` is this crate's `../../models`.
 pub fn models_dir(ctx: &crate::Context) -> PathBuf {
-    if let Some(dir) = std::env::var_os("BANTHUEK_MODELS") {
-        return PathBuf::from(dir);
-    }
-    let home = ctx.home.join("models");
-    let has_model = |dir: &Path| {
-        ModelStore::open(dir)
-            .ok()
-            .and_then(|s| s.resolve(None, ModelKind::Whisper).ok())
-            .is_some()
-    };
-    if has_model(&home) {
-        return home;
-    }
-    let exe_dirs = std::env::current_exe()
-        .ok()
-        .map(|e| {
-            e.ancestors()
-                .skip(1)
-                .map(|a| a.join("models"))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    exe_dirs
-        .into_iter()
-        .chain(std::iter::once(built_from))
-        .find(|d| d.join("manifest.toml").is_file() && has_model(d))
-        .unwrap_or(home)
+    banthuek_speech::models::models_dir(
+        &ctx.home,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+    )
 }
 
 /// Starts the worker with the chosen (or default) model and the default VAD model if installed.

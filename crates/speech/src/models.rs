@@ -249,6 +249,41 @@ pub struct ModelStore {
     manifest: Manifest,
 }
 
+/// Where models are installed, for the CLI and the app alike: `BANTHUEK_MODELS`; else
+/// `<home>/models` when it holds a speech model; else the `models/` folder of a source tree that
+/// `scripts/setup.sh` filled (a developer's checkout: from the running program's folder upwards,
+/// then `built_from`, the tree the program was built from); else `<home>/models`, where
+/// `banthuek models import` installs.
+pub fn models_dir(home: &Path, built_from: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("BANTHUEK_MODELS") {
+        return PathBuf::from(dir);
+    }
+    let in_home = home.join("models");
+    let has_model = |dir: &Path| {
+        ModelStore::open(dir)
+            .ok()
+            .and_then(|s| s.resolve(None, ModelKind::Whisper).ok())
+            .is_some()
+    };
+    if has_model(&in_home) {
+        return in_home;
+    }
+    let beside_program = std::env::current_exe()
+        .ok()
+        .map(|e| {
+            e.ancestors()
+                .skip(1)
+                .map(|a| a.join("models"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    beside_program
+        .into_iter()
+        .chain(std::iter::once(built_from.to_path_buf()))
+        .find(|d| d.join("manifest.toml").is_file() && has_model(d))
+        .unwrap_or(in_home)
+}
+
 impl ModelStore {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self> {
         Ok(ModelStore {
