@@ -6,9 +6,9 @@
 //! engine runs in this process (the worker's own tests cover the process boundary).
 
 use banthuek_speech::clock::{self, ClockVoice};
-use banthuek_speech::engine::{DecodeOptions, Engine};
+use banthuek_speech::engine::{DecodeOptions, Engine, Transcript};
 use banthuek_spoken::bench::{add_noise, espeak_utterances, utterances, Utterance};
-use banthuek_spoken::{read_field, FieldType};
+use banthuek_spoken::{read_field, FieldType, SpokenField};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -48,21 +48,26 @@ fn clock_voice() -> ClockVoice {
     ClockVoice::from_wheel(&wheel).expect("clock clips")
 }
 
+/// `audio` read as a value of `field`, as `transcribe_field` reads it.
+fn read_audio(engine: &mut Engine, field: FieldType, audio: &[f32]) -> (Transcript, SpokenField) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("said.wav");
+    banthuek_speech::audio::write_wav(&wav, audio).expect("wav");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+    let never = AtomicBool::new(false);
+    read_field(field, &DecodeOptions::default(), today, |opts| {
+        engine.transcribe_file(&wav, opts, &never, &mut |_| {})
+    })
+    .expect("transcribe")
+}
+
 /// Reads each utterance as its field's value; returns how many times were right and how many
 /// values were wrong but given as sure. Noise must give no value, and a sure ID must pass its
 /// check digit.
 fn read_each(engine: &mut Engine, utterances: &[Utterance]) -> (usize, usize) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
-    let never = AtomicBool::new(false);
     let (mut times_right, mut silent) = (0, 0);
-    for (i, u) in utterances.iter().enumerate() {
-        let wav = dir.path().join(format!("{i}.wav"));
-        banthuek_speech::audio::write_wav(&wav, &u.audio).expect("wav");
-        let (_, got) = read_field(u.field, &DecodeOptions::default(), today, |opts| {
-            engine.transcribe_file(&wav, opts, &never, &mut |_| {})
-        })
-        .expect("transcribe");
+    for u in utterances {
+        let (_, got) = read_audio(engine, u.field, &u.audio);
         println!(
             "{} {:?} -> {:?} confident {} ({:.2}) heard {:?}",
             u.kind, u.expected, got.value, got.confident, got.confidence, got.heard
@@ -136,17 +141,10 @@ fn under_noise_and_in_another_voice_no_wrong_value_is_sure() {
 #[test]
 fn a_number_word_said_alone_is_read_however_short_and_never_sure() {
     let Some(mut engine) = engine() else { return };
-    let voice = clock_voice();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let wav = dir.path().join("8.wav");
-    let audio = voice.phrase(&["8".to_string()], &[]).expect("compose");
-    banthuek_speech::audio::write_wav(&wav, &audio).expect("wav");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
-    let never = AtomicBool::new(false);
-    let (transcript, got) = read_field(FieldType::Number, &DecodeOptions::default(), today, |o| {
-        engine.transcribe_file(&wav, o, &never, &mut |_| {})
-    })
-    .expect("transcribe");
+    let audio = clock_voice()
+        .phrase(&["8".to_string()], &[])
+        .expect("compose");
+    let (transcript, got) = read_audio(&mut engine, FieldType::Number, &audio);
     println!(
         "แปด -> {:?} confident {} heard {:?}",
         got.value, got.confident, got.heard
@@ -169,17 +167,9 @@ fn a_number_word_said_alone_is_read_however_short_and_never_sure() {
 fn a_minute_heard_without_its_first_word_is_never_sure() {
     let Some(mut engine) = engine() else { return };
     let voice = clock_voice();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
-    let never = AtomicBool::new(false);
     for (h, m) in [(14, 54), (3, 54)] {
-        let wav = dir.path().join(format!("{h}-{m}.wav"));
         let (audio, said) = voice.time(h, m).expect("compose");
-        banthuek_speech::audio::write_wav(&wav, &audio).expect("wav");
-        let (_, got) = read_field(FieldType::Time, &DecodeOptions::default(), today, |o| {
-            engine.transcribe_file(&wav, o, &never, &mut |_| {})
-        })
-        .expect("transcribe");
+        let (_, got) = read_audio(&mut engine, FieldType::Time, &audio);
         println!(
             "{said} -> {:?} confident {} heard {:?}",
             got.value, got.confident, got.heard
@@ -212,15 +202,7 @@ fn in_heavy_noise_no_value_is_sure() {
         .into_iter()
         .find(|u| u.expected.as_ref() == Some(&want))
         .expect("the draw holds 18:47");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let wav = dir.path().join("noisy.wav");
-    banthuek_speech::audio::write_wav(&wav, &said.audio).expect("wav");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
-    let never = AtomicBool::new(false);
-    let (transcript, got) = read_field(FieldType::Time, &DecodeOptions::default(), today, |o| {
-        engine.transcribe_file(&wav, o, &never, &mut |_| {})
-    })
-    .expect("transcribe");
+    let (transcript, got) = read_audio(&mut engine, FieldType::Time, &said.audio);
     println!(
         "18:47 at 10 dB -> {:?} confident {} snr {:?} heard {:?}",
         got.value, got.confident, transcript.snr_db, got.heard
