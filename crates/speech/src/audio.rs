@@ -458,7 +458,7 @@ mod tests {
         );
     }
 
-    /// A second of "speech" (a tone in bursts, with gaps as between words) under white noise:
+    /// Three seconds of "speech" (a tone in bursts, with gaps as between words) under white noise:
     /// the estimate follows the noise added, and audio without noise reads as the ceiling.
     #[test]
     fn the_estimated_snr_follows_the_noise() {
