@@ -193,6 +193,14 @@ pub struct WindowExtras {
     pub snr_db: Option<f32>,
 }
 
+/// The lower of two figures of a recording's windows, or the one there is.
+fn lowest(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 extern "C" fn abort_requested(user_data: *mut c_void) -> bool {
     // SAFETY: user_data is the address of the AtomicBool passed to `decode`, which outlives the
     // whisper call that invokes this callback.
@@ -293,14 +301,8 @@ impl Engine {
             extras.hypotheses.extend(more_extras.hypotheses);
             extras.scores.extend(more_extras.scores);
             extras.short_voice |= more_extras.short_voice;
-            extras.snr_db = match (extras.snr_db, more_extras.snr_db) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            extras.no_speech = match (extras.no_speech, more_extras.no_speech) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            extras.snr_db = lowest(extras.snr_db, more_extras.snr_db);
+            extras.no_speech = lowest(extras.no_speech, more_extras.no_speech);
             for s in found {
                 on_event(EngineEvent::Segment(&s));
                 segments.push(s);

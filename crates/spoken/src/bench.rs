@@ -398,25 +398,38 @@ fn percentile(v: &mut [u64], p: f64) -> u64 {
     v[(((v.len() - 1) as f64) * p).round() as usize]
 }
 
+/// The draw `all` as a run hears it: only the kinds `only` names (every kind when it is empty),
+/// each spoken utterance under pink noise at `snr_db` when given, seeded from `seed` and its
+/// place among them.
+pub fn as_heard(
+    mut all: Vec<Utterance>,
+    only: &[String],
+    snr_db: Option<f32>,
+    seed: u64,
+) -> Vec<Utterance> {
+    all.retain(|u| only.is_empty() || only.iter().any(|k| k == u.kind));
+    if let Some(snr) = snr_db {
+        for (i, u) in all.iter_mut().filter(|u| u.expected.is_some()).enumerate() {
+            add_noise(&mut u.audio, snr, seed ^ i as u64);
+        }
+    }
+    all
+}
+
 /// Runs the draw through the worker and scores it.
 pub fn run(
     cfg: &AccuracyConfig,
     log: &mut dyn FnMut(&str),
 ) -> banthuek_speech::Result<AccuracyReport> {
     let opts = &cfg.options;
-    let mut all = match opts.voice {
+    let all = match opts.voice {
         Voice::Clock => {
             let voice = ClockVoice::from_wheel(&clock::fetch_wheel(&cfg.cache)?)?;
             utterances(&voice, opts.seed, opts.count)?
         }
         Voice::Espeak => espeak_utterances(opts.seed, opts.count)?,
     };
-    all.retain(|u| opts.only.is_empty() || opts.only.iter().any(|k| k == u.kind));
-    if let Some(snr) = opts.snr_db {
-        for (i, u) in all.iter_mut().filter(|u| u.expected.is_some()).enumerate() {
-            add_noise(&mut u.audio, snr, opts.seed ^ i as u64);
-        }
-    }
+    let all = as_heard(all, &opts.only, opts.snr_db, opts.seed);
     let dir = std::env::temp_dir().join(format!("banthuek-accuracy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| banthuek_speech::SpeechError::Io {
         path: dir.clone(),

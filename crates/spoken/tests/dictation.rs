@@ -7,7 +7,7 @@
 
 use banthuek_speech::clock::{self, ClockVoice};
 use banthuek_speech::engine::{DecodeOptions, Engine, Transcript};
-use banthuek_spoken::bench::{add_noise, espeak_utterances, utterances, Utterance};
+use banthuek_spoken::bench::{add_noise, as_heard, espeak_utterances, utterances, Utterance};
 use banthuek_spoken::{read_field, FieldType, SpokenField};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -192,11 +192,12 @@ fn in_heavy_noise_no_value_is_sure() {
     // The benchmark's draw and noise, as `bench accuracy --seed 8004 --count 6 --snr 10 --only
     // time --only number` makes them.
     let seed = 8004;
-    let mut drawn = utterances(&voice, seed, 6).expect("compose");
-    drawn.retain(|u| u.expected.is_some() && (u.kind == "time" || u.kind == "number"));
-    for (i, u) in drawn.iter_mut().enumerate() {
-        add_noise(&mut u.audio, 10.0, seed ^ i as u64);
-    }
+    let drawn = as_heard(
+        utterances(&voice, seed, 6).expect("compose"),
+        &["time".into(), "number".into()],
+        Some(10.0),
+        seed,
+    );
     let want = serde_json::Value::from("18:47");
     let said = drawn
         .into_iter()
