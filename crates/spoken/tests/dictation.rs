@@ -7,7 +7,7 @@
 
 use banthuek_speech::clock::{self, ClockVoice};
 use banthuek_speech::engine::{DecodeOptions, Engine, Transcript};
-use banthuek_spoken::bench::{add_noise, as_heard, espeak_utterances, utterances, Utterance};
+use banthuek_spoken::bench::{as_heard, espeak_utterances, utterances, Utterance};
 use banthuek_spoken::{read_field, FieldType, SpokenField};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -114,14 +114,12 @@ fn field_dictation_gives_the_records_values_and_noise_gives_none() {
 fn under_noise_and_in_another_voice_no_wrong_value_is_sure() {
     let Some(mut engine) = engine() else { return };
     let voice = clock_voice();
-    let mut noisy = utterances(&voice, 8, 1).expect("compose");
-    for (i, u) in noisy
-        .iter_mut()
-        .filter(|u| u.expected.is_some())
-        .enumerate()
-    {
-        add_noise(&mut u.audio, 15.0, i as u64);
-    }
+    let noisy = as_heard(
+        utterances(&voice, 8, 1).expect("compose"),
+        &[],
+        Some(15.0),
+        0,
+    );
     let (_, silent) = read_each(&mut engine, &noisy);
     assert_eq!(
         silent, 0,
