@@ -84,6 +84,9 @@ fn quiet_on_closed_stdout() {
 /// EPIPE on Linux and the BSDs.
 const EPIPE: i32 = 32;
 
+// `banthuek engine` and the benchmarks run whisper in this process.
+banthuek_speech::pin_blas_threads!();
+
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     tracing_subscriber::fmt()

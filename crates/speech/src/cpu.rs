@@ -3,7 +3,15 @@
 //! spins away its time slice waiting for one that is not running, and two threads on a 2-core
 //! laptop with one core busy ran several times slower than one thread (`banthuek bench accuracy
 //! --threads 1|2` under load). The engine therefore asks for no more threads than there are idle
-//! cores. The split of the work between threads does not change the text.
+//! cores.
+//!
+//! The split of the work between threads must not change the text: the same audio gives the same
+//! reading whatever the load. ggml's own kernels keep that. OpenBLAS does not: its products sum
+//! in another order with another thread count (the same 39 s of clock speech read "นาลิกา" where
+//! it had read "นาลีกา"), and ggml sets OpenBLAS's thread count to the decoder's before every
+//! product. Every program that runs the engine therefore invokes [`crate::pin_blas_threads!`],
+//! which leaves OpenBLAS at its own count (the machine's cores, or `OPENBLAS_NUM_THREADS`).
+//! `BANTHUEK_DECODER_THREADS` fixes the decoder's count whatever the load (tests, measurements).
 //!
 //! The process that started the worker (the app, the command line) is not counted among the
 //! others: it prepares each request (a field's grammar, the audio) while the worker waits and
@@ -20,6 +28,8 @@ struct Sample {
     ours: u64,
 }
 
+const DECODER_THREADS: &str = "BANTHUEK_DECODER_THREADS";
+
 /// Windows shorter than this say too little; the last decision stands.
 const MIN_WINDOW_TICKS: u64 = 20;
 /// Each thread beyond the first needs at least this much of an idle core (so two threads on two
@@ -30,6 +40,8 @@ const SPARE: f64 = 0.25;
 /// Follows the other processes' CPU use between decodes (from `/proc`; where that cannot be read,
 /// every requested thread is used).
 pub struct CpuShare {
+    /// `BANTHUEK_DECODER_THREADS`: this many threads, whatever was requested and the load.
+    fixed: Option<i32>,
     cores: usize,
     last: Option<Sample>,
     others: Option<f64>,
@@ -38,6 +50,10 @@ pub struct CpuShare {
 impl Default for CpuShare {
     fn default() -> Self {
         CpuShare {
+            fixed: std::env::var(DECODER_THREADS)
+                .ok()
+                .and_then(|n| n.parse::<i32>().ok())
+                .filter(|n| *n > 0),
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
             last: sample(),
             others: None,
@@ -47,8 +63,12 @@ impl Default for CpuShare {
 
 impl CpuShare {
     /// The threads to decode with now: at most `requested`, at least one, and no more than the
-    /// cores the other processes left idle since the last call.
+    /// cores the other processes left idle since the last call; `BANTHUEK_DECODER_THREADS` where
+    /// it is set.
     pub fn threads(&mut self, requested: i32) -> i32 {
+        if let Some(fixed) = self.fixed {
+            return fixed;
+        }
         if let (Some(before), Some(now)) = (self.last, sample()) {
             if let Some(others) = others_cores(&before, &now, self.cores) {
                 self.others = Some(others);
@@ -116,6 +136,20 @@ fn parse_cpu_line(line: &str) -> Option<(u64, u64)> {
     let idle = v[3] + v[4];
     let total: u64 = v.iter().sum();
     Some((total - idle, total))
+}
+
+/// Leaves OpenBLAS's thread count to OpenBLAS (see the module's note): defines, in the program
+/// that invokes it, the function through which ggml would set it before every product, so that
+/// the linker binds ggml's calls to this one and not to the library's. A program's own objects are
+/// always linked, which is why each program invokes it rather than this crate defining it once.
+#[macro_export]
+macro_rules! pin_blas_threads {
+    () => {
+        /// ggml's call to OpenBLAS, answered here so that it does nothing.
+        #[cfg(target_os = "linux")]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn openblas_set_num_threads(_threads: ::std::ffi::c_int) {}
+    };
 }
 
 /// utime + stime of a process (all its threads), from its `/proc/PID/stat`.

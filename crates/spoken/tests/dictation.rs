@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+banthuek_speech::pin_blas_threads!();
+
 fn models_dir() -> PathBuf {
     std::env::var_os("BANTHUEK_MODELS")
         .map(PathBuf::from)

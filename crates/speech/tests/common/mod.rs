@@ -61,6 +61,21 @@ pub fn start_engine() -> banthuek_speech::supervisor::Supervisor {
         .expect("start worker")
 }
 
+/// As [`start_engine`], with the decoder held at exactly `threads` threads whatever the load
+/// (`BANTHUEK_DECODER_THREADS`, given to the worker alone through `env`).
+pub fn start_engine_with_threads(threads: u32) -> banthuek_speech::supervisor::Supervisor {
+    let engine = worker();
+    let mut args = vec![format!("BANTHUEK_DECODER_THREADS={threads}")];
+    args.push(engine.program.to_string_lossy().into_owned());
+    args.extend(engine.args);
+    let command = banthuek_speech::supervisor::WorkerCommand {
+        program: PathBuf::from("env"),
+        args,
+    };
+    banthuek_speech::supervisor::Supervisor::start(command, &base_model(), Some(&vad_model()))
+        .expect("start worker")
+}
+
 pub fn voice() -> &'static ClockVoice {
     static VOICE: OnceLock<ClockVoice> = OnceLock::new();
     VOICE.get_or_init(|| {
@@ -77,6 +92,22 @@ pub fn clock_utterance(hour: u32, minute: u32) -> (Vec<f32>, String) {
 
 pub fn test_times() -> Vec<(u32, u32)> {
     clock::test_times()
+}
+
+/// The test times said one after another until the speech passes `seconds` (longer than one
+/// 30 s window), and their reference text.
+pub fn clock_speech_past(seconds: usize) -> (Vec<f32>, String) {
+    let mut speech = Vec::new();
+    let mut reference = Vec::new();
+    for (h, m) in test_times() {
+        if speech.len() > seconds * 16_000 {
+            break;
+        }
+        let (audio, text) = clock_utterance(h, m);
+        speech.extend(audio);
+        reference.push(text);
+    }
+    (speech, reference.join(" "))
 }
 
 pub fn write_wav(dir: &Path, name: &str, samples: &[f32]) -> PathBuf {
