@@ -824,14 +824,28 @@ impl Engine {
             // (tokens, state, log-probability; no state: the text ended)
             let mut candidates = Vec::new();
             for (tokens, state, logp) in beams {
-                // Only a call's last token's logits can be read: at least that token is fed
-                // again (the prompt's last for the empty text).
+                // Only the logits of a call's only token can be read (a call's last token's
+                // land in the row of its place in the call, and row 0 is the one read): what
+                // the decoder does not hold of this beam before its last token goes in one call,
+                // the last token (the prompt's last for the empty text) in one of its own.
                 let shared = fed.iter().zip(&tokens).take_while(|(a, b)| a == b).count();
-                if tokens.is_empty() {
-                    feed(&mut self.state, &prompt[last..], last, threads)?;
-                }
-                for k in shared.min(tokens.len().saturating_sub(1))..tokens.len() {
-                    feed(&mut self.state, &tokens[k..=k], prompt.len() + k, threads)?;
+                match tokens.split_last() {
+                    None => feed(&mut self.state, &prompt[last..], last, threads)?,
+                    Some((&newest, before)) => {
+                        let from = shared.min(before.len());
+                        feed(
+                            &mut self.state,
+                            &before[from..],
+                            prompt.len() + from,
+                            threads,
+                        )?;
+                        feed(
+                            &mut self.state,
+                            &[newest],
+                            prompt.len() + before.len(),
+                            threads,
+                        )?;
+                    }
                 }
                 let row = log_softmax(
                     self.state.get_logits().map_err(engine_error)?,
