@@ -6,6 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 apt_packages=(
   build-essential pkg-config perl make cmake clang libclang-dev     # whisper.cpp, SQLCipher, OpenSSL
+  mold                                                               # the linker (.cargo/config.toml)
   libopenblas-dev                                                    # whisper.cpp's encoder products (OpenBLAS)
   python3 python3-venv python3-pip                                   # model download, eval, pyHanko
   poppler-utils sqlite3                                              # PDF and database checks in tests
