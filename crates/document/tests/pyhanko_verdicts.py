@@ -14,7 +14,6 @@ import io
 import json
 import logging
 import multiprocessing
-import os
 import sys
 
 from asn1crypto import pem, x509
@@ -52,25 +51,35 @@ def verdict(data, expected, ca):
         return [False, f"{type(e).__name__}: {e}"[:300]]
 
 
+# Read once in the parent before the pool forks: the workers inherit them.
+CA = None
+ORIGINALS = []
+
+
 def copy_verdict(task):
-    path, signatures, ca_path, patches = task
-    with open(path, "rb") as f:
-        data = bytearray(f.read())
+    case, signatures, patches = task
+    data = bytearray(ORIGINALS[case])
     for offset, value in patches:
         data[offset] = value
-    return verdict(bytes(data), signatures, load_cert(ca_path))
+    return verdict(bytes(data), signatures, CA)
 
 
 def main():
+    global CA
     job = json.load(sys.stdin)
-    with multiprocessing.Pool(os.cpu_count()) as pool:
+    CA = load_cert(job["ca"])
+    for case in job["cases"]:
+        with open(case["pdf"], "rb") as f:
+            ORIGINALS.append(f.read())
+    # One worker per core (the pool's default).
+    with multiprocessing.get_context("fork").Pool() as pool:
         out = [
             pool.map(
                 copy_verdict,
-                [(case["pdf"], case["signatures"], job["ca"], p) for p in case["patches"]],
+                [(i, case["signatures"], p) for p in case["patches"]],
                 chunksize=16,
             )
-            for case in job["cases"]
+            for i, case in enumerate(job["cases"])
         ]
     json.dump(out, sys.stdout)
 
