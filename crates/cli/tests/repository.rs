@@ -383,3 +383,23 @@ fn sync_api_md_gives_the_enrol_command_line_the_binary_takes() {
         );
     }
 }
+
+/// Cargo.toml's dev profile optimises dependencies and names the workspace's own crates one by
+/// one (unoptimised, or optimised for a reason): a crate missing there would silently compile
+/// as a dependency, without line tables.
+#[test]
+fn every_crate_has_its_own_dev_profile() {
+    let manifest = read("Cargo.toml");
+    let metadata = cargo_metadata();
+    let missing: Vec<&str> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .filter(|name| !manifest.contains(&format!("[profile.dev.package.{name}]")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "Cargo.toml has no [profile.dev.package.…] for {missing:?}"
+    );
+}
