@@ -1,7 +1,8 @@
 // Thai conventions and whose records, in the real window (issue 14, items 2 and 6/7):
-// - conventions: the Buddhist Era date picker (Thai month names, 2569) puts the stored form
-//   (2026-12-04) into the date field; a custody notification typed as 4/12/2569 14.30 is stored
-//   as 2026-12-04T14:30, not kept as unreadable text;
+// - conventions: the Buddhist Era date picker (Thai month names, 2569) fills the date field,
+//   which shows 4/12/2569 as officers write dates and stores 2026-12-04; a custody notification
+//   typed as 4/12/2569 14.30 is shown so and stored as 2026-12-04T14:30, not kept as unreadable
+//   text;
 // - the PDF preview zooms (125 %) and goes to the next page;
 // - own: "บันทึกของฉัน" lists only the logged-in officer's records; nothing on the page moves while
 //   the speech model loads after login;
@@ -13,12 +14,12 @@ import { assert, fieldValue, hasClass, login, logout, nav, openRecordId, shot, t
 
 
 export async function conventionsFlow() {
-  await withApp("conventions", async ({ s }) => {
+  await withApp("conventions", async ({ s, home }) => {
     await login(s, USERS.officer.name);
     await (await s.waitFor("#new-record")).click();
-    await openRecordId(s);
+    const id = await openRecordId(s);
 
-    // The picker: December 2569 in Thai, the 4th → 2026-12-04 in the field.
+    // The picker: December 2569 in Thai, the 4th → 4/12/2569 in the field (stored 2026-12-04).
     await (await s.waitFor('[data-pick-date="/arrest/date"]')).click();
     await s.waitFor(".date-picker");
     await s.execute(
@@ -28,20 +29,24 @@ export async function conventionsFlow() {
     assert(head[0] === "ธันวาคม" && head[1] === "2569", `the picker shows ${head.join(" ")}, not ธันวาคม 2569`);
     await shot(s, "27a-be-date-picker");
     await (await s.waitFor('.date-picker [data-date="2026-12-04"]')).click();
-    await waitUntil(async () => (await fieldValue(s, "/arrest/date")) === "2026-12-04", "/arrest/date to read 2026-12-04");
-    const hint = await s.execute(
-      "return document.querySelector('[data-pointer=\"/arrest/date\"] .hint').textContent;");
-    assert(hint.includes("ธันวาคม 2569"), `the date's hint reads "${hint}"`);
+    await waitUntil(async () => (await fieldValue(s, "/arrest/date")) === "4/12/2569", "/arrest/date to read 4/12/2569");
+    // The hint under the field spells the date the backend read (after the save).
+    const hint = () => s.execute("return document.querySelector('[data-pointer=\"/arrest/date\"] .hint').textContent;");
+    await waitUntil(async () => (await hint()).includes("4 ธันวาคม 2569"), "the date's hint to read 4 ธันวาคม 2569", 15_000);
 
     // The custody time as officers write it.
     const at = '[data-field="/custody/prosecutor_notified_at"]';
     await typeInto(s, at, "4/12/2569 14.30");
     await s.keys([{ type: "keyDown", value: Keys.TAB }, { type: "keyUp", value: Keys.TAB }]);
     await waitSaved(s, 30_000);
-    await waitUntil(async () => (await fieldValue(s, "/custody/prosecutor_notified_at")) === "2026-12-04T14:30",
-      "the custody time to be stored as 2026-12-04T14:30", 15_000);
+    await waitUntil(async () => (await fieldValue(s, "/custody/prosecutor_notified_at")) === "4/12/2569 14.30",
+      "the custody time to read 4/12/2569 14.30", 15_000);
     assert(!(await hasClass(s, '[data-pointer="/custody/prosecutor_notified_at"]', "invalid")),
       "4/12/2569 14.30 was kept as unreadable text");
+    const stored = JSON.parse(cli(home, ["record", "export", id, "--json"], { user: USERS.officer.name }));
+    assert(stored.arrest?.date === "2026-12-04", `the picked date is stored as ${stored.arrest?.date}`);
+    assert(stored.custody?.prosecutor_notified_at === "2026-12-04T14:30",
+      `the custody time is stored as ${stored.custody?.prosecutor_notified_at}`);
 
     // The PDF preview zooms and goes page by page.
     await (await s.find("#record-pdf")).click();
@@ -61,7 +66,7 @@ export async function conventionsFlow() {
     await waitUntil(async () => !(await s.isDisplayed("#pdf-dialog")), "the PDF preview to close", 10_000);
 
   });
-  log("conventions: the B.E. picker filled 2026-12-04, 4/12/2569 14.30 stored as 2026-12-04T14:30");
+  log("conventions: the B.E. picker filled 4/12/2569 (stored 2026-12-04), 4/12/2569 14.30 stored as 2026-12-04T14:30");
 }
 
 export async function ownRecordsFlow() {

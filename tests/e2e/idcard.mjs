@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { USERS, cli, cliBin, log, makeHome, repo, startDriver } from "./lib/harness.mjs";
+import { USERS, cli, cliBin, log, makeHome, repo, startDriver, writtenDate } from "./lib/harness.mjs";
 import { Keys, sleep, waitUntil } from "./lib/webdriver.mjs";
 import { assert, ensureItem, fieldValue, fill, login, openRecordId, shot, waitSaved } from "./lib/app.mjs";
 
@@ -209,7 +209,8 @@ export async function idcardFlow() {
     // address in parts and the card's dates, each holding the card's value, marked "from the card".
     for (const k of cardLeaves(expected)) {
       const ptr = `/arrestees/0/${k}`;
-      const want = String(k.split("/").reduce((o, t) => o[t], expected));
+      // Dates as officers write them ("4/12/2569"), the stored form checked below.
+      const want = writtenDate(k.split("/").reduce((o, t) => o[t], expected));
       await waitUntil(async () => (await fieldValue(s, ptr)) === want, `${ptr} to read ${want}`);
       const mark = await s.find(`.field[data-pointer="${ptr}"] .source`);
       assert(String(await mark.attribute("class")).split(/\s+/).includes("card"), `${ptr} is not marked as from the card`);
@@ -228,7 +229,11 @@ export async function idcardFlow() {
     await fill(s, HOUSE, EDITS[HOUSE], { overwrite: true });
     await fill(s, BORN, bornTyped, { overwrite: true });
     await waitSaved(s);
-    await waitUntil(async () => (await fieldValue(s, BORN)) === EDITS[BORN], `${bornTyped} to be stored as ${EDITS[BORN]}`);
+    await waitUntil(async () => (await fieldValue(s, BORN)) === writtenDate(EDITS[BORN]), `${bornTyped} to be read`);
+    const stored = JSON.parse(cli(home, ["record", "export", id, "--json"], user)).arrestees[0];
+    assert(stored.birth_date === EDITS[BORN], `${bornTyped} is stored as ${stored.birth_date}, not ${EDITS[BORN]}`);
+    for (const k of ["issued", "expires"].filter((k) => expected.id_card?.[k]))
+      assert(stored.id_card[k] === expected.id_card[k], `the card's ${k} date is stored as ${stored.id_card[k]}`);
     for (const ptr of [HOUSE, BORN]) {
       const mark = await s.find(`.field[data-pointer="${ptr}"] .source`);
       await waitUntil(async () => String(await mark.attribute("class")).split(/\s+/).includes("edited"), `${ptr} to be marked edited`);

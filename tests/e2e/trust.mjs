@@ -36,9 +36,11 @@ export async function typedFlow() {
     await fill(s, "/recorded/time", "25:99");
     await fill(s, "/arrest/place", "ตลาดวโรรส อำเภอเมืองเชียงใหม่");
     await waitSaved(s);
-    // Read in the exchange format's form; the impossible time kept as typed and marked.
-    await waitUntil(async () => (await fieldValue(s, "/arrest/date")) === "2026-12-04", "/arrest/date to read 2026-12-04");
-    await waitUntil(async () => (await fieldValue(s, "/arrest/time")) === "14:30", "/arrest/time to read 14:30");
+    // Read, and shown as officers write them (stored in the exchange format's form: checked
+    // below); the impossible time kept as typed and marked.
+    await waitUntil(async () => (await fieldValue(s, "/arrest/date")) === "4/12/2569", "/arrest/date to read 4/12/2569");
+    await waitUntil(async () => (await fieldValue(s, "/arrest/time")) === "14.30", "/arrest/time (typed ๑๔.๓๐) to read 14.30");
+    assert(!(await hasClass(s, '.field[data-pointer="/arrest/date"]', "invalid")), "4/12/2569 is marked as unreadable");
     assert((await fieldValue(s, "/recorded/time")) === "25:99", "the impossible time is not kept as typed");
     const bad = '.field[data-pointer="/recorded/time"]';
     assert(await hasClass(s, bad, "invalid"), "the impossible time is not marked");

@@ -36,3 +36,24 @@ export function readableDate(iso: string, lang: string): string | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
   return lang === "th" ? `${d} ${THAI_MONTHS[mo - 1]} ${y + 543}` : `${d} ${EN_MONTHS[mo - 1]} ${y}`;
 }
+
+/** A stored date, time or moment as officers write it in a field: "2026-12-04" → "4/12/2569"
+ * (day/month/Buddhist Era), "14:30" → "14.30", "2026-12-04T14:30" → "4/12/2569 14.30". The
+ * backend reads these forms back into the stored one; anything else (text kept as typed because
+ * it fits no date or time) is shown unchanged. */
+export function asWritten(kind: "date" | "time" | "datetime", stored: string): string {
+  const date = (iso: string) => {
+    if (readableDate(iso, "th") === undefined) return undefined;
+    const [y, m, d] = iso.split("-").map(Number);
+    return `${d}/${m}/${y + 543}`;
+  };
+  const time = (hm: string) => {
+    const m = /^(\d{2}):(\d{2})$/.exec(hm);
+    return m && Number(m[1]) < 24 && Number(m[2]) < 60 ? `${m[1]}.${m[2]}` : undefined;
+  };
+  if (kind === "date") return date(stored) ?? stored;
+  if (kind === "time") return time(stored) ?? stored;
+  const [d, hm] = stored.split("T");
+  const shown = hm === undefined ? undefined : [date(d), time(hm)];
+  return shown?.[0] && shown[1] ? `${shown[0]} ${shown[1]}` : stored;
+}

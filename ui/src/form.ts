@@ -4,7 +4,7 @@
 import { openDatePicker } from "./datepicker";
 import { get, join, pattern, set, type Json } from "./pointer";
 import { lang, pick, t, type Key } from "./i18n";
-import { readableDate, toArabicDigits } from "./digits";
+import { asWritten, readableDate, toArabicDigits } from "./digits";
 import { KeptWords, keepWhole, typed } from "./keepwhole";
 import type { FieldComment, RecordView } from "./api";
 
@@ -230,9 +230,11 @@ export interface FormHandlers {
 }
 
 /** A value shown in an input: numbers and booleans as text, absent as "". */
-function display(v: Json | undefined): string {
+/** A stored value as its field shows it: dates and times as officers write them (`asWritten`). */
+function display(v: Json | undefined, kind: string | undefined): string {
   if (v === undefined || v === null) return "";
-  if (typeof v === "string") return v;
+  if (typeof v === "string")
+    return kind === "date" || kind === "time" || kind === "datetime" ? asWritten(kind, v) : v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return JSON.stringify(v);
 }
@@ -325,7 +327,7 @@ export class RecordForm {
   enter(pointer: string, value: Json): void {
     const input = this.root.querySelector<HTMLInputElement>(`[data-field="${CSS.escape(pointer)}"]`);
     if (!input) return;
-    input.value = display(value);
+    input.value = display(value, input.dataset.kind);
     input.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
@@ -585,7 +587,8 @@ export class RecordForm {
       if (!keep.has(p) && !same) {
         if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = v === true;
         else {
-          const shown = input instanceof HTMLTextAreaElement ? this.kept.show(display(v)) : display(v);
+          const text = display(v, input.dataset.kind);
+          const shown = input instanceof HTMLTextAreaElement ? this.kept.show(text) : text;
           if (input.value !== shown) input.value = shown;
         }
       }

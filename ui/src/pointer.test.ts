@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { get, join, pattern, set, firstIndex, type Json } from "./pointer";
-import { readableDate, toArabicDigits, toThaiDigits } from "./digits";
+import { asWritten, readableDate, toArabicDigits, toThaiDigits } from "./digits";
 
 describe("JSON pointer form binding", () => {
   it("creates the arrays and objects a new arrestee field needs", () => {
@@ -49,5 +49,23 @@ describe("digits follow the page's language", () => {
     expect(withDigits("4 December 2026", "thai")).toBe("4 December 2026");
     chooseLang("th");
     expect(withDigits("4 ธันวาคม 2569", "thai")).toBe("๔ ธันวาคม ๒๕๖๙");
+  });
+});
+
+describe("stored dates and times shown as officers write them", () => {
+  it("shows dates as day/month/Buddhist Era year and times with a dot", () => {
+    expect(asWritten("date", "2026-12-04")).toBe("4/12/2569");
+    expect(asWritten("date", "1990-01-31")).toBe("31/1/2533");
+    expect(asWritten("time", "14:30")).toBe("14.30");
+    expect(asWritten("time", "09:05")).toBe("09.05");
+    expect(asWritten("datetime", "2026-12-04T14:30")).toBe("4/12/2569 14.30");
+  });
+
+  it("shows text kept as typed unchanged", () => {
+    expect(asWritten("time", "25:99")).toBe("25:99");
+    expect(asWritten("date", "2026-13-04")).toBe("2026-13-04");
+    expect(asWritten("date", "4 ธ.ค.")).toBe("4 ธ.ค.");
+    expect(asWritten("datetime", "พรุ่งนี้ 14.30")).toBe("พรุ่งนี้ 14.30");
+    expect(asWritten("datetime", "2026-12-04")).toBe("2026-12-04");
   });
 });

@@ -180,12 +180,19 @@ export function play(wav) {
   });
 }
 
-/** Thai digits to Arabic and "14.30" to "14:30", so a time reads the same in either setting. */
 /** `v` as text with Thai digits written as Arabic ones. */
 export function arabicDigits(v) {
   return String(v ?? "").replace(/[๐-๙]/g, (c) => String(c.charCodeAt(0) - 0x0e50));
 }
 
+/** A stored date ("2026-12-04") as a date field shows it, the way officers write dates:
+ * "4/12/2569" (day/month/Buddhist Era). Any other text as it is. */
+export function writtenDate(v) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(v));
+  return m ? `${Number(m[3])}/${Number(m[2])}/${Number(m[1]) + 543}` : String(v);
+}
+
+/** Thai digits to Arabic and "14.30" to "14:30", so a time reads the same in either setting. */
 export function normaliseTime(v) {
   return arabicDigits(v)
     .replace(/\s*น\.?$/, "")

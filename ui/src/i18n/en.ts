@@ -180,7 +180,7 @@ export const en: Record<keyof typeof th, string> = {
   rightMedicalCare: "Prompt medical care when ill",
   phDate: "D/M/YYYY (B.E.), e.g. 4/12/2569",
   phTime: "HH.MM, e.g. 14.30",
-  phDateTime: "YYYY-MM-DDTHH:MM",
+  phDateTime: "D/M/YYYY (B.E.) HH.MM, e.g. 4/12/2569 14.30",
   phNumber: "number",
   srcDictated: "dictated",
   srcTyped: "typed",

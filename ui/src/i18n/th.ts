@@ -178,7 +178,7 @@ export const th = {
   rightMedicalCare: "ได้รับการรักษาพยาบาลโดยเร็วเมื่อเจ็บป่วย",
   phDate: "วว/ดด/ปปปป (พ.ศ.) เช่น 4/12/2569",
   phTime: "ชช.นน เช่น 14.30",
-  phDateTime: "ปปปป-ดด-ววTชช:นน",
+  phDateTime: "วว/ดด/ปปปป ชช.นน เช่น 4/12/2569 14.30",
   phNumber: "ตัวเลข",
   srcDictated: "จากเสียง",
   srcTyped: "พิมพ์",
