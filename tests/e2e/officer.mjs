@@ -124,7 +124,10 @@ export async function officerFlow() {
     await signWithCeremony(s, "#sign-submit");
     await waitForStatus(s, ["submitted"]);
     await shot(s, "08-submitted");
+    // The officer's last message ("signed and sent") leaves with the officer.
+    assert(await s.isDisplayed("#toast"), "no message after signing");
     await logout(s);
+    assert(!(await s.isDisplayed("#toast")), "the officer's message stays on after logging out");
 
     // The supervisor: queue, review, PDF preview, approve and countersign.
     await login(s, USERS.supervisor.name);

@@ -5,7 +5,7 @@ import { api, asAppError, on, type AppError, type ResumeInfo, type SessionInfo }
 import { applyI18n, both, lang, pick, setLang, t, type Lang } from "./i18n";
 import { decorate, install, register, renderHelp, type Scope } from "./shortcuts";
 import { go, isAdmin, isSupervisor, screen, setNavigator, state, type ScreenName } from "./state";
-import { $, showError, showOverlay, toastError, type PageError } from "./ui";
+import { $, clearToast, showError, showOverlay, toastError, type PageError } from "./ui";
 import { initList } from "./screens/list";
 import { currentRecordId, dictationStopped, initRecord, showView, stop, unsavedWork } from "./screens/record";
 import { cancelCeremony, initCeremony } from "./ceremony";
@@ -181,11 +181,13 @@ function locked(): void {
       arg: state.screen === "record" || state.screen === "history" ? currentRecordId() : undefined,
     };
   }
+  clearToast();
   showLock(true);
 }
 
 async function logout(): Promise<void> {
   await screen(state.screen)?.leave?.();
+  clearToast();
   try {
     await api.logout();
   } catch (e) {

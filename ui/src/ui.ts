@@ -42,6 +42,12 @@ export function toast(text: string, kind: "ok" | "error" = "ok"): void {
   toastTimer = window.setTimeout(() => (el.hidden = true), kind === "error" ? 8000 : 3500);
 }
 
+/** Hides the toast at once: what it said belongs to the session that is ending. */
+export function clearToast(): void {
+  clearTimeout(toastTimer);
+  $("toast").hidden = true;
+}
+
 export function toastError(e: AppError): void {
   toast(lang() === "en" ? e.en : e.th, "error");
 }
