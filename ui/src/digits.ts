@@ -57,3 +57,10 @@ export function asWritten(kind: "date" | "time" | "datetime", stored: string): s
   const shown = hm === undefined ? undefined : [date(d), time(hm)];
   return shown?.[0] && shown[1] ? `${shown[0]} ${shown[1]}` : stored;
 }
+
+/** A time of day as a sentence writes it: "14.30 น." in Thai, "14.30" in English; text that is
+ * no time as it is. */
+export function clockTime(hm: string, lang: string): string {
+  const shown = asWritten("time", hm);
+  return shown !== hm && lang === "th" ? `${shown} น.` : shown;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { get, join, pattern, set, firstIndex, type Json } from "./pointer";
-import { asWritten, readableDate, toArabicDigits, toThaiDigits } from "./digits";
+import { asWritten, clockTime, readableDate, toArabicDigits, toThaiDigits } from "./digits";
 
 describe("JSON pointer form binding", () => {
   it("creates the arrays and objects a new arrestee field needs", () => {
@@ -67,5 +67,13 @@ describe("stored dates and times shown as officers write them", () => {
     expect(asWritten("date", "4 ธ.ค.")).toBe("4 ธ.ค.");
     expect(asWritten("datetime", "พรุ่งนี้ 14.30")).toBe("พรุ่งนี้ 14.30");
     expect(asWritten("datetime", "2026-12-04")).toBe("2026-12-04");
+  });
+});
+
+describe("times of day in sentences", () => {
+  it("writes น. after a Thai time, nothing after an English one or after text that is no time", () => {
+    expect(clockTime("14:30", "th")).toBe("14.30 น.");
+    expect(clockTime("14:30", "en")).toBe("14.30");
+    expect(clockTime("25:99", "th")).toBe("25:99");
   });
 });

@@ -2,7 +2,7 @@
 import type { AppError } from "./api";
 import { lang, t, type Key } from "./i18n";
 import type { RecordStatus } from "./bindings/RecordStatus";
-import { withDigits } from "./digits";
+import { clockTime, withDigits } from "./digits";
 import { state } from "./state";
 import { fieldName } from "./form";
 
@@ -120,7 +120,13 @@ export function formatWhen(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const text = d.toLocaleString(lang() === "th" ? "th-TH" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+  // Thai writing puts a dot in the time and น. after it ("7 ธ.ค. 2569 23.51 น."), where the
+  // th-TH locale writes 23:51.
+  const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  const text =
+    lang() === "th"
+      ? `${d.toLocaleDateString("th-TH", { dateStyle: "medium" })} ${clockTime(hm, "th")}`
+      : d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
   return withDigits(text, state.digits);
 }
 

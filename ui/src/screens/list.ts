@@ -5,7 +5,7 @@ import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
 import { $, formatWhen, showError, statusLabel } from "../ui";
 import type { RecordStatus } from "../bindings/RecordStatus";
-import { readableDate, withDigits } from "../digits";
+import { clockTime, readableDate, withDigits } from "../digits";
 import { lang } from "../i18n";
 import { classificationBadge } from "../classification";
 
@@ -70,7 +70,7 @@ function render(rows: RecordSummaryView[]): void {
         const badge = classificationBadge(r.classification, r.juvenile);
         if (badge) td.prepend(badge, " ");
       }
-      if (i === 1 && r.arrestTime) td.append(` ${withDigits(r.arrestTime, state.digits)}`);
+      if (i === 1 && r.arrestTime) td.append(` ${withDigits(clockTime(r.arrestTime, lang()), state.digits)}`);
       if (i === 2) td.className = `status status-${r.status}`;
       tr.append(td);
     }
