@@ -251,6 +251,26 @@ pub fn arrestee_name(record: &ArrestRecord) -> Option<String> {
         .filter(|n| !n.is_empty())
 }
 
+/// "first last" of each arrestee, in order.
+fn arrestee_names(record: &ArrestRecord) -> Vec<String> {
+    record
+        .arrestees
+        .iter()
+        .map(|a| text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]))
+        .collect()
+}
+
+/// Whom a record is about, for a list that names records by their people: each arrestee's
+/// name and the arrest date; nothing when the user may not open the record.
+pub fn record_subject(session: &Session, id: &str) -> AppResult<(Vec<String>, Option<String>)> {
+    if !session.may_open(id)? {
+        return Ok((Vec::new(), None));
+    }
+    let record = session.record(id)?.record;
+    let date = record.arrest.as_ref().and_then(|a| a.date.clone());
+    Ok((arrestee_names(&record), date))
+}
+
 fn summary(
     session: &Session,
     s: banthuek_store::RecordSummary,
@@ -267,11 +287,7 @@ fn summary(
         .and_then(|r| r.arrest.clone())
         .unwrap_or_default();
     let view = RecordSummaryView {
-        arrestees: record
-            .iter()
-            .flat_map(|r| &r.arrestees)
-            .map(|a| text_of(&[a.first_name.as_ref(), a.last_name.as_ref()]))
-            .collect(),
+        arrestees: record.as_ref().map(arrestee_names).unwrap_or_default(),
         arrest_date: arrest.date,
         arrest_time: arrest.time,
         charges: record

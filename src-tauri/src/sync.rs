@@ -5,6 +5,7 @@
 
 use crate::contract::Events;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::records::record_subject;
 use crate::session::{lock, SessionManager};
 use crate::views::{SyncRowView, SyncView};
 use banthuek_sync::station::{load_enrolment, renewed_if_due, save_enrolment};
@@ -66,9 +67,14 @@ impl SyncManager {
     }
 
     pub fn sync_status(&self) -> AppResult<SyncView> {
-        let (enrolled, rows) = self
-            .session
-            .with_session(|s| Ok((load_enrolment(s).is_ok(), s.outbox_rows()?)))?;
+        let (enrolled, rows) = self.session.with_session(|s| {
+            let rows = s
+                .outbox_rows()?
+                .into_iter()
+                .map(|r| Ok((record_subject(s, &r.record_id)?, r)))
+                .collect::<AppResult<Vec<_>>>()?;
+            Ok((load_enrolment(s).is_ok(), rows))
+        })?;
         Ok(SyncView {
             online: lock(&self.online).unwrap_or(false),
             enrolled,
@@ -77,12 +83,14 @@ impl SyncManager {
             last_attempt_at: lock(&self.last_attempt_at).clone(),
             rows: rows
                 .into_iter()
-                .map(|r| SyncRowView {
+                .map(|((arrestees, arrest_date), r)| SyncRowView {
                     reason: r
                         .last_error
                         .filter(|_| r.status != banthuek_store::OutboxStatus::Synced),
                     key: r.idempotency_key,
                     record_id: r.record_id,
+                    arrestees,
+                    arrest_date,
                     version: r.version,
                     state: r.status.into(),
                     attempts: r.attempts,

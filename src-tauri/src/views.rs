@@ -331,6 +331,9 @@ pub struct SyncRowView {
     /// record id:version, the idempotency key.
     pub key: String,
     pub record_id: String,
+    /// "first last" of each arrestee; empty when the user may not open the record.
+    pub arrestees: Vec<String>,
+    pub arrest_date: Option<String>,
     pub version: u32,
     pub state: SyncState,
     /// The receiver's reason (rejected) or the last error (still queued).

@@ -274,6 +274,15 @@ fn officer_signs_supervisor_returns_then_countersigns() {
     assert_eq!(sync.rows.len(), 1);
     assert_eq!(sync.rows[0].state, SyncState::Queued);
     assert_eq!(sync.rows[0].record_id, id);
+    // Named as the record lists name it: who it is about and when.
+    let record = complete_record();
+    let arrestee = &record["arrestees"][0];
+    let name = format!("{} {}", arrestee["first_name"], arrestee["last_name"]).replace('"', "");
+    assert_eq!(sync.rows[0].arrestees, vec![name]);
+    assert_eq!(
+        sync.rows[0].arrest_date.as_deref(),
+        record["arrest"]["date"].as_str()
+    );
     assert_eq!(
         app.sync.sync_now().unwrap_err().code,
         ErrorCode::NotEnrolled

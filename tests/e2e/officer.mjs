@@ -4,7 +4,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { USERS, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
+import { USERS, arabicDigits, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
 import { sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
   assert, dictationStatus, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
@@ -145,6 +145,10 @@ export async function officerFlow() {
     log("record status after countersigning:", final);
     await shot(s, "12-approved");
     await nav(s, "#nav-sync", "#screen-sync");
+    // The queued record by whom it is about, as the record lists name it, not by its id.
+    const queued = await s.waitFor(`.sync-row[data-key^="${id}"] .sync-record`);
+    const named = await queued.text();
+    assert(named.startsWith("สมศักดิ์ รักสงบ") && arabicDigits(named).includes("2569"), `the sync row reads "${named}"`);
     await shot(s, "13-sync");
     await nav(s, "#nav-settings", "#screen-settings");
     await shot(s, "14-settings");

@@ -5,7 +5,11 @@ export type SyncRowView = {
 /**
  * record id:version, the idempotency key.
  */
-key: string, recordId: string, version: number, state: SyncState, 
+key: string, recordId: string, 
+/**
+ * "first last" of each arrestee; empty when the user may not open the record.
+ */
+arrestees: Array<string>, arrestDate: string | null, version: number, state: SyncState, 
 /**
  * The receiver's reason (rejected) or the last error (still queued).
  */

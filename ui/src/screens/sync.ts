@@ -2,10 +2,11 @@
 // rejected with the reason), retry, and whether the central system can be reached.
 import { api, asAppError, on, type SyncView } from "../api";
 import type { SyncState } from "../bindings/SyncState";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
 import { $, formatWhen, showError, toast } from "../ui";
+import { readableDate, withDigits } from "../digits";
 
 const STATES: SyncState[] = ["queued", "sending", "synced", "rejected"];
 /** Every state's label: a state the backend gains without one fails the build. */
@@ -71,11 +72,24 @@ function render(): void {
     tr.className = "sync-row";
     tr.dataset.key = r.key;
     tr.dataset.state = r.state;
-    const cells = [r.recordId.slice(0, 8), stateLabel(r.state), String(r.attempts), r.reason ?? ""];
+    // A record by whom it is about, as the record lists show it (the id's start when the user
+    // may not open it), its arrest date and id's start beneath.
+    const who = r.arrestees.filter((n) => n !== "").join(", ");
+    const date = r.arrestDate ? withDigits(readableDate(r.arrestDate, lang()) ?? r.arrestDate, state.digits) : "";
+    const cells = [who || r.recordId.slice(0, 8), stateLabel(r.state), String(r.attempts), r.reason ?? ""];
     for (const [i, text] of cells.entries()) {
       const td = document.createElement("td");
       td.textContent = text;
-      if (i === 0) td.title = r.recordId;
+      if (i === 0) {
+        td.title = r.recordId;
+        td.className = "sync-record";
+        if (who) {
+          const sub = document.createElement("div");
+          sub.className = "record-ref";
+          sub.textContent = [date, r.recordId.slice(0, 8)].filter((x) => x !== "").join(" · ");
+          td.append(sub);
+        }
+      }
       if (i === 1) td.className = `state sync-${r.state}`;
       tr.append(td);
     }
