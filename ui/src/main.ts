@@ -292,6 +292,7 @@ function switchLanguage(to?: string): void {
   const next: Lang = (to ?? (lang() === "th" ? "en" : "th")) === "en" ? "en" : "th";
   setLang(next);
   localStorage.setItem("banthuek.lang", next);
+  clearToast(); // a message in the language left behind
   relabel();
   if (!to) {
     if (state.session) saveLanguage(next);
