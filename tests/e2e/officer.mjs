@@ -4,7 +4,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { USERS, arabicDigits, cli, composeTime, log, makeHome, normaliseTime, play, startDriver } from "./lib/harness.mjs";
+import { USERS, arabicDigits, cli, composeTime, log, makeHome, normaliseTime, play, startDriver, writtenDate } from "./lib/harness.mjs";
 import { sleep, waitUntil } from "./lib/webdriver.mjs";
 import {
   assert, dictationStatus, engineReady, ensureItem, fieldValue, fill, login, logout, missing, nav,
@@ -114,6 +114,11 @@ export async function officerFlow() {
 
     // History against the first machine draft, then back to the record.
     await nav(s, "#nav-history", "#screen-history");
+    // The changes list dates and times as the form shows them, not in the stored form.
+    const changes = await s.execute(
+      "return [...document.querySelectorAll('#history-diff tr')].map((r) => r.lastElementChild.textContent);");
+    for (const [stored, written] of [[yesterday, writtenDate(yesterday)], ["23:00", "23.00"]])
+      assert(changes.includes(written) && !changes.includes(stored), `the history lists ${stored} as ${changes.find((c) => c.includes(stored.slice(0, 4))) ?? "nothing"}`);
     await shot(s, "06-history");
     await (await s.find(`#nav-list`)).click();
     await s.waitFor("#screen-list");

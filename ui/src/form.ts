@@ -210,6 +210,12 @@ export function fieldName(pointer: string): string {
   return parts.join(" · ");
 }
 
+/** A value as the field at `pointer` shows it (dates and times as officers write them), for the
+ * views that list values outside the form (the history's changes). */
+export function shownValue(pointer: string, v: Json | undefined): string {
+  return display(v, DEFS.get(pattern(pointer))?.field?.kind);
+}
+
 export function inputId(pointer: string): string {
   return "f" + pointer.replace(/[^a-zA-Z0-9_]/g, "-");
 }

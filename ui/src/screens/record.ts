@@ -4,7 +4,7 @@
 import { api, asAppError, on, type DictationState, type RecordView } from "../api";
 import type { SpokenValue } from "../bindings/SpokenValue";
 import { bindClassification } from "../classification";
-import { RecordForm, fieldName } from "../form";
+import { RecordForm, fieldName, shownValue } from "../form";
 import { both, pick, t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
@@ -341,7 +341,7 @@ async function showHistory(id?: string): Promise<void> {
     diff.replaceChildren();
     for (const d of h.diffFromFirstDraft) {
       const tr = document.createElement("tr");
-      for (const text of [fieldName(d.pointer), show(d.first), show(d.current)]) {
+      for (const text of [fieldName(d.pointer), show(d.pointer, d.first), show(d.pointer, d.current)]) {
         const td = document.createElement("td");
         td.textContent = text;
         tr.append(td);
@@ -396,9 +396,9 @@ function reasonLabel(reason: string): string {
   return s === k ? reason : s;
 }
 
-function show(v: Json | undefined): string {
+function show(pointer: string, v: Json | undefined): string {
   if (v === undefined || v === null) return "—";
-  return typeof v === "string" ? v : JSON.stringify(v);
+  return shownValue(pointer, v);
 }
 
 function row(cells: string[]): HTMLTableRowElement {
