@@ -419,7 +419,7 @@ function focusedPointer(): string | undefined {
 /** Marks a typed field with what its dictation heard: nothing (the field is unchanged), or a
  * value that is not sure, with what was heard and the alternatives (F4 takes the first). */
 function showSpoken(s: SpokenValue): void {
-  const shown = (v: Json) => (typeof v === "string" ? v : JSON.stringify(v));
+  const shown = (v: Json) => shownValue(s.pointer, v);
   alternative = null;
   if (s.value === null) form.noteHeard(s.pointer, [t("nothingHeard")]);
   else if (s.confident) form.noteHeard(s.pointer, null);
