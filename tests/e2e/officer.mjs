@@ -118,7 +118,7 @@ export async function officerFlow() {
     const changes = await s.execute(
       "return [...document.querySelectorAll('#history-diff tr')].map((r) => r.lastElementChild.textContent);");
     for (const [stored, written] of [[yesterday, writtenDate(yesterday)], ["23:00", "23.00"]])
-      assert(changes.includes(written) && !changes.includes(stored), `the history lists ${stored} as ${changes.find((c) => c.includes(stored.slice(0, 4))) ?? "nothing"}`);
+      assert(changes.includes(written) && !changes.includes(stored), `the history's changes (${changes.join(" | ")}) lack ${written}`);
     await shot(s, "06-history");
     await (await s.find(`#nav-list`)).click();
     await s.waitFor("#screen-list");

@@ -235,8 +235,8 @@ export interface FormHandlers {
   cardButton?(index: number): HTMLElement;
 }
 
-/** A value shown in an input: numbers and booleans as text, absent as "". */
-/** A stored value as its field shows it: dates and times as officers write them (`asWritten`). */
+/** A stored value as its input shows it: dates and times as officers write them (`asWritten`),
+ * numbers and booleans as text, absent as "". */
 function display(v: Json | undefined, kind: string | undefined): string {
   if (v === undefined || v === null) return "";
   if (typeof v === "string")
