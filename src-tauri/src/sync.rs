@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::records::record_subject;
 use crate::session::{lock, SessionManager};
 use crate::views::{SyncRowView, SyncView};
+use banthuek_store::OutboxStatus;
 use banthuek_sync::station::{load_enrolment, renewed_if_due, save_enrolment};
 use banthuek_sync::{OutboxItem, OutboxSource, Sender, SourceError, SyncConfig, SyncError};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,10 +69,20 @@ impl SyncManager {
 
     pub fn sync_status(&self) -> AppResult<SyncView> {
         let (enrolled, rows) = self.session.with_session(|s| {
+            // Rows still waiting are named by their records. A synced row keeps its reference
+            // alone: this view is rebuilt after every record a run sends, and reading every record
+            // ever queued each time would grow with the station's history.
             let rows = s
                 .outbox_rows()?
                 .into_iter()
-                .map(|r| Ok((record_subject(s, &r.record_id)?, r)))
+                .map(|r| {
+                    let subject = if r.status == OutboxStatus::Synced {
+                        Default::default()
+                    } else {
+                        record_subject(s, &r.record_id)?
+                    };
+                    Ok((subject, r))
+                })
                 .collect::<AppResult<Vec<_>>>()?;
             Ok((load_enrolment(s).is_ok(), rows))
         })?;
@@ -84,9 +95,7 @@ impl SyncManager {
             rows: rows
                 .into_iter()
                 .map(|((arrestees, arrest_date), r)| SyncRowView {
-                    reason: r
-                        .last_error
-                        .filter(|_| r.status != banthuek_store::OutboxStatus::Synced),
+                    reason: r.last_error.filter(|_| r.status != OutboxStatus::Synced),
                     key: r.idempotency_key,
                     record_id: r.record_id,
                     arrestees,

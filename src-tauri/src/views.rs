@@ -331,7 +331,8 @@ pub struct SyncRowView {
     /// record id:version, the idempotency key.
     pub key: String,
     pub record_id: String,
-    /// "first last" of each arrestee; empty when the user may not open the record.
+    /// "first last" of each arrestee while the record waits; empty once it is synced, or when
+    /// the user may not open it.
     pub arrestees: Vec<String>,
     pub arrest_date: Option<String>,
     pub version: u32,

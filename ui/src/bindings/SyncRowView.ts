@@ -7,7 +7,8 @@ export type SyncRowView = {
  */
 key: string, recordId: string, 
 /**
- * "first last" of each arrestee; empty when the user may not open the record.
+ * "first last" of each arrestee while the record waits; empty once it is synced, or when
+ * the user may not open it.
  */
 arrestees: Array<string>, arrestDate: string | null, version: number, state: SyncState, 
 /**

@@ -2,11 +2,10 @@
 // rejected with the reason), retry, and whether the central system can be reached.
 import { api, asAppError, on, type SyncView } from "../api";
 import type { SyncState } from "../bindings/SyncState";
-import { lang, t } from "../i18n";
+import { t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, state } from "../state";
-import { $, formatWhen, showError, toast } from "../ui";
-import { readableDate, withDigits } from "../digits";
+import { $, formatDay, formatWhen, showError, toast } from "../ui";
 
 const STATES: SyncState[] = ["queued", "sending", "synced", "rejected"];
 /** Every state's label: a state the backend gains without one fails the build. */
@@ -72,10 +71,9 @@ function render(): void {
     tr.className = "sync-row";
     tr.dataset.key = r.key;
     tr.dataset.state = r.state;
-    // A record by whom it is about, as the record lists show it (the id's start when the user
-    // may not open it), its arrest date and id's start beneath.
+    // A waiting record by whom it is about, as the record lists show it, its arrest date and
+    // id's start beneath; the id's start alone once synced or when the user may not open it.
     const who = r.arrestees.filter((n) => n !== "").join(", ");
-    const date = r.arrestDate ? withDigits(readableDate(r.arrestDate, lang()) ?? r.arrestDate, state.digits) : "";
     const cells = [who || r.recordId.slice(0, 8), stateLabel(r.state), String(r.attempts), r.reason ?? ""];
     for (const [i, text] of cells.entries()) {
       const td = document.createElement("td");
@@ -86,7 +84,7 @@ function render(): void {
         if (who) {
           const sub = document.createElement("div");
           sub.className = "record-ref";
-          sub.textContent = [date, r.recordId.slice(0, 8)].filter((x) => x !== "").join(" · ");
+          sub.textContent = [formatDay(r.arrestDate), r.recordId.slice(0, 8)].filter((x) => x !== "").join(" · ");
           td.append(sub);
         }
       }
