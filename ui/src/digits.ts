@@ -30,11 +30,18 @@ export const EN_MONTHS = [
 /** "2026-11-24" → "24 พฤศจิกายน 2569" (Buddhist Era) in Thai, "24 November 2026" in English;
  * undefined when the text is not an ISO date. */
 export function readableDate(iso: string, lang: string): string | undefined {
+  const ymd = isoDate(iso);
+  if (!ymd) return undefined;
+  const [y, mo, d] = ymd;
+  return lang === "th" ? `${d} ${THAI_MONTHS[mo - 1]} ${y + 543}` : `${d} ${EN_MONTHS[mo - 1]} ${y}`;
+}
+
+/** Year, month and day of an ISO date ("2026-11-24"); undefined for any other text. */
+function isoDate(iso: string): [number, number, number] | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  return lang === "th" ? `${d} ${THAI_MONTHS[mo - 1]} ${y + 543}` : `${d} ${EN_MONTHS[mo - 1]} ${y}`;
+  return mo < 1 || mo > 12 || d < 1 || d > 31 ? undefined : [y, mo, d];
 }
 
 /** A stored date, time or moment as officers write it in a field: "2026-12-04" → "4/12/2569"
@@ -43,9 +50,8 @@ export function readableDate(iso: string, lang: string): string | undefined {
  * it fits no date or time) is shown unchanged. */
 export function asWritten(kind: "date" | "time" | "datetime", stored: string): string {
   const date = (iso: string) => {
-    if (readableDate(iso, "th") === undefined) return undefined;
-    const [y, m, d] = iso.split("-").map(Number);
-    return `${d}/${m}/${y + 543}`;
+    const ymd = isoDate(iso);
+    return ymd && `${ymd[2]}/${ymd[1]}/${ymd[0] + 543}`;
   };
   const time = (hm: string) => {
     const m = /^(\d{2}):(\d{2})$/.exec(hm);

@@ -6,11 +6,11 @@
 // in this dialog and is dropped when it closes, however it closes.
 import { asAppError, command, type RecordView } from "./api";
 import type { CardPreview } from "./bindings/CardPreview";
-import { applyI18n, lang, pick, t } from "./i18n";
-import { readableDate, withDigits } from "./digits";
+import { applyI18n, pick, t } from "./i18n";
+import { withDigits } from "./digits";
 import { decorate, register } from "./shortcuts";
 import { state } from "./state";
-import { $, showError, showOverlay, toast } from "./ui";
+import { $, formatDay, showError, showOverlay, toast } from "./ui";
 import "./idcard.css";
 
 export interface IdCardHooks {
@@ -136,8 +136,7 @@ function text(v: unknown): string {
 }
 
 function date(v: unknown): string {
-  const s = text(v);
-  return withDigits(readableDate(s, lang()) ?? s, state.digits);
+  return formatDay(text(v));
 }
 
 function show(p: CardPreview): void {

@@ -2,7 +2,7 @@
 import type { AppError } from "./api";
 import { lang, t, type Key } from "./i18n";
 import type { RecordStatus } from "./bindings/RecordStatus";
-import { clockTime, withDigits } from "./digits";
+import { clockTime, readableDate, withDigits } from "./digits";
 import { state } from "./state";
 import { fieldName } from "./form";
 
@@ -114,6 +114,13 @@ const STATUS_LABELS: Record<RecordStatus, Key> = {
 
 export function statusLabel(status: RecordStatus): string {
   return t(STATUS_LABELS[status]);
+}
+
+/** A stored date as a sentence reads it ("6 ธันวาคม ๒๕๖๙"), in the station's digits; text that
+ * is no date as it is. */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return withDigits(readableDate(iso, lang()) ?? iso, state.digits);
 }
 
 export function formatWhen(iso: string | null | undefined): string {

@@ -3,9 +3,9 @@ import { api, asAppError, type RecordSummaryView } from "../api";
 import { t } from "../i18n";
 import { register } from "../shortcuts";
 import { defineScreen, go, state } from "../state";
-import { $, formatWhen, showError, statusLabel } from "../ui";
+import { $, formatDay, formatWhen, showError, statusLabel } from "../ui";
 import type { RecordStatus } from "../bindings/RecordStatus";
-import { clockTime, readableDate, withDigits } from "../digits";
+import { clockTime, withDigits } from "../digits";
 import { lang } from "../i18n";
 import { classificationBadge } from "../classification";
 
@@ -54,8 +54,7 @@ function render(rows: RecordSummaryView[]): void {
     if (r.restricted) tr.classList.add("restricted");
     tr.tabIndex = 0;
     const names = r.restricted ? t("restricted") : r.arrestees.filter(Boolean).join(", ") || t("noName");
-    const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
-    const cells = [names, withDigits(date, state.digits), statusLabel(r.status), formatWhen(r.updatedAt)];
+    const cells = [names, formatDay(r.arrestDate), statusLabel(r.status), formatWhen(r.updatedAt)];
     for (const [i, text] of cells.entries()) {
       const td = document.createElement("span");
       td.setAttribute("role", "cell");

@@ -8,9 +8,7 @@ import { both, t } from "../i18n";
 import { register } from "../shortcuts";
 import { signingCeremony } from "../ceremony";
 import { defineScreen, state } from "../state";
-import { $, formatWhen, showError, showOverlay, showStatus, toast, toastError } from "../ui";
-import { readableDate, withDigits } from "../digits";
-import { lang } from "../i18n";
+import { $, formatDay, formatWhen, showError, showOverlay, showStatus, toast, toastError } from "../ui";
 
 let form: RecordForm;
 let reviewClass: ReturnType<typeof bindClassification> | null = null;
@@ -56,8 +54,7 @@ async function loadQueue(focusFirst = false): Promise<void> {
       const names = document.createElement("strong");
       names.textContent = r.arrestees.filter(Boolean).join(", ") || t("noName");
       const meta = document.createElement("span");
-      const date = r.arrestDate ? (readableDate(r.arrestDate, lang()) ?? r.arrestDate) : "";
-      meta.textContent = [withDigits(date, state.digits), r.createdByName, formatWhen(r.updatedAt)]
+      meta.textContent = [formatDay(r.arrestDate), r.createdByName, formatWhen(r.updatedAt)]
         .filter(Boolean)
         .join(" · ");
       li.append(names, meta);
